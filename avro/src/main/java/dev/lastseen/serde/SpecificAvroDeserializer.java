@@ -34,6 +34,7 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         this.registry = registry;
         this.model = SpecificData.getForClass(type);
         this.readerSchema = model.getSchema(type);
+        TrustedClasses.trustNamedTypesOf(readerSchema);
     }
 
     @Override

@@ -1,0 +1,14 @@
+package dev.lastseen.state;
+
+/** The names of lastseen's state stores: the only place they are spelled. */
+public final class StoreNames {
+    /** Registry field group, keyed by {@link TokenKey}; written only by the registry path. */
+    public static final String TOKEN_REGISTRY = "token-registry";
+    /** Usage field group, keyed by {@link TokenKey}; written only by the login path. */
+    public static final String TOKEN_USAGE = "token-usage";
+    /** token_id → account_id, so a registry tombstone (which carries no account) can be routed to its account. */
+    public static final String TOKEN_ACCOUNT_INDEX = "token-account-index";
+
+    private StoreNames() {
+    }
+}

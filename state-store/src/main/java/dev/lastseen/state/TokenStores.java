@@ -1,0 +1,43 @@
+package dev.lastseen.state;
+
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builders for the token state stores. All are changelogged (restored after a crash,
+ * replicated to standbys) and cached, so a hot token's many updates between commits reach
+ * RocksDB and the changelog once.
+ *
+ * @param registry          supplier of the registry group's bytes store
+ * @param usage             supplier of the usage group's bytes store
+ * @param tokenAccountIndex supplier of the token → account index
+ */
+public record TokenStores(KeyValueBytesStoreSupplier registry, KeyValueBytesStoreSupplier usage,
+                          KeyValueBytesStoreSupplier tokenAccountIndex) {
+
+    /** RocksDB-backed stores: what the application runs with. */
+    public static TokenStores persistent() {
+        return new TokenStores(Stores.persistentKeyValueStore(StoreNames.TOKEN_REGISTRY),
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE),
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
+    }
+
+    public StoreBuilder<KeyValueStore<TokenKey, RegistryFields>> registryBuilder() {
+        return Stores.keyValueStoreBuilder(registry, StateSerdes.tokenKey(), StateSerdes.registry())
+                .withLoggingEnabled(Map.of()).withCachingEnabled();
+    }
+
+    public StoreBuilder<KeyValueStore<TokenKey, UsageFields>> usageBuilder() {
+        return Stores.keyValueStoreBuilder(usage, StateSerdes.tokenKey(), StateSerdes.usage())
+                .withLoggingEnabled(Map.of()).withCachingEnabled();
+    }
+
+    public StoreBuilder<KeyValueStore<String, String>> tokenAccountIndexBuilder() {
+        return Stores.keyValueStoreBuilder(tokenAccountIndex, Serdes.String(), Serdes.String())
+                .withLoggingEnabled(Map.of()).withCachingEnabled();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.lastseen.state;
+
+/**
+ * The usage field group of one token. Only the login path constructs or stores these, and
+ * building one needs nothing from the registry group.
+ *
+ * @param lastSeenAt    max successful occurred_at in epoch millis, or {@link #NEVER}
+ * @param lastPatchedAt last_seen_at of the last emitted TokenLastSeen patch, or {@link #NEVER}
+ */
+public record UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp,
+                          long successCount, long failureCount, long lastPatchedAt) {
+    public static final long NEVER = Long.MIN_VALUE;
+    public static final UsageFields NONE = new UsageFields(NEVER, null, null, 0, 0, NEVER);
+
+    public boolean seen() {
+        return lastSeenAt != NEVER;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.lastseen.state;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Compact binary layout of the stored values: a version byte, then fixed-width longs and
+ * length-prefixed UTF-8 strings (-1 for null). Hand-sized because it is on the hot path of
+ * every login event; the version byte leaves room to evolve the layout.
+ */
+final class ValueCodec {
+    static final byte USAGE_V1 = 1;
+    static final byte REGISTRY_V1 = 1;
+    private static final long NO_LONG = Long.MIN_VALUE;
+
+    private ValueCodec() {
+    }
+
+    static byte[] encode(UsageFields u) {
+        byte[] colo = utf8(u.lastSeenColo());
+        byte[] ip = utf8(u.lastSeenIp());
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 * 4 + 4 + len(colo) + 4 + len(ip));
+        b.put(USAGE_V1).putLong(u.lastSeenAt()).putLong(u.successCount()).putLong(u.failureCount()).putLong(u.lastPatchedAt());
+        putString(b, colo);
+        putString(b, ip);
+        return b.array();
+    }
+
+    static UsageFields decodeUsage(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        byte version = b.get();
+        if (version != USAGE_V1) {
+            throw new IllegalStateException("Unknown usage value layout version " + version);
+        }
+        long lastSeenAt = b.getLong();
+        long success = b.getLong();
+        long failure = b.getLong();
+        long patched = b.getLong();
+        String colo = getString(b);
+        String ip = getString(b);
+        return new UsageFields(lastSeenAt, colo, ip, success, failure, patched);
+    }
+
+    static byte[] encode(RegistryFields r) {
+        byte[] name = utf8(r.name());
+        byte[] clientId = utf8(r.clientId());
+        byte[] secret = utf8(r.clientSecretHash());
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 12 + len(name) + len(clientId) + len(secret));
+        b.put(REGISTRY_V1).putLong(r.createdAt()).putLong(r.expiresAt() == null ? NO_LONG : r.expiresAt());
+        putString(b, name);
+        putString(b, clientId);
+        putString(b, secret);
+        return b.array();
+    }
+
+    static RegistryFields decodeRegistry(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        byte version = b.get();
+        if (version != REGISTRY_V1) {
+            throw new IllegalStateException("Unknown registry value layout version " + version);
+        }
+        long createdAt = b.getLong();
+        long expires = b.getLong();
+        String name = getString(b);
+        String clientId = getString(b);
+        String secret = getString(b);
+        return new RegistryFields(name, clientId, secret, createdAt, expires == NO_LONG ? null : expires);
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int len(byte[] b) {
+        return b == null ? 0 : b.length;
+    }
+
+    private static void putString(ByteBuffer b, byte[] s) {
+        if (s == null) {
+            b.putInt(-1);
+        } else {
+            b.putInt(s.length).put(s);
+        }
+    }
+
+    private static String getString(ByteBuffer b) {
+        int n = b.getInt();
+        if (n < 0) {
+            return null;
+        }
+        String s = new String(b.array(), b.position(), n, StandardCharsets.UTF_8);
+        b.position(b.position() + n);
+        return s;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.lastseen.app.config;
+
+import dev.lastseen.state.BoundedMemoryRocksDBConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Loads and validates configuration at start-up: a properties file, then environment
+ * overrides. Keys in the {@code lastseen.} namespace are lastseen's own (declared below with
+ * Kafka's {@link ConfigDef}, so errors read "Invalid value X for configuration KEY: why");
+ * every other key is a Kafka Streams / client property and is passed through.
+ *
+ * <p>Environment: any declared key, or any Kafka Streams key, can be set as
+ * {@code LASTSEEN_} + the key without a leading {@code lastseen.}, upper-cased, with dots and
+ * dashes as underscores: {@code lastseen.http.port} → {@code LASTSEEN_HTTP_PORT},
+ * {@code bootstrap.servers} → {@code LASTSEEN_BOOTSTRAP_SERVERS}.
+ */
+public final class ConfigLoader {
+    public static final String TOPIC_LOGIN_EVENTS = "lastseen.topic.login-events";
+    public static final String TOPIC_SERVICE_TOKENS = "lastseen.topic.service-tokens";
+    public static final String TOPIC_TOKEN_LAST_SEEN = "lastseen.topic.token-last-seen";
+    public static final String TOPIC_AUTH_FAILURE_ALERTS = "lastseen.topic.auth-failure-alerts";
+    public static final String TOPIC_DLQ = "lastseen.topic.dlq";
+    public static final String REGISTRY_URL = "lastseen.schema.registry.url";
+    public static final String REGISTRY_BASIC_USER = "lastseen.schema.registry.basic.user";
+    public static final String REGISTRY_BASIC_PASSWORD = "lastseen.schema.registry.basic.password";
+    public static final String REGISTRY_BEARER_TOKEN = "lastseen.schema.registry.bearer.token";
+    public static final String REGISTRY_AUTO_REGISTER = "lastseen.schema.registry.auto.register";
+    public static final String REGISTRY_CONNECT_TIMEOUT_MS = "lastseen.schema.registry.connect.timeout.ms";
+    public static final String REGISTRY_READ_TIMEOUT_MS = "lastseen.schema.registry.read.timeout.ms";
+    public static final String PATCH_GRANULARITY_MS = "lastseen.last-seen.granularity.ms";
+    public static final String CLOCK_SKEW_ALLOWANCE_MS = "lastseen.clock-skew.allowance.ms";
+    public static final String MAX_RECORD_BYTES = "lastseen.input.max.record.bytes";
+    public static final String HTTP_HOST = "lastseen.http.host";
+    public static final String HTTP_PORT = "lastseen.http.port";
+    public static final String API_KEYS = "lastseen.api.keys";
+    public static final String API_KEYS_FILE = "lastseen.api.keys.file";
+    public static final String SPIKE_WINDOW_MS = "lastseen.spike.window.ms";
+    public static final String SPIKE_GRACE_MS = "lastseen.spike.grace.ms";
+    public static final String SPIKE_MINIMUM = "lastseen.spike.minimum";
+    public static final String SPIKE_FACTOR = "lastseen.spike.factor";
+    public static final String SPIKE_BASELINE_ALPHA = "lastseen.spike.baseline.alpha";
+    public static final String THRESHOLDS_FILE = "lastseen.thresholds.file";
+    public static final String THRESHOLDS_POLL_MS = "lastseen.thresholds.poll.ms";
+    public static final String ROCKSDB_MEMORY_BYTES = BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG;
+    public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
+
+    /** Bound on the size of the configuration and API-key files: they are inputs too. */
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+    static final int MAX_API_KEYS = 1000;
+    static final int MIN_API_KEY_LENGTH = 16;
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(TOPIC_LOGIN_EVENTS, Type.STRING, "login-events", new ConfigDef.NonEmptyString(), Importance.HIGH, "Input topic of LoginEvent records.")
+            .define(TOPIC_SERVICE_TOKENS, Type.STRING, "service-tokens", new ConfigDef.NonEmptyString(), Importance.HIGH, "Input topic of ServiceToken records (compacted; never written by lastseen).")
+            .define(TOPIC_TOKEN_LAST_SEEN, Type.STRING, "token-last-seen", new ConfigDef.NonEmptyString(), Importance.HIGH, "Output topic of TokenLastSeen patches.")
+            .define(TOPIC_AUTH_FAILURE_ALERTS, Type.STRING, "auth-failure-alerts", new ConfigDef.NonEmptyString(), Importance.HIGH, "Output topic of AuthFailureSpike alerts.")
+            .define(TOPIC_DLQ, Type.STRING, "lastseen-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH, "Dead-letter topic for rejected input records.")
+            .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Base URL of a Confluent-compatible schema registry REST API, e.g. http://host:8081 or http://host:8080/apis/ccompat/v7.")
+            .define(REGISTRY_BASIC_USER, Type.STRING, null, Importance.LOW, "Basic-auth user for the registry.")
+            .define(REGISTRY_BASIC_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Basic-auth password for the registry.")
+            .define(REGISTRY_BEARER_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token for the registry.")
+            .define(REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM, "Register lastseen's schemas when their subjects lack them (after a compatibility check).")
+            .define(REGISTRY_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.between(100, 120_000), Importance.LOW, "Registry connect timeout.")
+            .define(REGISTRY_READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100, 300_000), Importance.LOW, "Registry read timeout.")
+            .define(PATCH_GRANULARITY_MS, Type.LONG, 60_000L, Range.between(0, 86_400_000), Importance.MEDIUM,
+                    "A TokenLastSeen patch is emitted on a token's first sighting and when last_seen_at advances at least this much past the last patch.")
+            .define(CLOCK_SKEW_ALLOWANCE_MS, Type.LONG, 300_000L, Range.between(0, 86_400_000), Importance.MEDIUM,
+                    "Events dated further than this into the future are rejected (they would pin last-seen).")
+            .define(MAX_RECORD_BYTES, Type.INT, 16 * 1024, Range.between(64, 1024 * 1024), Importance.MEDIUM, "Largest accepted input record value, in bytes.")
+            .define(HTTP_HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Interface the REST server binds to.")
+            .define(HTTP_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the REST server (0 picks a free port).")
+            .define(API_KEYS, Type.PASSWORD, null, Importance.HIGH, "Comma-separated bearer API keys for /v1 (at least 16 characters each).")
+            .define(API_KEYS_FILE, Type.STRING, null, Importance.HIGH, "File with one bearer API key per line (# comments allowed).")
+            .define(SPIKE_WINDOW_MS, Type.LONG, 60_000L, Range.between(1_000, 3_600_000), Importance.MEDIUM, "Failure-spike window size.")
+            .define(SPIKE_GRACE_MS, Type.LONG, 30_000L, Range.between(0, 3_600_000), Importance.MEDIUM, "How late a failure may arrive and still count in its window.")
+            .define(SPIKE_MINIMUM, Type.LONG, 20L, Range.between(1, 1_000_000), Importance.MEDIUM, "Default minimum failures per window for a spike.")
+            .define(SPIKE_FACTOR, Type.DOUBLE, 3.0, Range.between(1.0, 1000.0), Importance.MEDIUM, "Default factor over the baseline for a spike.")
+            .define(SPIKE_BASELINE_ALPHA, Type.DOUBLE, 0.2, Range.between(0.001, 1.0), Importance.LOW, "Weight of the newest window in the moving-average baseline.")
+            .define(THRESHOLDS_FILE, Type.STRING, null, Importance.MEDIUM, "Per-account spike thresholds (JSON), reloaded when it changes.")
+            .define(THRESHOLDS_POLL_MS, Type.LONG, 5_000L, Range.between(100, 3_600_000), Importance.LOW, "How often the thresholds file is checked for changes.")
+            .define(ROCKSDB_MEMORY_BYTES, Type.LONG, BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY, Range.atLeast(16L * 1024 * 1024), Importance.MEDIUM,
+                    "Total off-heap memory of all RocksDB stores (block cache + memtables).")
+            .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.05, 0.9), Importance.LOW,
+                    "Share of the RocksDB memory given to memtables.");
+
+    private ConfigLoader() {
+    }
+
+    /** Loads a properties file, applies environment overrides, validates. */
+    public static LastseenConfig load(Path file, Map<String, String> env) {
+        Properties props = new Properties();
+        if (file != null) {
+            try {
+                long size = Files.size(file);
+                if (size > MAX_FILE_BYTES) {
+                    throw new ConfigException("Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
+                }
+                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    props.load(reader);
+                }
+            } catch (IOException e) {
+                throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
+            }
+        }
+        Map<String, Object> values = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).trim()));
+        applyEnvironment(values, env);
+        return fromMap(values);
+    }
+
+    /** Environment variable name for a key (see class doc). */
+    public static String envName(String key) {
+        String stripped = key.startsWith("lastseen.") ? key.substring("lastseen.".length()) : key;
+        return "LASTSEEN_" + stripped.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    static void applyEnvironment(Map<String, Object> values, Map<String, String> env) {
+        List<String> keys = new ArrayList<>(DEFINITION.names());
+        keys.addAll(StreamsConfig.configDef().names());
+        for (String key : keys) {
+            String v = env.get(envName(key));
+            if (v != null) {
+                values.put(key, v.trim());
+            }
+        }
+    }
+
+    /** Validates a complete key → value map (values as strings or typed). */
+    public static LastseenConfig fromMap(Map<String, ?> values) {
+        Map<String, Object> own = new HashMap<>();
+        Map<String, Object> streams = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("lastseen.")) {
+                if (!DEFINITION.names().contains(k)) {
+                    throw new ConfigException(k, v, "unknown lastseen configuration key (known keys: " + String.join(", ", DEFINITION.names()) + ")");
+                }
+                own.put(k, v);
+            } else {
+                streams.put(k, v);
+            }
+        });
+        AbstractConfig c = new AbstractConfig(DEFINITION, own, false);
+
+        Password basicPassword = c.getPassword(REGISTRY_BASIC_PASSWORD);
+        Password bearer = c.getPassword(REGISTRY_BEARER_TOKEN);
+        String basicUser = c.getString(REGISTRY_BASIC_USER);
+        if ((basicUser == null) != (basicPassword == null)) {
+            throw new ConfigException(REGISTRY_BASIC_USER + " and " + REGISTRY_BASIC_PASSWORD + " must be set together");
+        }
+        if (basicUser != null && bearer != null) {
+            throw new ConfigException(REGISTRY_BEARER_TOKEN + " cannot be combined with " + REGISTRY_BASIC_USER + ": choose one registry authentication");
+        }
+        String url = c.getString(REGISTRY_URL);
+        if (!url.equals("mem:") && !url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new ConfigException(REGISTRY_URL, url, "must be an http:// or https:// URL (or mem: for the in-memory demo registry)");
+        }
+        LastseenConfig.RegistrySettings registry = new LastseenConfig.RegistrySettings(url, basicUser,
+                basicPassword == null ? null : basicPassword.value(), bearer == null ? null : bearer.value(),
+                c.getBoolean(REGISTRY_AUTO_REGISTER), Duration.ofMillis(c.getLong(REGISTRY_CONNECT_TIMEOUT_MS)),
+                Duration.ofMillis(c.getLong(REGISTRY_READ_TIMEOUT_MS)));
+
+        TopicNames topics = new TopicNames(c.getString(TOPIC_LOGIN_EVENTS), c.getString(TOPIC_SERVICE_TOKENS),
+                c.getString(TOPIC_TOKEN_LAST_SEEN), c.getString(TOPIC_AUTH_FAILURE_ALERTS), c.getString(TOPIC_DLQ));
+        if (topics.loginEvents().equals(topics.serviceTokens())) {
+            throw new ConfigException(TOPIC_SERVICE_TOKENS, topics.serviceTokens(), "must differ from " + TOPIC_LOGIN_EVENTS);
+        }
+        InputBounds d = InputBounds.DEFAULTS;
+        InputBounds bounds = new InputBounds(c.getInt(MAX_RECORD_BYTES), d.maxEventIdLength(), d.maxFailureReasonLength(),
+                d.maxColoLength(), d.maxClientIpLength(), d.maxNameLength(), d.maxClientIdLength(), d.maxSecretHashLength());
+
+        LastseenConfig.SpikeSettings spikes = new LastseenConfig.SpikeSettings(Duration.ofMillis(c.getLong(SPIKE_WINDOW_MS)),
+                Duration.ofMillis(c.getLong(SPIKE_GRACE_MS)), c.getLong(SPIKE_MINIMUM), c.getDouble(SPIKE_FACTOR),
+                c.getDouble(SPIKE_BASELINE_ALPHA), c.getString(THRESHOLDS_FILE), Duration.ofMillis(c.getLong(THRESHOLDS_POLL_MS)));
+
+        return new LastseenConfig(topics, registry, Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
+                Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)), bounds,
+                new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
+                apiKeys(c), spikes, streamsProperties(streams, c, topics));
+    }
+
+    private static List<String> apiKeys(AbstractConfig c) {
+        List<String> keys = new ArrayList<>();
+        Password inline = c.getPassword(API_KEYS);
+        if (inline != null) {
+            Arrays.stream(inline.value().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(keys::add);
+        }
+        String file = c.getString(API_KEYS_FILE);
+        if (file != null) {
+            Path path = Path.of(file);
+            try {
+                long size = Files.size(path);
+                if (size > MAX_FILE_BYTES) {
+                    throw new ConfigException(API_KEYS_FILE, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
+                }
+                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                    String k = line.trim();
+                    if (!k.isEmpty() && !k.startsWith("#")) {
+                        keys.add(k);
+                    }
+                }
+            } catch (IOException e) {
+                throw new ConfigException(API_KEYS_FILE, file, "cannot be read: " + e.getMessage());
+            }
+        }
+        if (keys.size() > MAX_API_KEYS) {
+            throw new ConfigException(API_KEYS, "[hidden]", keys.size() + " keys configured, over the bound of " + MAX_API_KEYS);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.get(i).length() < MIN_API_KEY_LENGTH) {
+                // Never echo the key itself.
+                throw new ConfigException(API_KEYS, "[hidden]", "key #" + (i + 1) + " is shorter than " + MIN_API_KEY_LENGTH + " characters");
+            }
+        }
+        return keys;
+    }
+
+    private static Map<String, Object> streamsProperties(Map<String, Object> given, AbstractConfig own, TopicNames topics) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        p.putAll(given);
+        // RocksDB bounds travel in the streams config: RocksDBConfigSetter receives the streams configs.
+        p.put(ROCKSDB_MEMORY_BYTES, own.getLong(ROCKSDB_MEMORY_BYTES));
+        p.put(ROCKSDB_WRITE_BUFFER_RATIO, own.getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
+        if (p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
+            throw new ConfigException(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, null,
+                    "is required: the Kafka bootstrap servers (env " + envName(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + ")");
+        }
+        if (!topics.deadLetter().equals(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))) {
+            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG),
+                    "must not be set directly: set " + TOPIC_DLQ);
+        }
+        new StreamsConfig(p); // validates every Kafka Streams key; its errors name the key
+        return p;
+    }
+}

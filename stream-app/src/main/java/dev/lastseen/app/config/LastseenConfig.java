@@ -1,0 +1,51 @@
+package dev.lastseen.app.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The validated, immutable configuration of one lastseen instance. Built only by
+ * {@link ConfigLoader}, which names the offending key in every error.
+ *
+ * @param streams the Kafka Streams properties (everything outside the {@code lastseen.} namespace, plus defaults)
+ */
+public record LastseenConfig(TopicNames topics, RegistrySettings registry, Duration patchGranularity,
+                             Duration clockSkewAllowance, InputBounds bounds, HttpSettings http, List<String> apiKeys,
+                             SpikeSettings spikes, Map<String, Object> streams) {
+
+    public LastseenConfig {
+        apiKeys = List.copyOf(apiKeys);
+        streams = Map.copyOf(streams);
+    }
+
+    /** How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only). */
+    public record RegistrySettings(String url, String basicUser, String basicPassword, String bearerToken, boolean autoRegister,
+                                   Duration connectTimeout, Duration readTimeout) {
+        public boolean inMemory() {
+            return "mem:".equals(url);
+        }
+
+        @Override
+        public String toString() {
+            return "RegistrySettings[url=" + url + ", auth=" + (bearerToken != null ? "bearer" : basicUser != null ? "basic" : "none")
+                    + ", autoRegister=" + autoRegister + "]";
+        }
+    }
+
+    /** The REST server's address. */
+    public record HttpSettings(String host, int port) {
+    }
+
+    /** Failure-spike detection: window size, grace for late events, and default thresholds. */
+    public record SpikeSettings(Duration window, Duration grace, long minimum, double factor, double baselineAlpha,
+                                String thresholdsFile, Duration thresholdsPollInterval) {
+    }
+
+    @Override
+    public String toString() {
+        // API keys and any password in streams properties must never reach a log line.
+        return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
+                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", apiKeys=" + apiKeys.size() + " configured]";
+    }
+}

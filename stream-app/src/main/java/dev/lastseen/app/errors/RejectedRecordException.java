@@ -1,0 +1,20 @@
+package dev.lastseen.app.errors;
+
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * An input record that is well-formed enough to read but outside a bound or rule. The
+ * message names the field and the bound, and never the value (a value could be a secret).
+ */
+public class RejectedRecordException extends SerializationException {
+    private final RejectReason reason;
+
+    public RejectedRecordException(RejectReason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public RejectReason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.lastseen.app.metrics;
+
+import dev.lastseen.app.errors.RejectReason;
+import dev.lastseen.avro.AuthOutcome;
+import dev.lastseen.avro.CredentialType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * lastseen's own metrics (the contract's names once exported to Prometheus). Every label
+ * value comes from an enum, so label sets are bounded: no per-token or per-account labels.
+ * Meters are created up front, so each appears at zero before its first event.
+ */
+public final class LastseenMetrics {
+    /** Key under which the instance travels in the streams config to the error handlers. */
+    public static final String STREAMS_CONFIG_KEY = "lastseen.internal.metrics";
+
+    private final MeterRegistry registry;
+    private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
+    private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
+    private final Counter lastSeenAdvanced;
+    private final Counter patchesEmitted;
+    private final Counter secretRejected;
+    private final Counter authFailureSpikes;
+    private final Counter configRejected;
+    private final Timer freshness;
+
+    public LastseenMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (CredentialType type : CredentialType.values()) {
+            Map<AuthOutcome, Counter> byOutcome = new EnumMap<>(AuthOutcome.class);
+            for (AuthOutcome outcome : AuthOutcome.values()) {
+                byOutcome.put(outcome, Counter.builder("lastseen.events").description("Valid login events processed")
+                        .tag("credential_type", type.name()).tag("outcome", outcome.name()).register(registry));
+            }
+            events.put(type, byOutcome);
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            dlq.put(reason, Counter.builder("lastseen.dlq.records").description("Input records sent to the dead-letter topic")
+                    .tag("reason", reason.code()).register(registry));
+        }
+        lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced").description("Times a token's last_seen_at moved forward").register(registry);
+        patchesEmitted = Counter.builder("lastseen.patches.emitted").description("TokenLastSeen patches written").register(registry);
+        secretRejected = Counter.builder("lastseen.secret.rejected").description("Registry records rejected for a missing, empty or blank client_secret_hash").register(registry);
+        authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes").description("AuthFailureSpike alerts raised").register(registry);
+        configRejected = Counter.builder("lastseen.config.rejected").description("Runtime configuration files rejected (last good kept)").register(registry);
+        freshness = Timer.builder("lastseen.freshness").description("Event time to queryable state")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void event(CredentialType type, AuthOutcome outcome) {
+        events.get(type).get(outcome).increment();
+    }
+
+    public void lastSeenAdvanced() {
+        lastSeenAdvanced.increment();
+    }
+
+    public void patchEmitted() {
+        patchesEmitted.increment();
+    }
+
+    public void deadLettered(RejectReason reason) {
+        dlq.get(reason).increment();
+        if (reason == RejectReason.BLANK_SECRET) {
+            secretRejected.increment();
+        }
+    }
+
+    public void authFailureSpike() {
+        authFailureSpikes.increment();
+    }
+
+    public void configRejected() {
+        configRejected.increment();
+    }
+
+    /** Records event-time-to-queryable; negative values (clock skew within allowance) count as zero. */
+    public void freshness(long eventTimeMillis, long nowMillis) {
+        freshness.record(Duration.ofMillis(Math.max(0, nowMillis - eventTimeMillis)));
+    }
+
+    public double dlqCount(RejectReason reason) {
+        return dlq.get(reason).count();
+    }
+
+    public double secretRejectedCount() {
+        return secretRejected.count();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.lastseen.app.topology;
+
+import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.state.RegistryFields;
+
+/**
+ * What flows, keyed by account, into the sub-topology that owns an account's token state.
+ * Logins and registry changes share one stream so that both field groups of an account live
+ * in the same task (and so one instance answers per-account queries), while each kind is
+ * routed to the only processor allowed to write its field group.
+ */
+sealed interface AccountCommand permits AccountCommand.Login, AccountCommand.RegistryUpsert, AccountCommand.RegistryDelete {
+
+    record Login(LoginEvent event) implements AccountCommand {
+    }
+
+    record RegistryUpsert(String tokenId, RegistryFields fields) implements AccountCommand {
+    }
+
+    record RegistryDelete(String tokenId) implements AccountCommand {
+    }
+}

@@ -1,0 +1,68 @@
+package dev.lastseen.app.topology;
+
+import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.avro.AuthOutcome;
+import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.state.StoreNames;
+import dev.lastseen.state.TokenKey;
+import dev.lastseen.state.UsageChange;
+import dev.lastseen.state.UsagePatch;
+import dev.lastseen.state.UsageWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The login path's writer: connected to the usage store only, it records token usage and
+ * emits a TokenLastSeen patch (keyed by token_id) when last-seen advances far enough.
+ */
+final class UsageProcessor implements Processor<String, AccountCommand, String, TokenLastSeen> {
+    private final Duration patchGranularity;
+    private final LastseenMetrics metrics;
+    private final Clock clock;
+    private ProcessorContext<String, TokenLastSeen> context;
+    private UsageWriter writer;
+
+    UsageProcessor(Duration patchGranularity, LastseenMetrics metrics, Clock clock) {
+        this.patchGranularity = patchGranularity;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TokenLastSeen> context) {
+        this.context = context;
+        this.writer = new UsageWriter(context.getStateStore(StoreNames.TOKEN_USAGE), patchGranularity);
+    }
+
+    @Override
+    public void process(Record<String, AccountCommand> record) {
+        LoginEvent event = ((AccountCommand.Login) record.value()).event();
+        metrics.event(event.getCredentialType(), event.getOutcome());
+        if (!LoginEventValidator.isTokenCredential(event.getCredentialType())) {
+            return; // user sessions and others count in the totals but have no token to track
+        }
+        TokenKey key = new TokenKey(record.key(), event.getTokenId());
+        long occurredAt = event.getOccurredAt().toEpochMilli();
+        if (event.getOutcome() == AuthOutcome.FAILURE) {
+            writer.recordFailure(key);
+            return;
+        }
+        UsageChange change = writer.recordSuccess(key, occurredAt, event.getColo(), event.getClientIp());
+        if (change.lastSeenAdvanced()) {
+            metrics.lastSeenAdvanced();
+            metrics.freshness(occurredAt, clock.millis());
+        }
+        UsagePatch patch = change.patch();
+        if (patch != null) {
+            TokenLastSeen value = new TokenLastSeen(patch.tokenId(), patch.accountId(), Instant.ofEpochMilli(patch.lastSeenAt()),
+                    patch.lastSeenColo(), patch.lastSeenIp());
+            context.forward(record.withKey(patch.tokenId()).withValue(value));
+            metrics.patchEmitted();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.lastseen.app.topology;
+
+import dev.lastseen.app.StreamsProperties;
+import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.avro.AuthOutcome;
+import dev.lastseen.avro.CredentialType;
+import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.registry.InMemorySchemaRegistry;
+import dev.lastseen.serde.SpecificAvroDeserializer;
+import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.state.RegistryFields;
+import dev.lastseen.state.StoreNames;
+import dev.lastseen.state.TokenKey;
+import dev.lastseen.state.TokenReadView;
+import dev.lastseen.state.TokenStores;
+import dev.lastseen.state.UsageFields;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The real topology under Kafka Streams' test driver, with the in-memory registry. */
+final class TopologyHarness implements AutoCloseable {
+    static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    final LastseenMetrics metrics = new LastseenMetrics(new SimpleMeterRegistry());
+    final LastseenConfig config;
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, LoginEvent> logins;
+    final TestInputTopic<String, ServiceToken> tokens;
+    final TestInputTopic<byte[], byte[]> rawLogins;
+    final TestInputTopic<byte[], byte[]> rawTokens;
+    final TestOutputTopic<String, TokenLastSeen> patches;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+
+    TopologyHarness() {
+        this(TokenStores.persistent(), UnaryOperator.identity());
+    }
+
+    TopologyHarness(TokenStores stores, UnaryOperator<Map<String, Object>> overrides) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
+        values.put(ConfigLoader.REGISTRY_URL, "mem:");
+        try {
+            values.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("lastseen-ttd").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        values.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // The test driver never commits a transaction that only dead-letter sends opened, so under
+        // exactly_once_v2 it would hide them; processing logic is the same under both guarantees.
+        values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        config = ConfigLoader.fromMap(overrides.apply(values));
+        Clock clock = Clock.fixed(NOW, java.time.ZoneOffset.UTC);
+        Properties props = StreamsProperties.of(config, metrics);
+        driver = new TopologyTestDriver(LastseenTopology.build(TopologySettings.from(config, 0, clock), registry, stores, metrics), props, NOW);
+        StringSerializer keys = new StringSerializer();
+        logins = driver.createInputTopic(config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+        tokens = driver.createInputTopic(config.topics().serviceTokens(), keys, new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+        rawLogins = driver.createInputTopic(config.topics().loginEvents(), new ByteArraySerializer(), new ByteArraySerializer());
+        rawTokens = driver.createInputTopic(config.topics().serviceTokens(), new ByteArraySerializer(), new ByteArraySerializer());
+        patches = driver.createOutputTopic(config.topics().tokenLastSeen(), new StringDeserializer(),
+                new SpecificAvroDeserializer<>(registry, TokenLastSeen.class));
+        deadLetters = driver.createOutputTopic(config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    KeyValueStore<TokenKey, UsageFields> usageStore() {
+        return driver.getKeyValueStore(StoreNames.TOKEN_USAGE);
+    }
+
+    KeyValueStore<TokenKey, RegistryFields> registryStore() {
+        return driver.getKeyValueStore(StoreNames.TOKEN_REGISTRY);
+    }
+
+    TokenReadView readView() {
+        return new TokenReadView(registryStore(), usageStore());
+    }
+
+    static LoginEvent success(String account, String token, Instant at) {
+        return login(account, token, at, AuthOutcome.SUCCESS);
+    }
+
+    static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
+        return LoginEvent.newBuilder().setEventId(java.util.UUID.randomUUID().toString())
+                .setOccurredAt(at).setAccountId(account).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token)
+                .setOutcome(outcome).setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
+                .setColo("fra1").setClientIp("192.0.2.10").build();
+    }
+
+    static ServiceToken token(String account, String token, String secretHash) {
+        return ServiceToken.newBuilder().setTokenId(token).setAccountId(account).setName("deploy bot " + token)
+                .setClientId("client-" + token).setClientSecretHash(secretHash)
+                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z")).setExpiresAt(null).build();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
