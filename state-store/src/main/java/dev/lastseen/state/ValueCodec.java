@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 final class ValueCodec {
     static final byte USAGE_V1 = 1;
     static final byte REGISTRY_V1 = 1;
-    private static final long NO_LONG = Long.MIN_VALUE;
 
     private ValueCodec() {
     }
@@ -45,8 +44,8 @@ final class ValueCodec {
         byte[] name = utf8(r.name());
         byte[] clientId = utf8(r.clientId());
         byte[] secret = utf8(r.clientSecretHash());
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 12 + len(name) + len(clientId) + len(secret));
-        b.put(REGISTRY_V1).putLong(r.createdAt()).putLong(r.expiresAt() == null ? NO_LONG : r.expiresAt());
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + len(name) + len(clientId) + len(secret));
+        b.put(REGISTRY_V1).putLong(r.createdAt()).put((byte) (r.expiresAt() == null ? 0 : 1)).putLong(r.expiresAt() == null ? 0 : r.expiresAt());
         putString(b, name);
         putString(b, clientId);
         putString(b, secret);
@@ -60,11 +59,12 @@ final class ValueCodec {
             throw new IllegalStateException("Unknown registry value layout version " + version);
         }
         long createdAt = b.getLong();
+        boolean expiring = b.get() == 1;
         long expires = b.getLong();
         String name = getString(b);
         String clientId = getString(b);
         String secret = getString(b);
-        return new RegistryFields(name, clientId, secret, createdAt, expires == NO_LONG ? null : expires);
+        return new RegistryFields(name, clientId, secret, createdAt, expiring ? expires : null);
     }
 
     private static byte[] utf8(String s) {

@@ -1,0 +1,64 @@
+package dev.lastseen.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+class UsageWriterTest {
+    private static final TokenKey KEY = new TokenKey("acct", "tok");
+
+    private static KeyValueStore<TokenKey, UsageFields> store() {
+        return Stores4Test.inMemory("usage", StateSerdes.usage());
+    }
+
+    @Property(tries = 1000)
+    void lastSeenIsTheMaxOfAllSuccessesWhateverTheOrder(@ForAll @Size(min = 1, max = 50) List<@LongRange(min = 1, max = 10_000_000) Long> times) {
+        UsageWriter writer = new UsageWriter(store(), Duration.ofSeconds(60));
+        long previousPatch = Long.MIN_VALUE;
+        UsageChange last = null;
+        for (long t : times) {
+            last = writer.recordSuccess(KEY, t, "colo-" + t, null);
+            if (last.patch() != null) {
+                assertThat(last.patch().lastSeenAt()).isGreaterThan(previousPatch);
+                previousPatch = last.patch().lastSeenAt();
+            }
+        }
+        long max = times.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(last.after().lastSeenAt()).isEqualTo(max);
+        assertThat(last.after().lastSeenColo()).isEqualTo("colo-" + max);
+        assertThat(last.after().successCount()).isEqualTo(times.size());
+    }
+
+    @Test
+    void theFirstSightingIsAlwaysPatched() {
+        UsageChange change = new UsageWriter(store(), Duration.ofHours(1)).recordSuccess(KEY, 5, null, null);
+        assertThat(change.patch()).isEqualTo(new UsagePatch("acct", "tok", 5, null, null));
+    }
+
+    @Test
+    void advancesBelowTheGranularityAreStoredButNotPatched() {
+        UsageWriter writer = new UsageWriter(store(), Duration.ofSeconds(60));
+        writer.recordSuccess(KEY, 0 + 1, null, null);
+        UsageChange small = writer.recordSuccess(KEY, 59_000, null, null);
+        UsageChange enough = writer.recordSuccess(KEY, 60_001, null, null);
+        assertThat(small.lastSeenAdvanced()).isTrue();
+        assertThat(small.patch()).isNull();
+        assertThat(enough.patch().lastSeenAt()).isEqualTo(60_001);
+    }
+
+    @Test
+    void failuresOnlyCountFailures() {
+        UsageWriter writer = new UsageWriter(store(), Duration.ZERO);
+        writer.recordSuccess(KEY, 100, "a", "ip");
+        UsageChange f = writer.recordFailure(KEY);
+        assertThat(f.after()).isEqualTo(new UsageFields(100, "a", "ip", 1, 1, 100));
+        assertThat(f.patch()).isNull();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lastseen.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+class ValueCodecTest {
+    @Property(tries = 1000)
+    void usageRoundTrips(@ForAll long lastSeen, @ForAll String colo, @ForAll String ip, @ForAll long s, @ForAll long f, @ForAll long p) {
+        UsageFields u = new UsageFields(lastSeen, colo, ip, s, f, p);
+        assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
+    }
+
+    @Property(tries = 1000)
+    void registryRoundTrips(@ForAll String name, @ForAll String clientId, @ForAll long created, @ForAll Long expires) {
+        RegistryFields r = new RegistryFields(name, clientId, "hash", created, expires);
+        assertThat(ValueCodec.decodeRegistry(ValueCodec.encode(r))).isEqualTo(r);
+    }
+
+    @Test
+    void nullableStringsSurvive() {
+        UsageFields u = new UsageFields(UsageFields.NEVER, null, null, 0, 3, UsageFields.NEVER);
+        assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
+    }
+
+    @Test
+    void registryFieldsRefuseABlankSecretAndNeverPrintOne() {
+        assertThatThrownBy(() -> new RegistryFields("n", "c", " ", 1, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RegistryFields("n", "c", "", 1, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new RegistryFields("n", "c", "s3cr3t-hash", 1, null).toString()).doesNotContain("s3cr3t-hash");
+    }
+
+    @Test
+    void tokenKeysOfOneAccountSortTogetherByToken() {
+        byte[] a1 = new TokenKey("acct", "a").toBytes();
+        byte[] a2 = new TokenKey("acct", "b").toBytes();
+        byte[] other = new TokenKey("acct0", "a").toBytes();
+        assertThat(java.util.Arrays.compareUnsigned(a1, a2)).isNegative();
+        assertThat(java.util.Arrays.compareUnsigned(a2, TokenKey.rangeEnd("acct").toBytes())).isNegative();
+        assertThat(java.util.Arrays.compareUnsigned(TokenKey.rangeEnd("acct").toBytes(), other)).isNegative();
+        assertThat(TokenKey.fromBytes(a2)).isEqualTo(new TokenKey("acct", "b"));
+    }
+}
