@@ -199,6 +199,9 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         m.put("min.insync.replicas", "1");
         m.put("group.initial.rebalance.delay.ms", "0");
         m.put("auto.create.topics.enable", "false");
+        // After a crash the old broker registration must expire before re-registering (default 9 s).
+        m.put("broker.session.timeout.ms", "4000");
+        m.put("broker.heartbeat.interval.ms", "1000");
 
         // Lean: a demo/test broker shares the JVM with the application.
         m.put("num.network.threads", "2");
