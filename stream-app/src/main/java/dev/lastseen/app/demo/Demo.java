@@ -1,0 +1,122 @@
+package dev.lastseen.app.demo;
+
+import dev.lastseen.app.LastseenApp;
+import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.kafka.EmbeddedKraftBroker;
+import dev.lastseen.app.traffic.SyntheticTraffic;
+import dev.lastseen.registry.InMemorySchemaRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything in one process with no setup: an in-process KRaft broker, the in-memory
+ * registry, the application and synthetic traffic. Prints a summary read through interactive
+ * queries until stopped (Ctrl-C) or until the optional duration has passed.
+ */
+public final class Demo {
+    public static final String DEMO_API_KEY = "demo-key-0123456789abcdef";
+
+    public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Demo(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public int run() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("lastseen-demo-");
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown, "lastseen-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.println("lastseen demo: starting an in-process Kafka broker (KRaft) in " + dir);
+        try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
+            InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+            LastseenConfig config = ConfigLoader.fromMap(demoConfig(broker.bootstrapServers(), dir));
+            DemoTopics.create(broker, config.topics());
+            SyntheticTraffic traffic = new SyntheticTraffic(SyntheticTraffic.Settings.demo());
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+                Thread t = new Thread(r, "lastseen-demo");
+                t.setDaemon(true);
+                return t;
+            });
+            try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
+                 LastseenApp app = LastseenApp.start(config, registry, meters, DemoTopics.PARTITIONS)) {
+                producer.publishRegistry(traffic);
+                printWhereToLook(broker, config, traffic);
+                scheduler.execute(() -> {
+                    try {
+                        producer.run(traffic, options.loginsPerSecond());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        out.println("traffic stopped: " + e.getMessage());
+                    }
+                });
+                DemoSummary summary = new DemoSummary(app.streams(), meters, traffic.tokens().subList(0, 5), out);
+                long every = options.summaryEvery().toMillis();
+                scheduler.scheduleAtFixedRate(() -> summary.print(producer.produced()), every, every, TimeUnit.MILLISECONDS);
+                if (options.duration() == null) {
+                    stop.await();
+                } else {
+                    stop.await(options.duration().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                out.println("\nlastseen demo: stopping");
+                scheduler.shutdownNow();
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting through Ctrl-C: nothing to remove
+            }
+        }
+        out.println("lastseen demo: stopped cleanly");
+        return 0;
+    }
+
+    private Map<String, Object> demoConfig(String bootstrap, Path dir) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-demo");
+        c.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
+        c.put(ConfigLoader.REGISTRY_URL, "mem:");
+        c.put(ConfigLoader.HTTP_PORT, options.httpPort());
+        c.put(ConfigLoader.API_KEYS, DEMO_API_KEY);
+        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
+        return c;
+    }
+
+    private void printWhereToLook(EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic) {
+        SyntheticTraffic.Token t = traffic.tokens().get(0);
+        out.println("lastseen demo: running");
+        out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
+        out.println("  topics:            " + config.topics());
+        out.println("  traffic:           " + traffic.tokens().size() + " tokens over " + SyntheticTraffic.Settings.demo().accounts()
+                + " accounts, ~" + options.loginsPerSecond() + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
+        out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
+        out.println("  summary every " + options.summaryEvery().toSeconds() + " s below; Ctrl-C stops cleanly");
+    }
+}
