@@ -102,6 +102,10 @@ public final class ThresholdsParser {
             throw new ThresholdsRejectedException(RejectionReason.OUT_OF_BOUNDS,
                     "JSON structure bound exceeded " + at(e.getLocation()) + ": " + detail(e), e);
         } catch (JsonProcessingException e) {
+            if (atEndOfInput(e)) {
+                throw new ThresholdsRejectedException(RejectionReason.TRUNCATED,
+                        "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
+            }
             throw new ThresholdsRejectedException(RejectionReason.MALFORMED_JSON,
                     "malformed JSON " + at(e.getLocation()) + ": " + detail(e), e);
         } catch (IOException e) {
@@ -109,6 +113,16 @@ public final class ThresholdsParser {
             throw new ThresholdsRejectedException(RejectionReason.MALFORMED_JSON,
                     "unreadable JSON: " + Texts.oneLine(String.valueOf(e.getMessage()), MAX_DETAIL_CHARS), e);
         }
+    }
+
+    /**
+     * Jackson reports most cut-off inputs (e.g. inside an object) as plain
+     * parse errors rather than {@link JsonEOFException}. A few (a number cut
+     * after its decimal point) stay {@link RejectionReason#MALFORMED_JSON};
+     * rejected either way.
+     */
+    private static boolean atEndOfInput(JsonProcessingException e) {
+        return String.valueOf(e.getOriginalMessage()).contains("end-of-input");
     }
 
     private static String at(JsonLocation location) {
@@ -119,7 +133,9 @@ public final class ThresholdsParser {
     }
 
     private static String detail(JsonProcessingException e) {
-        return Texts.oneLine(String.valueOf(e.getOriginalMessage()), MAX_DETAIL_CHARS);
+        // Drop Jackson's "[Source: REDACTED (...); " noise from nested locations.
+        String message = String.valueOf(e.getOriginalMessage()).replaceAll("\\[Source: [^;\\]]*; ", "[");
+        return Texts.oneLine(message, MAX_DETAIL_CHARS);
     }
 
     /** One streaming pass over one document. */
