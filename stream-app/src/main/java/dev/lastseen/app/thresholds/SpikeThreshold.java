@@ -1,0 +1,25 @@
+package dev.lastseen.app.thresholds;
+
+/**
+ * When a window of authentication failures for one account counts as a spike:
+ * at least {@code minimum} failures, and at least {@code factor} times the
+ * account's baseline.
+ *
+ * <p>Only the universal invariants are checked here (positive minimum, finite
+ * positive factor); the configurable bounds are {@link ThresholdsLimits},
+ * enforced by {@link ThresholdsParser} with messages that name the account.
+ */
+public record SpikeThreshold(long minimum, double factor) {
+
+    /** Built-in default used when no thresholds file is present. */
+    public static final SpikeThreshold DEFAULT = new SpikeThreshold(20, 3.0);
+
+    public SpikeThreshold {
+        if (minimum < 1) {
+            throw new IllegalArgumentException("minimum must be >= 1, was " + minimum);
+        }
+        if (!Double.isFinite(factor) || factor <= 0.0) {
+            throw new IllegalArgumentException("factor must be finite and > 0, was " + factor);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.lastseen.app.thresholds;
+
+import java.util.Objects;
+
+/** A thresholds file was rejected; nothing was built from it. */
+public final class ThresholdsRejectedException extends Exception {
+
+    private final RejectionReason reason;
+
+    public ThresholdsRejectedException(RejectionReason reason, String message) {
+        super(message);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public ThresholdsRejectedException(RejectionReason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public RejectionReason reason() {
+        return reason;
+    }
+}
