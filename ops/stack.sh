@@ -160,7 +160,9 @@ fetch() {
   fi
   log "fetching Kafka and Apicurio Registry runtimes (mvn -f ops/pom.xml -Pstack generate-resources)"
   rm -rf "$KAFKA_LIBS" "$APICURIO_DIR" "$CACHE_DIR/.fetched"
-  (cd "$ROOT_DIR" && "$MVN" -q -B -Dstyle.color=never -f ops/pom.xml -Pstack generate-resources >&2) \
+  # (maven 3.8 -q still prints bare colour resets; strip them)
+  (cd "$ROOT_DIR" && "$MVN" -q -B -Dstyle.color=never -f ops/pom.xml -Pstack generate-resources 2>&1 \
+    | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2) \
     || die "fetching the runtimes through Maven failed"
   [[ -f "$APICURIO_DIR/quarkus-run.jar" ]] || die "no quarkus-run.jar under $APICURIO_DIR after fetching"
   printf '%s\n' "$want" >"$CACHE_DIR/.fetched"
@@ -473,7 +475,7 @@ cmd_tool() {
   kafka_run "$cls" "${args[@]}"
 }
 
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; }
 
 main() {
   local cmd="${1:-}"

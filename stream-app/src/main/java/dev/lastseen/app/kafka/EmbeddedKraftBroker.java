@@ -472,6 +472,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
             return;
         }
 
+        defaultLogLevelsUnlessConfigured();
         EmbeddedKraftBroker broker = start(dataDir, port, controllerPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -485,6 +486,23 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         System.out.println("controller=" + HOST + ":" + broker.controllerPort());
         System.out.flush();
         stopped.await();
+    }
+
+    /** Logback without a config file logs everything at DEBUG; for the standalone broker use INFO. */
+    private static void defaultLogLevelsUnlessConfigured() {
+        ClassLoader cl = EmbeddedKraftBroker.class.getClassLoader();
+        if (System.getProperty("logback.configurationFile") != null || cl.getResource("logback.xml") != null
+                || cl.getResource("logback-test.xml") != null) {
+            return;
+        }
+        try {
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+                ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+                ctx.getLogger("state.change.logger").setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        } catch (LinkageError e) {
+            // another slf4j backend: leave it alone
+        }
     }
 
     private static void usage(PrintStream out) {
