@@ -28,11 +28,13 @@ public final class LastseenApp implements AutoCloseable {
     private final LastseenConfig config;
     private final LastseenMetrics metrics;
     private final KafkaStreams streams;
+    private final Readiness readiness;
 
-    private LastseenApp(LastseenConfig config, LastseenMetrics metrics, KafkaStreams streams) {
+    private LastseenApp(LastseenConfig config, LastseenMetrics metrics, KafkaStreams streams, Readiness readiness) {
         this.config = config;
         this.metrics = metrics;
         this.streams = streams;
+        this.readiness = readiness;
     }
 
     /**
@@ -54,8 +56,10 @@ public final class LastseenApp implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
+        Readiness readiness = new Readiness();
+        readiness.attach(streams);
         streams.start();
-        return new LastseenApp(config, metrics, streams);
+        return new LastseenApp(config, metrics, streams, readiness);
     }
 
     public KafkaStreams streams() {
@@ -64,6 +68,10 @@ public final class LastseenApp implements AutoCloseable {
 
     public LastseenMetrics metrics() {
         return metrics;
+    }
+
+    public Readiness readiness() {
+        return readiness;
     }
 
     public LastseenConfig config() {

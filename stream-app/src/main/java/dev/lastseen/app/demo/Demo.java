@@ -3,6 +3,7 @@ package dev.lastseen.app.demo;
 import dev.lastseen.app.LastseenApp;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.registry.InMemorySchemaRegistry;
@@ -60,7 +61,8 @@ public final class Demo {
                 return t;
             });
             try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
-                 LastseenApp app = LastseenApp.start(config, registry, meters, DemoTopics.PARTITIONS)) {
+                 LastseenApp app = LastseenApp.start(config, registry, meters, DemoTopics.PARTITIONS);
+                 HttpServer http = HttpServer.start(config.http(), app.readiness(), meters, routes -> { })) {
                 producer.publishRegistry(traffic);
                 printWhereToLook(broker, config, traffic);
                 scheduler.execute(() -> {
@@ -117,6 +119,7 @@ public final class Demo {
         out.println("  traffic:           " + traffic.tokens().size() + " tokens over " + SyntheticTraffic.Settings.demo().accounts()
                 + " accounts, ~" + options.loginsPerSecond() + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
         out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
+        out.println("  health/metrics:    curl -s localhost:" + options.httpPort() + "/readyz ; curl -s localhost:" + options.httpPort() + "/metrics | grep ^lastseen_");
         out.println("  summary every " + options.summaryEvery().toSeconds() + " s below; Ctrl-C stops cleanly");
     }
 }

@@ -39,7 +39,7 @@ final class DemoSummary {
                     StoreQueryParameters.fromNameAndType(StoreNames.TOKEN_USAGE, QueryableStoreTypes.keyValueStore()));
             ReadOnlyKeyValueStore<TokenKey, dev.lastseen.state.RegistryFields> registry = streams.store(
                     StoreQueryParameters.fromNameAndType(StoreNames.TOKEN_REGISTRY, QueryableStoreTypes.keyValueStore()));
-            out.printf("  tokens tracked: %d with usage, %d registered%n", usage.approximateNumEntries(), registry.approximateNumEntries());
+            out.printf("  tokens tracked: %d with usage, %d registered%n", count(usage), count(registry));
             TokenReadView view = new TokenReadView(registry, usage);
             for (SyntheticTraffic.Token t : sample) {
                 view.get(t.accountId(), t.tokenId()).ifPresent(v -> out.println("  " + describe(v)));
@@ -47,6 +47,18 @@ final class DemoSummary {
         } catch (InvalidStateStoreException e) {
             out.println("  state not queryable yet (" + streams.state() + "): " + e.getMessage());
         }
+    }
+
+    /** Exact count by iteration: the demo's state is small, and RocksDB's estimate counts overwrites. */
+    private static long count(ReadOnlyKeyValueStore<TokenKey, ?> store) {
+        long n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     private static String describe(TokenView v) {
