@@ -8,7 +8,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 
 /**
- * The data model a {@link SpecificAvroDeserializer} reads with.
+ * The data model a {@link SpecificAvroDeserializer} reads with (and the explicit-schema
+ * {@link SpecificAvroSerializer} materialises writer-schema defaults with).
  *
  * <p>Avro 1.12 refuses to instantiate a class it looks up by name unless that class is
  * trusted ({@code org.apache.avro.util.ClassSecurityValidator}, a process-wide setting whose

@@ -44,9 +44,11 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         this.schema = Objects.requireNonNull(schema, "schema");
         this.autoRegister = autoRegister;
         SpecificData model = SpecificData.getForClass(Objects.requireNonNull(type, "type"));
+        // The by-name writer materialises defaults (enums included) and so needs a model that
+        // maps our generated classes: see ReaderModel.
         this.writer = schema.equals(model.getSchema(type))
                 ? new SpecificDatumWriter<>(schema, model)
-                : new ByNameDatumWriter<>(schema, model);
+                : new ByNameDatumWriter<>(schema, ReaderModel.forType(type));
     }
 
     @Override

@@ -36,7 +36,10 @@ class SchemaEvolutionTest {
               {"name": "colo", "type": ["null", "string"], "default": null}
             ]}""");
 
-    /** A newer LoginEvent: an extra optional field, and a credential type this reader does not know. */
+    /**
+     * A newer LoginEvent: extra fields with defaults (one of a generated enum type), and a
+     * credential type this reader does not know.
+     */
     static final Schema NEWER = new Schema.Parser().parse("""
             {"type": "record", "name": "LoginEvent", "namespace": "dev.lastseen.avro", "fields": [
               {"name": "event_id", "type": "string"},
@@ -49,7 +52,8 @@ class SchemaEvolutionTest {
               {"name": "failure_reason", "type": ["null", "string"], "default": null},
               {"name": "colo", "type": ["null", "string"], "default": null},
               {"name": "client_ip", "type": ["null", "string"], "default": null},
-              {"name": "user_agent", "type": ["null", "string"], "default": null}
+              {"name": "user_agent", "type": ["null", "string"], "default": null},
+              {"name": "previous_credential_type", "type": "CredentialType", "default": "OTHER"}
             ]}""");
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
@@ -91,6 +95,7 @@ class SchemaEvolutionTest {
         record.put("colo", "FRA");
         record.put("client_ip", "198.51.100.7");
         record.put("user_agent", "curl/8.5.0");
+        record.put("previous_credential_type", new GenericData.EnumSymbol(NEWER.getField("credential_type").schema(), "API_TOKEN"));
 
         LoginEvent decoded = reader.deserialize(TOPIC, payload(newerId, encode(NEWER, record)));
 
