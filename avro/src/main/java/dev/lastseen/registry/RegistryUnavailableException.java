@@ -5,6 +5,10 @@ package dev.lastseen.registry;
  * never a verdict on a record: callers must wait and retry, not dead-letter.
  */
 public class RegistryUnavailableException extends RuntimeException {
+    public RegistryUnavailableException(String message) {
+        super(message);
+    }
+
     public RegistryUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

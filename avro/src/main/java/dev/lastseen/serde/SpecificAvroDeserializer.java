@@ -5,7 +5,6 @@ import dev.lastseen.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
@@ -22,17 +21,24 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@link WireFormatException} with a {@link WireFormatException.Kind}; a registry that
  * cannot be reached surfaces as {@link dev.lastseen.registry.RegistryUnavailableException}
  * (not a verdict on the record). A null payload (tombstone) decodes to null.
+ *
+ * <p>String and bytes lengths are checked against the bytes left in the payload before
+ * anything is allocated (Avro's {@code BinaryDecoder} does this for byte-array input), so a
+ * forged length prefix cannot make the deserializer allocate more than the payload size.
  */
 public final class SpecificAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     private final SchemaRegistryClient registry;
     private final Schema readerSchema;
     private final SpecificData model;
+    /** Readers are cached per writer schema id; ids come from the registry, so this is a backstop. */
+    static final int MAX_CACHED_WRITER_SCHEMAS = 1_000;
+
     private final Map<Integer, SpecificDatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     public SpecificAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
         this.registry = registry;
-        this.model = SpecificData.getForClass(type);
+        this.model = ReaderModel.forType(type);
         this.readerSchema = model.getSchema(type);
         TrustedClasses.trustNamedTypesOf(readerSchema);
     }
@@ -43,6 +49,10 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
             return null;
         }
         int id = WireFormat.readHeader(data);
+        if (id < 0) {
+            throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA_ID,
+                    "Schema id " + id + " is negative; no registry issues negative ids");
+        }
         SpecificDatumReader<T> reader = readerFor(id);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
                 data.length - WireFormat.HEADER_SIZE, decoders.get());
@@ -50,11 +60,14 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         T record;
         try {
             record = reader.read(null, decoder);
+        } catch (SecurityException e) {
+            throw e; // the runtime refuses a class: a deployment problem, not a verdict on the payload
         } catch (java.io.EOFException e) {
             throw new WireFormatException(WireFormatException.Kind.TRUNCATED,
                     "Avro body for schema " + id + " ended early: payload truncated", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException | IllegalArgumentException | UnsupportedOperationException e) {
+        } catch (IOException | RuntimeException e) {
+            // Whatever decoding arbitrary bytes throws (AvroRuntimeException, index or class-cast
+            // errors from a forged union/enum index...) is a verdict on the payload.
             throw new WireFormatException(WireFormatException.Kind.MALFORMED_AVRO,
                     "Payload does not decode as " + readerSchema.getFullName() + " written with schema " + id
                             + ": " + e.getClass().getSimpleName(), e);
@@ -79,9 +92,13 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         try {
             writerSchema = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
-            if (e.isNotFound()) {
+            if (isUnknownId(e)) {
                 throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA_ID,
                         "Schema id " + id + " is not known to the schema registry", e);
+            }
+            if (e.errorCode() == SchemaRegistryException.INVALID_SCHEMA) {
+                throw new WireFormatException(WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
+                        "Schema id " + id + " is not a usable Avro schema", e);
             }
             throw e;
         }
@@ -93,7 +110,18 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
                             + readerSchema.getFullName() + ": " + compatibility.getDescription());
         }
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
-        readerByWriterId.put(id, reader);
+        if (readerByWriterId.size() < MAX_CACHED_WRITER_SCHEMAS) {
+            readerByWriterId.put(id, reader);
+        }
         return reader;
+    }
+
+    /**
+     * A 404 carrying a registry "not found" code (404xx) is the registry's verdict that the
+     * id does not exist. A bare 404 (no registry error body: a proxy, a wrong path prefix)
+     * says nothing about the record and must not send it to the dead-letter topic.
+     */
+    private static boolean isUnknownId(SchemaRegistryException e) {
+        return e.isNotFound() && e.errorCode() / 100 == 404;
     }
 }

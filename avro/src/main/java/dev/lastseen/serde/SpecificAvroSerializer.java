@@ -4,9 +4,12 @@ import dev.lastseen.registry.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -28,15 +31,24 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
     public SpecificAvroSerializer(SchemaRegistryClient registry, Class<T> type, boolean autoRegister) {
-        this(registry, SpecificData.get().getSchema(type), type, autoRegister);
+        this(registry, SpecificData.getForClass(type).getSchema(type), type, autoRegister);
     }
 
-    /** Writes with an explicit schema: a newer or older version of the record's own schema. */
+    /**
+     * Writes with an explicit schema: a newer or older version of the record's own schema.
+     * Fields are matched by name: a field the writer schema lacks is not written, a field
+     * only the writer schema has is written with its default (and fails without one).
+     */
     public SpecificAvroSerializer(SchemaRegistryClient registry, Schema schema, Class<T> type, boolean autoRegister) {
-        this.registry = registry;
-        this.schema = schema;
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.schema = Objects.requireNonNull(schema, "schema");
         this.autoRegister = autoRegister;
-        this.writer = new SpecificDatumWriter<>(schema, SpecificData.getForClass(type));
+        SpecificData model = SpecificData.getForClass(Objects.requireNonNull(type, "type"));
+        // The by-name writer materialises defaults (enums included) and so needs a model that
+        // maps our generated classes: see ReaderModel.
+        this.writer = schema.equals(model.getSchema(type))
+                ? new SpecificDatumWriter<>(schema, model)
+                : new ByNameDatumWriter<>(schema, ReaderModel.forType(type));
     }
 
     @Override
@@ -44,7 +56,7 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         if (record == null) {
             return null;
         }
-        int id = idByTopic.computeIfAbsent(topic, this::schemaIdFor);
+        int id = schemaIdFor(topic);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(new byte[WireFormat.HEADER_SIZE], 0, WireFormat.HEADER_SIZE);
         try {
@@ -61,7 +73,44 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
     }
 
     private int schemaIdFor(String topic) {
+        // Not computeIfAbsent: the registry call may retry for seconds and must not hold a map lock.
+        Integer cached = idByTopic.get(topic);
+        if (cached != null) {
+            return cached;
+        }
         String subject = WireFormat.valueSubject(topic);
-        return autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+        int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+        idByTopic.put(topic, id);
+        return id;
+    }
+
+    /**
+     * A writer whose schema differs from the record class's own: {@link SpecificDatumWriter}
+     * would read the record's fields by the writer schema's positions, which shift between
+     * versions. This one reads them by name.
+     */
+    private static final class ByNameDatumWriter<T> extends SpecificDatumWriter<T> {
+        ByNameDatumWriter(Schema writerSchema, SpecificData model) {
+            super(writerSchema, model);
+        }
+
+        @Override
+        protected void writeField(Object datum, Schema.Field field, Encoder out, Object state) throws IOException {
+            if (!(datum instanceof SpecificRecord record)) {
+                super.writeField(datum, field, out, state);
+                return;
+            }
+            Schema.Field own = record.getSchema().getField(field.name());
+            Object value;
+            if (own != null) {
+                value = record.get(own.pos());
+            } else if (field.hasDefaultValue()) {
+                value = getData().getDefaultValue(field);
+            } else {
+                throw new AvroRuntimeException("Writer schema field '" + field.name() + "' has no default and "
+                        + record.getSchema().getFullName() + " has no such field");
+            }
+            write(field.schema(), value, out);
+        }
     }
 }
