@@ -40,7 +40,6 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         this.registry = registry;
         this.model = ReaderModel.forType(type);
         this.readerSchema = model.getSchema(type);
-        TrustedClasses.trustNamedTypesOf(readerSchema);
     }
 
     @Override

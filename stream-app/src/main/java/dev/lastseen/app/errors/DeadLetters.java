@@ -1,6 +1,7 @@
 package dev.lastseen.app.errors;
 
 import dev.lastseen.registry.RegistryUnavailableException;
+import dev.lastseen.registry.SchemaRegistryException;
 import dev.lastseen.serde.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,10 +45,17 @@ public final class DeadLetters {
         return RejectReason.PROCESSING_ERROR;
     }
 
-    /** Whether the failure is the registry being away: never a verdict on the record. */
+    /**
+     * Whether the failure is the registry being away or misconfigured (unreachable, 5xx, or an
+     * answer that is not a verdict on this schema id): never a verdict on the record, so it must
+     * be retried, not dead-lettered. An unknown schema id arrives as a {@link WireFormatException}.
+     */
     public static boolean isRegistryOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RegistryUnavailableException) {
+            if (t instanceof WireFormatException) {
+                return false;
+            }
+            if (t instanceof RegistryUnavailableException || t instanceof SchemaRegistryException) {
                 return true;
             }
         }
