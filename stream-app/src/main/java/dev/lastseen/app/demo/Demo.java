@@ -1,14 +1,11 @@
 package dev.lastseen.app.demo;
 
-import dev.lastseen.app.LastseenApp;
+import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.registry.InMemorySchemaRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,7 +50,6 @@ public final class Demo {
             LastseenConfig config = ConfigLoader.fromMap(demoConfig(broker.bootstrapServers(), dir));
             DemoTopics.create(broker, config.topics());
             SyntheticTraffic traffic = new SyntheticTraffic(SyntheticTraffic.Settings.demo());
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "lastseen-demo");
@@ -61,10 +57,9 @@ public final class Demo {
                 return t;
             });
             try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
-                 LastseenApp app = LastseenApp.start(config, registry, meters, DemoTopics.PARTITIONS);
-                 HttpServer http = HttpServer.start(config.http(), app.readiness(), meters, routes -> { })) {
+                 LastseenServer server = LastseenServer.start(config, registry, DemoTopics.PARTITIONS)) {
                 producer.publishRegistry(traffic);
-                printWhereToLook(broker, config, traffic);
+                printWhereToLook(broker, config, traffic, server.httpPort());
                 scheduler.execute(() -> {
                     try {
                         producer.run(traffic, options.loginsPerSecond());
@@ -74,7 +69,7 @@ public final class Demo {
                         out.println("traffic stopped: " + e.getMessage());
                     }
                 });
-                DemoSummary summary = new DemoSummary(app.streams(), meters, traffic.tokens().subList(0, 5), out);
+                DemoSummary summary = new DemoSummary(server.app().streams(), server.meters(), traffic.tokens().subList(0, 5), out);
                 long every = options.summaryEvery().toMillis();
                 scheduler.scheduleAtFixedRate(() -> summary.print(producer.produced()), every, every, TimeUnit.MILLISECONDS);
                 if (options.duration() == null) {
@@ -111,7 +106,7 @@ public final class Demo {
         return c;
     }
 
-    private void printWhereToLook(EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic) {
+    private void printWhereToLook(EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic, int httpPort) {
         SyntheticTraffic.Token t = traffic.tokens().get(0);
         out.println("lastseen demo: running");
         out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
@@ -119,7 +114,7 @@ public final class Demo {
         out.println("  traffic:           " + traffic.tokens().size() + " tokens over " + SyntheticTraffic.Settings.demo().accounts()
                 + " accounts, ~" + options.loginsPerSecond() + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
         out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
-        out.println("  health/metrics:    curl -s localhost:" + options.httpPort() + "/readyz ; curl -s localhost:" + options.httpPort() + "/metrics | grep ^lastseen_");
+        out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort + "/metrics | grep ^lastseen_");
         out.println("  summary every " + options.summaryEvery().toSeconds() + " s below; Ctrl-C stops cleanly");
     }
 }
