@@ -1,0 +1,113 @@
+package dev.lastseen.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private static Map<String, Object> minimal() {
+        Map<String, Object> m = new HashMap<>();
+        m.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
+        m.put(ConfigLoader.REGISTRY_URL, "http://registry:8081");
+        return m;
+    }
+
+    @Test
+    void defaultsAreTheContractNamesAndExactlyOnce() {
+        LastseenConfig c = ConfigLoader.fromMap(minimal());
+        assertThat(c.topics()).isEqualTo(TopicNames.DEFAULTS);
+        assertThat(c.streams()).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "lastseen-dlq");
+        assertThat(c.patchGranularity().toSeconds()).isEqualTo(60);
+        assertThat(c.http().port()).isEqualTo(7070);
+    }
+
+    @Test
+    void aMissingRequiredKeyIsNamed() {
+        Map<String, Object> m = minimal();
+        m.remove(ConfigLoader.REGISTRY_URL);
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).isInstanceOf(ConfigException.class).hasMessageContaining(ConfigLoader.REGISTRY_URL);
+        Map<String, Object> noBootstrap = minimal();
+        noBootstrap.remove(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        assertThatThrownBy(() -> ConfigLoader.fromMap(noBootstrap)).hasMessageContaining("bootstrap.servers").hasMessageContaining("LASTSEEN_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void anInvalidValueIsRejectedNamingTheKey() {
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.PATCH_GRANULARITY_MS, "soon");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(ConfigLoader.PATCH_GRANULARITY_MS);
+        Map<String, Object> port = minimal();
+        port.put(ConfigLoader.HTTP_PORT, "70000");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(port)).hasMessageContaining(ConfigLoader.HTTP_PORT);
+        Map<String, Object> url = minimal();
+        url.put(ConfigLoader.REGISTRY_URL, "registry:8081");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(url)).hasMessageContaining(ConfigLoader.REGISTRY_URL).hasMessageContaining("http://");
+    }
+
+    @Test
+    void aMisspelledLastseenKeyIsRejectedRatherThanIgnored() {
+        Map<String, Object> m = minimal();
+        m.put("lastseen.last-seen.granularity", "1000");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining("lastseen.last-seen.granularity").hasMessageContaining("unknown");
+    }
+
+    @Test
+    void anInvalidKafkaStreamsValueIsNamedByKafkaStreams() {
+        Map<String, Object> m = minimal();
+        m.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "many");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws Exception {
+        Path file = dir.resolve("lastseen.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\nlastseen.schema.registry.url=http://r:8081\nlastseen.http.port=8000\n");
+        LastseenConfig c = ConfigLoader.load(file, Map.of("LASTSEEN_HTTP_PORT", "9000", "LASTSEEN_BOOTSTRAP_SERVERS", "env:9092",
+                "LASTSEEN_NUM_STANDBY_REPLICAS", "1"));
+        assertThat(c.http().port()).isEqualTo(9000);
+        assertThat(c.streams()).containsEntry("bootstrap.servers", "env:9092").containsEntry("num.standby.replicas", "1");
+        assertThat(ConfigLoader.envName("lastseen.last-seen.granularity.ms")).isEqualTo("LASTSEEN_LAST_SEEN_GRANULARITY_MS");
+    }
+
+    @Test
+    void apiKeysComeFromAFileAndAShortKeyIsRejectedWithoutEchoingIt() throws Exception {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "# team keys\nkey-aaaaaaaaaaaaaaaa\n\nkey-bbbbbbbbbbbbbbbb\n");
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.API_KEYS_FILE, keys.toString());
+        assertThat(ConfigLoader.fromMap(m).apiKeys()).containsExactly("key-aaaaaaaaaaaaaaaa", "key-bbbbbbbbbbbbbbbb");
+
+        Map<String, Object> shortKey = minimal();
+        shortKey.put(ConfigLoader.API_KEYS, "tiny-secret");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(shortKey)).hasMessageContaining("shorter than 16").hasMessageNotContaining("tiny-secret");
+    }
+
+    @Test
+    void anOversizedConfigurationFileIsRejectedBeforeReading() throws Exception {
+        Path big = dir.resolve("big.properties");
+        Files.write(big, new byte[(int) ConfigLoader.MAX_FILE_BYTES + 1]);
+        assertThatThrownBy(() -> ConfigLoader.load(big, Map.of())).hasMessageContaining("over the bound");
+    }
+
+    @Test
+    void toStringNeverShowsKeysOrPasswords() {
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.API_KEYS, "super-secret-api-key-1");
+        m.put(ConfigLoader.REGISTRY_BASIC_USER, "svc");
+        m.put(ConfigLoader.REGISTRY_BASIC_PASSWORD, "registry-password");
+        String printed = ConfigLoader.fromMap(m).toString();
+        assertThat(printed).doesNotContain("super-secret-api-key-1").doesNotContain("registry-password");
+    }
+}
