@@ -64,6 +64,8 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
     private KeyValueStore<String, Long> counts;
     private KeyValueStore<String, Baseline> baselines;
     private long observedTime;
+    /** No window starting before this is open, so closing windows needs no scan until then (per-event cost). */
+    private long nextClosableStart;
     private long nextSweep;
 
     FailureSpikeDetector(LastseenConfig.SpikeSettings settings, Supplier<Thresholds> thresholds, LastseenMetrics metrics) {
@@ -81,6 +83,7 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
         this.baselines = context.getStateStore(SpikeStores.BASELINES);
         Long stored = counts.get(WindowKeys.OBSERVED_TIME);
         this.observedTime = stored == null ? Long.MIN_VALUE : stored;
+        this.nextClosableStart = Long.MIN_VALUE; // scan once after a restart
         this.nextSweep = Long.MIN_VALUE;
     }
 
@@ -130,6 +133,11 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
     /** Evaluates, in window order, every window that observed time has closed, then forgets it. */
     private void closeWindows(long outputTimestamp) {
         long lastClosedStart = observedTime - windowMillis - graceMillis;
+        if (lastClosedStart < nextClosableStart) {
+            return;
+        }
+        // Windows start at multiples of the size, and none can open at or before lastClosedStart any more.
+        nextClosableStart = Math.floorDiv(lastClosedStart, windowMillis) * windowMillis + windowMillis;
         List<KeyValue<String, Long>> closed = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = counts.range(WindowKeys.first(), WindowKeys.afterWindowsStartingAtOrBefore(lastClosedStart))) {
             it.forEachRemaining(closed::add);
