@@ -2,6 +2,8 @@ package dev.lastseen.app;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.app.metrics.MetricsBinding;
+import dev.lastseen.app.spikes.SpikeThresholds;
 import dev.lastseen.app.topology.LastseenTopology;
 import dev.lastseen.app.topology.TopologySettings;
 import dev.lastseen.registry.SchemaRegistryClient;
@@ -29,12 +31,14 @@ public final class LastseenApp implements AutoCloseable {
     private final LastseenMetrics metrics;
     private final KafkaStreams streams;
     private final Readiness readiness;
+    private final AutoCloseable observability;
 
-    private LastseenApp(LastseenConfig config, LastseenMetrics metrics, KafkaStreams streams, Readiness readiness) {
+    private LastseenApp(LastseenConfig config, LastseenMetrics metrics, KafkaStreams streams, Readiness readiness, AutoCloseable observability) {
         this.config = config;
         this.metrics = metrics;
         this.streams = streams;
         this.readiness = readiness;
+        this.observability = observability;
     }
 
     /**
@@ -44,8 +48,9 @@ public final class LastseenApp implements AutoCloseable {
      */
     public static LastseenApp start(LastseenConfig config, SchemaRegistryClient registry, MeterRegistry meters, int accountPartitions) {
         LastseenMetrics metrics = new LastseenMetrics(meters);
+        SpikeThresholds thresholds = SpikeThresholds.start(config.spikes(), metrics);
         Topology topology = LastseenTopology.build(TopologySettings.from(config, accountPartitions, Clock.systemUTC()), registry,
-                TokenStores.persistent(), metrics);
+                TokenStores.persistent(), metrics, thresholds);
         log.info("Topology:\n{}", topology.describe());
         Properties props = StreamsProperties.of(config, metrics);
         KafkaStreams streams = new KafkaStreams(topology, props);
@@ -58,8 +63,12 @@ public final class LastseenApp implements AutoCloseable {
         streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
         Readiness readiness = new Readiness();
         readiness.attach(streams);
+        MetricsBinding binding = MetricsBinding.bind(meters, streams);
         streams.start();
-        return new LastseenApp(config, metrics, streams, readiness);
+        return new LastseenApp(config, metrics, streams, readiness, () -> {
+            binding.close();
+            thresholds.close();
+        });
     }
 
     public KafkaStreams streams() {
@@ -81,5 +90,10 @@ public final class LastseenApp implements AutoCloseable {
     @Override
     public void close() {
         streams.close(CLOSE_TIMEOUT);
+        try {
+            observability.close();
+        } catch (Exception e) {
+            log.warn("Closing metrics and the thresholds reloader failed: {}", e.toString());
+        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.lastseen.app.thresholds;
 
 /**
- * When a window of authentication failures for one account counts as a spike:
- * at least {@code minimum} failures, and at least {@code factor} times the
- * account's baseline.
+ * When a window of authentication failures for one account (or one of its
+ * tokens) counts as a spike: more than {@code max(minimum, factor × baseline)}
+ * failures, the baseline being the key's moving average over earlier windows.
  *
  * <p>Only the universal invariants are checked here (positive minimum, finite
  * positive factor); the configurable bounds are {@link ThresholdsLimits},

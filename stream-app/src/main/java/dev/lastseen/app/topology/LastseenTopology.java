@@ -1,6 +1,8 @@
 package dev.lastseen.app.topology;
 
 import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.app.spikes.FailureSpikeTopology;
+import dev.lastseen.app.thresholds.Thresholds;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
@@ -10,6 +12,7 @@ import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.state.TokenStores;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -35,6 +38,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *                               merged AccountCommand stream (one task per account partition)
  *                                ├─ Login  ─► UsageProcessor   [token-usage]    ─► token-last-seen
  *                                └─ Upsert/Delete ─► RegistryProcessor [token-registry]
+ * logins by account ─► FailureSpikeDetector [auth-failure-window-counts, auth-failure-baselines] ─► auth-failure-alerts
  * </pre>
  */
 public final class LastseenTopology {
@@ -48,7 +52,15 @@ public final class LastseenTopology {
     private LastseenTopology() {
     }
 
+    /** The topology with the configured spike thresholds for every account (no thresholds file). */
     public static Topology build(TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics) {
+        Thresholds fixed = FailureSpikeTopology.configuredDefaults(settings.spikes());
+        return build(settings, registry, stores, metrics, () -> fixed);
+    }
+
+    /** @param thresholds the per-account spike thresholds in force, read at every window evaluation */
+    public static Topology build(TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics,
+                                 Supplier<Thresholds> thresholds) {
         StreamsBuilder builder = new StreamsBuilder();
 
         Serde<LoginEvent> loginIn = Serdes.serdeFrom(AvroSerdes.specific(LoginEvent.class, registry, true).serializer(),
@@ -60,7 +72,10 @@ public final class LastseenTopology {
                         new ServiceTokenValidator(settings.bounds()), settings.bounds().maxRecordBytes(), true));
         Serde<TokenLastSeen> patchOut = AvroSerdes.specific(TokenLastSeen.class, registry, settings.autoRegister());
 
-        KStream<String, AccountCommand> logins = loginsByAccount(builder, settings, loginIn)
+        KStream<String, LoginEvent> loginsByAccount = loginsByAccount(builder, settings, loginIn);
+        FailureSpikeTopology.attach(loginsByAccount, settings.spikes(), settings.topics().authFailureAlerts(), thresholds, registry,
+                settings.autoRegister(), metrics);
+        KStream<String, AccountCommand> logins = loginsByAccount
                 .mapValues(AccountCommand.Login::new, Named.as("login-command"));
         KStream<String, AccountCommand> registryChanges = registryByAccount(builder, settings, stores, tokenIn);
 
