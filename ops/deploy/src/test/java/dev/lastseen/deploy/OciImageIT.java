@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,12 @@ class OciImageIT {
         // The image's own properties file plus the two keys without defaults, through the application's ConfigLoader.
         imageDefaults = ConfigLoader.load(KubernetesManifestsTest.IMAGE_PROPERTIES,
                 Map.of("LASTSEEN_BOOTSTRAP_SERVERS", "kafka:9092", "LASTSEEN_SCHEMA_REGISTRY_URL", "http://registry:8081"));
+    }
+
+    /** The unpacked layout and root file system are twice the image's size. */
+    @AfterAll
+    static void cleanUp() throws IOException {
+        deleteRecursively(WORK);
     }
 
     @Test

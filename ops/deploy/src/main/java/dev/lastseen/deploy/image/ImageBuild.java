@@ -139,7 +139,10 @@ public final class ImageBuild {
                         System.err.println("jib: " + e.getMessage());
                     }
                 });
-        return builder.containerize(to);
+        JibContainer image = builder.containerize(to);
+        // The staged runtime and Jib's layer cache are as large as the image itself: keep only the tarball.
+        Processes.deleteRecursively(work);
+        return image;
     }
 
     private static FilePermissions permissionsOf(Path source) {
