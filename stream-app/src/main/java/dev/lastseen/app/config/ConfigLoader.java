@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -29,7 +31,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * Kafka's {@link ConfigDef}, so errors read "Invalid value X for configuration KEY: why");
  * every other key is a Kafka Streams / client property and is passed through.
  *
- * <p>Environment: any declared key, or any Kafka Streams key, can be set as
+ * <p>Environment: any declared key, any Kafka Streams key and any consumer/producer key (so
+ * {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) can be set as
  * {@code LASTSEEN_} + the key without a leading {@code lastseen.}, upper-cased, with dots and
  * dashes as underscores: {@code lastseen.http.port} → {@code LASTSEEN_HTTP_PORT},
  * {@code bootstrap.servers} → {@code LASTSEEN_BOOTSTRAP_SERVERS}.
@@ -138,6 +141,10 @@ public final class ConfigLoader {
     static void applyEnvironment(Map<String, Object> values, Map<String, String> env) {
         List<String> keys = new ArrayList<>(DEFINITION.names());
         keys.addAll(StreamsConfig.configDef().names());
+        // Client keys too (security.protocol, sasl.*, ssl.*, ...): a secured cluster must be
+        // configurable from the environment, e.g. from a Kubernetes Secret.
+        keys.addAll(ConsumerConfig.configNames());
+        keys.addAll(ProducerConfig.configNames());
         for (String key : keys) {
             String v = env.get(envName(key));
             if (v != null) {

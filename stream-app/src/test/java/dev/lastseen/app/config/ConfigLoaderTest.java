@@ -75,9 +75,10 @@ class ConfigLoaderTest {
         Path file = dir.resolve("lastseen.properties");
         Files.writeString(file, "bootstrap.servers=file:9092\nlastseen.schema.registry.url=http://r:8081\nlastseen.http.port=8000\n");
         LastseenConfig c = ConfigLoader.load(file, Map.of("LASTSEEN_HTTP_PORT", "9000", "LASTSEEN_BOOTSTRAP_SERVERS", "env:9092",
-                "LASTSEEN_NUM_STANDBY_REPLICAS", "1"));
+                "LASTSEEN_NUM_STANDBY_REPLICAS", "1", "LASTSEEN_SASL_MECHANISM", "SCRAM-SHA-512"));
         assertThat(c.http().port()).isEqualTo(9000);
-        assertThat(c.streams()).containsEntry("bootstrap.servers", "env:9092").containsEntry("num.standby.replicas", "1");
+        assertThat(c.streams()).containsEntry("bootstrap.servers", "env:9092").containsEntry("num.standby.replicas", "1")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         assertThat(ConfigLoader.envName("lastseen.last-seen.granularity.ms")).isEqualTo("LASTSEEN_LAST_SEEN_GRANULARITY_MS");
     }
 
