@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -97,6 +98,21 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
             throw new IllegalArgumentException("compatibility level must be one of " + LEVELS + ", got '" + level + "'");
         }
         compatibilityBySubject.put(subject, normalized);
+    }
+
+    @Override
+    public synchronized Optional<RegisteredSchema> latest(String subject) {
+        List<Schema> versions = versionsBySubject.getOrDefault(subject, List.of());
+        if (versions.isEmpty()) {
+            return Optional.empty();
+        }
+        Schema schema = versions.get(versions.size() - 1);
+        return Optional.of(new RegisteredSchema(idBySchema.get(schema), versions.size(), schema));
+    }
+
+    @Override
+    public synchronized List<String> subjects() {
+        return versionsBySubject.keySet().stream().sorted().toList();
     }
 
     private static boolean canRead(Schema reader, Schema writer) {

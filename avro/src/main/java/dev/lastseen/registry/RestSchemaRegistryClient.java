@@ -200,6 +200,61 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 .requireOk("Setting the compatibility level of subject '" + subject + "'");
     }
 
+    /** {@code GET /subjects/{subject}/versions/latest}; a subject without versions (40401, 40402) is empty. */
+    @Override
+    public Optional<RegisteredSchema> latest(String subject) {
+        String what = "Reading the latest version of subject '" + subject + "'";
+        Response response = exchange("GET", "/subjects/" + pathSegment(checkSubject(subject)) + "/versions/latest", null);
+        if (response.status == 404) {
+            SchemaRegistryException error = response.failure(what);
+            if (error.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
+                    || error.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw error;
+        }
+        JsonNode body = response.requireOk(what);
+        JsonNode id = body.get("id");
+        JsonNode version = body.get("version");
+        JsonNode text = body.get("schema");
+        if (id == null || !id.isIntegralNumber() || !id.canConvertToInt() || version == null || !version.isIntegralNumber()
+                || !version.canConvertToInt() || text == null || !text.isTextual()) {
+            throw response.invalid(what, "no integer 'id' and 'version' and 'schema' string in the answer");
+        }
+        JsonNode type = body.get("schemaType");
+        if (type != null && type.isTextual() && !"AVRO".equalsIgnoreCase(type.asText())) {
+            throw new SchemaRegistryException(what + ": it is a " + sanitize(type.asText()) + " schema, not Avro ["
+                    + response.target + "]", response.status, SchemaRegistryException.INVALID_SCHEMA);
+        }
+        try {
+            return Optional.of(new RegisteredSchema(id.intValue(), version.intValue(), new Schema.Parser().parse(text.asText())));
+        } catch (SchemaParseException | IllegalArgumentException e) {
+            throw new SchemaRegistryException(what + ": not a parseable Avro schema [" + response.target + "]",
+                    response.status, SchemaRegistryException.INVALID_SCHEMA);
+        }
+    }
+
+    @Override
+    public List<String> subjects() {
+        String what = "Listing subjects";
+        Response response = exchange("GET", "/subjects", null);
+        if (response.status < 200 || response.status > 299) {
+            throw response.failure(what);
+        }
+        JsonNode body = parse(response.body);
+        if (body == null || !body.isArray()) {
+            throw response.invalid(what, "the answer is not a JSON array");
+        }
+        List<String> subjects = new ArrayList<>();
+        for (JsonNode s : body) {
+            if (!s.isTextual()) {
+                throw response.invalid(what, "a subject is not a string");
+            }
+            subjects.add(s.asText());
+        }
+        return List.copyOf(subjects);
+    }
+
     // ---------------------------------------------------------------- requests
 
     private int idFor(String method, String path, String subject, Schema schema, String what) {

@@ -1,5 +1,7 @@
 package dev.lastseen.registry;
 
+import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
@@ -30,4 +32,17 @@ public interface SchemaRegistryClient {
 
     /** Sets the subject's compatibility level (e.g. BACKWARD). */
     void setCompatibility(String subject, String level);
+
+    /**
+     * The subject's latest version, or empty when the subject has none (checked before a reader
+     * starts). Default: unsupported, so test doubles need not implement it.
+     */
+    default Optional<RegisteredSchema> latest(String subject) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read subject versions");
+    }
+
+    /** The registry's subjects (operators and tests). Default: unsupported, as {@link #latest}. */
+    default List<String> subjects() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list subjects");
+    }
 }

@@ -160,6 +160,37 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void latestVersionCarriesIdVersionAndSchema() {
+        server.on("GET /subjects/login-events-value/versions/latest", Reply.ok(JSON.createObjectNode()
+                .put("subject", SUBJECT).put("id", 12).put("version", 3).put("schema", SCHEMA.toString()).toString()));
+
+        assertThat(client().latest(SUBJECT)).contains(new RegisteredSchema(12, 3, SCHEMA));
+    }
+
+    @ParameterizedTest
+    @MethodSource("subjectWithoutVersions")
+    void latestVersionOfASubjectWithoutVersionsIsEmpty(Reply reply) {
+        server.on("GET /subjects/login-events-value/versions/latest", reply);
+
+        assertThat(client().latest(SUBJECT)).isEmpty();
+    }
+
+    @Test
+    void latestVersionAnsweredByABare404IsAnErrorNotAnEmptySubject() {
+        server.on("GET /subjects/login-events-value/versions/latest", Reply.text(404, "Not Found"));
+
+        assertThatThrownBy(() -> client().latest(SUBJECT))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(404));
+    }
+
+    @Test
+    void subjectsAreListed() {
+        server.on("GET /subjects", Reply.ok("[\"login-events-value\", \"token-last-seen-value\"]"));
+
+        assertThat(client().subjects()).containsExactly("login-events-value", "token-last-seen-value");
+    }
+
+    @Test
     void compatibilityCheckAnsweredByABare404IsAnErrorNotAVerdict() {
         // A proxy or a wrong path prefix must not make every schema look compatible.
         server.on("POST /compatibility/subjects/login-events-value/versions/latest", Reply.text(404, "Not Found"));

@@ -1,6 +1,9 @@
 package dev.lastseen.serde;
 
+import dev.lastseen.registry.RegisteredSchema;
 import dev.lastseen.registry.SchemaRegistryClient;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.IntFunction;
 import org.apache.avro.Schema;
 
@@ -50,5 +53,15 @@ final class CountingRegistry implements SchemaRegistryClient {
     @Override
     public void setCompatibility(String subject, String level) {
         delegate.setCompatibility(subject, level);
+    }
+
+    @Override
+    public Optional<RegisteredSchema> latest(String subject) {
+        return delegate.latest(subject);
+    }
+
+    @Override
+    public List<String> subjects() {
+        return delegate.subjects();
     }
 }

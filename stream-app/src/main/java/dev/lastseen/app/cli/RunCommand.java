@@ -4,35 +4,45 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.RegistryClients;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.startup.StartupChecks;
+import dev.lastseen.registry.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run against a real Kafka cluster and schema registry. Stops cleanly on SIGTERM/Ctrl-C.")
+        description = "Run against a real Kafka cluster and schema registry. Checks topics and schemas first "
+                + "(a failed check exits with code 2 and a message saying what to fix). Stops cleanly on SIGTERM/Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Option(names = "--config", required = true, description = "Properties file (keys: see README; env LASTSEEN_* overrides).")
     Path config;
 
+    @Option(names = "--registry-wait", defaultValue = "${env:LASTSEEN_STARTUP_REGISTRY_WAIT:-PT5M}",
+            description = "How long start-up waits for an unreachable schema registry: an ISO-8601 duration, or 'forever' "
+                    + "(env LASTSEEN_STARTUP_REGISTRY_WAIT; default ${DEFAULT-VALUE}).")
+    String registryWait;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Duration wait = registryWait();
         LastseenConfig cfg = ConfigLoader.load(config, System.getenv());
         log.info("Starting with {}", cfg);
-        int partitions = accountPartitions(cfg);
+        SchemaRegistryClient registry = RegistryClients.create(cfg.registry());
+        int partitions = StartupChecks.run(cfg, registry, wait);
         CountDownLatch stop = new CountDownLatch(1);
-        try (LastseenServer server = LastseenServer.start(cfg, RegistryClients.create(cfg.registry()), partitions)) {
+        try (LastseenServer server = LastseenServer.start(cfg, registry, partitions)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
                 server.close();
@@ -43,14 +53,21 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The login topic's partition count: the account partitioning every account-keyed topic must share. */
-    static int accountPartitions(LastseenConfig cfg) throws Exception {
-        Object bootstrap = cfg.streams().get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis()))) {
-            String topic = cfg.topics().loginEvents();
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(topic)).allTopicNames().get();
-            return d.get(topic).partitions().size();
+    /** The registry wait; null means forever. */
+    private Duration registryWait() {
+        String v = registryWait.trim();
+        if (v.equalsIgnoreCase("forever")) {
+            return null;
+        }
+        try {
+            Duration d = Duration.parse(v);
+            if (d.isNegative()) {
+                throw new DateTimeParseException("negative", v, 0);
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--registry-wait must be an ISO-8601 duration such as PT5M, or 'forever'; was '" + v + "'");
         }
     }
 }
