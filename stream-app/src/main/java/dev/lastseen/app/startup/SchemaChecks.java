@@ -3,6 +3,7 @@ package dev.lastseen.app.startup;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.avro.AuthFailureSpike;
+import dev.lastseen.app.topology.LastseenTopology;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
@@ -42,6 +43,16 @@ public final class SchemaChecks {
                 expectation(topics.serviceTokens(), ServiceToken.getClassSchema(), SchemaRole.READER),
                 expectation(topics.tokenLastSeen(), TokenLastSeen.getClassSchema(), SchemaRole.WRITER),
                 expectation(topics.authFailureAlerts(), AuthFailureSpike.getClassSchema(), SchemaRole.WRITER));
+    }
+
+    /**
+     * The contract's subjects plus the internal login repartition topic's, which lastseen writes
+     * (LoginEvent, re-keyed by account) and so must be able to register or find.
+     */
+    public static List<SchemaExpectation> of(TopicNames topics, String applicationId) {
+        List<SchemaExpectation> all = new java.util.ArrayList<>(of(topics));
+        all.add(expectation(LastseenTopology.loginRepartitionTopic(applicationId), LoginEvent.getClassSchema(), SchemaRole.WRITER));
+        return List.copyOf(all);
     }
 
     private static SchemaExpectation expectation(String topic, Schema schema, SchemaRole role) {

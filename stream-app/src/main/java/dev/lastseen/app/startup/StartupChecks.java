@@ -60,7 +60,8 @@ public final class StartupChecks {
         }
         List<String> problems = new ArrayList<>(topics.problems());
         problems.addAll(new RegistryWait(config.registry().url(), registryWait).run("checking lastseen's schemas",
-                () -> SchemaChecks.check(registry, SchemaChecks.of(config.topics()), config.registry().autoRegister())));
+                () -> SchemaChecks.check(registry, SchemaChecks.of(config.topics(),
+                        String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG))), config.registry().autoRegister())));
         if (!problems.isEmpty()) {
             throw new StartupCheckException(describe(problems));
         }

@@ -63,7 +63,8 @@ public final class LastseenTopology {
                                  Supplier<Thresholds> thresholds) {
         StreamsBuilder builder = new StreamsBuilder();
 
-        Serde<LoginEvent> loginIn = Serdes.serdeFrom(AvroSerdes.specific(LoginEvent.class, registry, true).serializer(),
+        // The serializer writes only the internal login repartition topic (start-up checks cover its subject).
+        Serde<LoginEvent> loginIn = Serdes.serdeFrom(AvroSerdes.specific(LoginEvent.class, registry, settings.autoRegister()).serializer(),
                 new ValidatingDeserializer<>(new SpecificAvroDeserializer<>(registry, LoginEvent.class),
                         new LoginEventValidator(settings.bounds(), settings.clock(), settings.clockSkewAllowance()),
                         settings.bounds().maxRecordBytes(), false));
@@ -90,6 +91,11 @@ public final class LastseenTopology {
                         reg.process(registryWriter(stores), Named.as(REGISTRY_PROCESSOR)), "registry"));
 
         return builder.build();
+    }
+
+    /** The internal topic through which events without their account key are re-keyed. */
+    public static String loginRepartitionTopic(String applicationId) {
+        return applicationId + "-" + LOGIN_REKEY_TOPIC + "-repartition";
     }
 
     private static KStream<String, LoginEvent> loginsByAccount(StreamsBuilder builder, TopologySettings settings, Serde<LoginEvent> loginIn) {

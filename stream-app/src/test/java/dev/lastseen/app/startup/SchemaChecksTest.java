@@ -33,6 +33,18 @@ class SchemaChecksTest {
     }
 
     @Test
+    void theInternalLoginRepartitionSubjectIsCheckedLikeAnOutput() {
+        List<SchemaExpectation> withInternal = SchemaChecks.of(TopicNames.DEFAULTS, "lastseen");
+        registry.register("token-last-seen-value", TokenLastSeen.getClassSchema());
+        registry.register("auth-failure-alerts-value", dev.lastseen.avro.AuthFailureSpike.getClassSchema());
+
+        assertThat(SchemaChecks.check(registry, withInternal, false)).singleElement().asString()
+                .contains("lastseen-login-by-account-repartition-value");
+        assertThat(SchemaChecks.check(registry, withInternal, true)).isEmpty();
+        assertThat(registry.subjects()).contains("lastseen-login-by-account-repartition-value");
+    }
+
+    @Test
     void alreadyRegisteredOutputSchemasPassWithoutAutoRegistration() {
         registry.register("token-last-seen-value", TokenLastSeen.getClassSchema());
         registry.register("auth-failure-alerts-value", dev.lastseen.avro.AuthFailureSpike.getClassSchema());
