@@ -64,8 +64,9 @@ class TopicChecksTest {
 
     @Test
     void repartitionTopicsOfTheRealTopologyCarryTheApplicationId() {
-        var topology = LastseenTopology.build(new TopologySettings(TopicNames.DEFAULTS, java.time.Duration.ofMinutes(1),
-                        java.time.Duration.ofMinutes(5), dev.lastseen.app.config.InputBounds.DEFAULTS, null, 6, true, Clock.systemUTC()),
+        var config = dev.lastseen.app.config.ConfigLoader.fromMap(java.util.Map.of("bootstrap.servers", "broker:9092",
+                dev.lastseen.app.config.ConfigLoader.REGISTRY_URL, "mem:"));
+        var topology = LastseenTopology.build(TopologySettings.from(config, 6, Clock.systemUTC()),
                 new InMemorySchemaRegistry(), TokenStores.persistent(), new LastseenMetrics(new SimpleMeterRegistry()));
 
         assertThat(StartupChecks.accountKeyedRepartitionTopics("app", topology)).isEqualTo(REPARTITION);
