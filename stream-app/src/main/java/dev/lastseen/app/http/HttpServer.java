@@ -56,6 +56,10 @@ public final class HttpServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.startup.showJavalinBanner = false;
+            // Jetty caches header fields per connection and by default matches a new header against the
+            // cache ignoring case: "Authorization: bearer <key>" could then be read as an earlier request's
+            // differently-cased value. Credentials must be read exactly as sent.
+            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.events.handlerAdded(h -> {
                 if (h.getHttpMethod().isHttpMethod()) {
                     routes.add(new Route(h.getHttpMethod().name(), h.getPath()));
@@ -86,7 +90,8 @@ public final class HttpServer implements AutoCloseable {
                         "The server failed to answer; the error is logged. Retry, and report it if it persists."), Map.of(), servedBy);
             });
             config.routes.error(404, "*", ctx -> {
-                if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith(Problem.CONTENT_TYPE)) { // not already answered as a problem by a handler
                     problem(ctx, Problem.of("not-found", "Not found", 404, "No resource at " + abbreviate(ctx.path())), Map.of(), servedBy);
                 }
             });
