@@ -65,6 +65,7 @@ public final class ConfigLoader {
     public static final String QUERY_FORWARD_CONNECT_TIMEOUT_MS = "lastseen.query.forward.connect.timeout.ms";
     public static final String QUERY_FORWARD_READ_TIMEOUT_MS = "lastseen.query.forward.read.timeout.ms";
     public static final String QUERY_MAX_PAGE_SCAN = "lastseen.query.max.page.scan";
+    public static final String QUERY_MAX_STALE_LAG = "lastseen.query.max.stale.lag";
     public static final String ROCKSDB_MEMORY_BYTES = BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG;
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
 
@@ -111,6 +112,8 @@ public final class ConfigLoader {
                     "Time a forwarded query may take to answer completely.")
             .define(QUERY_MAX_PAGE_SCAN, Type.INT, 10_000, Range.between(1_000, 1_000_000), Importance.LOW,
                     "Most registry entries one listing page examines; a page ends early (with a next_page_token) when reached, bounding latency.")
+            .define(QUERY_MAX_STALE_LAG, Type.LONG, 1_000L, Range.between(0, Long.MAX_VALUE), Importance.LOW,
+                    "A standby (or restoring) copy answers for an unavailable owner only while it is at most this many changelog records behind; a copy still restoring from scratch must not answer.")
             .define(ROCKSDB_MEMORY_BYTES, Type.LONG, BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY, Range.atLeast(16L * 1024 * 1024), Importance.MEDIUM,
                     "Total off-heap memory of all RocksDB stores (block cache + memtables).")
             .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.05, 0.9), Importance.LOW,
@@ -214,7 +217,7 @@ public final class ConfigLoader {
     private static LastseenConfig.QuerySettings querySettings(AbstractConfig c) {
         return new LastseenConfig.QuerySettings(Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
                 Duration.ofMillis(c.getLong(QUERY_FORWARD_CONNECT_TIMEOUT_MS)), Duration.ofMillis(c.getLong(QUERY_FORWARD_READ_TIMEOUT_MS)),
-                c.getInt(QUERY_MAX_PAGE_SCAN));
+                c.getInt(QUERY_MAX_PAGE_SCAN), c.getLong(QUERY_MAX_STALE_LAG));
     }
 
     private static List<String> apiKeys(AbstractConfig c) {

@@ -41,9 +41,11 @@ public record LastseenConfig(TopicNames topics, RegistrySettings registry, Durat
     /**
      * Interactive queries: how long a query may wait for state that is migrating (rebalance,
      * restore, instance loss) before it is answered 503, how long a forward to the owning
-     * instance may take, and how many registry entries one listing page may examine.
+     * instance may take, how many registry entries one listing page may examine, and how far
+     * behind (changelog records) a standby copy may be and still answer.
      */
-    public record QuerySettings(Duration deadline, Duration forwardConnectTimeout, Duration forwardReadTimeout, int maxPageScan) {
+    public record QuerySettings(Duration deadline, Duration forwardConnectTimeout, Duration forwardReadTimeout, int maxPageScan,
+                                long maxStaleLag) {
     }
 
     /** Failure-spike detection: window size, grace for late events, and default thresholds. */

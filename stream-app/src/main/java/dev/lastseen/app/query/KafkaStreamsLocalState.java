@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaStreamsLocalState implements LocalState {
     private static final Logger log = LoggerFactory.getLogger(KafkaStreamsLocalState.class);
     /** Lags are fetched from the broker (end offsets): cache them briefly so a burst of stale reads costs one fetch. */
-    private static final Duration LAG_CACHE = Duration.ofSeconds(1);
+    private static final Duration LAG_CACHE = Duration.ofMillis(250);
     private static final Duration LAG_FAILURE_LOG_EVERY = Duration.ofMinutes(1);
 
     private final KafkaStreams streams;

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * Answers per-account queries from any instance. For each attempt it resolves where the
  * account lives: <b>local</b> (this instance hosts the active copy: read it), <b>remote</b>
  * (forward to the owner, once), or <b>unavailable</b> (no metadata yet, store migrating,
- * owner unreachable). While unavailable it falls back to a standby copy — here or on another
- * instance — and says so ({@code stale}, lag); failing that it retries with backoff until the
- * configured deadline and then reports why.
+ * owner unreachable). While the owner cannot answer it falls back to a copy at most
+ * {@code maxStaleLag} changelog records behind — a standby here or on another instance, or the
+ * owner's own copy while it restores — and says so ({@code stale}, lag); failing that it
+ * retries with backoff until the configured deadline and then reports why.
  *
  * <p>A forwarded request is answered from this instance's state (active, or standby when the
  * owner is down) or reported unavailable at once: it is never forwarded again, so two
@@ -50,20 +51,23 @@ public final class TokenQueryService {
     private final HostInfo self;
     private final Forwarder forwarder;
     private final Duration deadline;
+    private final long maxStaleLag;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
     private final ConcurrentHashMap<String, Long> lastLogged = new ConcurrentHashMap<>();
 
     public TokenQueryService(LocalState local, HostInfo self, LastseenConfig.QuerySettings settings) {
         this(local, self, new Forwarder(settings.forwardConnectTimeout(), settings.forwardReadTimeout()), settings.deadline(),
-                System::nanoTime, d -> Thread.sleep(d.toMillis()));
+                settings.maxStaleLag(), System::nanoTime, d -> Thread.sleep(d.toMillis()));
     }
 
-    TokenQueryService(LocalState local, HostInfo self, Forwarder forwarder, Duration deadline, LongSupplier nanoTime, Sleeper sleeper) {
+    TokenQueryService(LocalState local, HostInfo self, Forwarder forwarder, Duration deadline, long maxStaleLag, LongSupplier nanoTime,
+                      Sleeper sleeper) {
         this.local = local;
         this.self = self;
         this.forwarder = forwarder;
         this.deadline = deadline;
+        this.maxStaleLag = maxStaleLag;
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
     }
@@ -131,38 +135,38 @@ public final class TokenQueryService {
         }
         int partition = md.partition();
         HostInfo owner = md.activeHost();
+        String ownerProblem;
         if (self.equals(owner)) {
             try {
                 return Attempt.done(new QueryOutcome.Local<>(read.apply(local.view(partition, false)), false, null));
             } catch (InvalidStateStoreException e) {
-                // Our active copy is restoring or migrating: our (possibly stale) copy beats no answer.
-                Attempt<T> stale = readStale(partition, read);
-                return stale != null ? stale
-                        : Attempt.retry("partition " + partition + " is not queryable on its owner " + describe(self) + " yet");
+                ownerProblem = "partition " + partition + " is not queryable on its owner " + describe(self) + " yet (restoring or migrating)";
             }
-        }
-        if (request.forwarded()) {
+        } else if (request.forwarded()) {
             Attempt<T> stale = md.standbyHosts().contains(self) ? readStale(partition, read) : null;
             return stale != null ? stale
-                    : Attempt.retry("instance " + describe(self) + " does not host partition " + partition + " (owner: " + describe(owner) + ")");
-        }
-        String ownerProblem;
-        try {
-            ForwardedResponse answer = forwarder.forward(owner, request.pathAndQuery(), request.authorization());
-            if (!answer.unavailable()) {
-                return Attempt.done(new QueryOutcome.Remote<>(answer));
+                    : Attempt.retry("instance " + describe(self) + " cannot answer for partition " + partition + " (owner: " + describe(owner) + ")");
+        } else {
+            try {
+                ForwardedResponse answer = forwarder.forward(owner, request.pathAndQuery(), request.authorization());
+                if (!answer.unavailable()) {
+                    return Attempt.done(new QueryOutcome.Remote<>(answer));
+                }
+                ownerProblem = "owner " + describe(owner) + " of partition " + partition + " cannot answer yet";
+            } catch (ForwardFailedException e) {
+                ownerProblem = "owner " + describe(owner) + " of partition " + partition + " is unreachable";
+                logOnce("forward:" + describe(owner), "Forwarding a query to {} failed: {}", describe(owner), e.getMessage(), e.getCause());
             }
-            ownerProblem = "owner " + describe(owner) + " of partition " + partition + " cannot answer yet";
-        } catch (ForwardFailedException e) {
-            ownerProblem = "owner " + describe(owner) + " of partition " + partition + " is unreachable";
-            logOnce("forward:" + describe(owner), "Forwarding a query to {} failed: {}", describe(owner), e.getMessage(), e.getCause());
         }
-        // The owner cannot answer: a standby can, with a stale answer that says so.
-        if (md.standbyHosts().contains(self)) {
+        // The owner cannot answer: a copy that is close enough behind can, with an answer that says it is stale.
+        if (self.equals(owner) || md.standbyHosts().contains(self)) {
             Attempt<T> stale = readStale(partition, read);
             if (stale != null) {
                 return stale;
             }
+        }
+        if (request.forwarded()) {
+            return Attempt.retry(ownerProblem);
         }
         for (HostInfo standby : md.standbyHosts()) {
             if (standby.equals(self)) {
@@ -180,12 +184,19 @@ public final class TokenQueryService {
         return Attempt.retry(ownerProblem + (md.standbyHosts().isEmpty() ? " and no standby is configured" : " and no standby could answer"));
     }
 
-    /** This instance's standby (or restoring) copy of the partition, or null when it has none right now. */
+    /**
+     * This instance's copy of the partition (a standby, or its own active while that restores),
+     * or null when it has none or the copy is further behind than the bound — a copy restoring
+     * from scratch would answer "no tokens", which is wrong, not stale.
+     */
     private <T> Attempt<T> readStale(int partition, Function<TokenReadView, T> read) {
+        OptionalLong lag = local.lag(partition);
+        if (lag.isEmpty() || lag.getAsLong() > maxStaleLag) {
+            return null;
+        }
         try {
             T value = read.apply(local.view(partition, true));
-            OptionalLong lag = local.lag(partition);
-            return Attempt.done(new QueryOutcome.Local<>(value, true, lag.isPresent() ? lag.getAsLong() : null));
+            return Attempt.done(new QueryOutcome.Local<>(value, true, lag.getAsLong()));
         } catch (InvalidStateStoreException e) {
             return null;
         }

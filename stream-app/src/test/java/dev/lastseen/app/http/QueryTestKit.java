@@ -160,7 +160,7 @@ public final class QueryTestKit implements AutoCloseable {
 
             @Override
             public OptionalLong lag(int partition) {
-                return OptionalLong.empty();
+                return OptionalLong.of(0);
             }
 
             @Override

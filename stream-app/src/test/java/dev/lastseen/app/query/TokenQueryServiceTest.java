@@ -33,13 +33,14 @@ class TokenQueryServiceTest {
     private static final QueryRequest CLIENT = new QueryRequest(false, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
     private static final QueryRequest FORWARDED = new QueryRequest(true, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
 
+    private static final long MAX_STALE_LAG = 10;
     private final ScriptedState state = new ScriptedState();
     private final AtomicLong nanos = new AtomicLong();
     private final List<Duration> sleeps = new ArrayList<>();
     private final List<Peer> peers = new ArrayList<>();
 
     private TokenQueryService service(Duration deadline) {
-        return new TokenQueryService(state, SELF, new Forwarder(Duration.ofMillis(500), Duration.ofSeconds(2)), deadline, nanos::get, d -> {
+        return new TokenQueryService(state, SELF, new Forwarder(Duration.ofMillis(500), Duration.ofSeconds(2)), deadline, MAX_STALE_LAG, nanos::get, d -> {
             sleeps.add(d);
             nanos.addAndGet(d.toNanos());
         });
@@ -92,7 +93,7 @@ class TokenQueryServiceTest {
         state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(), 5));
         QueryOutcome<String> outcome = query(FORWARDED);
         assertThat(outcome).isInstanceOfSatisfying(QueryOutcome.Unavailable.class,
-                u -> assertThat(u.detail()).contains("does not host partition 5"));
+                u -> assertThat(u.detail()).contains("cannot answer for partition 5"));
         assertThat(owner.requests).isEmpty();
         assertThat(sleeps).as("the forwarding instance keeps the one retry loop").isEmpty();
     }
@@ -118,6 +119,7 @@ class TokenQueryServiceTest {
         state.metadata.add(new KeyQueryMetadata(deadHost(), Set.of(standby.host()), 0));
         assertThat(query(CLIENT)).isInstanceOf(QueryOutcome.Remote.class);
         assertThat(standby.requests).hasSize(1);
+        assertThat(standby.requests.get(0)).containsEntry("forwarded", "1");
 
         Peer busyOwner = peer(503, "{}");
         state.metadata.clear();
@@ -128,10 +130,30 @@ class TokenQueryServiceTest {
     }
 
     @Test
-    void anActiveCopyThatIsStillRestoringIsReadAsStaleRatherThanFailing() {
+    void anOwnCopyThatIsStillRestoringButNearlyCaughtUpIsReadAsStaleRatherThanFailing() {
         state.metadata.add(new KeyQueryMetadata(SELF, Set.of(), 1));
         state.freshUnavailable = true;
-        assertThat(query(CLIENT)).isEqualTo(new QueryOutcome.Local<>("stale-read", true, null));
+        state.lag = OptionalLong.of(3);
+        assertThat(query(CLIENT)).isEqualTo(new QueryOutcome.Local<>("stale-read", true, 3L));
+    }
+
+    @Test
+    void aCopyFurtherBehindThanTheBoundNeverAnswersAndAHotStandbyElsewhereDoes() {
+        Peer standby = peer(200, "{\"stale\":true}");
+        state.metadata.add(new KeyQueryMetadata(SELF, Set.of(standby.host()), 1));
+        state.freshUnavailable = true;
+        state.lag = OptionalLong.of(MAX_STALE_LAG + 1); // restoring from scratch: its "no tokens" would be wrong, not stale
+        assertThat(query(CLIENT)).isInstanceOf(QueryOutcome.Remote.class);
+        assertThat(standby.requests).hasSize(1);
+        assertThat(state.views).isEmpty();
+    }
+
+    @Test
+    void aCopyOfUnknownLagDoesNotAnswer() {
+        state.metadata.add(new KeyQueryMetadata(deadHost(), Set.of(SELF), 2));
+        state.lag = OptionalLong.empty();
+        assertThat(query(CLIENT)).isInstanceOf(QueryOutcome.Unavailable.class);
+        assertThat(state.views).isEmpty();
     }
 
     @Test
@@ -178,7 +200,7 @@ class TokenQueryServiceTest {
         final List<String> views = new ArrayList<>();
         boolean freshUnavailable;
         boolean lastStale;
-        OptionalLong lag = OptionalLong.empty();
+        OptionalLong lag = OptionalLong.of(0);
         KafkaStreams.State state = KafkaStreams.State.RUNNING;
 
         @Override
