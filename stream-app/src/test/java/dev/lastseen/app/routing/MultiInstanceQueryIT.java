@@ -120,8 +120,8 @@ class MultiInstanceQueryIT {
             assertThat(withStandby.failed()).as("failed queries with a standby: %s", withStandby).isZero();
             assertThat(withStandby.stale()).as("the survivors answered from the standby meanwhile").isPositive();
             // Without one, the partition is unavailable until the group notices (session timeout) and restores it elsewhere.
-            assertThat(withoutStandby.windowMillis()).as("%s", withoutStandby).isLessThan(30_000);
-            assertThat(withoutStandby.failed()).as("without a standby, the lost partitions cannot answer for a while").isPositive();
+            // Queries for them wait (up to the 5 s query deadline) or fail; measured, and bounded generously here.
+            assertThat(withoutStandby.degradedUntilMillis()).as("%s", withoutStandby).isBetween(1_000L, 30_000L);
             for (AppProcess p : all) {
                 assertThat(SecretScan.find(p.logText())).as("a secret in the log of %s", p.name()).isNull();
             }
@@ -191,12 +191,13 @@ class MultiInstanceQueryIT {
     // ------------------------------------------------------------------ failover
 
     record FailoverReport(int queries, int failed, int stale, long windowMillis, long firstFailureMillis, long lastFailureMillis,
-                          long maxLatencyMillis, String sampleFailure) {
+                          long degradedUntilMillis, long maxLatencyMillis, String sampleFailure) {
         @Override
         public String toString() {
-            return String.format("%d queries, %d failed, %d answered stale from a standby; failed-query window %d ms"
-                            + " (failed queries from +%d ms to +%d ms after the kill); slowest answer %d ms%s", queries, failed, stale, windowMillis,
-                    firstFailureMillis, lastFailureMillis, maxLatencyMillis, sampleFailure == null ? "" : "; e.g. " + sampleFailure);
+            return String.format("%d queries, %d failed, %d answered stale (standby or restoring copy); failed-query window %d ms"
+                            + " (failed queries from +%d ms to +%d ms after the kill); queries failed or waited > 1 s until +%d ms;"
+                            + " slowest answer %d ms%s", queries, failed, stale, windowMillis, firstFailureMillis, lastFailureMillis,
+                    degradedUntilMillis, maxLatencyMillis, sampleFailure == null ? "" : "; e.g. " + sampleFailure);
         }
     }
 
@@ -248,9 +249,10 @@ class MultiInstanceQueryIT {
         // The window runs from the start of the first query that failed to the answer of the last one.
         long first = failed.stream().mapToLong(Observation::startNanos).min().orElse(killedAt);
         long last = failed.stream().mapToLong(Observation::atNanos).max().orElse(killedAt);
+        long degradedUntil = all.stream().filter(o -> !o.ok() || o.latencyMillis() > 1000).mapToLong(Observation::atNanos).max().orElse(killedAt);
         return new FailoverReport(all.size(), failed.size(), (int) all.stream().filter(Observation::stale).count(),
                 failed.isEmpty() ? 0 : (last - first) / 1_000_000, failed.isEmpty() ? 0 : (first - killedAt) / 1_000_000,
-                failed.isEmpty() ? 0 : (last - killedAt) / 1_000_000, all.stream().mapToLong(Observation::latencyMillis).max().orElse(0),
+                failed.isEmpty() ? 0 : (last - killedAt) / 1_000_000, (degradedUntil - killedAt) / 1_000_000, all.stream().mapToLong(Observation::latencyMillis).max().orElse(0),
                 failed.isEmpty() ? null : failed.get(0).problem());
     }
 
