@@ -1,35 +1,98 @@
 package dev.lastseen.app;
 
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.http.ApiKeyAuthenticator;
 import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.app.http.TokenResource;
+import dev.lastseen.app.query.KafkaStreamsLocalState;
+import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A complete instance as {@code run} and {@code demo} start it: the streams application and
- * its HTTP surface (health, readiness, metrics, API), closed in reverse order.
+ * its HTTP surface (health, readiness, metrics, OpenAPI, the token API), closed in reverse order.
+ *
+ * <p>The instance's identity is its {@code application.server} ({@code host:port} of this HTTP
+ * API, as other instances reach it): Kafka Streams publishes it in the assignment so any
+ * instance can forward a query to the owner of an account. When it is not configured (one
+ * instance), it defaults to {@code localhost:<http port>}; a port of 0 in either place is
+ * replaced by the free port the server actually uses.
  */
 public final class LastseenServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LastseenServer.class);
+
     private final PrometheusMeterRegistry meters;
     private final LastseenApp app;
     private final HttpServer http;
+    private final HostInfo self;
 
-    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http) {
+    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, HostInfo self) {
         this.meters = meters;
         this.app = app;
         this.http = http;
+        this.self = self;
     }
 
     public static LastseenServer start(LastseenConfig config, SchemaRegistryClient registry, int accountPartitions) {
+        LastseenConfig effective = withEndpoint(config);
+        HostInfo self = HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        String servedBy = self.host() + ":" + self.port();
+        if (effective.apiKeys().isEmpty()) {
+            log.warn("No API keys configured (lastseen.api.keys / lastseen.api.keys.file): every /v1 request will be refused with 403");
+        }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        LastseenApp app = LastseenApp.start(config, registry, meters, accountPartitions);
+        LastseenApp app = LastseenApp.start(effective, registry, meters, accountPartitions);
         try {
-            HttpServer http = HttpServer.start(config.http(), app.readiness(), meters, routes -> { });
-            return new LastseenServer(meters, app, http);
+            TokenQueryService queries = new TokenQueryService(new KafkaStreamsLocalState(app.streams()), self, effective.query());
+            TokenResource tokens = new TokenResource(queries, new ApiKeyAuthenticator(effective.apiKeys()), effective.query().maxPageScan(), servedBy);
+            HttpServer http = HttpServer.start(effective.http(), servedBy, app.readiness(), meters, tokens::routes);
+            return new LastseenServer(meters, app, http, self);
         } catch (RuntimeException e) {
             app.close();
             throw e;
+        }
+    }
+
+    /** Resolves a port of 0 and a missing {@code application.server} into the endpoint this instance will really have. */
+    static LastseenConfig withEndpoint(LastseenConfig config) {
+        LastseenConfig.HttpSettings http = config.http();
+        int port = http.port() == 0 ? freePort(http.host()) : http.port();
+        Object configured = config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        String endpoint = configured == null || configured.toString().isBlank()
+                ? advertisedHost(http.host()) + ":" + port : configured.toString().trim();
+        HostInfo parsed = HostInfo.buildFromEndpoint(endpoint);
+        if (parsed.port() == 0) {
+            endpoint = parsed.host() + ":" + port;
+        }
+        Map<String, Object> streams = new HashMap<>(config.streams());
+        streams.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
+        return new LastseenConfig(config.topics(), config.registry(), config.patchGranularity(), config.clockSkewAllowance(), config.bounds(),
+                new LastseenConfig.HttpSettings(http.host(), port), config.apiKeys(), config.spikes(), config.query(), streams);
+    }
+
+    private static String advertisedHost(String bindHost) {
+        return bindHost == null || bindHost.isBlank() || bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot find a free port for the HTTP server on " + host, e);
         }
     }
 
@@ -43,6 +106,16 @@ public final class LastseenServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** This instance as other instances and clients see it ({@code application.server}). */
+    public HostInfo self() {
+        return self;
+    }
+
+    /** Every HTTP route served (for the OpenAPI check). */
+    public java.util.List<HttpServer.Route> routes() {
+        return http.routes();
     }
 
     @Override

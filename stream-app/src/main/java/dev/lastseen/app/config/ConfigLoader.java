@@ -64,6 +64,11 @@ public final class ConfigLoader {
     public static final String SPIKE_BASELINE_ALPHA = "lastseen.spike.baseline.alpha";
     public static final String THRESHOLDS_FILE = "lastseen.thresholds.file";
     public static final String THRESHOLDS_POLL_MS = "lastseen.thresholds.poll.ms";
+    public static final String QUERY_DEADLINE_MS = "lastseen.query.deadline.ms";
+    public static final String QUERY_FORWARD_CONNECT_TIMEOUT_MS = "lastseen.query.forward.connect.timeout.ms";
+    public static final String QUERY_FORWARD_READ_TIMEOUT_MS = "lastseen.query.forward.read.timeout.ms";
+    public static final String QUERY_MAX_PAGE_SCAN = "lastseen.query.max.page.scan";
+    public static final String QUERY_MAX_STALE_LAG = "lastseen.query.max.stale.lag";
     public static final String ROCKSDB_MEMORY_BYTES = BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG;
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
 
@@ -102,6 +107,16 @@ public final class ConfigLoader {
             .define(SPIKE_BASELINE_ALPHA, Type.DOUBLE, 0.2, Range.between(0.001, 1.0), Importance.LOW, "Weight of the newest window in the moving-average baseline.")
             .define(THRESHOLDS_FILE, Type.STRING, null, Importance.MEDIUM, "Per-account spike thresholds (JSON), reloaded when it changes.")
             .define(THRESHOLDS_POLL_MS, Type.LONG, 5_000L, Range.between(100, 3_600_000), Importance.LOW, "How often the thresholds file is checked for changes.")
+            .define(QUERY_DEADLINE_MS, Type.LONG, 5_000L, Range.between(100, 60_000), Importance.MEDIUM,
+                    "How long a query retries (with backoff) while its state is unavailable (rebalance, restore, owner lost) before answering 503 with Retry-After.")
+            .define(QUERY_FORWARD_CONNECT_TIMEOUT_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
+                    "Connect timeout of a query forwarded to the instance that owns the account.")
+            .define(QUERY_FORWARD_READ_TIMEOUT_MS, Type.LONG, 3_000L, Range.between(100, 120_000), Importance.LOW,
+                    "Time a forwarded query may take to answer completely.")
+            .define(QUERY_MAX_PAGE_SCAN, Type.INT, 10_000, Range.between(1_000, 1_000_000), Importance.LOW,
+                    "Most registry entries one listing page examines; a page ends early (with a next_page_token) when reached, bounding latency.")
+            .define(QUERY_MAX_STALE_LAG, Type.LONG, 1_000L, Range.between(0, Long.MAX_VALUE), Importance.LOW,
+                    "A standby (or restoring) copy answers for an unavailable owner only while it is at most this many changelog records behind; a copy still restoring from scratch must not answer.")
             .define(ROCKSDB_MEMORY_BYTES, Type.LONG, BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY, Range.atLeast(16L * 1024 * 1024), Importance.MEDIUM,
                     "Total off-heap memory of all RocksDB stores (block cache + memtables).")
             .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.05, 0.9), Importance.LOW,
@@ -203,7 +218,13 @@ public final class ConfigLoader {
         return new LastseenConfig(topics, registry, Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)), bounds,
                 new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
-                apiKeys(c), spikes, streamsProperties(streams, c, topics));
+                apiKeys(c), spikes, querySettings(c), streamsProperties(streams, c, topics));
+    }
+
+    private static LastseenConfig.QuerySettings querySettings(AbstractConfig c) {
+        return new LastseenConfig.QuerySettings(Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
+                Duration.ofMillis(c.getLong(QUERY_FORWARD_CONNECT_TIMEOUT_MS)), Duration.ofMillis(c.getLong(QUERY_FORWARD_READ_TIMEOUT_MS)),
+                c.getInt(QUERY_MAX_PAGE_SCAN), c.getLong(QUERY_MAX_STALE_LAG));
     }
 
     private static List<String> apiKeys(AbstractConfig c) {

@@ -8,11 +8,12 @@ import java.util.Map;
  * The validated, immutable configuration of one lastseen instance. Built only by
  * {@link ConfigLoader}, which names the offending key in every error.
  *
+ * @param query   interactive-query routing and bounds
  * @param streams the Kafka Streams properties (everything outside the {@code lastseen.} namespace, plus defaults)
  */
 public record LastseenConfig(TopicNames topics, RegistrySettings registry, Duration patchGranularity,
                              Duration clockSkewAllowance, InputBounds bounds, HttpSettings http, List<String> apiKeys,
-                             SpikeSettings spikes, Map<String, Object> streams) {
+                             SpikeSettings spikes, QuerySettings query, Map<String, Object> streams) {
 
     public LastseenConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -37,6 +38,16 @@ public record LastseenConfig(TopicNames topics, RegistrySettings registry, Durat
     public record HttpSettings(String host, int port) {
     }
 
+    /**
+     * Interactive queries: how long a query may wait for state that is migrating (rebalance,
+     * restore, instance loss) before it is answered 503, how long a forward to the owning
+     * instance may take, how many registry entries one listing page may examine, and how far
+     * behind (changelog records) a standby copy may be and still answer.
+     */
+    public record QuerySettings(Duration deadline, Duration forwardConnectTimeout, Duration forwardReadTimeout, int maxPageScan,
+                                long maxStaleLag) {
+    }
+
     /** Failure-spike detection: window size, grace for late events, and default thresholds. */
     public record SpikeSettings(Duration window, Duration grace, long minimum, double factor, double baselineAlpha,
                                 String thresholdsFile, Duration thresholdsPollInterval) {
@@ -46,6 +57,6 @@ public record LastseenConfig(TopicNames topics, RegistrySettings registry, Durat
     public String toString() {
         // API keys and any password in streams properties must never reach a log line.
         return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
-                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", apiKeys=" + apiKeys.size() + " configured]";
+                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", apiKeys=" + apiKeys.size() + " configured]";
     }
 }

@@ -115,6 +115,12 @@ public final class Demo {
                 + " accounts, ~" + options.loginsPerSecond() + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
         out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
         out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort + "/metrics | grep ^lastseen_");
+        String curl = "curl -s -H 'Authorization: Bearer " + DEMO_API_KEY + "' 'localhost:" + httpPort + "/v1/accounts/" + t.accountId() + "/tokens";
+        String anHourAgo = java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        out.println("  REST API:          (OpenAPI: curl -s localhost:" + httpPort + "/openapi.yaml)");
+        out.println("    " + curl + "/" + t.tokenId() + "'");
+        out.println("    " + curl + "?limit=5'");
+        out.println("    " + curl + "?unused_since=" + anHourAgo + "&limit=5'");
         out.println("  summary every " + options.summaryEvery().toSeconds() + " s below; Ctrl-C stops cleanly");
     }
 }

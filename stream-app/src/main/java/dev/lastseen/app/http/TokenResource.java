@@ -1,0 +1,182 @@
+package dev.lastseen.app.http;
+
+import dev.lastseen.app.query.ForwardedResponse;
+import dev.lastseen.app.query.QueryHeaders;
+import dev.lastseen.app.query.QueryOutcome;
+import dev.lastseen.app.query.QueryRequest;
+import dev.lastseen.app.query.TokenQueryService;
+import dev.lastseen.state.Identifiers;
+import dev.lastseen.state.TokenView;
+import dev.lastseen.state.UnusedTokensPage;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code /v1} token routes: authenticate, validate, ask {@link TokenQueryService}, and
+ * render its outcome. No routing or retry logic lives here.
+ */
+public final class TokenResource {
+    public static final String TOKEN_PATH = "/v1/accounts/{account_id}/tokens/{token_id}";
+    public static final String LIST_PATH = "/v1/accounts/{account_id}/tokens";
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+    /** Seconds a client should wait after a 503 before retrying. */
+    static final String RETRY_AFTER_SECONDS = "1";
+    private static final int MAX_INSTANT_CHARS = 64;
+    private static final int MAX_LIMIT_CHARS = 8;
+    /** 1970-01-01 .. 9999-12-31: every instant a token's use can have, and no epoch-millis overflow. */
+    private static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final Set<String> LIST_PARAMETERS = Set.of("unused_since", "limit", "page_token");
+
+    private final TokenQueryService queries;
+    private final ApiKeyAuthenticator auth;
+    private final int scanBudget;
+    private final String servedBy;
+
+    public TokenResource(TokenQueryService queries, ApiKeyAuthenticator auth, int scanBudget, String servedBy) {
+        this.queries = queries;
+        this.auth = auth;
+        this.scanBudget = scanBudget;
+        this.servedBy = servedBy;
+    }
+
+    public void routes(RoutesConfig routes) {
+        routes.get(TOKEN_PATH, this::token);
+        routes.get(LIST_PATH, this::list);
+    }
+
+    void token(Context ctx) {
+        auth.authenticate(ctx.header("Authorization"));
+        String accountId = id(ctx, "account_id");
+        String tokenId = id(ctx, "token_id");
+        onlyParameters(ctx, Set.of());
+        QueryOutcome<Optional<TokenView>> outcome = queries.token(accountId, tokenId, request(ctx));
+        if (outcome instanceof QueryOutcome.Local<Optional<TokenView>> local) {
+            TokenView view = local.value().orElseThrow(() -> new ProblemException(Problem.of("token-not-found", "Token not found", 404,
+                    "Account " + accountId + " has no token " + tokenId + (local.stale()
+                            ? " in this instance's standby copy (stale: the token may be newer than the copy)" : "") + ".")));
+            ctx.json(new TokenResponse(TokenJson.of(view), servedBy, local.stale(), local.lag()));
+        } else {
+            answerOtherwise(ctx, outcome);
+        }
+    }
+
+    void list(Context ctx) {
+        auth.authenticate(ctx.header("Authorization"));
+        String accountId = id(ctx, "account_id");
+        onlyParameters(ctx, LIST_PARAMETERS);
+        long unusedSince = unusedSince(ctx.queryParam("unused_since"));
+        int limit = limit(ctx.queryParam("limit"));
+        String pageToken = ctx.queryParam("page_token");
+        String after = pageToken == null ? null : PageToken.decode(pageToken, accountId, unusedSince);
+        QueryOutcome<UnusedTokensPage> outcome = queries.unusedSince(accountId, unusedSince, after, limit, scanBudget, request(ctx));
+        if (outcome instanceof QueryOutcome.Local<UnusedTokensPage> local) {
+            UnusedTokensPage page = local.value();
+            String next = page.nextAfterTokenId() == null ? null : PageToken.encode(accountId, unusedSince, page.nextAfterTokenId());
+            ctx.json(new TokenListResponse(page.tokens().stream().map(TokenJson::of).toList(), next, servedBy, local.stale(), local.lag()));
+        } else {
+            answerOtherwise(ctx, outcome);
+        }
+    }
+
+    private QueryRequest request(Context ctx) {
+        String query = ctx.queryString();
+        String pathAndQuery = ctx.req().getRequestURI() + (query == null || query.isEmpty() ? "" : "?" + query);
+        return new QueryRequest("1".equals(ctx.header(QueryHeaders.FORWARDED)), pathAndQuery, ctx.header("Authorization"));
+    }
+
+    /** A remote answer passed on, or unavailable as 503 problem with Retry-After. */
+    private void answerOtherwise(Context ctx, QueryOutcome<?> outcome) {
+        if (outcome instanceof QueryOutcome.Remote<?> remote) {
+            passOn(ctx, remote.response());
+        } else if (outcome instanceof QueryOutcome.Unavailable<?> unavailable) {
+            throw unavailable(unavailable.detail());
+        } else {
+            throw new IllegalStateException("unexpected outcome " + outcome.getClass().getSimpleName());
+        }
+    }
+
+    /** The owner's answer, unchanged, with its served-by and the fact that it came through here. */
+    private void passOn(Context ctx, ForwardedResponse r) {
+        r.headers().forEach(ctx::header);
+        ctx.header(QueryHeaders.ROUTED_VIA, servedBy);
+        ctx.status(r.status()).contentType(r.contentType()).result(r.body());
+    }
+
+    private static ProblemException unavailable(String detail) {
+        return new ProblemException(Problem.of("unavailable", "State temporarily unavailable", 503,
+                "The account's state cannot be read right now: " + detail + ". Retry after the Retry-After delay."),
+                Map.of("Retry-After", RETRY_AFTER_SECONDS));
+    }
+
+    private static String id(Context ctx, String name) {
+        String value = ctx.pathParam(name);
+        String problem = Identifiers.problem(value);
+        if (problem != null) {
+            throw ProblemException.badRequest(name, name + " " + problem + " (ids are 1.." + Identifiers.MAX_ID_LENGTH
+                    + " visible ASCII characters).");
+        }
+        return value;
+    }
+
+    /** Unknown or repeated parameters are errors, not silently ignored: a typo must not change the answer. */
+    private static void onlyParameters(Context ctx, Set<String> allowed) {
+        for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
+            String name = HttpServer.abbreviate(p.getKey());
+            if (!allowed.contains(p.getKey())) {
+                throw ProblemException.badRequest(name, "Unknown query parameter '" + name + "'"
+                        + (allowed.isEmpty() ? "; this resource takes none." : "; allowed: " + String.join(", ", allowed.stream().sorted().toList()) + "."));
+            }
+            if (p.getValue().size() > 1) {
+                throw ProblemException.badRequest(name, "Query parameter '" + name + "' is given " + p.getValue().size() + " times; give it once.");
+            }
+        }
+    }
+
+    /** Absent: every registered token (nothing has been used at or after the end of time). */
+    static long unusedSince(String value) {
+        if (value == null) {
+            return Long.MAX_VALUE;
+        }
+        String why = "unused_since must be an ISO-8601 instant such as 2026-01-31T00:00:00Z, between 1970 and 9999";
+        if (value.isEmpty() || value.length() > MAX_INSTANT_CHARS) {
+            throw ProblemException.badRequest("unused_since", why + " (at most " + MAX_INSTANT_CHARS + " characters).");
+        }
+        Instant instant;
+        try {
+            instant = Instant.parse(value);
+        } catch (DateTimeParseException notUtc) {
+            try {
+                instant = OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException e) {
+                throw ProblemException.badRequest("unused_since", why + ".");
+            }
+        }
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST_INSTANT)) {
+            throw ProblemException.badRequest("unused_since", why + ".");
+        }
+        return instant.toEpochMilli();
+    }
+
+    static int limit(String value) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        String why = "limit must be a whole number from 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ").";
+        if (value.isEmpty() || value.length() > MAX_LIMIT_CHARS || !value.chars().allMatch(Character::isDigit)) {
+            throw ProblemException.badRequest("limit", why);
+        }
+        int limit = Integer.parseInt(value);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ProblemException.badRequest("limit", why);
+        }
+        return limit;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.lastseen.app.query;
+
+/** HTTP headers of the query protocol between clients and instances. */
+public final class QueryHeaders {
+    /** Marks a request one instance forwarded to another: it is answered locally or 503, never forwarded again. */
+    public static final String FORWARDED = "X-Lastseen-Forwarded";
+    /** On every response: the instance ({@code host:port} of {@code application.server}) that produced the answer. */
+    public static final String SERVED_BY = "X-Lastseen-Served-By";
+    /** On a forwarded answer: the instance that received the request and forwarded it. */
+    public static final String ROUTED_VIA = "X-Lastseen-Routed-Via";
+
+    private QueryHeaders() {
+    }
+}

@@ -1,0 +1,201 @@
+package dev.lastseen.app.http;
+
+import dev.lastseen.app.Readiness;
+import dev.lastseen.app.StreamsProperties;
+import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.app.query.LocalState;
+import dev.lastseen.app.query.TokenQueryService;
+import dev.lastseen.app.topology.LastseenTopology;
+import dev.lastseen.app.topology.TopologySettings;
+import dev.lastseen.avro.AuthOutcome;
+import dev.lastseen.avro.CredentialType;
+import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.registry.InMemorySchemaRegistry;
+import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.state.RegistryFields;
+import dev.lastseen.state.StoreNames;
+import dev.lastseen.state.TokenKey;
+import dev.lastseen.state.TokenReadView;
+import dev.lastseen.state.TokenStores;
+import dev.lastseen.state.UsageFields;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One instance's token state under Kafka Streams' test driver (the real topology and RocksDB
+ * stores), served by the real query service and HTTP resource. For API behaviour on one
+ * instance; routing between instances is tested against real brokers and processes.
+ */
+public final class QueryTestKit implements AutoCloseable {
+    public static final String API_KEY = "test-api-key-0123456789abcdef";
+    public static final HostInfo SELF = new HostInfo("test-instance", 7070);
+    public static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, ServiceToken> tokens;
+    private final TestInputTopic<String, LoginEvent> logins;
+    private final LastseenConfig config;
+    private HttpServer http;
+
+    public QueryTestKit() {
+        SecretScan.registerSecret(API_KEY);
+        Map<String, Object> values = new HashMap<>();
+        values.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
+        values.put(ConfigLoader.REGISTRY_URL, "mem:");
+        values.put(ConfigLoader.API_KEYS, API_KEY);
+        try {
+            values.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("lastseen-query-kit").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        values.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        config = ConfigLoader.fromMap(values);
+        LastseenMetrics metrics = new LastseenMetrics(new SimpleMeterRegistry());
+        driver = new TopologyTestDriver(LastseenTopology.build(TopologySettings.from(config, 0, Clock.fixed(NOW, ZoneOffset.UTC)), registry,
+                TokenStores.persistent(), metrics), StreamsProperties.of(config, metrics), NOW);
+        StringSerializer keys = new StringSerializer();
+        tokens = driver.createInputTopic(config.topics().serviceTokens(), keys, new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+        logins = driver.createInputTopic(config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+    }
+
+    /** A secret hash that no response may ever contain; registered with {@link SecretScan}. */
+    public static String secretFor(String accountId, String tokenId) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest((accountId + "/" + tokenId).getBytes(StandardCharsets.UTF_8));
+            String secret = "sha256:" + HexFormat.of().formatHex(d);
+            SecretScan.registerSecret(secret);
+            return secret;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Publishes a registry record through the topology, as the token service would. */
+    public void register(String accountId, String tokenId) {
+        tokens.pipeInput(tokenId, ServiceToken.newBuilder().setTokenId(tokenId).setAccountId(accountId).setName("deploy bot " + tokenId)
+                .setClientId("client-" + tokenId).setClientSecretHash(secretFor(accountId, tokenId))
+                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z")).setExpiresAt(null).build());
+    }
+
+    public void login(String accountId, String tokenId, Instant at, boolean success) {
+        logins.pipeInput(accountId, LoginEvent.newBuilder().setEventId(java.util.UUID.randomUUID().toString()).setOccurredAt(at)
+                .setAccountId(accountId).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(tokenId)
+                .setOutcome(success ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE).setFailureReason(success ? null : "bad_secret")
+                .setColo("fra1").setClientIp("192.0.2.10").build());
+    }
+
+    /**
+     * Writes {@code count} registered tokens straight into the stores (bulk set-up for large
+     * accounts; the topology path is tested elsewhere). Token {@code i} is named
+     * {@code tok-%07d}; those with {@code usedEvery > 0 && i % usedEvery == 0} were last used at {@code usedAt}.
+     */
+    public void putAccount(String accountId, int count, int usedEvery, Instant usedAt) {
+        KeyValueStore<TokenKey, RegistryFields> reg = driver.getKeyValueStore(StoreNames.TOKEN_REGISTRY);
+        KeyValueStore<TokenKey, UsageFields> use = driver.getKeyValueStore(StoreNames.TOKEN_USAGE);
+        List<KeyValue<TokenKey, RegistryFields>> regBatch = new ArrayList<>();
+        List<KeyValue<TokenKey, UsageFields>> useBatch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String tokenId = String.format("tok-%07d", i);
+            TokenKey key = new TokenKey(accountId, tokenId);
+            regBatch.add(KeyValue.pair(key, new RegistryFields("n" + i, "c" + i, secretFor(accountId, tokenId), 1_000L, null)));
+            if (usedEvery > 0 && i % usedEvery == 0) {
+                useBatch.add(KeyValue.pair(key, new UsageFields(usedAt.toEpochMilli(), "fra1", null, 1, 0, usedAt.toEpochMilli())));
+            }
+            if (regBatch.size() == 5_000 || i == count - 1) {
+                reg.putAll(regBatch);
+                use.putAll(useBatch);
+                regBatch.clear();
+                useBatch.clear();
+            }
+        }
+    }
+
+    public TokenReadView readView() {
+        return new TokenReadView(driver.getKeyValueStore(StoreNames.TOKEN_REGISTRY), driver.getKeyValueStore(StoreNames.TOKEN_USAGE));
+    }
+
+    /** This instance owns every account: one partition, fresh. */
+    public LocalState localState() {
+        return new LocalState() {
+            @Override
+            public KeyQueryMetadata metadataFor(String accountId) {
+                return new KeyQueryMetadata(SELF, Set.of(), 0);
+            }
+
+            @Override
+            public TokenReadView view(int partition, boolean stale) {
+                return readView();
+            }
+
+            @Override
+            public OptionalLong lag(int partition) {
+                return OptionalLong.of(0);
+            }
+
+            @Override
+            public KafkaStreams.State state() {
+                return KafkaStreams.State.RUNNING;
+            }
+        };
+    }
+
+    public TokenQueryService queryService() {
+        return new TokenQueryService(localState(), SELF, config.query());
+    }
+
+    public LastseenConfig config() {
+        return config;
+    }
+
+    /** Starts the HTTP server with the token routes on a free loopback port; returns its base URL. */
+    public String startHttp() {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String servedBy = SELF.host() + ":" + SELF.port();
+        TokenResource resource = new TokenResource(queryService(), new ApiKeyAuthenticator(config.apiKeys()), config.query().maxPageScan(), servedBy);
+        http = HttpServer.start(new LastseenConfig.HttpSettings("127.0.0.1", 0), servedBy, new Readiness(), meters, resource::routes);
+        return "http://127.0.0.1:" + http.port();
+    }
+
+    public HttpServer http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        driver.close();
+    }
+}
