@@ -177,7 +177,7 @@ class KubernetesManifestsTest {
         String metrics = pod.path("metadata").path("annotations").path("prometheus.io/path").asText();
 
         // A Readiness with no streams attached: neither live nor ready, as at start-up.
-        try (HttpServer http = HttpServer.start(new LastseenConfig.HttpSettings("127.0.0.1", 0), new Readiness(),
+        try (HttpServer http = HttpServer.start(new LastseenConfig.HttpSettings("127.0.0.1", 0), "manifest-test:0", new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), routes -> { })) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             java.util.function.Function<String, HttpResponse<String>> get = path -> {
