@@ -34,6 +34,7 @@ final class ConfluentProtocolRegistry implements AutoCloseable {
     private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
     private static final Pattern COMPATIBILITY = Pattern.compile("/compatibility/subjects/([^/]+)/versions/latest");
     private static final Pattern CONFIG = Pattern.compile("/config/([^/]+)");
+    private static final Pattern LATEST = Pattern.compile("/subjects/([^/]+)/versions/latest");
 
     private final InMemorySchemaRegistry registry;
     private final HttpServer server;
@@ -95,6 +96,18 @@ final class ConfluentProtocolRegistry implements AutoCloseable {
         }
         if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
             return JSON.createObjectNode().put("schema", registry.schemaById(Integer.parseInt(m.group(1))).toString());
+        }
+        if (method.equals("GET") && (m = LATEST.matcher(path)).matches()) {
+            String subject = subject(m);
+            var latest = registry.latest(subject).orElseThrow(() ->
+                    new SchemaRegistryException("Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND));
+            return JSON.createObjectNode().put("subject", subject).put("id", latest.id()).put("version", latest.version())
+                    .put("schema", latest.schema().toString());
+        }
+        if (method.equals("GET") && path.equals("/subjects")) {
+            var array = JSON.createArrayNode();
+            registry.subjects().forEach(array::add);
+            return array;
         }
         if (method.equals("GET") && path.equals("/config")) {
             return JSON.createObjectNode().put("compatibilityLevel", "BACKWARD");
