@@ -1,11 +1,8 @@
 package dev.lastseen.app.errors;
 
-import dev.lastseen.app.metrics.LastseenMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
@@ -19,17 +16,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
-    private String deadLetterTopic;
-    private LastseenMetrics metrics;
+    private DeadLetterRouter router;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-        if (topic == null) {
-            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
-        }
-        deadLetterTopic = topic.toString();
-        metrics = (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY);
+        router = DeadLetterRouter.fromConfigs(configs);
     }
 
     @Override
@@ -39,12 +30,6 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
                     context.topic(), context.partition(), context.offset(), exception.getMessage());
             return Response.fail();
         }
-        RejectReason reason = DeadLetters.reasonOf(exception);
-        if (metrics != null) {
-            metrics.deadLettered(reason);
-        }
-        log.warn("Rejected {}-{}@{} to {}: reason={} {}", context.topic(), context.partition(), context.offset(),
-                deadLetterTopic, reason.code(), exception.getMessage());
-        return Response.resume(List.of(DeadLetters.record(deadLetterTopic, record.key(), record.value(), context, exception, reason)));
+        return Response.resume(List.of(router.deadLetter(context, record.key(), record.value(), exception)));
     }
 }

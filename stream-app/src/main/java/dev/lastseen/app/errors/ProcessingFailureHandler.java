@@ -1,10 +1,7 @@
 package dev.lastseen.app.errors;
 
-import dev.lastseen.app.metrics.LastseenMetrics;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,17 +15,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessingFailureHandler implements ProcessingExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProcessingFailureHandler.class);
-    private String deadLetterTopic;
-    private LastseenMetrics metrics;
+    private DeadLetterRouter router;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-        if (topic == null) {
-            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
-        }
-        deadLetterTopic = topic.toString();
-        metrics = (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY);
+        router = DeadLetterRouter.fromConfigs(configs);
     }
 
     @Override
@@ -38,18 +29,6 @@ public final class ProcessingFailureHandler implements ProcessingExceptionHandle
                     context.topic(), context.partition(), context.offset());
             return Response.fail();
         }
-        RejectReason reason = DeadLetters.reasonOf(exception);
-        if (metrics != null) {
-            metrics.deadLettered(reason);
-        }
-        if (reason == RejectReason.PROCESSING_ERROR) {
-            log.error("Processor {} failed on {}-{}@{}; record dead-lettered, processing continues", context.processorNodeId(),
-                    context.topic(), context.partition(), context.offset(), exception);
-        } else {
-            log.warn("Rejected {}-{}@{} to {}: reason={} {}", context.topic(), context.partition(), context.offset(),
-                    deadLetterTopic, reason.code(), exception.getMessage());
-        }
-        return Response.resume(List.of(DeadLetters.record(deadLetterTopic, context.sourceRawKey(), context.sourceRawValue(),
-                context, exception, reason)));
+        return Response.resume(List.of(router.deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), exception)));
     }
 }

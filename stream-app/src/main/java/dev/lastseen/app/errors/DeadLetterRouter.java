@@ -1,0 +1,50 @@
+package dev.lastseen.app.errors;
+
+import dev.lastseen.app.metrics.LastseenMetrics;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both error handlers do with a rejected record: classify it, count it, log one line and
+ * build its dead-letter record. Kafka Streams instantiates the handlers, so their settings
+ * arrive through the streams config map.
+ */
+final class DeadLetterRouter {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterRouter.class);
+    private final String deadLetterTopic;
+    private final LastseenMetrics metrics;
+
+    private DeadLetterRouter(String deadLetterTopic, LastseenMetrics metrics) {
+        this.deadLetterTopic = deadLetterTopic;
+        this.metrics = metrics;
+    }
+
+    static DeadLetterRouter fromConfigs(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        if (topic == null) {
+            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
+        }
+        return new DeadLetterRouter(topic.toString(), (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY));
+    }
+
+    ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
+        RejectReason reason = DeadLetters.reasonOf(exception);
+        if (metrics != null) {
+            metrics.deadLettered(reason);
+        }
+        if (reason == RejectReason.PROCESSING_ERROR) {
+            // Not a rule we wrote: a bug. Keep the trace in our log (never in the DLQ headers).
+            log.error("Processor {} failed on {}-{}@{}; record dead-lettered to {}, processing continues", context.processorNodeId(),
+                    context.topic(), context.partition(), context.offset(), deadLetterTopic, exception);
+        } else {
+            log.warn("Rejected {}-{}@{} to {}: reason={} {}", context.topic(), context.partition(), context.offset(),
+                    deadLetterTopic, reason.code(), exception.getMessage());
+        }
+        return DeadLetters.record(deadLetterTopic, key, value, context, exception, reason);
+    }
+}
