@@ -1,0 +1,55 @@
+package dev.lastseen.bench;
+
+import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.registry.InMemorySchemaRegistry;
+import dev.lastseen.serde.SpecificAvroDeserializer;
+import dev.lastseen.serde.SpecificAvroSerializer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Confluent-wire-format Avro encode and decode of a LoginEvent: paid once per input record. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class SerdeBenchmark {
+    private static final String TOPIC = "login-events";
+    private SpecificAvroSerializer<LoginEvent> serializer;
+    private SpecificAvroDeserializer<LoginEvent> deserializer;
+    private LoginEvent[] events;
+    private byte[][] payloads;
+    private int i;
+
+    @Setup
+    public void setUp() {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        serializer = new SpecificAvroSerializer<>(registry, LoginEvent.class, true);
+        deserializer = new SpecificAvroDeserializer<>(registry, LoginEvent.class);
+        events = Fixtures.logins(1_000_000);
+        payloads = new byte[events.length][];
+        for (int k = 0; k < events.length; k++) {
+            payloads[k] = serializer.serialize(TOPIC, events[k]);
+        }
+    }
+
+    @Benchmark
+    public byte[] encodeLoginEvent() {
+        return serializer.serialize(TOPIC, events[i++ & (Fixtures.SAMPLES - 1)]);
+    }
+
+    @Benchmark
+    public LoginEvent decodeLoginEvent() {
+        return deserializer.deserialize(TOPIC, payloads[i++ & (Fixtures.SAMPLES - 1)]);
+    }
+}
