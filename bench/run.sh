@@ -183,13 +183,15 @@ log "app: $C events, $APP_RATE events/s over $DRAIN_S s = $RATIO% of the raw con
 # freshness window below measures a caught-up application.
 T_SETTLE=$(now)
 LAG=""
-for _ in $(seq 1 600); do
+SETTLE_DEADLINE=$(( $(date +%s) + 480 ))
+while (( $(date +%s) < SETTLE_DEADLINE )); do
   LAG=$("$ROOT/ops/stack.sh" tool consumer-groups --describe --group lastseen-bench 2>/dev/null 9>&- \
     | awk '$1 == "lastseen-bench" && $6 ~ /^[0-9]+$/ { s += $6; n++ } END { if (n) print s }')
   [[ -n "$LAG" ]] && ((LAG <= 100)) && break # transaction markers can leave a record or so per partition
   kill -0 "$APP_PID" 2>/dev/null || die "the app exited while catching up"
   sleep 1
 done
+[[ -n "$LAG" ]] && ((LAG <= 100)) || log "WARN still lagging (${LAG:-unknown}) after 8 minutes; measuring anyway"
 SETTLE_S=$(calc "$(now) - $T_SETTLE" 1)
 log "caught up on every input (lag ${LAG:-?}) $SETTLE_S s after the last login was processed"
 sleep 5 # let the last commit and RocksDB flushes settle before measuring memory
