@@ -20,7 +20,8 @@
 #   LASTSEEN_DLQ_PARTITIONS (3), LASTSEEN_TOPIC_{LOGIN_EVENTS,SERVICE_TOKENS,TOKEN_LAST_SEEN,
 #   AUTH_FAILURE_ALERTS,DLQ} (topic names), LASTSEEN_STACK_TIMEOUT (readiness deadline, 120 s),
 #   LASTSEEN_STOP_TIMEOUT (30 s), LASTSEEN_KAFKA_JAVA / LASTSEEN_REGISTRY_JAVA (java binaries),
-#   LASTSEEN_KAFKA_HEAP_OPTS, LASTSEEN_REGISTRY_HEAP_OPTS, MVN (maven command).
+#   LASTSEEN_KAFKA_HEAP_OPTS, LASTSEEN_REGISTRY_HEAP_OPTS, MVN (maven command),
+#   LASTSEEN_STACK_DIR (where the stack writes, default ops/.stack: a second, separate stack, e.g. bench/run.sh).
 set -euo pipefail
 
 OPS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,7 +29,7 @@ ROOT_DIR="$(dirname "$OPS_DIR")"
 # shellcheck source=ops/stack.env
 . "$OPS_DIR/stack.env"
 
-STACK_DIR="$OPS_DIR/.stack"
+STACK_DIR="${LASTSEEN_STACK_DIR:-$OPS_DIR/.stack}"
 CACHE_DIR="$OPS_DIR/.cache"
 DATA_DIR="$STACK_DIR/data"
 LOG_DIR="$STACK_DIR/logs"

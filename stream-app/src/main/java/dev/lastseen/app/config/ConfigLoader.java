@@ -270,6 +270,15 @@ public final class ConfigLoader {
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        // Throughput defaults measured by bench/run.sh (see BENCHMARKS.md). No lastseen result depends on the
+        // timestamp order across a task's input partitions (usage and registry are separate field groups, and
+        // last-seen is a max register), so tasks need not idle for empty partitions; with idling on, Kafka
+        // Streams formats log strings per record for the always-empty rekey partition (~30% of throughput).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // One transaction a second instead of ten: fewer commits and cache flushes, more dedup of hot tokens
+        // in the record cache. Freshness (event time to queryable) is unaffected: queries read the cache.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         p.putAll(given);
         // RocksDB bounds travel in the streams config: RocksDBConfigSetter receives the streams configs.
         p.put(ROCKSDB_MEMORY_BYTES, own.getLong(ROCKSDB_MEMORY_BYTES));

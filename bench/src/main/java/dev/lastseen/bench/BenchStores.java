@@ -1,0 +1,68 @@
+package dev.lastseen.bench;
+
+import dev.lastseen.state.BoundedMemoryRocksDBConfig;
+import dev.lastseen.state.StateSerdes;
+import dev.lastseen.state.StoreNames;
+import dev.lastseen.state.TokenKey;
+import dev.lastseen.state.UsageFields;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/** Real Kafka Streams usage stores, initialised outside a topology with the application's RocksDB bounds. */
+public final class BenchStores {
+    private BenchStores() {
+    }
+
+    /** The usage store, in memory or on RocksDB (under {@code stateDir}), unlogged and uncached: the bare store cost. */
+    public static KeyValueStore<TokenKey, UsageFields> usage(String kind, Path stateDir) {
+        KeyValueBytesStoreSupplier supplier = switch (kind) {
+            case "memory" -> Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE);
+            case "rocksdb" -> Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE);
+            default -> throw new IllegalArgumentException("store must be memory or rocksdb, was " + kind);
+        };
+        KeyValueStore<TokenKey, UsageFields> store = Stores.keyValueStoreBuilder(supplier, StateSerdes.tokenKey(), StateSerdes.usage())
+                .withLoggingDisabled().withCachingDisabled().build();
+        MockProcessorContext<Object, Object> context = context(stateDir);
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+
+    public static <K, V> MockProcessorContext<K, V> context(Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-bench");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
+        p.put(BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG, BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY);
+        return new MockProcessorContext<>(p, new TaskId(0, 0), stateDir.toFile());
+    }
+
+    public static Path tempDir() {
+        try {
+            return Files.createTempDirectory("lastseen-bench-");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a temporary state directory", e);
+        }
+    }
+
+    public static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+}
