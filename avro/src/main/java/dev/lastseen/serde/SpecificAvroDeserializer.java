@@ -10,7 +10,8 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.FastReaderBuilder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -33,7 +34,7 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
     /** Readers are cached per writer schema id; ids come from the registry, so this is a backstop. */
     static final int MAX_CACHED_WRITER_SCHEMAS = 1_000;
 
-    private final Map<Integer, SpecificDatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
+    private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     public SpecificAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
@@ -52,7 +53,7 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
             throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA_ID,
                     "Schema id " + id + " is negative; no registry issues negative ids");
         }
-        SpecificDatumReader<T> reader = readerFor(id);
+        DatumReader<T> reader = readerFor(id);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
                 data.length - WireFormat.HEADER_SIZE, decoders.get());
         decoders.set(decoder);
@@ -82,8 +83,8 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         return record;
     }
 
-    private SpecificDatumReader<T> readerFor(int id) {
-        SpecificDatumReader<T> cached = readerByWriterId.get(id);
+    private DatumReader<T> readerFor(int id) {
+        DatumReader<T> cached = readerByWriterId.get(id);
         if (cached != null) {
             return cached;
         }
@@ -108,7 +109,16 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
                     "Writer schema " + id + " (" + writerSchema.getFullName() + ") cannot be read as "
                             + readerSchema.getFullName() + ": " + compatibility.getDescription());
         }
-        SpecificDatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
+        // Avro's fast reader (resolution compiled once per writer schema) decodes about twice as fast as
+        // SpecificDatumReader; Avro only picks it for its own model classes, so it is built explicitly
+        // around ReaderModel, which keeps the trusted-class mapping.
+        DatumReader<T> reader;
+        try {
+            reader = new FastReaderBuilder(model).createDatumReader(writerSchema, readerSchema);
+        } catch (IOException | RuntimeException e) {
+            throw new WireFormatException(WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
+                    "Writer schema " + id + " cannot be resolved to " + readerSchema.getFullName() + ": " + e.getMessage(), e);
+        }
         if (readerByWriterId.size() < MAX_CACHED_WRITER_SCHEMAS) {
             readerByWriterId.put(id, reader);
         }
