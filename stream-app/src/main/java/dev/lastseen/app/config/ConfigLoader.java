@@ -270,6 +270,8 @@ public final class ConfigLoader {
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        // lastseen has no global stores; opting in now is what Kafka 5.0 will default to (and silences its warning).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Throughput defaults measured by bench/run.sh (see BENCHMARKS.md). No lastseen result depends on the
         // timestamp order across a task's input partitions (usage and registry are separate field groups, and
         // last-seen is a max register), so tasks need not idle for empty partitions; with idling on, Kafka

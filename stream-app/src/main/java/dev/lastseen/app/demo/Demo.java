@@ -3,6 +3,7 @@ package dev.lastseen.app.demo;
 import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.registry.InMemorySchemaRegistry;
@@ -25,6 +26,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * queries until stopped (Ctrl-C) or until the optional duration has passed.
  */
 public final class Demo {
+    /** Partitions of the demo's topics: enough to show routing and standby answers, small enough to start fast. */
+    static final int PARTITIONS = 3;
     public static final String DEMO_API_KEY = "demo-key-0123456789abcdef";
 
     public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {
@@ -48,7 +51,7 @@ public final class Demo {
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             LastseenConfig config = ConfigLoader.fromMap(demoConfig(broker.bootstrapServers(), dir));
-            DemoTopics.create(broker, config.topics());
+            ContractTopics.create(broker, config.topics(), PARTITIONS);
             SyntheticTraffic traffic = new SyntheticTraffic(SyntheticTraffic.Settings.demo());
 
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -57,7 +60,7 @@ public final class Demo {
                 return t;
             });
             try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
-                 LastseenServer server = LastseenServer.start(config, registry, DemoTopics.PARTITIONS)) {
+                 LastseenServer server = LastseenServer.start(config, registry, PARTITIONS)) {
                 producer.publishRegistry(traffic);
                 printWhereToLook(broker, config, traffic, server.httpPort());
                 scheduler.execute(() -> {

@@ -2,6 +2,7 @@ package dev.lastseen.app.it;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
@@ -36,12 +37,7 @@ final class ItKafka {
     }
 
     static void createTopics(EmbeddedKraftBroker broker, TopicNames t, int partitions) {
-        Map<String, String> compact = Map.of("cleanup.policy", "compact");
-        broker.createTopic(t.loginEvents(), partitions, Map.of());
-        broker.createTopic(t.serviceTokens(), partitions, compact);
-        broker.createTopic(t.tokenLastSeen(), partitions, compact);
-        broker.createTopic(t.authFailureAlerts(), partitions, Map.of());
-        broker.createTopic(t.deadLetter(), 1, Map.of());
+        ContractTopics.create(broker, t, partitions);
     }
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */

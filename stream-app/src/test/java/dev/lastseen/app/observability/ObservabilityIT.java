@@ -9,6 +9,7 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.avro.AuthOutcome;
@@ -84,7 +85,7 @@ class ObservabilityIT {
 
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
             LastseenConfig config = ConfigLoader.fromMap(appConfig(broker.bootstrapServers(), thresholds));
-            createTopics(broker, config.topics());
+            ContractTopics.create(broker, config.topics(), PARTITIONS);
             try (Producers producers = new Producers(broker.bootstrapServers(), registry, config.topics());
                  LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
                  PrometheusServer prometheus = PrometheusServer.start(binary, Files.createDirectories(dir.resolve("prometheus")),
@@ -247,15 +248,6 @@ class ObservabilityIT {
         c.put(ConfigLoader.THRESHOLDS_FILE, thresholds.toString());
         c.put(ConfigLoader.THRESHOLDS_POLL_MS, 200L);
         return c;
-    }
-
-    private static void createTopics(EmbeddedKraftBroker broker, TopicNames topics) {
-        Map<String, String> compact = Map.of("cleanup.policy", "compact");
-        broker.createTopic(topics.loginEvents(), PARTITIONS, Map.of());
-        broker.createTopic(topics.serviceTokens(), PARTITIONS, compact);
-        broker.createTopic(topics.tokenLastSeen(), PARTITIONS, compact);
-        broker.createTopic(topics.authFailureAlerts(), PARTITIONS, Map.of());
-        broker.createTopic(topics.deadLetter(), 1, Map.of());
     }
 
     /** The test's producers: the token registry, steady logins, and the incidents. */
