@@ -64,6 +64,6 @@ public class UsageWriterBenchmark {
 
     @Benchmark
     public UsageChange recordFailure() {
-        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)]);
+        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], 1_700_000_000_000L);
     }
 }

@@ -6,11 +6,18 @@ package dev.lastseen.state;
  *
  * @param lastSeenAt    max successful occurred_at in epoch millis, or {@link #NEVER}
  * @param lastPatchedAt last_seen_at of the last emitted TokenLastSeen patch, or {@link #NEVER}
+ * @param lastFailureAt max occurred_at of a failed authentication, or {@link #NEVER}; lets entries
+ *                      that never succeeded expire (see {@link UsageWriter#expireNeverSeen})
  */
 public record UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp,
-                          long successCount, long failureCount, long lastPatchedAt) {
+                          long successCount, long failureCount, long lastPatchedAt, long lastFailureAt) {
     public static final long NEVER = Long.MIN_VALUE;
-    public static final UsageFields NONE = new UsageFields(NEVER, null, null, 0, 0, NEVER);
+    public static final UsageFields NONE = new UsageFields(NEVER, null, null, 0, 0, NEVER, NEVER);
+
+    /** Usage with no failure time recorded (layout v1, and tests). */
+    public UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp, long successCount, long failureCount, long lastPatchedAt) {
+        this(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, NEVER);
+    }
 
     public boolean seen() {
         return lastSeenAt != NEVER;

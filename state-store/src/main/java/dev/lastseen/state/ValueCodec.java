@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class ValueCodec {
     static final byte USAGE_V1 = 1;
+    /** v2 adds lastFailureAt after the four v1 longs. */
+    static final byte USAGE_V2 = 2;
     static final byte REGISTRY_V1 = 1;
 
     private ValueCodec() {
@@ -18,8 +20,9 @@ final class ValueCodec {
     static byte[] encode(UsageFields u) {
         byte[] colo = utf8(u.lastSeenColo());
         byte[] ip = utf8(u.lastSeenIp());
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 * 4 + 4 + len(colo) + 4 + len(ip));
-        b.put(USAGE_V1).putLong(u.lastSeenAt()).putLong(u.successCount()).putLong(u.failureCount()).putLong(u.lastPatchedAt());
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 * 5 + 4 + len(colo) + 4 + len(ip));
+        b.put(USAGE_V2).putLong(u.lastSeenAt()).putLong(u.successCount()).putLong(u.failureCount()).putLong(u.lastPatchedAt())
+                .putLong(u.lastFailureAt());
         putString(b, colo);
         putString(b, ip);
         return b.array();
@@ -28,16 +31,17 @@ final class ValueCodec {
     static UsageFields decodeUsage(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
-        if (version != USAGE_V1) {
+        if (version != USAGE_V1 && version != USAGE_V2) {
             throw new IllegalStateException("Unknown usage value layout version " + version);
         }
         long lastSeenAt = b.getLong();
         long success = b.getLong();
         long failure = b.getLong();
         long patched = b.getLong();
+        long lastFailureAt = version == USAGE_V2 ? b.getLong() : UsageFields.NEVER;
         String colo = getString(b);
         String ip = getString(b);
-        return new UsageFields(lastSeenAt, colo, ip, success, failure, patched);
+        return new UsageFields(lastSeenAt, colo, ip, success, failure, patched, lastFailureAt);
     }
 
     static byte[] encode(RegistryFields r) {

@@ -57,8 +57,36 @@ class UsageWriterTest {
     void failuresOnlyCountFailures() {
         UsageWriter writer = new UsageWriter(store(), Duration.ZERO);
         writer.recordSuccess(KEY, 100, "a", "ip");
-        UsageChange f = writer.recordFailure(KEY);
-        assertThat(f.after()).isEqualTo(new UsageFields(100, "a", "ip", 1, 1, 100));
+        UsageChange f = writer.recordFailure(KEY, 90);
+        assertThat(f.after()).isEqualTo(new UsageFields(100, "a", "ip", 1, 1, 100, 90));
         assertThat(f.patch()).isNull();
+    }
+
+    @Test
+    void tokenIdsThatNeverSucceededExpireAfterTheirLastFailureAndOthersNever() {
+        KeyValueStore<TokenKey, UsageFields> store = store();
+        UsageWriter writer = new UsageWriter(store, Duration.ofSeconds(60));
+        for (int i = 0; i < 25; i++) {
+            writer.recordFailure(new TokenKey("acct", String.format("guess-%02d", i)), 1_000);   // old failures only
+        }
+        writer.recordFailure(new TokenKey("acct", "recent-guess"), 9_000);                      // failed recently
+        writer.recordSuccess(new TokenKey("acct", "real"), 500, null, null);                     // succeeded once, long ago
+        writer.recordFailure(new TokenKey("acct", "real"), 1_000);
+
+        int expired = 0;
+        TokenKey resume = null;
+        int passes = 0;
+        do {
+            UsageWriter.Sweep sweep = writer.expireNeverSeen(resume, 5_000, 10); // at most 10 entries a pass
+            expired += sweep.expired();
+            resume = sweep.resumeAfter();
+            passes++;
+        } while (resume != null);
+
+        assertThat(expired).isEqualTo(25);
+        assertThat(passes).isEqualTo(3);
+        assertThat(store.get(new TokenKey("acct", "recent-guess"))).isNotNull();
+        assertThat(store.get(new TokenKey("acct", "real"))).isNotNull();
+        assertThat(store.get(new TokenKey("acct", "guess-07"))).isNull();
     }
 }

@@ -20,6 +20,19 @@ class ValueCodecTest {
         assertThat(ValueCodec.decodeRegistry(ValueCodec.encode(r))).isEqualTo(r);
     }
 
+    @Property(tries = 1000)
+    void usageWithAFailureTimeRoundTrips(@ForAll long lastSeen, @ForAll long lastFailure, @ForAll String colo) {
+        UsageFields u = new UsageFields(lastSeen, colo, null, 1, 2, 3, lastFailure);
+        assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
+    }
+
+    @Test
+    void layoutV1ValuesStillDecode() {
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 32 + 8);
+        v1.put(ValueCodec.USAGE_V1).putLong(42).putLong(1).putLong(2).putLong(42).putInt(-1).putInt(-1);
+        assertThat(ValueCodec.decodeUsage(v1.array())).isEqualTo(new UsageFields(42, null, null, 1, 2, 42, UsageFields.NEVER));
+    }
+
     @Test
     void nullableStringsSurvive() {
         UsageFields u = new UsageFields(UsageFields.NEVER, null, null, 0, 3, UsageFields.NEVER);

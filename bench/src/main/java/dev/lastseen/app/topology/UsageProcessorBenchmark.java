@@ -64,7 +64,7 @@ public class UsageProcessorBenchmark {
         context = BenchStores.context(dir);
         context.addStateStore(kv);
         processor = new UsageProcessor(Duration.ofMinutes(1), new LastseenMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
-                Clock.systemUTC());
+                Clock.systemUTC(), Duration.ZERO);
         processor.init(context);
         SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
         records = new Record[SAMPLES];

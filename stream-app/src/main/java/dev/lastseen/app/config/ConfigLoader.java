@@ -53,6 +53,7 @@ public final class ConfigLoader {
     public static final String PATCH_GRANULARITY_MS = "lastseen.last-seen.granularity.ms";
     public static final String CLOCK_SKEW_ALLOWANCE_MS = "lastseen.clock-skew.allowance.ms";
     public static final String MAX_RECORD_BYTES = "lastseen.input.max.record.bytes";
+    public static final String NEVER_SEEN_RETENTION_MS = "lastseen.usage.never-seen.retention.ms";
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
     public static final String API_KEYS = "lastseen.api.keys";
@@ -96,6 +97,9 @@ public final class ConfigLoader {
             .define(CLOCK_SKEW_ALLOWANCE_MS, Type.LONG, 300_000L, Range.between(0, 86_400_000), Importance.MEDIUM,
                     "Events dated further than this into the future are rejected (they would pin last-seen).")
             .define(MAX_RECORD_BYTES, Type.INT, 16 * 1024, Range.between(64, 1024 * 1024), Importance.MEDIUM, "Largest accepted input record value, in bytes.")
+            .define(NEVER_SEEN_RETENTION_MS, Type.LONG, 7L * 86_400_000, Range.between(0, 3_650L * 86_400_000), Importance.MEDIUM,
+                    "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
+                            + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
             .define(HTTP_HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Interface the REST server binds to.")
             .define(HTTP_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the REST server (0 picks a free port).")
             .define(API_KEYS, Type.PASSWORD, null, Importance.HIGH, "Comma-separated bearer API keys for /v1 (at least 16 characters each).")
@@ -218,7 +222,8 @@ public final class ConfigLoader {
         return new LastseenConfig(topics, registry, Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)), bounds,
                 new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
-                apiKeys(c), spikes, querySettings(c), streamsProperties(streams, c, topics));
+                apiKeys(c), spikes, querySettings(c), Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                streamsProperties(streams, c, topics));
     }
 
     private static LastseenConfig.QuerySettings querySettings(AbstractConfig c) {

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record LastseenConfig(TopicNames topics, RegistrySettings registry, Duration patchGranularity,
                              Duration clockSkewAllowance, InputBounds bounds, HttpSettings http, List<String> apiKeys,
-                             SpikeSettings spikes, QuerySettings query, Map<String, Object> streams) {
+                             SpikeSettings spikes, QuerySettings query, Duration neverSeenRetention, Map<String, Object> streams) {
 
     public LastseenConfig {
         apiKeys = List.copyOf(apiKeys);

@@ -27,6 +27,7 @@ public final class LastseenMetrics {
     private final Counter secretRejected;
     private final Counter authFailureSpikes;
     private final Counter configRejected;
+    private final Counter neverSeenExpired;
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
@@ -47,6 +48,8 @@ public final class LastseenMetrics {
         patchesEmitted = Counter.builder("lastseen.patches.emitted").description("TokenLastSeen patches written").register(registry);
         secretRejected = Counter.builder("lastseen.secret.rejected").description("Registry records rejected for a missing, empty or blank client_secret_hash").register(registry);
         authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes").description("AuthFailureSpike alerts raised").register(registry);
+        neverSeenExpired = Counter.builder("lastseen.usage.never.seen.expired")
+                .description("Usage entries of token ids that never authenticated successfully, expired after the retention").register(registry);
         configRejected = Counter.builder("lastseen.config.rejected").description("Runtime configuration files rejected (last good kept)").register(registry);
         freshness = Timer.builder("lastseen.freshness").description("Event time to queryable state")
                 // An exact bucket at the 1 s objective (ops/prometheus rules), besides the generated ones.
@@ -75,6 +78,11 @@ public final class LastseenMetrics {
         if (reason == RejectReason.BLANK_SECRET) {
             secretRejected.increment();
         }
+    }
+
+    /** Usage entries of never-successful token ids deleted by the retention sweep. */
+    public void neverSeenExpired(int count) {
+        neverSeenExpired.increment(count);
     }
 
     public void authFailureSpike() {

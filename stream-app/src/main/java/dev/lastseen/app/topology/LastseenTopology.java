@@ -143,7 +143,7 @@ public final class LastseenTopology {
         return new ProcessorSupplier<>() {
             @Override
             public UsageProcessor get() {
-                return new UsageProcessor(settings.patchGranularity(), metrics, settings.clock());
+                return new UsageProcessor(settings.patchGranularity(), metrics, settings.clock(), settings.neverSeenRetention());
             }
 
             @Override

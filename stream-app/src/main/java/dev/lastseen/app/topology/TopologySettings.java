@@ -13,12 +13,14 @@ import java.time.Duration;
  *                          the login topic so both field groups of an account share a task
  *                          (0 lets Kafka Streams derive it — only for the test driver)
  * @param autoRegister      whether output serializers register their schemas
+ * @param neverSeenRetention how long usage of a never-successful token id is kept after its last failure (0: forever)
  */
 public record TopologySettings(TopicNames topics, Duration patchGranularity, Duration clockSkewAllowance, InputBounds bounds,
-                               LastseenConfig.SpikeSettings spikes, int accountPartitions, boolean autoRegister, Clock clock) {
+                               LastseenConfig.SpikeSettings spikes, int accountPartitions, boolean autoRegister, Clock clock,
+                               Duration neverSeenRetention) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
         return new TopologySettings(config.topics(), config.patchGranularity(), config.clockSkewAllowance(), config.bounds(),
-                config.spikes(), accountPartitions, config.registry().autoRegister(), clock);
+                config.spikes(), accountPartitions, config.registry().autoRegister(), clock, config.neverSeenRetention());
     }
 }

@@ -12,6 +12,7 @@ import dev.lastseen.state.UsageWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,20 +24,39 @@ import org.apache.kafka.streams.processor.api.Record;
 final class UsageProcessor implements Processor<String, AccountCommand, String, TokenLastSeen> {
     private final Duration patchGranularity;
     private final LastseenMetrics metrics;
+    /** How often, and how many entries at most, the never-seen expiry examines: bounded work per pass. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
+    static final int SWEEP_BUDGET = 10_000;
+
     private final Clock clock;
+    private final Duration neverSeenRetention;
     private ProcessorContext<String, TokenLastSeen> context;
     private UsageWriter writer;
+    private TokenKey sweepResumeAfter;
 
-    UsageProcessor(Duration patchGranularity, LastseenMetrics metrics, Clock clock) {
+    UsageProcessor(Duration patchGranularity, LastseenMetrics metrics, Clock clock, Duration neverSeenRetention) {
         this.patchGranularity = patchGranularity;
         this.metrics = metrics;
         this.clock = clock;
+        this.neverSeenRetention = neverSeenRetention;
     }
 
     @Override
     public void init(ProcessorContext<String, TokenLastSeen> context) {
         this.context = context;
         this.writer = new UsageWriter(context.getStateStore(StoreNames.TOKEN_USAGE), patchGranularity);
+        if (!neverSeenRetention.isZero()) {
+            context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
+        }
+    }
+
+    /** One bounded pass of the never-seen expiry; successive passes walk the whole store. */
+    private void sweep() {
+        UsageWriter.Sweep sweep = writer.expireNeverSeen(sweepResumeAfter, clock.millis() - neverSeenRetention.toMillis(), SWEEP_BUDGET);
+        sweepResumeAfter = sweep.resumeAfter();
+        if (sweep.expired() > 0) {
+            metrics.neverSeenExpired(sweep.expired());
+        }
     }
 
     @Override
@@ -49,7 +69,7 @@ final class UsageProcessor implements Processor<String, AccountCommand, String, 
         TokenKey key = new TokenKey(record.key(), event.getTokenId());
         long occurredAt = event.getOccurredAt().toEpochMilli();
         if (event.getOutcome() == AuthOutcome.FAILURE) {
-            writer.recordFailure(key);
+            writer.recordFailure(key, occurredAt);
             return;
         }
         UsageChange change = writer.recordSuccess(key, occurredAt, event.getColo(), event.getClientIp());

@@ -245,6 +245,21 @@ class LastSeenTopologyTest {
     }
 
     @Test
+    void usageOfTokenIdsThatNeverSucceededExpiresAfterTheRetentionWhileRealTokensStay() {
+        h.logins.pipeInput("a", login("a", "guessed", NOW.minus(Duration.ofDays(10)), AuthOutcome.FAILURE));
+        h.logins.pipeInput("a", login("a", "guessed-lately", NOW.minus(Duration.ofDays(1)), AuthOutcome.FAILURE));
+        h.logins.pipeInput("a", success("a", "real", NOW.minus(Duration.ofDays(30))));
+        h.logins.pipeInput("a", login("a", "real", NOW.minus(Duration.ofDays(10)), AuthOutcome.FAILURE));
+
+        h.driver.advanceWallClockTime(UsageProcessor.SWEEP_INTERVAL.plusSeconds(1));
+
+        assertThat(usage("a", "guessed")).isNull();
+        assertThat(usage("a", "guessed-lately")).isNotNull();
+        assertThat(usage("a", "real").failureCount()).isEqualTo(1);
+        assertThat(h.metrics.registry().get("lastseen.usage.never.seen.expired").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void theGranularityIsConfigurable() {
         try (TopologyHarness fine = new TopologyHarness(TokenStores.persistent(), withGranularity(1_000))) {
             fine.logins.pipeInput("a", success("a", "t", NOW.minusSeconds(5)));
