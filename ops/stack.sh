@@ -212,15 +212,27 @@ EOF
   printf '%s\n' "$conf"
 }
 
-start_kafka() {
-  local p conf java
-  if p="$(pid_of kafka)"; then
-    log "kafka already running (pid $p)"
-    return 0
-  fi
-  for p in "$LASTSEEN_KAFKA_PORT" "$LASTSEEN_KAFKA_CONTROLLER_PORT"; do
-    port_open "$p" && die "port $p is in use by another process (set LASTSEEN_KAFKA_PORT / LASTSEEN_KAFKA_CONTROLLER_PORT)"
+# already_running NAME: true (and says so) when NAME's process is up.
+already_running() {
+  local p
+  p="$(pid_of "$1")" || return 1
+  log "$1 already running (pid $p)"
+}
+
+# require_free_ports HINT PORT...: dies naming the variables to change when a port is taken.
+require_free_ports() {
+  local hint=$1 p
+  shift
+  for p in "$@"; do
+    port_open "$p" && die "port $p is in use by another process (set $hint)"
   done
+  return 0
+}
+
+start_kafka() {
+  local conf java
+  already_running kafka && return 0
+  require_free_ports "LASTSEEN_KAFKA_PORT / LASTSEEN_KAFKA_CONTROLLER_PORT" "$LASTSEEN_KAFKA_PORT" "$LASTSEEN_KAFKA_CONTROLLER_PORT"
   mkdir -p "$DATA_DIR/kafka" "$LOG_DIR" "$RUN_DIR"
   conf="$(kafka_conf)"
   java="$(kafka_java)"
@@ -290,14 +302,9 @@ wait_kafka_and_create_topics() {
 # ------------------------------------------------------------------ registry
 
 start_registry() {
-  local p java
-  if p="$(pid_of registry)"; then
-    log "registry already running (pid $p)"
-    return 0
-  fi
-  for p in "$LASTSEEN_REGISTRY_PORT" "$LASTSEEN_REGISTRY_MGMT_PORT"; do
-    port_open "$p" && die "port $p is in use by another process (set LASTSEEN_REGISTRY_PORT / LASTSEEN_REGISTRY_MGMT_PORT)"
-  done
+  local java
+  already_running registry && return 0
+  require_free_ports "LASTSEEN_REGISTRY_PORT / LASTSEEN_REGISTRY_MGMT_PORT" "$LASTSEEN_REGISTRY_PORT" "$LASTSEEN_REGISTRY_MGMT_PORT"
   mkdir -p "$DATA_DIR/registry/tmp" "$LOG_DIR" "$RUN_DIR"
   java="$(registry_java)"
   log "starting Apicurio Registry on 127.0.0.1:$LASTSEEN_REGISTRY_PORT (in-memory storage, $java)"
