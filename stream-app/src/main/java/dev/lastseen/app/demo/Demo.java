@@ -5,6 +5,7 @@ import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
+import dev.lastseen.app.kafka.SingleBrokerConfig;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -95,14 +95,8 @@ public final class Demo {
     }
 
     private Map<String, Object> demoConfig(String bootstrap, Path dir) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-demo");
-        c.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-demo", dir.resolve("state"), "mem:");
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
-        c.put(ConfigLoader.REGISTRY_URL, "mem:");
         c.put(ConfigLoader.HTTP_PORT, options.httpPort());
         c.put(ConfigLoader.API_KEYS, DEMO_API_KEY);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);

@@ -4,6 +4,7 @@ import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
+import dev.lastseen.app.kafka.SingleBrokerConfig;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 
 /** Shared pieces of the integration tests: topics, configuration, records, and reading a topic to its end. */
 final class ItKafka {
@@ -42,13 +41,7 @@ final class ItKafka {
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */
     static Map<String, Object> appConfig(String bootstrap, String registryUrl, TopicNames t, String applicationId, Path stateDir) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        c.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-        c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        c.put(ConfigLoader.REGISTRY_URL, registryUrl);
+        Map<String, Object> c = SingleBrokerConfig.base(bootstrap, applicationId, stateDir, registryUrl);
         c.put(ConfigLoader.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
         c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
         c.put(ConfigLoader.HTTP_PORT, "0");

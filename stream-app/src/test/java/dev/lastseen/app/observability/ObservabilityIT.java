@@ -11,6 +11,7 @@ import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
+import dev.lastseen.app.kafka.SingleBrokerConfig;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
@@ -29,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -233,13 +232,7 @@ class ObservabilityIT {
     }
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-observability-it");
-        c.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        c.put(ConfigLoader.REGISTRY_URL, "mem:");
+        Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-observability-it", dir.resolve("state"), "mem:");
         c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
         c.put(ConfigLoader.HTTP_PORT, 0);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 32L * 1024 * 1024);
