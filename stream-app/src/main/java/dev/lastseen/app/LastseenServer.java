@@ -81,7 +81,7 @@ public final class LastseenServer implements AutoCloseable {
         streams.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
         return new LastseenConfig(config.topics(), config.registry(), config.patchGranularity(), config.clockSkewAllowance(), config.bounds(),
                 new LastseenConfig.HttpSettings(http.host(), port), config.apiKeys(), config.spikes(), config.query(),
-                config.neverSeenRetention(), streams);
+                config.retention(), config.secrets(), streams);
     }
 
     private static String advertisedHost(String bindHost) {

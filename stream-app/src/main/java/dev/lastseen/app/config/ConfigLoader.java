@@ -54,6 +54,10 @@ public final class ConfigLoader {
     public static final String CLOCK_SKEW_ALLOWANCE_MS = "lastseen.clock-skew.allowance.ms";
     public static final String MAX_RECORD_BYTES = "lastseen.input.max.record.bytes";
     public static final String NEVER_SEEN_RETENTION_MS = "lastseen.usage.never-seen.retention.ms";
+    public static final String RETIRED_RETENTION_MS = "lastseen.usage.retired.retention.ms";
+    public static final String GUARD_RETENTION_MS = "lastseen.last-seen.guard.retention.ms";
+    public static final String SECRET_MIN_LENGTH = "lastseen.secret.min.length";
+    public static final String SECRET_PLACEHOLDERS = "lastseen.secret.placeholders";
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
     public static final String API_KEYS = "lastseen.api.keys";
@@ -77,6 +81,16 @@ public final class ConfigLoader {
     static final long MAX_FILE_BYTES = 1024 * 1024;
     static final int MAX_API_KEYS = 1000;
     static final int MIN_API_KEY_LENGTH = 16;
+    static final int MAX_PLACEHOLDERS = 1000;
+    /**
+     * Values a token service writes instead of a hash when it has none, redacts one, or was never
+     * configured (compared case-insensitively). Most are shorter than the default minimum length and
+     * are rejected for that already; the list matters when {@value #SECRET_MIN_LENGTH} is lowered.
+     */
+    public static final List<String> DEFAULT_SECRET_PLACEHOLDERS = List.of("REDACTED", "[REDACTED]", "<REDACTED>", "***REDACTED***",
+            "REDACTED_SECRET", "REDACTED-SECRET", "****", "********", "null", "nil", "none", "undefined", "empty", "n/a", "changeme",
+            "change-me", "change_me", "changeit", "placeholder", "secret", "password", "dummy", "example", "test", "todo", "tbd",
+            "xxx", "masked", "hidden", "sha256:", "sha256:REDACTED");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_LOGIN_EVENTS, Type.STRING, "login-events", new ConfigDef.NonEmptyString(), Importance.HIGH, "Input topic of LoginEvent records.")
@@ -100,6 +114,17 @@ public final class ConfigLoader {
             .define(NEVER_SEEN_RETENTION_MS, Type.LONG, 7L * 86_400_000, Range.between(0, 3_650L * 86_400_000), Importance.MEDIUM,
                     "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
                             + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
+            .define(RETIRED_RETENTION_MS, Type.LONG, 30L * 86_400_000, Range.between(0, 3_650L * 86_400_000), Importance.MEDIUM,
+                    "Usage of a token the registry deleted or moved to another account stays readable this long after the delete/move, "
+                            + "then is deleted; 0 keeps it forever.")
+            .define(GUARD_RETENTION_MS, Type.LONG, 30L * 86_400_000, Range.between(0, 3_650L * 86_400_000), Importance.LOW,
+                    "token-last-seen never moves backwards for a token: the last patched last_seen_at of each token is remembered this "
+                            + "long after it (an event arriving later than this could move the topic back); 0 keeps it forever.")
+            .define(SECRET_MIN_LENGTH, Type.INT, 16, Range.between(1, InputBounds.DEFAULTS.maxSecretHashLength()), Importance.MEDIUM,
+                    "Shortest client_secret_hash accepted from service-tokens; shorter ones are rejected (secret_too_short).")
+            .define(SECRET_PLACEHOLDERS, Type.LIST, DEFAULT_SECRET_PLACEHOLDERS, ConfigLoader::validatePlaceholders, Importance.MEDIUM,
+                    "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
+                            + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
             .define(HTTP_HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Interface the REST server binds to.")
             .define(HTTP_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the REST server (0 picks a free port).")
             .define(API_KEYS, Type.PASSWORD, null, Importance.HIGH, "Comma-separated bearer API keys for /v1 (at least 16 characters each).")
@@ -127,6 +152,21 @@ public final class ConfigLoader {
                     "Share of the RocksDB memory given to memtables.");
 
     private ConfigLoader() {
+    }
+
+    private static void validatePlaceholders(String name, Object value) {
+        @SuppressWarnings("unchecked")
+        List<String> placeholders = (List<String>) value;
+        if (placeholders.size() > MAX_PLACEHOLDERS) {
+            throw new ConfigException(name, placeholders.size() + " entries", "at most " + MAX_PLACEHOLDERS + " placeholders");
+        }
+        for (int i = 0; i < placeholders.size(); i++) {
+            String p = placeholders.get(i);
+            if (p.isEmpty() || p.length() > InputBounds.DEFAULTS.maxSecretHashLength()) {
+                throw new ConfigException(name, "entry #" + (i + 1), "each placeholder must be 1.." + InputBounds.DEFAULTS.maxSecretHashLength()
+                        + " characters (empty entries between commas are not allowed)");
+            }
+        }
     }
 
     /** Loads a properties file, applies environment overrides, validates. */
@@ -222,7 +262,9 @@ public final class ConfigLoader {
         return new LastseenConfig(topics, registry, Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)), bounds,
                 new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
-                apiKeys(c), spikes, querySettings(c), Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                apiKeys(c), spikes, querySettings(c), new LastseenConfig.RetentionSettings(Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                        Duration.ofMillis(c.getLong(RETIRED_RETENTION_MS)), Duration.ofMillis(c.getLong(GUARD_RETENTION_MS))),
+                new LastseenConfig.SecretSettings(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)),
                 streamsProperties(streams, c, topics));
     }
 

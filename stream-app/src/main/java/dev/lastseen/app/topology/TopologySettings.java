@@ -13,14 +13,15 @@ import java.time.Duration;
  *                          the login topic so both field groups of an account share a task
  *                          (0 lets Kafka Streams derive it — only for the test driver)
  * @param autoRegister      whether output serializers register their schemas
- * @param neverSeenRetention how long usage of a never-successful token id is kept after its last failure (0: forever)
+ * @param retention         how long state that nothing refreshes is kept
+ * @param secrets           the secret rule's settings
  */
 public record TopologySettings(TopicNames topics, Duration patchGranularity, Duration clockSkewAllowance, InputBounds bounds,
                                LastseenConfig.SpikeSettings spikes, int accountPartitions, boolean autoRegister, Clock clock,
-                               Duration neverSeenRetention) {
+                               LastseenConfig.RetentionSettings retention, LastseenConfig.SecretSettings secrets) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
         return new TopologySettings(config.topics(), config.patchGranularity(), config.clockSkewAllowance(), config.bounds(),
-                config.spikes(), accountPartitions, config.registry().autoRegister(), clock, config.neverSeenRetention());
+                config.spikes(), accountPartitions, config.registry().autoRegister(), clock, config.retention(), config.secrets());
     }
 }

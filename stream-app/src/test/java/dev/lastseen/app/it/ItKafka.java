@@ -66,6 +66,11 @@ final class ItKafka {
                 .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null).setColo("fra1").setClientIp("192.0.2.7").build();
     }
 
+    /** A secret that passes the secret rule, different for every seed. */
+    static String secret(String seed) {
+        return dev.lastseen.app.http.QueryTestKit.secretFor("it", seed);
+    }
+
     static ServiceToken token(String account, String token, String secretHash) {
         return ServiceToken.newBuilder().setTokenId(token).setAccountId(account).setName("name of " + token).setClientId("client-" + token)
                 .setClientSecretHash(secretHash).setCreatedAt(Instant.parse("2025-01-01T00:00:00Z")).setExpiresAt(null).build();

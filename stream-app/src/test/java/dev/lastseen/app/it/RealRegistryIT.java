@@ -88,7 +88,7 @@ class RealRegistryIT {
                      new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
              KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
                      new StringSerializer(), new SpecificAvroSerializer<>(registry, newer, LoginEvent.class, true))) {
-            tokens.send(new ProducerRecord<>(topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", "hash-a"))).get();
+            tokens.send(new ProducerRecord<>(topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", ItKafka.secret("tok-a")))).get();
             for (int i = 0; i < 5; i++) {
                 v1.send(new ProducerRecord<>(topics.loginEvents(), "acct-1",
                         ItKafka.login("a-" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS))).get();
