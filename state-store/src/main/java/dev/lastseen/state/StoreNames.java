@@ -19,7 +19,7 @@ public final class StoreNames {
     public static final String LAST_SEEN_GUARD = "token-last-seen-guard";
 
     /**
-     * Stores of lastseen before 0.2 that held {@code client_secret_hash} values: their changelog
+     * Stores of lastseen with the registry layout v1 (before the secret-free registry) that held {@code client_secret_hash} values: their changelog
      * topics and local RocksDB directories are deleted on upgrade (ops/RUNBOOK.md).
      */
     public static final Set<String> LEGACY_SECRET_BEARING_STORES = Set.of("token-registry");

@@ -15,7 +15,7 @@ final class ValueCodec {
     /** v3 adds retiredAt after lastFailureAt. */
     static final byte USAGE_V3 = 3;
     /**
-     * Registry layout v1 (lastseen before 0.2) carried client_secret_hash; it lives only in the
+     * Registry layout v1 (before the secret-free registry) carried client_secret_hash; it lives only in the
      * legacy store {@code token-registry} and is refused here. v2 is secret-free.
      */
     static final byte REGISTRY_V1_WITH_SECRET = 1;

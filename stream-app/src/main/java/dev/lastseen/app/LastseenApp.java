@@ -76,13 +76,13 @@ public final class LastseenApp implements AutoCloseable {
         });
     }
 
-    /** Deletes the secret-bearing store directories lastseen < 0.2 left in this instance's state directory. */
+    /** Deletes the secret-bearing store directories lastseen with the registry layout v1 left in this instance's state directory. */
     private static void purgeLegacyLocalState(Properties props) {
         StreamsConfig streamsConfig = new StreamsConfig(props);
         List<Path> deleted = LegacyState.purgeLocalStores(Path.of(streamsConfig.getString(StreamsConfig.STATE_DIR_CONFIG)),
                 streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG));
         if (!deleted.isEmpty()) {
-            log.info("Deleted {} local store directories of lastseen < 0.2 that held client secrets (this version never reads them): {}",
+            log.info("Deleted {} local store directories of lastseen with the registry layout v1 that held client secrets (this version never reads them): {}",
                     deleted.size(), deleted);
         }
     }

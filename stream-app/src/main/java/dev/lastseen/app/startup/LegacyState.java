@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * What lastseen before 0.2 left behind that holds {@code client_secret_hash} values: the
+ * What lastseen with the registry layout v1 (before the secret-free registry) left behind that holds {@code client_secret_hash} values: the
  * changelog of its registry store {@code token-registry}, its repartition topic
  * {@code registry-by-account}, and that store's RocksDB directories (actives and standbys) under
  * {@code state.dir}. This version never reads any of it (its registry store and topic have new
@@ -39,7 +39,7 @@ public final class LegacyState {
 
     /** The one WARN line naming what is left and the command that deletes it. */
     static String warning(Collection<String> present) {
-        return "Internal topics of lastseen < 0.2 still hold client secrets: " + String.join(", ", new TreeSet<>(present))
+        return "Internal topics of lastseen with the registry layout v1 still hold client secrets: " + String.join(", ", new TreeSet<>(present))
                 + ". This version never reads them; once it has rebuilt its registry from the service-tokens topic "
                 + "(ops/RUNBOOK.md, 'Upgrade to the secret-free registry'), delete them with: " + DELETE_COMMAND;
     }

@@ -54,7 +54,7 @@ public final class LastseenTopology {
     /** {@code -v2}: the secret-free layout; the name changed with it (see {@link #LEGACY_SECRET_BEARING_REPARTITIONS}). */
     static final String REGISTRY_REKEY_TOPIC = "registry-by-account-v2";
     static final String PATCH_REKEY_TOPIC = "token-last-seen-by-token";
-    /** Repartition topics of lastseen before 0.2 that carried client_secret_hash values; deleted on upgrade. */
+    /** Repartition topics of lastseen with the registry layout v1 (before the secret-free registry) that carried client_secret_hash values; deleted on upgrade. */
     public static final Set<String> LEGACY_SECRET_BEARING_REPARTITIONS = Set.of("registry-by-account");
 
     private LastseenTopology() {

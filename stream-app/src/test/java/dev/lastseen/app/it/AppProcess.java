@@ -76,6 +76,14 @@ final class AppProcess implements AutoCloseable {
         return log;
     }
 
+    Path configFile() {
+        return config;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
