@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The observability surface proven end to end: the real application under synthetic traffic
- * (with failures, a failure burst, bad records, a blank secret and a rejected thresholds file),
+ * (with failures, a failure burst, bad records, a placeholder secret and a rejected thresholds file),
  * scraped every second by a real Prometheus that loads {@code ops/prometheus/rules}. Every query
  * of every panel in {@code ops/grafana/*.json} must return data through Prometheus' HTTP API,
  * every rule must evaluate healthily, and the alerts the traffic provokes must fire.
@@ -97,7 +97,7 @@ class ObservabilityIT {
                     // Incidents, after the first scrape so counters are seen to increase.
                     producers.failureBurst("acct-000", traffic.tokens().get(0).tokenId(), 120);
                     producers.garbageLogin();
-                    producers.blankSecret("acct-001", "tok-blank-secret");
+                    producers.placeholderSecret("acct-001", "tok-placeholder-secret");
                     Files.writeString(thresholds, "{\"version\":1,\"default\":{\"minimum\":20"); // half-written
 
                     for (Dashboards.PanelQuery q : queries) {
@@ -107,7 +107,7 @@ class ObservabilityIT {
                     }
                     // The live data behind them, not only series at zero.
                     for (String nonZero : List.of("sum(lastseen_events_total) > 0", "sum(lastseen_auth_failure_spikes_total) > 0",
-                            "sum(lastseen_dlq_records_total) > 0", "lastseen_secret_rejected_total > 0", "lastseen_config_rejected_total > 0",
+                            "sum(lastseen_dlq_records_total) > 0", "lastseen_secret_rejected_total{reason=\"secret_placeholder\"} > 0", "lastseen_config_rejected_total > 0",
                             "lastseen_freshness_seconds_count > 0", "sum(kafka_stream_state_block_cache_usage) > 0")) {
                         await(nonZero).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> !prometheus.query(nonZero).isEmpty());
                     }
@@ -160,7 +160,7 @@ class ObservabilityIT {
      * a known bounded set, and no label of any series equals an account or token id of the traffic.
      */
     private static void assertLabelsAreBounded(String scrape, SyntheticTraffic traffic) {
-        Set<String> ids = new HashSet<>(List.of("tok-blank-secret"));
+        Set<String> ids = new HashSet<>(List.of("tok-placeholder-secret"));
         traffic.tokens().forEach(t -> {
             ids.add(t.accountId());
             ids.add(t.tokenId());
@@ -302,9 +302,11 @@ class ObservabilityIT {
             raw.flush();
         }
 
-        void blankSecret(String account, String token) {
+        /** A placeholder where the hash should be: the secret rule's newest row, which the alert must catch like any other. */
+        void placeholderSecret(String account, String token) {
             tokens.send(new ProducerRecord<>(topics.serviceTokens(), token, ServiceToken.newBuilder().setTokenId(token).setAccountId(account)
-                    .setName("blank").setClientId("client-blank").setClientSecretHash("   ").setCreatedAt(Instant.now()).setExpiresAt(null).build()));
+                    .setName("placeholder").setClientId("client-placeholder").setClientSecretHash("*".repeat(16)).setCreatedAt(Instant.now())
+                    .setExpiresAt(null).build()));
             tokens.flush();
         }
 
