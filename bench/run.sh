@@ -51,52 +51,11 @@ for v in TOKENS ACCOUNTS EVENTS FRESH_S; do
 done
 ((FRESH_S >= 20 && FRESH_S <= 600)) || { echo "bench/run.sh: --freshness-seconds must be between 20 and 600" >&2; exit 2; }
 
-APP_OPTS="${LASTSEEN_BENCH_APP_OPTS:--Xms512m -Xmx512m}"
-LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
-JAR="$ROOT/stream-app/target/lastseen.jar"
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.${2:-0}f\", ($1) }"; } # calc EXPR [DECIMALS]: float arithmetic without bc
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# ---------------------------------------------------------------- build (no lock: a compile)
-log "building the application jar (mvn package, tests skipped)"
-(cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
-
-rm -rf "$RUN"
-mkdir -p "$RUN"
-export LASTSEEN_STACK_DIR="$RUN/stack"
-export LASTSEEN_KAFKA_PORT LASTSEEN_KAFKA_CONTROLLER_PORT LASTSEEN_REGISTRY_PORT LASTSEEN_REGISTRY_MGMT_PORT
-LASTSEEN_KAFKA_PORT=$(free_port); LASTSEEN_KAFKA_CONTROLLER_PORT=$(free_port)
-LASTSEEN_REGISTRY_PORT=$(free_port); LASTSEEN_REGISTRY_MGMT_PORT=$(free_port)
-HTTP_PORT=$(free_port)
-# shellcheck source=../ops/stack.env
-. "$ROOT/ops/stack.env"
-BOOT="$LASTSEEN_BOOTSTRAP_SERVERS"
-REG="$LASTSEEN_SCHEMA_REGISTRY_URL"
-METRICS="http://127.0.0.1:$HTTP_PORT/metrics"
-READYZ="http://127.0.0.1:$HTTP_PORT/readyz"
+BENCH_NAME=bench
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
+bench_prepare
 PROM() { python3 "$ROOT/bench/promstat.py" "$@"; }
-
-APP_PID=""
-stop_app() {
-  [[ -n "$APP_PID" ]] || return 0
-  if kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$APP_PID" 2>/dev/null && { log "app did not stop in 30 s; SIGKILL"; kill -KILL "$APP_PID" 2>/dev/null || true; }
-  fi
-  wait "$APP_PID" 2>/dev/null || true
-  APP_PID=""
-}
-cleanup() {
-  stop_app
-  "$ROOT/ops/stack.sh" down >/dev/null 2>&1 || true
-  rm -rf "$LASTSEEN_STACK_DIR/data" "$RUN/state"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 cat >"$RUN/app.properties" <<EOF
 bootstrap.servers=$BOOT
@@ -111,26 +70,13 @@ EOF
 # extra app properties for experiments, e.g. LASTSEEN_BENCH_APP_PROPS="commit.interval.ms=1000 max.task.idle.ms=-1"
 for kv in ${LASTSEEN_BENCH_APP_PROPS:-}; do echo "$kv" >>"$RUN/app.properties"; done
 
-start_app() { # $1: log file, $2...: extra JVM options
-  local out="$1"
-  shift
-  # shellcheck disable=SC2086 # APP_OPTS is a word list
-  java $APP_OPTS "$@" -jar "$JAR" run --config "$RUN/app.properties" >"$out" 2>&1 9>&- &
-  APP_PID=$!
-}
 scrape() { curl -s --max-time 5 "$METRICS" >"$1" 2>/dev/null || : >"$1"; }
 events_now() { scrape "$RUN/m.txt"; PROM sum "$RUN/m.txt" lastseen_events_total; }
 
 # ---------------------------------------------------------------- measure, under the shared lock
-exec 9>"$LOCK"
-log "waiting for $LOCK (other heavy runs on this machine)"
-flock 9
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_lock
 T_ALL=$(now)
-
-log "starting a separate stack: kafka $BOOT, registry $REG"
-"$ROOT/ops/stack.sh" up >"$RUN/stack-up.log" 2>&1 || { cat "$RUN/stack-up.log" >&2; die "stack did not start"; }
-PARTS="${LASTSEEN_TOPIC_PARTITIONS:-6}"
+bench_stack_up
 
 log "preloading: registry records for $TOKENS tokens, then $EVENTS logins as fast as possible"
 java -Xmx1g -jar "$JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
@@ -159,7 +105,7 @@ log "drain: lastseen run (exactly_once_v2) from the start of the topic"
 JFR_OPTS=()
 ((JFR)) && JFR_OPTS=("-XX:StartFlightRecording=filename=$RUN/drain.jfr,settings=profile,dumponexit=true")
 T_APP=$(now)
-start_app "$RUN/app-drain.log" "${JFR_OPTS[@]}"
+start_app "$JAR" "$RUN/app-drain.log" "${JFR_OPTS[@]}"
 T_FIRST=""; C_FIRST=0; T_DONE=""; C=0
 DEADLINE=$(( $(date +%s) + 900 ))
 while :; do
@@ -247,7 +193,7 @@ for _ in $(seq 1 60); do
 done
 SESSION_WAIT_S=$(calc "$(now) - $T_GONE" 1)
 T_RESTART=$(now)
-start_app "$RUN/app-rebuild.log"
+start_app "$JAR" "$RUN/app-rebuild.log"
 STREAK=0; T_READY=""
 DEADLINE=$(( $(date +%s) + 900 ))
 while :; do

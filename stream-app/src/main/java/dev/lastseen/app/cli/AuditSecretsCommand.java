@@ -6,7 +6,6 @@ import dev.lastseen.app.audit.Finding;
 import dev.lastseen.app.audit.RegistrySecrets;
 import dev.lastseen.app.audit.SecretAudit;
 import dev.lastseen.app.audit.TopicScan;
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.kafka.ClientConfigs;
 import dev.lastseen.app.topology.SecretRule;
@@ -37,8 +36,8 @@ import picocli.CommandLine.Option;
                 "Exit code 0: none found; 1: found (each occurrence is printed by token id and location, never the secret);",
                 "2: the audit could not run."})
 final class AuditSecretsCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "The instance's properties file (the same as for `lastseen run`).")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFile config;
 
     @Option(names = "--state-dir", description = "A state directory to scan as well (an instance's state.dir); repeatable.")
     List<Path> stateDirs = new ArrayList<>();
@@ -57,7 +56,7 @@ final class AuditSecretsCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--state-dir " + dir + " is not a directory");
             }
         }
-        LastseenConfig cfg = ConfigLoader.load(config, System.getenv());
+        LastseenConfig cfg = config.load();
         var reader = ClientConfigs.reader(cfg, "read_uncommitted");
         RegistrySecrets.Loaded secrets = RegistrySecrets.read(reader, cfg.topics().serviceTokens(), RegistryClients.create(cfg.registry()),
                 new SecretRule(cfg.secrets(), cfg.bounds().maxSecretHashLength()), timeout);
@@ -65,7 +64,7 @@ final class AuditSecretsCommand implements Callable<Integer> {
                 secrets.index().size(), secrets.records(), cfg.topics().serviceTokens(), secrets.undecodable(), secrets.tooShortOrPlaceholder());
 
         Set<String> topics;
-        try (Admin admin = Admin.create(ClientConfigs.admin(cfg, Duration.ofSeconds(60)))) {
+        try (Admin admin = ConfigFile.admin(cfg)) {
             topics = SecretAudit.topicsWritten(cfg, admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get());
         }
         List<Finding> findings = new ArrayList<>();

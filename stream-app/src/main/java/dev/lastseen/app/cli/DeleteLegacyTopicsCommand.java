@@ -1,18 +1,13 @@
 package dev.lastseen.app.cli;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.kafka.ClientConfigs;
 import dev.lastseen.app.startup.LegacyState;
 import dev.lastseen.state.StoreNames;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,8 +23,8 @@ import picocli.CommandLine.Option;
                 "<application.id>-registry-by-account-repartition). Run it once this version has rebuilt its registry",
                 "(ops/RUNBOOK.md, 'Upgrade to the secret-free registry'). Without --execute, prints what it would delete."})
 final class DeleteLegacyTopicsCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "The instance's properties file (the same as for `lastseen run`).")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFile config;
 
     @Option(names = "--execute", description = "Delete them (default: a dry run that only lists them).")
     boolean execute;
@@ -40,9 +35,9 @@ final class DeleteLegacyTopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LastseenConfig cfg = ConfigLoader.load(config, System.getenv());
-        String applicationId = String.valueOf(cfg.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
-        try (Admin admin = Admin.create(ClientConfigs.admin(cfg, Duration.ofSeconds(60)))) {
+        LastseenConfig cfg = config.load();
+        String applicationId = ConfigFile.applicationId(cfg);
+        try (Admin admin = ConfigFile.admin(cfg)) {
             Set<String> existing = admin.listTopics().names().get();
             Set<String> legacy = new TreeSet<>(LegacyState.secretBearingTopics(applicationId));
             legacy.retainAll(existing);

@@ -1,11 +1,7 @@
 package dev.lastseen.app.cli;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.kafka.ClientConfigs;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +11,6 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,8 +27,8 @@ import picocli.CommandLine.Option;
                 "prints what it would do. The same as Kafka's kafka-consumer-groups.sh --reset-offsets --to-earliest",
                 "--group <application.id> --topic <service-tokens topic> --execute."})
 final class RebuildRegistryCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "The instance's properties file (the same as for `lastseen run`).")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFile config;
 
     @Option(names = "--execute", description = "Reset the offsets (default: a dry run that only prints them).")
     boolean execute;
@@ -44,10 +39,10 @@ final class RebuildRegistryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LastseenConfig cfg = ConfigLoader.load(config, System.getenv());
-        String group = String.valueOf(cfg.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
+        LastseenConfig cfg = config.load();
+        String group = ConfigFile.applicationId(cfg);
         String topic = cfg.topics().serviceTokens();
-        try (Admin admin = Admin.create(ClientConfigs.admin(cfg, Duration.ofSeconds(60)))) {
+        try (Admin admin = ConfigFile.admin(cfg)) {
             ConsumerGroupDescription description = admin.describeConsumerGroups(java.util.List.of(group)).describedGroups().get(group).get();
             if (!description.members().isEmpty()) {
                 throw new IllegalStateException("group '" + group + "' has " + description.members().size()
