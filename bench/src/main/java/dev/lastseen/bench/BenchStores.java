@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -32,6 +33,20 @@ public final class BenchStores {
             default -> throw new IllegalArgumentException("store must be memory or rocksdb, was " + kind);
         };
         KeyValueStore<TokenKey, UsageFields> store = Stores.keyValueStoreBuilder(supplier, StateSerdes.tokenKey(), StateSerdes.usage())
+                .withLoggingDisabled().withCachingDisabled().build();
+        MockProcessorContext<Object, Object> context = context(stateDir);
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+
+    /** The last-seen guard's store (token id → last patched last_seen_at), in memory or on RocksDB, unlogged and uncached. */
+    public static KeyValueStore<String, Long> guard(String kind, Path stateDir) {
+        KeyValueBytesStoreSupplier supplier = switch (kind) {
+            case "memory" -> Stores.inMemoryKeyValueStore(StoreNames.LAST_SEEN_GUARD);
+            case "rocksdb" -> Stores.persistentKeyValueStore(StoreNames.LAST_SEEN_GUARD);
+            default -> throw new IllegalArgumentException("store must be memory or rocksdb, was " + kind);
+        };
+        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.Long())
                 .withLoggingDisabled().withCachingDisabled().build();
         MockProcessorContext<Object, Object> context = context(stateDir);
         store.init(context.getStateStoreContext(), store);

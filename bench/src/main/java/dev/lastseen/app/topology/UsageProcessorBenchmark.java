@@ -1,5 +1,6 @@
 package dev.lastseen.app.topology;
 
+import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.avro.LoginEvent;
@@ -52,7 +53,7 @@ public class UsageProcessorBenchmark {
     private KeyValueStore<TokenKey, UsageFields> kv;
     private MockProcessorContext<String, TokenLastSeen> context;
     private UsageProcessor processor;
-    private Record<String, AccountCommand>[] records;
+    private Record<String, UsageCommand>[] records;
     private int i;
     private long eventTime = 1_700_000_000_000L;
 
@@ -64,14 +65,14 @@ public class UsageProcessorBenchmark {
         context = BenchStores.context(dir);
         context.addStateStore(kv);
         processor = new UsageProcessor(Duration.ofMinutes(1), new LastseenMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
-                Clock.systemUTC(), Duration.ZERO);
+                Clock.systemUTC(), new LastseenConfig.RetentionSettings(Duration.ZERO, Duration.ZERO, Duration.ZERO));
         processor.init(context);
         SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
         records = new Record[SAMPLES];
         Instant start = Instant.now();
         for (int k = 0; k < SAMPLES; k++) {
             LoginEvent e = traffic.next(start.plusMillis(k));
-            records[k] = new Record<>(e.getAccountId(), new AccountCommand.Login(e), e.getOccurredAt().toEpochMilli());
+            records[k] = new Record<>(e.getAccountId(), new UsageCommand.Login(e), e.getOccurredAt().toEpochMilli());
         }
     }
 
@@ -88,9 +89,9 @@ public class UsageProcessorBenchmark {
 
     @Benchmark
     public void processLogin() {
-        Record<String, AccountCommand> r = records[i++ & (SAMPLES - 1)];
+        Record<String, UsageCommand> r = records[i++ & (SAMPLES - 1)];
         eventTime += 3; // event time moves forward, as in a live stream: last-seen advances, patches cross the granularity
-        ((AccountCommand.Login) r.value()).event().setOccurredAt(Instant.ofEpochMilli(eventTime));
+        ((UsageCommand.Login) r.value()).event().setOccurredAt(Instant.ofEpochMilli(eventTime));
         processor.process(r);
     }
 }
