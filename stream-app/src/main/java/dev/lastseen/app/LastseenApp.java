@@ -11,12 +11,8 @@ import dev.lastseen.state.TokenStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Properties;
-import dev.lastseen.app.startup.LegacyState;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -57,7 +53,6 @@ public final class LastseenApp implements AutoCloseable {
                 TokenStores.persistent(), metrics, thresholds);
         log.info("Topology:\n{}", topology.describe());
         Properties props = StreamsProperties.of(config, metrics);
-        purgeLegacyLocalState(props);
         KafkaStreams streams = new KafkaStreams(topology, props);
         // A failed stream thread (e.g. the registry unreachable for longer than the client's retries) is
         // replaced; under exactly-once its uncommitted work is re-read, so nothing is skipped.
@@ -74,17 +69,6 @@ public final class LastseenApp implements AutoCloseable {
             binding.close();
             thresholds.close();
         });
-    }
-
-    /** Deletes the secret-bearing store directories lastseen with the registry layout v1 left in this instance's state directory. */
-    private static void purgeLegacyLocalState(Properties props) {
-        StreamsConfig streamsConfig = new StreamsConfig(props);
-        List<Path> deleted = LegacyState.purgeLocalStores(Path.of(streamsConfig.getString(StreamsConfig.STATE_DIR_CONFIG)),
-                streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG));
-        if (!deleted.isEmpty()) {
-            log.info("Deleted {} local store directories of lastseen with the registry layout v1 that held client secrets (this version never reads them): {}",
-                    deleted.size(), deleted);
-        }
     }
 
     public KafkaStreams streams() {

@@ -7,7 +7,7 @@ import dev.lastseen.app.audit.RegistrySecrets;
 import dev.lastseen.app.audit.SecretAudit;
 import dev.lastseen.app.audit.TopicScan;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.kafka.ClientConfigs;
+import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.topology.SecretRule;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.lastseen.app.cli;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.kafka.ClientConfigs;
+import dev.lastseen.app.config.ClientConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;

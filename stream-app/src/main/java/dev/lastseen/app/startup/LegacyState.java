@@ -1,5 +1,6 @@
 package dev.lastseen.app.startup;
 
+import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.topology.LastseenTopology;
 import dev.lastseen.state.StoreNames;
 import java.io.IOException;
@@ -13,6 +14,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What lastseen with the registry layout v1 (before the secret-free registry) left behind that holds {@code client_secret_hash} values: the
@@ -23,6 +27,7 @@ import java.util.stream.Stream;
  * {@value #DELETE_COMMAND} once this version has rebuilt its registry (ops/RUNBOOK.md).
  */
 public final class LegacyState {
+    private static final Logger log = LoggerFactory.getLogger(LegacyState.class);
     /** The command that deletes the legacy topics, as an operator types it. */
     public static final String DELETE_COMMAND = "lastseen delete-legacy-topics --config <file> --execute";
 
@@ -42,6 +47,22 @@ public final class LegacyState {
         return "Internal topics of lastseen with the registry layout v1 still hold client secrets: " + String.join(", ", new TreeSet<>(present))
                 + ". This version never reads them; once it has rebuilt its registry from the service-tokens topic "
                 + "(ops/RUNBOOK.md, 'Upgrade to the secret-free registry'), delete them with: " + DELETE_COMMAND;
+    }
+
+    /**
+     * Deletes the legacy store directories in this instance's {@code state.dir} (see
+     * {@link #purgeLocalStores(Path, String)}), logging what it deleted. {@code run} calls it before
+     * Kafka Streams starts.
+     */
+    public static List<Path> purgeLocalStores(LastseenConfig config) {
+        StreamsConfig streams = new StreamsConfig(config.streams());
+        List<Path> deleted = purgeLocalStores(Path.of(streams.getString(StreamsConfig.STATE_DIR_CONFIG)),
+                streams.getString(StreamsConfig.APPLICATION_ID_CONFIG));
+        if (!deleted.isEmpty()) {
+            log.info("Deleted {} local store directories of the registry layout v1 that held client secrets (this version never reads "
+                    + "them): {}", deleted.size(), deleted);
+        }
+        return deleted;
     }
 
     /**

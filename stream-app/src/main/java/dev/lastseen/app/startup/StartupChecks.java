@@ -1,7 +1,7 @@
 package dev.lastseen.app.startup;
 
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.kafka.ClientConfigs;
+import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.topology.LastseenTopology;
 import dev.lastseen.app.topology.TopologySettings;

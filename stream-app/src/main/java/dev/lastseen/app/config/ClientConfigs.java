@@ -1,6 +1,5 @@
-package dev.lastseen.app.kafka;
+package dev.lastseen.app.config;
 
-import dev.lastseen.app.config.LastseenConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
