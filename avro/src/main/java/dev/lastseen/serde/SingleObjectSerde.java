@@ -57,8 +57,10 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
             try {
                 return decoder.decode(data);
             } catch (IOException | RuntimeException e) {
-                throw new SerializationException("Cannot decode a " + typeName + " from " + topic + " (" + data.length + " bytes): "
-                        + e.getClass().getSimpleName(), e);
+                throw new SerializationException(
+                        "Cannot decode a " + typeName + " from " + topic + " (" + data.length + " bytes): "
+                                + e.getClass().getSimpleName(),
+                        e);
             }
         };
     }

@@ -21,9 +21,11 @@ class SingleObjectSerdeTest {
         assertThat(serde.serializer().serialize("t", null)).isNull();
         assertThat(serde.deserializer().deserialize("t", null)).isNull();
 
-        byte[] other = new SingleObjectSerde<>(AuthFailureSpike.class).serializer().serialize("t",
-                new AuthFailureSpike("acct-1", null, Instant.EPOCH, Instant.EPOCH, 3L, 1.0));
-        assertThatThrownBy(() -> serde.deserializer().deserialize("t", other)).isInstanceOf(SerializationException.class)
+        byte[] other = new SingleObjectSerde<>(AuthFailureSpike.class)
+                .serializer()
+                .serialize("t", new AuthFailureSpike("acct-1", null, Instant.EPOCH, Instant.EPOCH, 3L, 1.0));
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", other))
+                .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("TokenLastSeen");
     }
 }

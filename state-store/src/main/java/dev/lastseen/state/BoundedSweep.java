@@ -14,24 +14,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store stays bounded by what is still live.
  */
 public final class BoundedSweep {
-    private BoundedSweep() {
-    }
+    private BoundedSweep() {}
 
     /** The outcome of one pass: entries deleted, and where the next pass resumes (null: start over). */
-    public record Pass<K>(int expired, K resumeAfter) {
-    }
+    public record Pass<K>(int expired, K resumeAfter) {}
 
     /**
      * @param resumeAfter the last key examined by the previous pass (exclusive), or null for the start
      * @param after       the smallest key that sorts after a given key (the store's byte order)
      */
-    public static <K, V> Pass<K> run(KeyValueStore<K, V> store, K resumeAfter, UnaryOperator<K> after, int budget,
-                                     BiPredicate<K, V> expired) {
+    public static <K, V> Pass<K> run(
+            KeyValueStore<K, V> store, K resumeAfter, UnaryOperator<K> after, int budget, BiPredicate<K, V> expired) {
         List<K> doomed = new ArrayList<>();
         K last = null;
         int examined = 0;
         boolean more;
-        try (KeyValueIterator<K, V> it = resumeAfter == null ? store.all() : store.range(after.apply(resumeAfter), null)) {
+        try (KeyValueIterator<K, V> it =
+                resumeAfter == null ? store.all() : store.range(after.apply(resumeAfter), null)) {
             while (examined < budget && it.hasNext()) {
                 var entry = it.next();
                 examined++;

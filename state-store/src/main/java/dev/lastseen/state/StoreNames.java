@@ -24,6 +24,5 @@ public final class StoreNames {
      */
     public static final Set<String> LEGACY_SECRET_BEARING_STORES = Set.of("token-registry");
 
-    private StoreNames() {
-    }
+    private StoreNames() {}
 }

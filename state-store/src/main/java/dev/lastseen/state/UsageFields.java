@@ -12,19 +12,38 @@ package dev.lastseen.state;
  *                      millis), or {@link #NEVER} while it is registered here (or was never known);
  *                      the entry expires a retention after it
  */
-public record UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp,
-                          long successCount, long failureCount, long lastPatchedAt, long lastFailureAt, long retiredAt) {
+public record UsageFields(
+        long lastSeenAt,
+        String lastSeenColo,
+        String lastSeenIp,
+        long successCount,
+        long failureCount,
+        long lastPatchedAt,
+        long lastFailureAt,
+        long retiredAt) {
     public static final long NEVER = Long.MIN_VALUE;
     public static final UsageFields NONE = new UsageFields(NEVER, null, null, 0, 0, NEVER, NEVER, NEVER);
 
     /** Usage of a token that is not retired. */
-    public UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp, long successCount, long failureCount, long lastPatchedAt,
-                       long lastFailureAt) {
+    public UsageFields(
+            long lastSeenAt,
+            String lastSeenColo,
+            String lastSeenIp,
+            long successCount,
+            long failureCount,
+            long lastPatchedAt,
+            long lastFailureAt) {
         this(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, lastFailureAt, NEVER);
     }
 
     /** Usage with no failure time recorded (layout v1, and tests). */
-    public UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp, long successCount, long failureCount, long lastPatchedAt) {
+    public UsageFields(
+            long lastSeenAt,
+            String lastSeenColo,
+            String lastSeenIp,
+            long successCount,
+            long failureCount,
+            long lastPatchedAt) {
         this(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, NEVER, NEVER);
     }
 
@@ -37,6 +56,7 @@ public record UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenI
     }
 
     UsageFields withRetiredAt(long at) {
-        return new UsageFields(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, lastFailureAt, at);
+        return new UsageFields(
+                lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, lastFailureAt, at);
     }
 }

@@ -34,10 +34,24 @@ public final class UsageWriter {
             lastPatchedAt = occurredAt;
         }
         UsageFields after = advanced
-                ? new UsageFields(occurredAt, colo, ip, before.successCount() + 1, before.failureCount(), lastPatchedAt,
-                        before.lastFailureAt(), before.retiredAt())
-                : new UsageFields(before.lastSeenAt(), before.lastSeenColo(), before.lastSeenIp(),
-                        before.successCount() + 1, before.failureCount(), lastPatchedAt, before.lastFailureAt(), before.retiredAt());
+                ? new UsageFields(
+                        occurredAt,
+                        colo,
+                        ip,
+                        before.successCount() + 1,
+                        before.failureCount(),
+                        lastPatchedAt,
+                        before.lastFailureAt(),
+                        before.retiredAt())
+                : new UsageFields(
+                        before.lastSeenAt(),
+                        before.lastSeenColo(),
+                        before.lastSeenIp(),
+                        before.successCount() + 1,
+                        before.failureCount(),
+                        lastPatchedAt,
+                        before.lastFailureAt(),
+                        before.retiredAt());
         usage.put(key, after);
         return new UsageChange(after, advanced, patch);
     }
@@ -45,8 +59,14 @@ public final class UsageWriter {
     /** Records a failed authentication at {@code occurredAt}: only the failure count and time change. */
     public UsageChange recordFailure(TokenKey key, long occurredAt) {
         UsageFields before = current(key);
-        UsageFields after = new UsageFields(before.lastSeenAt(), before.lastSeenColo(), before.lastSeenIp(),
-                before.successCount(), before.failureCount() + 1, before.lastPatchedAt(), Math.max(before.lastFailureAt(), occurredAt),
+        UsageFields after = new UsageFields(
+                before.lastSeenAt(),
+                before.lastSeenColo(),
+                before.lastSeenIp(),
+                before.successCount(),
+                before.failureCount() + 1,
+                before.lastPatchedAt(),
+                Math.max(before.lastFailureAt(), occurredAt),
                 before.retiredAt());
         usage.put(key, after);
         return new UsageChange(after, false, null);
@@ -84,8 +104,8 @@ public final class UsageWriter {
      */
     public Sweep expire(TokenKey resumeAfter, long neverSeenCutoff, long retiredCutoff, int budget) {
         int[] byKind = new int[2]; // never seen, retired
-        BoundedSweep.Pass<TokenKey> pass = BoundedSweep.run(usage, resumeAfter, k -> TokenKey.rangeStart(k.accountId(), k.tokenId()), budget,
-                (k, u) -> {
+        BoundedSweep.Pass<TokenKey> pass = BoundedSweep.run(
+                usage, resumeAfter, k -> TokenKey.rangeStart(k.accountId(), k.tokenId()), budget, (k, u) -> {
                     if (u.retired() && u.retiredAt() < retiredCutoff) {
                         byKind[1]++;
                         return true;

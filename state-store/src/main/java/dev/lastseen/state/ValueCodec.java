@@ -19,17 +19,22 @@ final class ValueCodec {
      * legacy store {@code token-registry} and is refused here. v2 is secret-free.
      */
     static final byte REGISTRY_V1_WITH_SECRET = 1;
+
     static final byte REGISTRY_V2 = 2;
 
-    private ValueCodec() {
-    }
+    private ValueCodec() {}
 
     static byte[] encode(UsageFields u) {
         byte[] colo = utf8(u.lastSeenColo());
         byte[] ip = utf8(u.lastSeenIp());
         ByteBuffer b = ByteBuffer.allocate(1 + 8 * 6 + 4 + len(colo) + 4 + len(ip));
-        b.put(USAGE_V3).putLong(u.lastSeenAt()).putLong(u.successCount()).putLong(u.failureCount()).putLong(u.lastPatchedAt())
-                .putLong(u.lastFailureAt()).putLong(u.retiredAt());
+        b.put(USAGE_V3)
+                .putLong(u.lastSeenAt())
+                .putLong(u.successCount())
+                .putLong(u.failureCount())
+                .putLong(u.lastPatchedAt())
+                .putLong(u.lastFailureAt())
+                .putLong(u.retiredAt());
         putString(b, colo);
         putString(b, ip);
         return b.array();
@@ -56,7 +61,10 @@ final class ValueCodec {
         byte[] name = utf8(r.name());
         byte[] clientId = utf8(r.clientId());
         ByteBuffer b = ByteBuffer.allocate(1 + 8 + 1 + 8 + 8 + len(name) + len(clientId));
-        b.put(REGISTRY_V2).putLong(r.createdAt()).put((byte) (r.expiresAt() == null ? 0 : 1)).putLong(r.expiresAt() == null ? 0 : r.expiresAt());
+        b.put(REGISTRY_V2)
+                .putLong(r.createdAt())
+                .put((byte) (r.expiresAt() == null ? 0 : 1))
+                .putLong(r.expiresAt() == null ? 0 : r.expiresAt());
         putString(b, name);
         putString(b, clientId);
         return b.array();
@@ -67,8 +75,9 @@ final class ValueCodec {
         byte version = b.get();
         if (version == REGISTRY_V1_WITH_SECRET) {
             // Never decoded, so a secret is never materialised: such a value can only come from the legacy store.
-            throw new IllegalStateException("Registry value in the legacy layout v1 (it carries a secret): this store must be rebuilt "
-                    + "from service-tokens, see ops/RUNBOOK.md 'Upgrade to the secret-free registry'");
+            throw new IllegalStateException(
+                    "Registry value in the legacy layout v1 (it carries a secret): this store must be rebuilt "
+                            + "from service-tokens, see ops/RUNBOOK.md 'Upgrade to the secret-free registry'");
         }
         if (version != REGISTRY_V2) {
             throw new IllegalStateException("Unknown registry value layout version " + version);

@@ -15,14 +15,18 @@ import org.junit.jupiter.api.Test;
 
 class LastSeenGuardTest {
     private static KeyValueStore<String, Long> store() {
-        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("guard"), Serdes.String(), Serdes.Long())
-                .withLoggingDisabled().withCachingDisabled().build();
+        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("guard"), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled()
+                .withCachingDisabled()
+                .build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
     }
 
     @Property(tries = 500)
-    void whatPassesIsStrictlyIncreasingAndEndsAtTheMax(@ForAll @Size(min = 1, max = 40) List<@LongRange(min = 1, max = 1_000) Long> patches) {
+    void whatPassesIsStrictlyIncreasingAndEndsAtTheMax(
+            @ForAll @Size(min = 1, max = 40) List<@LongRange(min = 1, max = 1_000) Long> patches) {
         LastSeenGuard guard = new LastSeenGuard(store());
         long last = Long.MIN_VALUE;
         for (long at : patches) {
@@ -33,7 +37,8 @@ class LastSeenGuardTest {
                 assertThat(at).isLessThanOrEqualTo(last);
             }
         }
-        assertThat(last).isEqualTo(patches.stream().mapToLong(Long::longValue).max().orElseThrow());
+        assertThat(last)
+                .isEqualTo(patches.stream().mapToLong(Long::longValue).max().orElseThrow());
     }
 
     @Test

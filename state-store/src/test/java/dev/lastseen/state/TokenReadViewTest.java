@@ -8,7 +8,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 class TokenReadViewTest {
-    private final KeyValueStore<TokenKey, RegistryFields> registry = Stores4Test.inMemory("registry", StateSerdes.registry());
+    private final KeyValueStore<TokenKey, RegistryFields> registry =
+            Stores4Test.inMemory("registry", StateSerdes.registry());
     private final KeyValueStore<TokenKey, UsageFields> usage = Stores4Test.inMemory("usage", StateSerdes.usage());
     private final TokenReadView view = new TokenReadView(registry, usage);
 

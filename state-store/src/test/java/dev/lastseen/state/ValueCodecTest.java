@@ -9,7 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class ValueCodecTest {
     @Property(tries = 1000)
-    void usageRoundTrips(@ForAll long lastSeen, @ForAll String colo, @ForAll String ip, @ForAll long s, @ForAll long f, @ForAll long p) {
+    void usageRoundTrips(
+            @ForAll long lastSeen,
+            @ForAll String colo,
+            @ForAll String ip,
+            @ForAll long s,
+            @ForAll long f,
+            @ForAll long p) {
         UsageFields u = new UsageFields(lastSeen, colo, ip, s, f, p);
         assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
     }
@@ -21,8 +27,8 @@ class ValueCodecTest {
     }
 
     @Property(tries = 1000)
-    void usageWithAFailureAndARetirementTimeRoundTrips(@ForAll long lastSeen, @ForAll long lastFailure, @ForAll long retired,
-                                                       @ForAll String colo) {
+    void usageWithAFailureAndARetirementTimeRoundTrips(
+            @ForAll long lastSeen, @ForAll long lastFailure, @ForAll long retired, @ForAll String colo) {
         UsageFields u = new UsageFields(lastSeen, colo, null, 1, 2, 3, lastFailure, retired);
         assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
     }
@@ -30,15 +36,30 @@ class ValueCodecTest {
     @Test
     void layoutV1ValuesStillDecode() {
         java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 32 + 8);
-        v1.put(ValueCodec.USAGE_V1).putLong(42).putLong(1).putLong(2).putLong(42).putInt(-1).putInt(-1);
-        assertThat(ValueCodec.decodeUsage(v1.array())).isEqualTo(new UsageFields(42, null, null, 1, 2, 42, UsageFields.NEVER));
+        v1.put(ValueCodec.USAGE_V1)
+                .putLong(42)
+                .putLong(1)
+                .putLong(2)
+                .putLong(42)
+                .putInt(-1)
+                .putInt(-1);
+        assertThat(ValueCodec.decodeUsage(v1.array()))
+                .isEqualTo(new UsageFields(42, null, null, 1, 2, 42, UsageFields.NEVER));
     }
 
     @Test
     void layoutV2ValuesStillDecodeAsNotRetired() {
         java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(1 + 40 + 8);
-        v2.put(ValueCodec.USAGE_V2).putLong(42).putLong(1).putLong(2).putLong(42).putLong(7).putInt(-1).putInt(-1);
-        assertThat(ValueCodec.decodeUsage(v2.array())).isEqualTo(new UsageFields(42, null, null, 1, 2, 42, 7, UsageFields.NEVER));
+        v2.put(ValueCodec.USAGE_V2)
+                .putLong(42)
+                .putLong(1)
+                .putLong(2)
+                .putLong(42)
+                .putLong(7)
+                .putInt(-1)
+                .putInt(-1);
+        assertThat(ValueCodec.decodeUsage(v2.array()))
+                .isEqualTo(new UsageFields(42, null, null, 1, 2, 42, 7, UsageFields.NEVER));
     }
 
     @Test
@@ -49,16 +70,29 @@ class ValueCodecTest {
 
     @Test
     void theSecretBearingLegacyRegistryLayoutIsRefusedNotDecoded() {
-        // Layout v1 (lastseen with the registry layout v1): version, createdAt, expiring flag, expiresAt, name, clientId, client_secret_hash.
+        // Layout v1 (lastseen with the registry layout v1): version, createdAt, expiring flag, expiresAt, name,
+        // clientId, client_secret_hash.
         java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + 3);
-        v1.put((byte) 1).putLong(1).put((byte) 0).putLong(0).putInt(1).put((byte) 'n').putInt(1).put((byte) 'c').putInt(1).put((byte) 's');
-        assertThatThrownBy(() -> ValueCodec.decodeRegistry(v1.array())).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("legacy layout v1").hasMessageContaining("RUNBOOK");
+        v1.put((byte) 1)
+                .putLong(1)
+                .put((byte) 0)
+                .putLong(0)
+                .putInt(1)
+                .put((byte) 'n')
+                .putInt(1)
+                .put((byte) 'c')
+                .putInt(1)
+                .put((byte) 's');
+        assertThatThrownBy(() -> ValueCodec.decodeRegistry(v1.array()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("legacy layout v1")
+                .hasMessageContaining("RUNBOOK");
     }
 
     @Test
     void theRegistryGroupCannotExpressASecret() {
-        assertThat(java.util.Arrays.stream(RegistryFields.class.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName))
+        assertThat(java.util.Arrays.stream(RegistryFields.class.getRecordComponents())
+                        .map(java.lang.reflect.RecordComponent::getName))
                 .containsExactly("name", "clientId", "createdAt", "expiresAt");
     }
 
@@ -68,8 +102,11 @@ class ValueCodecTest {
         byte[] a2 = new TokenKey("acct", "b").toBytes();
         byte[] other = new TokenKey("acct0", "a").toBytes();
         assertThat(java.util.Arrays.compareUnsigned(a1, a2)).isNegative();
-        assertThat(java.util.Arrays.compareUnsigned(a2, TokenKey.rangeEnd("acct").toBytes())).isNegative();
-        assertThat(java.util.Arrays.compareUnsigned(TokenKey.rangeEnd("acct").toBytes(), other)).isNegative();
+        assertThat(java.util.Arrays.compareUnsigned(
+                        a2, TokenKey.rangeEnd("acct").toBytes()))
+                .isNegative();
+        assertThat(java.util.Arrays.compareUnsigned(TokenKey.rangeEnd("acct").toBytes(), other))
+                .isNegative();
         assertThat(TokenKey.fromBytes(a2)).isEqualTo(new TokenKey("acct", "b"));
     }
 }

@@ -22,7 +22,9 @@ public final class Readiness implements StateRestoreListener {
 
     public boolean isLive() {
         KafkaStreams s = streams;
-        return s != null && s.state() != KafkaStreams.State.ERROR && s.state() != KafkaStreams.State.NOT_RUNNING
+        return s != null
+                && s.state() != KafkaStreams.State.ERROR
+                && s.state() != KafkaStreams.State.NOT_RUNNING
                 && s.state() != KafkaStreams.State.PENDING_ERROR;
     }
 
@@ -46,8 +48,7 @@ public final class Readiness implements StateRestoreListener {
     }
 
     @Override
-    public void onBatchRestored(TopicPartition tp, String store, long batchEndOffset, long numRestored) {
-    }
+    public void onBatchRestored(TopicPartition tp, String store, long batchEndOffset, long numRestored) {}
 
     @Override
     public void onRestoreEnd(TopicPartition tp, String store, long totalRestored) {

@@ -13,8 +13,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams properties an instance runs with: configuration plus lastseen's error handling. */
 public final class StreamsProperties {
-    private StreamsProperties() {
-    }
+    private StreamsProperties() {}
 
     public static Properties of(LastseenConfig config, LastseenMetrics metrics) {
         Properties p = new Properties();
@@ -26,7 +25,8 @@ public final class StreamsProperties {
         p.put(LastseenMetrics.STREAMS_CONFIG_KEY, metrics);
         // Dead letters from the login topics keep their bytes (no secret can be in them); all others are withheld.
         String applicationId = String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
-        p.put(DeadLetterRouter.VALUE_KEEPING_TOPICS_CONFIG,
+        p.put(
+                DeadLetterRouter.VALUE_KEEPING_TOPICS_CONFIG,
                 List.of(config.topics().loginEvents(), LastseenTopology.loginRepartitionTopic(applicationId)));
         return p;
     }

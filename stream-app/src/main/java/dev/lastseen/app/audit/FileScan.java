@@ -20,12 +20,10 @@ import java.util.stream.Stream;
 public final class FileScan {
     private static final int CHUNK = 1 << 20;
 
-    private FileScan() {
-    }
+    private FileScan() {}
 
     /** What one scan read and found (at most one finding per file: the first). */
-    public record Result(long files, long bytes, List<Finding> findings) {
-    }
+    public record Result(long files, long bytes, List<Finding> findings) {}
 
     public static Result scan(Path root, SecretIndex secrets, int longestSecretBytes) {
         List<Finding> findings = new ArrayList<>();

@@ -7,7 +7,8 @@ package dev.lastseen.app.audit;
  */
 public record Finding(String where, String secretOf) {
     static Finding inRecord(String topic, int partition, long offset, String part, String secretOf) {
-        return new Finding("topic " + topic + " partition " + partition + " offset " + offset + " (" + part + ")", secretOf);
+        return new Finding(
+                "topic " + topic + " partition " + partition + " offset " + offset + " (" + part + ")", secretOf);
     }
 
     static Finding inFile(String path, long offset, String secretOf) {

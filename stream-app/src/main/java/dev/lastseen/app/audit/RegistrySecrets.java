@@ -26,15 +26,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class RegistrySecrets {
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private RegistrySecrets() {
-    }
+    private RegistrySecrets() {}
 
     /** The index, and what was read: records, undecodable values, values not looked for. */
-    public record Loaded(SecretIndex index, int longestBytes, long records, long undecodable, long tooShortOrPlaceholder) {
-    }
+    public record Loaded(
+            SecretIndex index, int longestBytes, long records, long undecodable, long tooShortOrPlaceholder) {}
 
-    public static Loaded read(Map<String, Object> consumerConfig, String topic, SchemaRegistryClient registry, SecretRule rule,
-                              Duration timeout) {
+    public static Loaded read(
+            Map<String, Object> consumerConfig,
+            String topic,
+            SchemaRegistryClient registry,
+            SecretRule rule,
+            Duration timeout) {
         SpecificAvroDeserializer<ServiceToken> decoder = new SpecificAvroDeserializer<>(registry, ServiceToken.class);
         SecretIndex index = new SecretIndex();
         int longest = 0;
@@ -42,7 +45,8 @@ public final class RegistrySecrets {
         long undecodable = 0;
         long skipped = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             if (partitions.isEmpty()) {
@@ -53,7 +57,8 @@ public final class RegistrySecrets {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + topic + " did not reach its end offsets within " + timeout);
+                    throw new IllegalStateException(
+                            "reading " + topic + " did not reach its end offsets within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     records++;

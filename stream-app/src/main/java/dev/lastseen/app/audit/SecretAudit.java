@@ -7,8 +7,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** Which topics an audit must read: everything lastseen writes. */
 public final class SecretAudit {
-    private SecretAudit() {
-    }
+    private SecretAudit() {}
 
     /**
      * Every topic lastseen writes, among those that exist: its outputs, its dead-letter topic and
@@ -22,7 +21,11 @@ public final class SecretAudit {
                 topics.add(t);
             }
         }
-        for (String t : new String[] {config.topics().tokenLastSeen(), config.topics().authFailureAlerts(), config.topics().deadLetter()}) {
+        for (String t : new String[] {
+            config.topics().tokenLastSeen(),
+            config.topics().authFailureAlerts(),
+            config.topics().deadLetter()
+        }) {
             if (existing.contains(t)) {
                 topics.add(t);
             }

@@ -18,6 +18,7 @@ import java.util.Map;
 public final class SecretIndex {
     /** Shortest secret that can be looked for: the window length. */
     public static final int MIN_BYTES = 8;
+
     private static final int FILTER_BITS = 1 << 24;
 
     private final Map<Long, List<Secret>> byPrefix = new HashMap<>();
@@ -25,11 +26,9 @@ public final class SecretIndex {
     private int size;
 
     /** Where a secret was found: its label and the byte offset. */
-    public record Match(String label, int offset) {
-    }
+    public record Match(String label, int offset) {}
 
-    private record Secret(byte[] bytes, String label) {
-    }
+    private record Secret(byte[] bytes, String label) {}
 
     /** Adds a secret; returns false (and keeps nothing) when it is shorter than {@link #MIN_BYTES} bytes or already present. */
     public boolean add(String secret, String label) {

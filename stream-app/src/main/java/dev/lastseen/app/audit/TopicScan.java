@@ -19,22 +19,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class TopicScan {
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private TopicScan() {
-    }
+    private TopicScan() {}
 
     /** What one scan read and found. */
-    public record Result(long records, List<Finding> findings) {
-    }
+    public record Result(long records, List<Finding> findings) {}
 
     /**
      * @param consumerConfig a consumer configuration without a group (see {@code ClientConfigs.reader})
      * @param timeout        bound on the whole scan; reaching it is an error, not a clean result
      */
-    public static Result scan(Map<String, Object> consumerConfig, List<String> topics, SecretIndex secrets, Duration timeout) {
+    public static Result scan(
+            Map<String, Object> consumerConfig, List<String> topics, SecretIndex secrets, Duration timeout) {
         List<Finding> findings = new ArrayList<>();
         long records = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -42,17 +42,21 @@ public final class TopicScan {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<TopicPartition> open = new ArrayList<>(partitions.stream().filter(tp -> consumer.position(tp) < end.get(tp)).toList());
+            List<TopicPartition> open = new ArrayList<>(partitions.stream()
+                    .filter(tp -> consumer.position(tp) < end.get(tp))
+                    .toList());
             consumer.pause(partitions.stream().filter(tp -> !open.contains(tp)).toList());
             while (!open.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("scan of " + topics + " did not reach the end offsets within " + timeout + "; still open: " + open);
+                    throw new IllegalStateException("scan of " + topics + " did not reach the end offsets within "
+                            + timeout + "; still open: " + open);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     records++;
                     check(r, secrets, findings);
                 }
-                // A partition is done when its position reached the end offset taken at the start (control records count).
+                // A partition is done when its position reached the end offset taken at the start (control records
+                // count).
                 open.removeIf(tp -> {
                     boolean done = consumer.position(tp) >= end.get(tp);
                     if (done) {

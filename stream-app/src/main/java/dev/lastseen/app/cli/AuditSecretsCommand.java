@@ -6,8 +6,8 @@ import dev.lastseen.app.audit.Finding;
 import dev.lastseen.app.audit.RegistrySecrets;
 import dev.lastseen.app.audit.SecretAudit;
 import dev.lastseen.app.audit.TopicScan;
-import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.ClientConfigs;
+import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.topology.SecretRule;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,20 +29,30 @@ import picocli.CommandLine.Option;
  * and, optionally, state directories, and reports each place one of those secrets occurs — by
  * token id and location, never the secret itself.
  */
-@Command(name = "audit-secrets", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check that lastseen holds no secret: read every client_secret_hash on the service-tokens topic (in memory only),",
-                "then look for them in every topic lastseen writes (outputs, dead letters, every <application.id>-* internal topic:",
-                "keys, values and headers, through a consumer, so compression hides nothing) and in the given state directories.",
-                "Exit code 0: none found; 1: found (each occurrence is printed by token id and location, never the secret);",
-                "2: the audit could not run."})
+@Command(
+        name = "audit-secrets",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Check that lastseen holds no secret: read every client_secret_hash on the service-tokens topic (in memory only),",
+            "then look for them in every topic lastseen writes (outputs, dead letters, every <application.id>-* internal topic:",
+            "keys, values and headers, through a consumer, so compression hides nothing) and in the given state directories.",
+            "Exit code 0: none found; 1: found (each occurrence is printed by token id and location, never the secret);",
+            "2: the audit could not run."
+        })
 final class AuditSecretsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigFile config;
 
-    @Option(names = "--state-dir", description = "A state directory to scan as well (an instance's state.dir); repeatable.")
+    @Option(
+            names = "--state-dir",
+            description = "A state directory to scan as well (an instance's state.dir); repeatable.")
     List<Path> stateDirs = new ArrayList<>();
 
-    @Option(names = "--timeout", defaultValue = "PT30M", description = "Bound on reading each topic set (ISO-8601, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT30M",
+            description = "Bound on reading each topic set (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @CommandLine.Spec
@@ -53,24 +63,40 @@ final class AuditSecretsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (Path dir : stateDirs) {
             if (!Files.isDirectory(dir)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--state-dir " + dir + " is not a directory");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--state-dir " + dir + " is not a directory");
             }
         }
         LastseenConfig cfg = config.load();
         var reader = ClientConfigs.reader(cfg, "read_uncommitted");
-        RegistrySecrets.Loaded secrets = RegistrySecrets.read(reader, cfg.topics().serviceTokens(), RegistryClients.create(cfg.registry()),
-                new SecretRule(cfg.secrets(), cfg.bounds().maxSecretHashLength()), timeout);
-        out.printf("secrets: %d distinct from %d records on %s (%d undecodable, %d too short or placeholders: not looked for)%n",
-                secrets.index().size(), secrets.records(), cfg.topics().serviceTokens(), secrets.undecodable(), secrets.tooShortOrPlaceholder());
+        RegistrySecrets.Loaded secrets = RegistrySecrets.read(
+                reader,
+                cfg.topics().serviceTokens(),
+                RegistryClients.create(cfg.registry()),
+                new SecretRule(cfg.secrets(), cfg.bounds().maxSecretHashLength()),
+                timeout);
+        out.printf(
+                "secrets: %d distinct from %d records on %s (%d undecodable, %d too short or placeholders: not looked for)%n",
+                secrets.index().size(),
+                secrets.records(),
+                cfg.topics().serviceTokens(),
+                secrets.undecodable(),
+                secrets.tooShortOrPlaceholder());
 
         Set<String> topics;
         try (Admin admin = ConfigFile.admin(cfg)) {
-            topics = SecretAudit.topicsWritten(cfg, admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get());
+            topics = SecretAudit.topicsWritten(
+                    cfg,
+                    admin.listTopics(new ListTopicsOptions().listInternal(false))
+                            .names()
+                            .get());
         }
         List<Finding> findings = new ArrayList<>();
         TopicScan.Result scanned = TopicScan.scan(reader, List.copyOf(topics), secrets.index(), timeout);
         findings.addAll(scanned.findings());
-        out.printf("topics: %d records read from %d topics: %s%n", scanned.records(), topics.size(), String.join(", ", topics));
+        out.printf(
+                "topics: %d records read from %d topics: %s%n",
+                scanned.records(), topics.size(), String.join(", ", topics));
         for (Path dir : stateDirs) {
             FileScan.Result files = FileScan.scan(dir, secrets.index(), secrets.longestBytes());
             findings.addAll(files.findings());
@@ -79,7 +105,10 @@ final class AuditSecretsCommand implements Callable<Integer> {
         for (Finding f : findings) {
             out.println("FOUND " + f);
         }
-        out.println(findings.isEmpty() ? "OK: no secret found" : "FAILED: " + findings.size() + " occurrence(s) of secrets found");
+        out.println(
+                findings.isEmpty()
+                        ? "OK: no secret found"
+                        : "FAILED: " + findings.size() + " occurrence(s) of secrets found");
         out.flush();
         return findings.isEmpty() ? 0 : 1;
     }

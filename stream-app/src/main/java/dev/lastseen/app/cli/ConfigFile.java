@@ -1,8 +1,8 @@
 package dev.lastseen.app.cli;
 
+import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.ClientConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,8 +13,11 @@ import picocli.CommandLine.Option;
 final class ConfigFile {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
-    @Option(names = "--config", required = true,
-            description = "The instance's properties file, the same as for `lastseen run` (LASTSEEN_* environment overrides apply).")
+    @Option(
+            names = "--config",
+            required = true,
+            description =
+                    "The instance's properties file, the same as for `lastseen run` (LASTSEEN_* environment overrides apply).")
     Path path;
 
     LastseenConfig load() {

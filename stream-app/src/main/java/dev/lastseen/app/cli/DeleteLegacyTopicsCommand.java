@@ -18,10 +18,15 @@ import picocli.CommandLine.Option;
  * version has run at least once (its own registry changelog exists), so the old state is not
  * deleted before the new one is being built.
  */
-@Command(name = "delete-legacy-topics", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Delete the internal topics of lastseen with the registry layout v1 that hold client secrets (<application.id>-token-registry-changelog,",
-                "<application.id>-registry-by-account-repartition). Run it once this version has rebuilt its registry",
-                "(ops/RUNBOOK.md, 'Upgrade to the secret-free registry'). Without --execute, prints what it would delete."})
+@Command(
+        name = "delete-legacy-topics",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Delete the internal topics of lastseen with the registry layout v1 that hold client secrets (<application.id>-token-registry-changelog,",
+            "<application.id>-registry-by-account-repartition). Run it once this version has rebuilt its registry",
+            "(ops/RUNBOOK.md, 'Upgrade to the secret-free registry'). Without --execute, prints what it would delete."
+        })
 final class DeleteLegacyTopicsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigFile config;
@@ -48,8 +53,9 @@ final class DeleteLegacyTopicsCommand implements Callable<Integer> {
             }
             String current = applicationId + "-" + StoreNames.TOKEN_REGISTRY + "-changelog";
             if (!existing.contains(current)) {
-                throw new IllegalStateException("'" + current + "' does not exist yet: start this version of lastseen (it rebuilds the "
-                        + "registry from service-tokens) before deleting the old topics " + legacy);
+                throw new IllegalStateException(
+                        "'" + current + "' does not exist yet: start this version of lastseen (it rebuilds the "
+                                + "registry from service-tokens) before deleting the old topics " + legacy);
             }
             legacy.forEach(t -> out.println((execute ? "deleting " : "would delete ") + t));
             if (!execute) {

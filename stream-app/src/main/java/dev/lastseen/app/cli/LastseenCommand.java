@@ -4,10 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lastseen} command line. */
-@Command(name = "lastseen", mixinStandardHelpOptions = true, version = "lastseen 0.1.0",
+@Command(
+        name = "lastseen",
+        mixinStandardHelpOptions = true,
+        version = "lastseen 0.1.0",
         description = "Per-token last-seen tracking on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, LoadgenCommand.class, AuditSecretsCommand.class,
-                RebuildRegistryCommand.class, DeleteLegacyTopicsCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            LoadgenCommand.class,
+            AuditSecretsCommand.class,
+            RebuildRegistryCommand.class,
+            DeleteLegacyTopicsCommand.class
+        })
 public final class LastseenCommand {
 
     public static void main(String[] args) {

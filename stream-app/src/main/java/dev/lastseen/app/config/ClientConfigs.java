@@ -12,8 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * security settings — so they reach the cluster exactly as the application does.
  */
 public final class ClientConfigs {
-    private ClientConfigs() {
-    }
+    private ClientConfigs() {}
 
     public static Map<String, Object> admin(LastseenConfig config, Duration apiTimeout) {
         Map<String, Object> c = new HashMap<>(config.streams());

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterRouter {
     /** Streams-config key: the topics (a collection of names) whose dead letters keep their value bytes. */
     public static final String VALUE_KEEPING_TOPICS_CONFIG = "lastseen.internal.dlq.value-keeping-topics";
+
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRouter.class);
     private final String deadLetterTopic;
     private final LastseenMetrics metrics;
@@ -39,29 +40,45 @@ public final class DeadLetterRouter {
     static DeadLetterRouter fromConfigs(Map<String, ?> configs) {
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         if (topic == null) {
-            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
+            throw new ConfigException(
+                    StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
         }
         Object keeping = configs.get(VALUE_KEEPING_TOPICS_CONFIG);
         Set<String> valueKeeping = new HashSet<>();
         if (keeping instanceof Collection<?> names) {
             names.forEach(n -> valueKeeping.add(String.valueOf(n)));
         }
-        return new DeadLetterRouter(topic.toString(), (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY), valueKeeping);
+        return new DeadLetterRouter(
+                topic.toString(), (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY), valueKeeping);
     }
 
-    ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
+    ProducerRecord<byte[], byte[]> deadLetter(
+            ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
         RejectReason reason = DeadLetters.reasonOf(exception);
         if (metrics != null) {
             metrics.deadLettered(reason);
         }
         if (reason == RejectReason.PROCESSING_ERROR) {
             // Not a rule we wrote: a bug. Keep the trace in our log (never in the DLQ headers).
-            log.error("Processor {} failed on {}-{}@{}; record dead-lettered to {}, processing continues", context.processorNodeId(),
-                    context.topic(), context.partition(), context.offset(), deadLetterTopic, exception);
+            log.error(
+                    "Processor {} failed on {}-{}@{}; record dead-lettered to {}, processing continues",
+                    context.processorNodeId(),
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    deadLetterTopic,
+                    exception);
         } else {
-            log.warn("Rejected {}-{}@{} to {}: reason={} {}", context.topic(), context.partition(), context.offset(),
-                    deadLetterTopic, reason.code(), exception.getMessage());
+            log.warn(
+                    "Rejected {}-{}@{} to {}: reason={} {}",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    deadLetterTopic,
+                    reason.code(),
+                    exception.getMessage());
         }
-        return DeadLetters.record(deadLetterTopic, key, value, valueKeepingTopics.contains(context.topic()), context, exception, reason);
+        return DeadLetters.record(
+                deadLetterTopic, key, value, valueKeepingTopics.contains(context.topic()), context, exception, reason);
     }
 }

@@ -2,8 +2,8 @@ package dev.lastseen.app.errors;
 
 import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.SchemaRegistryException;
-import dev.lastseen.serde.WireFormatException;
 import dev.lastseen.serde.WireFormat;
+import dev.lastseen.serde.WireFormatException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,8 +32,7 @@ public final class DeadLetters {
     /** Present ("true") when the value was left out because its topic may carry secrets. */
     public static final String VALUE_WITHHELD_HEADER = "lastseen.errors.value.withheld";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** The reason for an exception raised while reading or processing a record. */
     public static RejectReason reasonOf(Throwable e) {
@@ -75,8 +74,14 @@ public final class DeadLetters {
      * @param value         the original value bytes: read for the schema id, and written only when {@code keepValue}
      * @param keepValue     whether the value may be copied (its topic cannot carry a secret)
      */
-    public static ProducerRecord<byte[], byte[]> record(String deadLetterTopic, byte[] key, byte[] value, boolean keepValue,
-                                                        ErrorHandlerContext context, Throwable e, RejectReason reason) {
+    public static ProducerRecord<byte[], byte[]> record(
+            String deadLetterTopic,
+            byte[] key,
+            byte[] value,
+            boolean keepValue,
+            ErrorHandlerContext context,
+            Throwable e,
+            RejectReason reason) {
         Headers headers = new RecordHeaders();
         headers.add(HEADER_EXCEPTION, utf8(e.getClass().getName()));
         headers.add(HEADER_MESSAGE, utf8(String.valueOf(e.getMessage())));
@@ -85,7 +90,9 @@ public final class DeadLetters {
         headers.add(HEADER_OFFSET, utf8(Long.toString(context.offset())));
         headers.add(REASON_HEADER, utf8(reason.code()));
         if (value != null && value.length >= WireFormat.HEADER_SIZE && value[0] == WireFormat.MAGIC_BYTE) {
-            headers.add(SCHEMA_ID_HEADER, utf8(Integer.toString(ByteBuffer.wrap(value, 1, 4).getInt())));
+            headers.add(
+                    SCHEMA_ID_HEADER,
+                    utf8(Integer.toString(ByteBuffer.wrap(value, 1, 4).getInt())));
         }
         if (!keepValue && value != null) {
             headers.add(VALUE_WITHHELD_HEADER, utf8("true"));

@@ -31,20 +31,21 @@ public final class LegacyState {
     /** The command that deletes the legacy topics, as an operator types it. */
     public static final String DELETE_COMMAND = "lastseen delete-legacy-topics --config <file> --execute";
 
-    private LegacyState() {
-    }
+    private LegacyState() {}
 
     /** Full names of the legacy secret-bearing internal topics of an application id. */
     public static Set<String> secretBearingTopics(String applicationId) {
         Set<String> names = new TreeSet<>();
         StoreNames.LEGACY_SECRET_BEARING_STORES.forEach(store -> names.add(applicationId + "-" + store + "-changelog"));
-        LastseenTopology.LEGACY_SECRET_BEARING_REPARTITIONS.forEach(topic -> names.add(applicationId + "-" + topic + "-repartition"));
+        LastseenTopology.LEGACY_SECRET_BEARING_REPARTITIONS.forEach(
+                topic -> names.add(applicationId + "-" + topic + "-repartition"));
         return names;
     }
 
     /** The one WARN line naming what is left and the command that deletes it. */
     static String warning(Collection<String> present) {
-        return "Internal topics of lastseen with the registry layout v1 still hold client secrets: " + String.join(", ", new TreeSet<>(present))
+        return "Internal topics of lastseen with the registry layout v1 still hold client secrets: "
+                + String.join(", ", new TreeSet<>(present))
                 + ". This version never reads them; once it has rebuilt its registry from the service-tokens topic "
                 + "(ops/RUNBOOK.md, 'Upgrade to the secret-free registry'), delete them with: " + DELETE_COMMAND;
     }
@@ -56,11 +57,15 @@ public final class LegacyState {
      */
     public static List<Path> purgeLocalStores(LastseenConfig config) {
         StreamsConfig streams = new StreamsConfig(config.streams());
-        List<Path> deleted = purgeLocalStores(Path.of(streams.getString(StreamsConfig.STATE_DIR_CONFIG)),
+        List<Path> deleted = purgeLocalStores(
+                Path.of(streams.getString(StreamsConfig.STATE_DIR_CONFIG)),
                 streams.getString(StreamsConfig.APPLICATION_ID_CONFIG));
         if (!deleted.isEmpty()) {
-            log.info("Deleted {} local store directories of the registry layout v1 that held client secrets (this version never reads "
-                    + "them): {}", deleted.size(), deleted);
+            log.info(
+                    "Deleted {} local store directories of the registry layout v1 that held client secrets (this version never reads "
+                            + "them): {}",
+                    deleted.size(),
+                    deleted);
         }
         return deleted;
     }

@@ -41,7 +41,8 @@ final class LastSeenGuardProcessor implements Processor<String, TokenLastSeen, S
     }
 
     private void sweep() {
-        BoundedSweep.Pass<String> pass = guard.expire(sweepResumeAfter, clock.millis() - retention.toMillis(), UsageProcessor.SWEEP_BUDGET);
+        BoundedSweep.Pass<String> pass =
+                guard.expire(sweepResumeAfter, clock.millis() - retention.toMillis(), UsageProcessor.SWEEP_BUDGET);
         sweepResumeAfter = pass.resumeAfter();
     }
 

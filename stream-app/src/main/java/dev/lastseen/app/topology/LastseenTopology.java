@@ -47,60 +47,94 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class LastseenTopology {
     /** Names of processor nodes, fixed so tests and operators can find them in the description. */
     public static final String USAGE_PROCESSOR = "usage-writer";
+
     public static final String REGISTRY_PROCESSOR = "registry-writer";
     public static final String INDEX_PROCESSOR = "token-account-index";
     public static final String GUARD_PROCESSOR = "last-seen-guard";
     static final String LOGIN_REKEY_TOPIC = "login-by-account";
     /** {@code -v2}: the secret-free layout; the name changed with it (see {@link #LEGACY_SECRET_BEARING_REPARTITIONS}). */
     static final String REGISTRY_REKEY_TOPIC = "registry-by-account-v2";
+
     static final String PATCH_REKEY_TOPIC = "token-last-seen-by-token";
     /** Repartition topics of lastseen with the registry layout v1 (before the secret-free registry) that carried client_secret_hash values; deleted on upgrade. */
     public static final Set<String> LEGACY_SECRET_BEARING_REPARTITIONS = Set.of("registry-by-account");
 
-    private LastseenTopology() {
-    }
+    private LastseenTopology() {}
 
     /** The topology with the configured spike thresholds for every account (no thresholds file). */
-    public static Topology build(TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics) {
+    public static Topology build(
+            TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics) {
         Thresholds fixed = FailureSpikeTopology.configuredDefaults(settings.spikes());
         return build(settings, registry, stores, metrics, () -> fixed);
     }
 
     /** @param thresholds the per-account spike thresholds in force, read at every window evaluation */
-    public static Topology build(TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics,
-                                 Supplier<Thresholds> thresholds) {
+    public static Topology build(
+            TopologySettings settings,
+            SchemaRegistryClient registry,
+            TokenStores stores,
+            LastseenMetrics metrics,
+            Supplier<Thresholds> thresholds) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // The serializer writes only the internal login repartition topic (start-up checks cover its subject).
-        Serde<LoginEvent> loginIn = Serdes.serdeFrom(AvroSerdes.specific(LoginEvent.class, registry, settings.autoRegister()).serializer(),
-                new ValidatingDeserializer<>(new SpecificAvroDeserializer<>(registry, LoginEvent.class),
+        Serde<LoginEvent> loginIn = Serdes.serdeFrom(
+                AvroSerdes.specific(LoginEvent.class, registry, settings.autoRegister())
+                        .serializer(),
+                new ValidatingDeserializer<>(
+                        new SpecificAvroDeserializer<>(registry, LoginEvent.class),
                         new LoginEventValidator(settings.bounds(), settings.clock(), settings.clockSkewAllowance()),
-                        settings.bounds().maxRecordBytes(), false));
-        Serde<TokenRegistration> tokenIn = ServiceTokenDecoder.sourceSerde(registry, settings.bounds(),
+                        settings.bounds().maxRecordBytes(),
+                        false));
+        Serde<TokenRegistration> tokenIn = ServiceTokenDecoder.sourceSerde(
+                registry,
+                settings.bounds(),
                 new SecretRule(settings.secrets(), settings.bounds().maxSecretHashLength()));
         Serde<TokenLastSeen> patchOut = AvroSerdes.specific(TokenLastSeen.class, registry, settings.autoRegister());
 
         KStream<String, LoginEvent> loginsByAccount = loginsByAccount(builder, settings, loginIn);
-        FailureSpikeTopology.attach(loginsByAccount, settings.spikes(), settings.topics().authFailureAlerts(), thresholds, registry,
-                settings.autoRegister(), metrics);
+        FailureSpikeTopology.attach(
+                loginsByAccount,
+                settings.spikes(),
+                settings.topics().authFailureAlerts(),
+                thresholds,
+                registry,
+                settings.autoRegister(),
+                metrics);
         KStream<String, RegistryCommand> registryChanges = registryByAccount(builder, settings, stores, tokenIn);
-        registryChanges.process(supplier(RegistryProcessor::new, stores.registryBuilder()), Named.as(REGISTRY_PROCESSOR));
+        registryChanges.process(
+                supplier(RegistryProcessor::new, stores.registryBuilder()), Named.as(REGISTRY_PROCESSOR));
 
         // Logins and the registry's lifecycle of each token (ids only) feed the usage writer. Both writers descend
         // from the account-keyed streams, so they share a sub-topology and a task per account partition.
         KStream<String, UsageCommand> usageCommands = loginsByAccount
                 .mapValues(e -> (UsageCommand) new UsageCommand.Login(e), Named.as("login-command"))
-                .merge(registryChanges.mapValues(UsageCommand::lifecycleOf, Named.as("registry-lifecycle")), Named.as("usage-commands"));
-        KStream<String, TokenLastSeen> patches = usageCommands.process(supplier(
-                () -> new UsageProcessor(settings.patchGranularity(), metrics, settings.clock(), settings.retention()),
-                stores.usageBuilder()), Named.as(USAGE_PROCESSOR));
+                .merge(
+                        registryChanges.mapValues(UsageCommand::lifecycleOf, Named.as("registry-lifecycle")),
+                        Named.as("usage-commands"));
+        KStream<String, TokenLastSeen> patches = usageCommands.process(
+                supplier(
+                        () -> new UsageProcessor(
+                                settings.patchGranularity(), metrics, settings.clock(), settings.retention()),
+                        stores.usageBuilder()),
+                Named.as(USAGE_PROCESSOR));
 
         // Every patch of a token passes one guard, whichever account produced it: token-last-seen never moves back.
-        patches.repartition(repartitioned(Repartitioned.with(Serdes.String(), new SingleObjectSerde<>(TokenLastSeen.class))
-                        .withName(PATCH_REKEY_TOPIC), settings.accountPartitions()))
-                .process(supplier(() -> new LastSeenGuardProcessor(metrics, settings.clock(), settings.retention().lastSeenGuard()),
-                        stores.lastSeenGuardBuilder()), Named.as(GUARD_PROCESSOR))
-                .to(settings.topics().tokenLastSeen(), Produced.with(Serdes.String(), patchOut).withName("token-last-seen-sink"));
+        patches.repartition(repartitioned(
+                        Repartitioned.with(Serdes.String(), new SingleObjectSerde<>(TokenLastSeen.class))
+                                .withName(PATCH_REKEY_TOPIC),
+                        settings.accountPartitions()))
+                .process(
+                        supplier(
+                                () -> new LastSeenGuardProcessor(
+                                        metrics,
+                                        settings.clock(),
+                                        settings.retention().lastSeenGuard()),
+                                stores.lastSeenGuardBuilder()),
+                        Named.as(GUARD_PROCESSOR))
+                .to(
+                        settings.topics().tokenLastSeen(),
+                        Produced.with(Serdes.String(), patchOut).withName("token-last-seen-sink"));
 
         return builder.build();
     }
@@ -115,8 +149,10 @@ public final class LastseenTopology {
         return Set.of(LOGIN_REKEY_TOPIC, REGISTRY_REKEY_TOPIC);
     }
 
-    private static KStream<String, LoginEvent> loginsByAccount(StreamsBuilder builder, TopologySettings settings, Serde<LoginEvent> loginIn) {
-        KStream<String, LoginEvent> source = builder.stream(settings.topics().loginEvents(),
+    private static KStream<String, LoginEvent> loginsByAccount(
+            StreamsBuilder builder, TopologySettings settings, Serde<LoginEvent> loginIn) {
+        KStream<String, LoginEvent> source = builder.stream(
+                settings.topics().loginEvents(),
                 Consumed.with(Serdes.String(), loginIn).withName("login-events-source"));
         // Events are normally keyed by account already; only the rest pay for a repartition.
         Map<String, KStream<String, LoginEvent>> byKeying = source.split(Named.as("login-"))
@@ -124,18 +160,25 @@ public final class LastseenTopology {
                 .defaultBranch(Branched.as("unkeyed"));
         KStream<String, LoginEvent> rekeyed = byKeying.get("login-unkeyed")
                 .selectKey((key, event) -> event.getAccountId(), Named.as("login-key-by-account"))
-                .repartition(repartitioned(Repartitioned.<String, LoginEvent>with(Serdes.String(), loginIn).withName(LOGIN_REKEY_TOPIC),
+                .repartition(repartitioned(
+                        Repartitioned.<String, LoginEvent>with(Serdes.String(), loginIn)
+                                .withName(LOGIN_REKEY_TOPIC),
                         settings.accountPartitions()));
         return byKeying.get("login-keyed").merge(rekeyed, Named.as("logins-by-account"));
     }
 
-    private static KStream<String, RegistryCommand> registryByAccount(StreamsBuilder builder, TopologySettings settings, TokenStores stores,
-                                                                      Serde<TokenRegistration> tokenIn) {
-        KStream<String, TokenRegistration> source = builder.stream(settings.topics().serviceTokens(),
+    private static KStream<String, RegistryCommand> registryByAccount(
+            StreamsBuilder builder, TopologySettings settings, TokenStores stores, Serde<TokenRegistration> tokenIn) {
+        KStream<String, TokenRegistration> source = builder.stream(
+                settings.topics().serviceTokens(),
                 Consumed.with(Serdes.String(), tokenIn).withName("service-tokens-source"));
-        return source.process(supplier(TokenAccountIndexProcessor::new, stores.tokenAccountIndexBuilder()), Named.as(INDEX_PROCESSOR))
-                .repartition(repartitioned(Repartitioned.<String, RegistryCommand>with(Serdes.String(), new RegistryCommandSerde())
-                        .withName(REGISTRY_REKEY_TOPIC), settings.accountPartitions()));
+        return source.process(
+                        supplier(TokenAccountIndexProcessor::new, stores.tokenAccountIndexBuilder()),
+                        Named.as(INDEX_PROCESSOR))
+                .repartition(repartitioned(
+                        Repartitioned.<String, RegistryCommand>with(Serdes.String(), new RegistryCommandSerde())
+                                .withName(REGISTRY_REKEY_TOPIC),
+                        settings.accountPartitions()));
     }
 
     private static <V> Repartitioned<String, V> repartitioned(Repartitioned<String, V> r, int partitions) {
@@ -143,8 +186,8 @@ public final class LastseenTopology {
     }
 
     /** A processor connected to exactly one store: its own field group and nothing else. */
-    private static <KI, VI, KO, VO> ProcessorSupplier<KI, VI, KO, VO> supplier(Supplier<? extends Processor<KI, VI, KO, VO>> processor,
-                                                                             StoreBuilder<?> store) {
+    private static <KI, VI, KO, VO> ProcessorSupplier<KI, VI, KO, VO> supplier(
+            Supplier<? extends Processor<KI, VI, KO, VO>> processor, StoreBuilder<?> store) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<KI, VI, KO, VO> get() {

@@ -12,10 +12,8 @@ sealed interface RegistryCommand permits RegistryCommand.Upsert, RegistryCommand
     String tokenId();
 
     /** The account's token now has these registry fields. */
-    record Upsert(String tokenId, RegistryFields fields) implements RegistryCommand {
-    }
+    record Upsert(String tokenId, RegistryFields fields) implements RegistryCommand {}
 
     /** The token is no longer in this account: deleted by the registry, or moved to another account. */
-    record Delete(String tokenId) implements RegistryCommand {
-    }
+    record Delete(String tokenId) implements RegistryCommand {}
 }

@@ -37,10 +37,16 @@ final class RegistryCommandSerde implements Serde<RegistryCommand> {
                 tokenId = d.tokenId();
                 body = new byte[0];
             } else {
-                throw new SerializationException("Not a registry command: " + command.getClass().getSimpleName());
+                throw new SerializationException(
+                        "Not a registry command: " + command.getClass().getSimpleName());
             }
             byte[] token = tokenId.getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(1 + 4 + token.length + body.length).put(kind).putInt(token.length).put(token).put(body).array();
+            return ByteBuffer.allocate(1 + 4 + token.length + body.length)
+                    .put(kind)
+                    .putInt(token.length)
+                    .put(token)
+                    .put(body)
+                    .array();
         };
     }
 

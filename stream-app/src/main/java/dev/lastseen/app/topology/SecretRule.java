@@ -32,7 +32,8 @@ public final class SecretRule {
     public SecretRule(LastseenConfig.SecretSettings settings, int maxLength) {
         this.minLength = settings.minLength();
         this.maxLength = maxLength;
-        this.placeholders = settings.placeholders().stream().map(SecretRule::fold).collect(Collectors.toUnmodifiableSet());
+        this.placeholders =
+                settings.placeholders().stream().map(SecretRule::fold).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The row the secret breaks, or null when it is usable. Never looks at more than {@code maxLength} characters. */
@@ -61,11 +62,14 @@ public final class SecretRule {
         String why = switch (reason) {
             case SECRET_MISSING -> "is missing or empty";
             case SECRET_TOO_LONG -> "is " + secret.length() + " characters, over the bound of " + maxLength;
-            case SECRET_NOT_VISIBLE_ASCII -> "has a character outside visible ASCII (0x21-0x7E: no whitespace, control, format or "
-                    + "non-ASCII characters) at position " + firstNonVisibleAscii(secret);
-            case SECRET_TOO_SHORT -> "is " + secret.length() + " characters, under " + ConfigLoader.SECRET_MIN_LENGTH + " = " + minLength;
-            case SECRET_PLACEHOLDER -> "is a placeholder (listed in " + ConfigLoader.SECRET_PLACEHOLDERS
-                    + ", or one character repeated), not a secret";
+            case SECRET_NOT_VISIBLE_ASCII ->
+                "has a character outside visible ASCII (0x21-0x7E: no whitespace, control, format or "
+                        + "non-ASCII characters) at position " + firstNonVisibleAscii(secret);
+            case SECRET_TOO_SHORT ->
+                "is " + secret.length() + " characters, under " + ConfigLoader.SECRET_MIN_LENGTH + " = " + minLength;
+            case SECRET_PLACEHOLDER ->
+                "is a placeholder (listed in " + ConfigLoader.SECRET_PLACEHOLDERS
+                        + ", or one character repeated), not a secret";
             default -> throw new IllegalArgumentException("not a secret-rule reason: " + reason);
         };
         return field + why + "; the token's previous registry fields stay in force";

@@ -19,8 +19,11 @@ final class ServiceTokenDecoder implements Deserializer<TokenRegistration> {
     private final Deserializer<ServiceToken> checked;
 
     ServiceTokenDecoder(SchemaRegistryClient registry, InputBounds bounds, SecretRule secretRule) {
-        this.checked = new ValidatingDeserializer<>(new SpecificAvroDeserializer<>(registry, ServiceToken.class),
-                new ServiceTokenValidator(bounds, secretRule), bounds.maxRecordBytes(), true);
+        this.checked = new ValidatingDeserializer<>(
+                new SpecificAvroDeserializer<>(registry, ServiceToken.class),
+                new ServiceTokenValidator(bounds, secretRule),
+                bounds.maxRecordBytes(),
+                true);
     }
 
     @Override
@@ -30,9 +33,11 @@ final class ServiceTokenDecoder implements Deserializer<TokenRegistration> {
     }
 
     /** The source serde of service-tokens: read-only, since lastseen never writes that topic (nor anything shaped like it). */
-    static Serde<TokenRegistration> sourceSerde(SchemaRegistryClient registry, InputBounds bounds, SecretRule secretRule) {
+    static Serde<TokenRegistration> sourceSerde(
+            SchemaRegistryClient registry, InputBounds bounds, SecretRule secretRule) {
         Serializer<TokenRegistration> none = (topic, value) -> {
-            throw new SerializationException("lastseen never writes service-tokens records (asked to write to " + topic + ")");
+            throw new SerializationException(
+                    "lastseen never writes service-tokens records (asked to write to " + topic + ")");
         };
         return Serdes.serdeFrom(none, new ServiceTokenDecoder(registry, bounds, secretRule));
     }

@@ -36,7 +36,8 @@ final class ServiceTokenValidator implements Consumer<ServiceToken> {
         FieldRules.required(RECORD, "name", t.getName(), bounds.maxNameLength());
         FieldRules.required(RECORD, "client_id", t.getClientId(), bounds.maxClientIdLength());
         if (t.getCreatedAt().toEpochMilli() <= 0) {
-            throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP, RECORD + ".created_at is not after the epoch");
+            throw new RejectedRecordException(
+                    RejectReason.INVALID_TIMESTAMP, RECORD + ".created_at is not after the epoch");
         }
     }
 }

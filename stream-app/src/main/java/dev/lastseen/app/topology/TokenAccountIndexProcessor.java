@@ -29,7 +29,8 @@ final class TokenAccountIndexProcessor implements Processor<String, TokenRegistr
         TokenRegistration token = record.value();
         if (token == null) {
             if (tokenId == null) {
-                throw new RejectedRecordException(RejectReason.INVALID_ID, "ServiceToken tombstone has a null key: no token to delete");
+                throw new RejectedRecordException(
+                        RejectReason.INVALID_ID, "ServiceToken tombstone has a null key: no token to delete");
             }
             String account = accountByToken.get(tokenId);
             if (account != null) {
@@ -39,7 +40,8 @@ final class TokenAccountIndexProcessor implements Processor<String, TokenRegistr
             return;
         }
         if (!token.tokenId().equals(tokenId)) {
-            throw new RejectedRecordException(RejectReason.KEY_MISMATCH,
+            throw new RejectedRecordException(
+                    RejectReason.KEY_MISMATCH,
                     "ServiceToken key does not equal its token_id: the topic must be keyed by token_id");
         }
         String previousAccount = accountByToken.get(tokenId);
@@ -49,6 +51,7 @@ final class TokenAccountIndexProcessor implements Processor<String, TokenRegistr
         if (!token.accountId().equals(previousAccount)) {
             accountByToken.put(tokenId, token.accountId());
         }
-        context.forward(record.withKey(token.accountId()).withValue(new RegistryCommand.Upsert(tokenId, token.fields())));
+        context.forward(
+                record.withKey(token.accountId()).withValue(new RegistryCommand.Upsert(tokenId, token.fields())));
     }
 }

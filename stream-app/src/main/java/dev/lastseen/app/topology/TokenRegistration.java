@@ -12,12 +12,18 @@ import dev.lastseen.state.RegistryFields;
  * @param createdAt epoch millis
  * @param expiresAt epoch millis, or null when the token does not expire
  */
-public record TokenRegistration(String tokenId, String accountId, String name, String clientId, long createdAt, Long expiresAt) {
+public record TokenRegistration(
+        String tokenId, String accountId, String name, String clientId, long createdAt, Long expiresAt) {
 
     /** The secret-free projection of a validated record. */
     static TokenRegistration of(ServiceToken token) {
-        return new TokenRegistration(token.getTokenId(), token.getAccountId(), token.getName(), token.getClientId(),
-                token.getCreatedAt().toEpochMilli(), token.getExpiresAt() == null ? null : token.getExpiresAt().toEpochMilli());
+        return new TokenRegistration(
+                token.getTokenId(),
+                token.getAccountId(),
+                token.getName(),
+                token.getClientId(),
+                token.getCreatedAt().toEpochMilli(),
+                token.getExpiresAt() == null ? null : token.getExpiresAt().toEpochMilli());
     }
 
     RegistryFields fields() {

@@ -16,12 +16,29 @@ import java.time.Duration;
  * @param retention         how long state that nothing refreshes is kept
  * @param secrets           the secret rule's settings
  */
-public record TopologySettings(TopicNames topics, Duration patchGranularity, Duration clockSkewAllowance, InputBounds bounds,
-                               LastseenConfig.SpikeSettings spikes, int accountPartitions, boolean autoRegister, Clock clock,
-                               LastseenConfig.RetentionSettings retention, LastseenConfig.SecretSettings secrets) {
+public record TopologySettings(
+        TopicNames topics,
+        Duration patchGranularity,
+        Duration clockSkewAllowance,
+        InputBounds bounds,
+        LastseenConfig.SpikeSettings spikes,
+        int accountPartitions,
+        boolean autoRegister,
+        Clock clock,
+        LastseenConfig.RetentionSettings retention,
+        LastseenConfig.SecretSettings secrets) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
-        return new TopologySettings(config.topics(), config.patchGranularity(), config.clockSkewAllowance(), config.bounds(),
-                config.spikes(), accountPartitions, config.registry().autoRegister(), clock, config.retention(), config.secrets());
+        return new TopologySettings(
+                config.topics(),
+                config.patchGranularity(),
+                config.clockSkewAllowance(),
+                config.bounds(),
+                config.spikes(),
+                accountPartitions,
+                config.registry().autoRegister(),
+                clock,
+                config.retention(),
+                config.secrets());
     }
 }

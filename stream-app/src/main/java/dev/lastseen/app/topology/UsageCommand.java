@@ -9,18 +9,17 @@ import dev.lastseen.avro.LoginEvent;
  */
 sealed interface UsageCommand permits UsageCommand.Login, UsageCommand.Registered, UsageCommand.Retired {
 
-    record Login(LoginEvent event) implements UsageCommand {
-    }
+    record Login(LoginEvent event) implements UsageCommand {}
 
     /** The registry (re-)registered the token in this account. */
-    record Registered(String tokenId) implements UsageCommand {
-    }
+    record Registered(String tokenId) implements UsageCommand {}
 
     /** The registry deleted the token or moved it out of this account. */
-    record Retired(String tokenId) implements UsageCommand {
-    }
+    record Retired(String tokenId) implements UsageCommand {}
 
     static UsageCommand lifecycleOf(RegistryCommand change) {
-        return change instanceof RegistryCommand.Delete ? new Retired(change.tokenId()) : new Registered(change.tokenId());
+        return change instanceof RegistryCommand.Delete
+                ? new Retired(change.tokenId())
+                : new Registered(change.tokenId());
     }
 }

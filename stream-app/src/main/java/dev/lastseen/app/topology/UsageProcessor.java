@@ -28,6 +28,7 @@ import org.apache.kafka.streams.processor.api.Record;
 final class UsageProcessor implements Processor<String, UsageCommand, String, TokenLastSeen> {
     /** How often, and how many entries at most, the expiry examines: bounded work per pass. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
+
     static final int SWEEP_BUDGET = 10_000;
 
     private final Duration patchGranularity;
@@ -38,7 +39,11 @@ final class UsageProcessor implements Processor<String, UsageCommand, String, To
     private UsageWriter writer;
     private TokenKey sweepResumeAfter;
 
-    UsageProcessor(Duration patchGranularity, LastseenMetrics metrics, Clock clock, LastseenConfig.RetentionSettings retention) {
+    UsageProcessor(
+            Duration patchGranularity,
+            LastseenMetrics metrics,
+            Clock clock,
+            LastseenConfig.RetentionSettings retention) {
         this.patchGranularity = patchGranularity;
         this.metrics = metrics;
         this.clock = clock;
@@ -57,8 +62,8 @@ final class UsageProcessor implements Processor<String, UsageCommand, String, To
     /** One bounded pass of the expiry; successive passes walk the whole store. */
     private void sweep() {
         long now = clock.millis();
-        UsageWriter.Sweep sweep = writer.expire(sweepResumeAfter, cutoff(now, retention.neverSeen()), cutoff(now, retention.retired()),
-                SWEEP_BUDGET);
+        UsageWriter.Sweep sweep = writer.expire(
+                sweepResumeAfter, cutoff(now, retention.neverSeen()), cutoff(now, retention.retired()), SWEEP_BUDGET);
         sweepResumeAfter = sweep.resumeAfter();
         metrics.usageExpired(sweep.neverSeenExpired(), sweep.retiredExpired());
     }
@@ -98,8 +103,12 @@ final class UsageProcessor implements Processor<String, UsageCommand, String, To
         }
         UsagePatch patch = change.patch();
         if (patch != null) {
-            TokenLastSeen value = new TokenLastSeen(patch.tokenId(), patch.accountId(), Instant.ofEpochMilli(patch.lastSeenAt()),
-                    patch.lastSeenColo(), patch.lastSeenIp());
+            TokenLastSeen value = new TokenLastSeen(
+                    patch.tokenId(),
+                    patch.accountId(),
+                    Instant.ofEpochMilli(patch.lastSeenAt()),
+                    patch.lastSeenColo(),
+                    patch.lastSeenIp());
             context.forward(new Record<>(patch.tokenId(), value, record.timestamp(), record.headers()));
         }
     }

@@ -24,16 +24,22 @@ class FileScanTest {
             byte[] data = new byte[3 * (1 << 20) + 100];
             random.nextBytes(data);
             System.arraycopy(bytes, 0, data, at, bytes.length);
-            Path f = Files.createDirectories(dir.resolve("at-" + at).resolve("rocksdb")).resolve("000042.sst");
+            Path f = Files.createDirectories(dir.resolve("at-" + at).resolve("rocksdb"))
+                    .resolve("000042.sst");
             Files.write(f, data);
         }
-        Files.write(Files.createDirectories(dir.resolve("clean")).resolve("CURRENT"), "MANIFEST-000005\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                Files.createDirectories(dir.resolve("clean")).resolve("CURRENT"),
+                "MANIFEST-000005\n".getBytes(StandardCharsets.UTF_8));
 
         FileScan.Result result = FileScan.scan(dir, index, bytes.length);
 
         assertThat(result.files()).isEqualTo(5);
-        assertThat(result.findings()).hasSize(4).allSatisfy(f -> assertThat(f.secretOf()).isEqualTo("tok-1"))
-                .extracting(Finding::where).anyMatch(w -> w.endsWith("at byte " + ((1 << 20) - 10)))
+        assertThat(result.findings())
+                .hasSize(4)
+                .allSatisfy(f -> assertThat(f.secretOf()).isEqualTo("tok-1"))
+                .extracting(Finding::where)
+                .anyMatch(w -> w.endsWith("at byte " + ((1 << 20) - 10)))
                 .anyMatch(w -> w.endsWith("at byte " + (3 * (1 << 20) - 1)));
         assertThat(result.findings()).extracting(Finding::toString).noneMatch(s -> s.contains(secret));
     }

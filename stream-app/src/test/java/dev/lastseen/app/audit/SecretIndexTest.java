@@ -21,22 +21,30 @@ class SecretIndexTest {
     void findsASecretAnywhereAndNamesItsLabelNotItsValue() {
         SecretIndex index = new SecretIndex();
         assertThat(index.add("sha256:0123456789abcdef", "tok-1")).isTrue();
-        assertThat(index.add("sha256:0123456789abcdeX", "tok-2")).as("same prefix, other secret").isTrue();
-        assertThat(index.add("sha256:0123456789abcdef", "tok-3")).as("already there").isFalse();
+        assertThat(index.add("sha256:0123456789abcdeX", "tok-2"))
+                .as("same prefix, other secret")
+                .isTrue();
+        assertThat(index.add("sha256:0123456789abcdef", "tok-3"))
+                .as("already there")
+                .isFalse();
         assertThat(index.add("short", "tok-4")).as("shorter than the window").isFalse();
         assertThat(index.size()).isEqualTo(2);
 
         assertThat(index.find(utf8("sha256:0123456789abcdef"))).isEqualTo(new SecretIndex.Match("tok-1", 0));
         assertThat(index.find(utf8("xx sha256:0123456789abcdeX"))).isEqualTo(new SecretIndex.Match("tok-2", 3));
-        assertThat(index.find(utf8("sha256:0123456789abcde"))).as("cut short at the end").isNull();
+        assertThat(index.find(utf8("sha256:0123456789abcde")))
+                .as("cut short at the end")
+                .isNull();
         assertThat(index.find(utf8("sha256:0123456789abcdeZ"))).isNull();
         assertThat(index.find(null)).isNull();
         assertThat(index.find(new byte[3])).isNull();
     }
 
     @Property(tries = 300)
-    void findsEveryPlantedSecretAmongManyInRandomBytes(@ForAll @IntRange(min = 1, max = 2000) int secrets, @ForAll long seed,
-                                                       @ForAll @Size(max = 3) List<@IntRange(min = 0, max = 1999) Integer> planted) {
+    void findsEveryPlantedSecretAmongManyInRandomBytes(
+            @ForAll @IntRange(min = 1, max = 2000) int secrets,
+            @ForAll long seed,
+            @ForAll @Size(max = 3) List<@IntRange(min = 0, max = 1999) Integer> planted) {
         Random random = new Random(seed);
         SecretIndex index = new SecretIndex();
         List<byte[]> all = new ArrayList<>();

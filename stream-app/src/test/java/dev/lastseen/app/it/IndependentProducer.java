@@ -64,7 +64,8 @@ final class IndependentProducer implements AutoCloseable {
 
     IndependentProducer(String bootstrap, String registryUrl) {
         this.registryUrl = registryUrl;
-        this.producer = new KafkaProducer<>(ItKafka.producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                ItKafka.producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Registers a schema under {@code <topic>-value} (TopicNameStrategy) and returns its id. */
@@ -72,12 +73,14 @@ final class IndependentProducer implements AutoCloseable {
         String body = "{\"schema\": " + quote(schema.toString()) + "}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(registryUrl + "/subjects/" + topic + "-value/versions"))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Matcher m = ID.matcher(response.body());
             if (response.statusCode() != 200 || !m.find()) {
-                throw new IllegalStateException("registering " + topic + "-value: HTTP " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        "registering " + topic + "-value: HTTP " + response.statusCode() + " " + response.body());
             }
             return Integer.parseInt(m.group(1));
         } catch (IOException e) {
@@ -120,9 +123,14 @@ final class IndependentProducer implements AutoCloseable {
         r.put("event_id", eventId);
         r.put("occurred_at", occurredAt);
         r.put("account_id", accountId);
-        r.put("credential_type", new GenericData.EnumSymbol(LOGIN_EVENT.getField("credential_type").schema(), "SERVICE_TOKEN"));
+        r.put(
+                "credential_type",
+                new GenericData.EnumSymbol(
+                        LOGIN_EVENT.getField("credential_type").schema(), "SERVICE_TOKEN"));
         r.put("token_id", tokenId);
-        r.put("outcome", new GenericData.EnumSymbol(LOGIN_EVENT.getField("outcome").schema(), success ? "SUCCESS" : "FAILURE"));
+        r.put(
+                "outcome",
+                new GenericData.EnumSymbol(LOGIN_EVENT.getField("outcome").schema(), success ? "SUCCESS" : "FAILURE"));
         r.put("failure_reason", success ? null : "bad_secret");
         r.put("colo", "fra1");
         r.put("client_ip", "192.0.2.44");
@@ -131,7 +139,9 @@ final class IndependentProducer implements AutoCloseable {
 
     RecordMetadata send(String topic, String key, byte[] value) {
         try {
-            return producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+            return producer.send(new ProducerRecord<>(
+                            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -143,7 +153,8 @@ final class IndependentProducer implements AutoCloseable {
     /** Sends to an explicit partition (planting state the way Kafka Streams would have written it). */
     RecordMetadata send(String topic, int partition, byte[] key, byte[] value) {
         try {
-            return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+            return producer.send(new ProducerRecord<>(topic, partition, key, value))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -28,13 +28,13 @@ final class LegacyLayout {
     static final String LEGACY_REGISTRY_STORE = "token-registry";
     static final String LEGACY_REGISTRY_TOPIC = "registry-by-account";
 
-    private LegacyLayout() {
-    }
+    private LegacyLayout() {}
 
     /** Registry value layout v1: version 1, createdAt, expiring flag, expiresAt, name, clientId, client_secret_hash. */
     static byte[] registryV1(String name, String clientId, String secret, long createdAt) {
         byte[][] strings = {utf8(name), utf8(clientId), utf8(secret)};
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + strings[0].length + strings[1].length + strings[2].length);
+        ByteBuffer b =
+                ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + strings[0].length + strings[1].length + strings[2].length);
         b.put((byte) 1).putLong(createdAt).put((byte) 0).putLong(0);
         for (byte[] s : strings) {
             b.putInt(s.length).put(s);
@@ -45,14 +45,28 @@ final class LegacyLayout {
     /** A registry-by-account record of layout v1: kind 1 (upsert), token id, then the v1 registry value. */
     static byte[] registryUpsertV1(String tokenId, byte[] registryV1) {
         byte[] token = utf8(tokenId);
-        return ByteBuffer.allocate(1 + 4 + token.length + registryV1.length).put((byte) 1).putInt(token.length).put(token).put(registryV1).array();
+        return ByteBuffer.allocate(1 + 4 + token.length + registryV1.length)
+                .put((byte) 1)
+                .putInt(token.length)
+                .put(token)
+                .put(registryV1)
+                .array();
     }
 
     /** Usage value layout v2 (what the legacy version wrote; this version still reads it). */
     static byte[] usageV2(long lastSeenAt, long successCount, long failureCount, String colo) {
         byte[] c = utf8(colo);
-        return ByteBuffer.allocate(1 + 40 + 4 + c.length + 4).put((byte) 2).putLong(lastSeenAt).putLong(successCount).putLong(failureCount)
-                .putLong(lastSeenAt).putLong(Long.MIN_VALUE).putInt(c.length).put(c).putInt(-1).array();
+        return ByteBuffer.allocate(1 + 40 + 4 + c.length + 4)
+                .put((byte) 2)
+                .putLong(lastSeenAt)
+                .putLong(successCount)
+                .putLong(failureCount)
+                .putLong(lastSeenAt)
+                .putLong(Long.MIN_VALUE)
+                .putInt(c.length)
+                .put(c)
+                .putInt(-1)
+                .array();
     }
 
     /** The partition Kafka's default partitioner gives a string key: where Kafka Streams' task for that key lives. */
@@ -64,22 +78,37 @@ final class LegacyLayout {
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(
-                    new NewTopic(applicationId + "-" + LEGACY_REGISTRY_STORE + "-changelog", partitions, (short) 1).configs(compacted),
-                    new NewTopic(applicationId + "-token-usage-changelog", partitions, (short) 1).configs(compacted),
-                    new NewTopic(applicationId + "-token-account-index-changelog", partitions, (short) 1).configs(compacted),
-                    new NewTopic(applicationId + "-" + LEGACY_REGISTRY_TOPIC + "-repartition", partitions, (short) 1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)))).all().get();
+                            new NewTopic(applicationId + "-" + LEGACY_REGISTRY_STORE + "-changelog", partitions, (short)
+                                            1)
+                                    .configs(compacted),
+                            new NewTopic(applicationId + "-token-usage-changelog", partitions, (short) 1)
+                                    .configs(compacted),
+                            new NewTopic(applicationId + "-token-account-index-changelog", partitions, (short) 1)
+                                    .configs(compacted),
+                            new NewTopic(
+                                            applicationId + "-" + LEGACY_REGISTRY_TOPIC + "-repartition",
+                                            partitions,
+                                            (short) 1)
+                                    .configs(Map.of(
+                                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE))))
+                    .all()
+                    .get();
         }
     }
 
     /** A local v1 registry store of one task, with one token in it, flushed to its files. */
-    static Path writeLocalRegistryStore(Path stateDir, String applicationId, String taskId, TokenKey key, byte[] registryV1) throws Exception {
+    static Path writeLocalRegistryStore(
+            Path stateDir, String applicationId, String taskId, TokenKey key, byte[] registryV1) throws Exception {
         RocksDB.loadLibrary();
-        Path dir = stateDir.resolve(applicationId).resolve(taskId).resolve("rocksdb").resolve(LEGACY_REGISTRY_STORE);
+        Path dir = stateDir.resolve(applicationId)
+                .resolve(taskId)
+                .resolve("rocksdb")
+                .resolve(LEGACY_REGISTRY_STORE);
         Files.createDirectories(dir);
-        try (Options options = new Options().setCreateIfMissing(true).setCompressionType(CompressionType.NO_COMPRESSION);
-             RocksDB db = RocksDB.open(options, dir.toString());
-             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+        try (Options options =
+                        new Options().setCreateIfMissing(true).setCompressionType(CompressionType.NO_COMPRESSION);
+                RocksDB db = RocksDB.open(options, dir.toString());
+                FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.put(key.toBytes(), registryV1);
             db.flush(flush);
         }

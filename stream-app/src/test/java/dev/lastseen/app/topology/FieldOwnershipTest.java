@@ -26,16 +26,31 @@ class FieldOwnershipTest {
     }
 
     private TopologyDescription.Processor processor(String name) {
-        TopologyDescription description = LastseenTopology.build(TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
-                h.registry, dev.lastseen.state.TokenStores.persistent(), h.metrics).describe();
-        return description.subtopologies().stream().flatMap(s -> s.nodes().stream())
-                .filter(n -> n.name().equals(name)).map(TopologyDescription.Processor.class::cast).findFirst().orElseThrow();
+        TopologyDescription description = LastseenTopology.build(
+                        TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
+                        h.registry,
+                        dev.lastseen.state.TokenStores.persistent(),
+                        h.metrics)
+                .describe();
+        return description.subtopologies().stream()
+                .flatMap(s -> s.nodes().stream())
+                .filter(n -> n.name().equals(name))
+                .map(TopologyDescription.Processor.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private TopologyDescription.Subtopology subtopologyOf(String name) {
-        TopologyDescription description = LastseenTopology.build(TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
-                h.registry, dev.lastseen.state.TokenStores.persistent(), h.metrics).describe();
-        return description.subtopologies().stream().filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals(name))).findFirst().orElseThrow();
+        TopologyDescription description = LastseenTopology.build(
+                        TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
+                        h.registry,
+                        dev.lastseen.state.TokenStores.persistent(),
+                        h.metrics)
+                .describe();
+        return description.subtopologies().stream()
+                .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals(name)))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -51,19 +66,23 @@ class FieldOwnershipTest {
     @Test
     void theLastSeenGuardIsConnectedToItsOwnStoreOnlyInASubtopologyOfItsOwn() {
         assertThat(processor(LastseenTopology.GUARD_PROCESSOR).stores()).containsExactly(StoreNames.LAST_SEEN_GUARD);
-        assertThat(subtopologyOf(LastseenTopology.GUARD_PROCESSOR)).as("fed by the token-keyed repartition, not the account-keyed one")
+        assertThat(subtopologyOf(LastseenTopology.GUARD_PROCESSOR))
+                .as("fed by the token-keyed repartition, not the account-keyed one")
                 .isNotEqualTo(subtopologyOf(LastseenTopology.USAGE_PROCESSOR));
     }
 
     @Test
     void bothFieldGroupsOfAnAccountLiveInTheSameSubtopology() {
-        assertThat(subtopologyOf(LastseenTopology.USAGE_PROCESSOR)).isEqualTo(subtopologyOf(LastseenTopology.REGISTRY_PROCESSOR));
+        assertThat(subtopologyOf(LastseenTopology.USAGE_PROCESSOR))
+                .isEqualTo(subtopologyOf(LastseenTopology.REGISTRY_PROCESSOR));
     }
 
     @Test
     void theUsageWriterApiCannotExpressARegistryField() {
         for (Field f : UsageWriter.class.getDeclaredFields()) {
-            assertThat(f.getGenericType().getTypeName()).doesNotContain(RegistryFields.class.getName()).doesNotContain(RegistryWriter.class.getName());
+            assertThat(f.getGenericType().getTypeName())
+                    .doesNotContain(RegistryFields.class.getName())
+                    .doesNotContain(RegistryWriter.class.getName());
         }
         for (Method m : UsageWriter.class.getDeclaredMethods()) {
             assertThat(m.getGenericReturnType().getTypeName()).doesNotContain(RegistryFields.class.getName());
@@ -74,8 +93,11 @@ class FieldOwnershipTest {
 
     @Test
     void theQueryReadViewHasNoSecretField() {
-        assertThat(Arrays.stream(TokenView.class.getRecordComponents()).map(RecordComponent::getName)).noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
-        assertThat(Arrays.stream(TokenView.Metadata.class.getRecordComponents()).map(RecordComponent::getName)).noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
-        assertThat(Arrays.stream(TokenView.Usage.class.getRecordComponents()).map(RecordComponent::getName)).noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
+        assertThat(Arrays.stream(TokenView.class.getRecordComponents()).map(RecordComponent::getName))
+                .noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
+        assertThat(Arrays.stream(TokenView.Metadata.class.getRecordComponents()).map(RecordComponent::getName))
+                .noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
+        assertThat(Arrays.stream(TokenView.Usage.class.getRecordComponents()).map(RecordComponent::getName))
+                .noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
     }
 }

@@ -73,7 +73,9 @@ class LastSeenTopologyTest {
         UsageFields u = usage("a", "t");
         assertThat(u.lastSeenAt()).isEqualTo(newest.toEpochMilli());
         assertThat(u.successCount()).isEqualTo(3);
-        assertThat(h.patches.readValuesToList()).extracting(TokenLastSeen::getLastSeenAt).containsExactly(newest);
+        assertThat(h.patches.readValuesToList())
+                .extracting(TokenLastSeen::getLastSeenAt)
+                .containsExactly(newest);
     }
 
     @Test
@@ -92,10 +94,21 @@ class LastSeenTopologyTest {
             h.logins.pipeInput("a", success("a", "t", start.plusSeconds(s)));
         }
         // first sighting, then +60 s and +120 s past the last patch
-        assertThat(h.patches.readValuesToList()).extracting(TokenLastSeen::getLastSeenAt)
+        assertThat(h.patches.readValuesToList())
+                .extracting(TokenLastSeen::getLastSeenAt)
                 .containsExactly(start, start.plusSeconds(60), start.plusSeconds(120));
-        assertThat(h.metrics.registry().get("lastseen.patches.emitted").counter().count()).isEqualTo(3);
-        assertThat(h.metrics.registry().get("lastseen.last.seen.advanced").counter().count()).isEqualTo(16);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.patches.emitted")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.last.seen.advanced")
+                        .counter()
+                        .count())
+                .isEqualTo(16);
     }
 
     @Test
@@ -130,8 +143,14 @@ class LastSeenTopologyTest {
         LoginEvent session = success("a", null, NOW);
         session.setCredentialType(CredentialType.USER_SESSION);
         h.logins.pipeInput("a", session);
-        assertThat(h.metrics.registry().get("lastseen.events").tag("credential_type", "USER_SESSION").tag("outcome", "SUCCESS")
-                .counter().count()).isEqualTo(1);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.events")
+                        .tag("credential_type", "USER_SESSION")
+                        .tag("outcome", "SUCCESS")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(h.usageStore().approximateNumEntries()).isZero();
         assertThat(h.deadLetters.isEmpty()).isTrue();
     }
@@ -146,7 +165,8 @@ class LastSeenTopologyTest {
         assertThat(header(dead, DeadLetters.HEADER_TOPIC)).isEqualTo("login-events");
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("a");
         assertThat(h.deadLetters.isEmpty()).isTrue();
-        assertThat(usage("a", "t").lastSeenAt()).isEqualTo(NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
+        assertThat(usage("a", "t").lastSeenAt())
+                .isEqualTo(NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
         assertThat(h.metrics.dlqCount(RejectReason.FUTURE_TIMESTAMP)).isEqualTo(1);
     }
 
@@ -161,10 +181,15 @@ class LastSeenTopologyTest {
         h.logins.pipeInput("a", success("a", "t", NOW));
 
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON_HEADER)).containsExactly("bad_magic_byte", "unknown_schema", "truncated");
-        assertThat(dead.get(0).value()).as("login dead letters keep their bytes").isEqualTo(garbage);
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactly("bad_magic_byte", "unknown_schema", "truncated");
+        assertThat(dead.get(0).value())
+                .as("login dead letters keep their bytes")
+                .isEqualTo(garbage);
         assertThat(dead.get(1).value()).isEqualTo(unknownId);
-        assertThat(dead.get(0).headers().lastHeader(DeadLetters.VALUE_WITHHELD_HEADER)).isNull();
+        assertThat(dead.get(0).headers().lastHeader(DeadLetters.VALUE_WITHHELD_HEADER))
+                .isNull();
         assertThat(header(dead.get(1), DeadLetters.SCHEMA_ID_HEADER)).isEqualTo(Integer.toString(0x7f7f));
         assertThat(usage("a", "t").successCount()).isEqualTo(1);
     }
@@ -173,7 +198,8 @@ class LastSeenTopologyTest {
     void recordsOverTheSizeBoundAreRejectedBeforeDecoding() {
         byte[] huge = new byte[16 * 1024 + 1];
         h.rawLogins.pipeInput("a".getBytes(StandardCharsets.UTF_8), huge);
-        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER)).isEqualTo("too_large");
+        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
+                .isEqualTo("too_large");
         assertThat(h.metrics.dlqCount(RejectReason.TOO_LARGE)).isEqualTo(1);
     }
 
@@ -186,16 +212,23 @@ class LastSeenTopologyTest {
         h.logins.pipeInput("a", longToken);
 
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON_HEADER)).containsExactly("field_too_long", "invalid_id");
-        assertThat(header(dead.get(0), DeadLetters.HEADER_MESSAGE)).contains("colo").contains("64");
-        assertThat(header(dead.get(1), DeadLetters.HEADER_MESSAGE)).contains("token_id").contains("128");
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactly("field_too_long", "invalid_id");
+        assertThat(header(dead.get(0), DeadLetters.HEADER_MESSAGE))
+                .contains("colo")
+                .contains("64");
+        assertThat(header(dead.get(1), DeadLetters.HEADER_MESSAGE))
+                .contains("token_id")
+                .contains("128");
         assertThat(h.usageStore().approximateNumEntries()).isZero();
     }
 
     @Test
     void aTokenLoginWithoutATokenIdIsRejected() {
         h.logins.pipeInput("a", success("a", null, NOW));
-        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER)).isEqualTo("missing_token_id");
+        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
+                .isEqualTo("missing_token_id");
     }
 
     @Test
@@ -206,11 +239,17 @@ class LastSeenTopologyTest {
         assertThat(view.metadata().name()).isEqualTo("deploy bot tok-1");
         assertThat(view.usage()).isNull();
         assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")))
-                .isEqualTo(new RegistryFields("deploy bot tok-1", "client-tok-1", Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(), null));
+                .isEqualTo(new RegistryFields(
+                        "deploy bot tok-1",
+                        "client-tok-1",
+                        Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(),
+                        null));
         SecretIndex secrets = new SecretIndex();
         secrets.add(secret, "tok-1");
         List<TestRecord<byte[], byte[]>> written = h.drainEveryProducedTopic();
-        assertThat(written).as("the repartition and changelog records were written").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(written)
+                .as("the repartition and changelog records were written")
+                .hasSizeGreaterThanOrEqualTo(3);
         assertThat(written).allSatisfy(r -> {
             assertThat(secrets.find(r.value())).isNull();
             assertThat(secrets.find(r.key())).isNull();
@@ -236,17 +275,30 @@ class LastSeenTopologyTest {
         assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1"))).isEqualTo(good);
         assertThat(h.registryStore().get(new TokenKey("acct-2", "tok-1"))).isNull();
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON_HEADER)).containsExactlyElementsOf(secretByExpectedReason.keySet());
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactlyElementsOf(secretByExpectedReason.keySet());
         assertThat(dead).allSatisfy(r -> {
-            assertThat(r.value()).as("a service-tokens dead letter carries no value bytes").isNull();
+            assertThat(r.value())
+                    .as("a service-tokens dead letter carries no value bytes")
+                    .isNull();
             assertThat(header(r, DeadLetters.VALUE_WITHHELD_HEADER)).isEqualTo("true");
             assertThat(header(r, DeadLetters.SCHEMA_ID_HEADER)).isEqualTo(Integer.toString(h.serviceTokenSchemaId()));
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("tok-1");
-            assertThat(header(r, DeadLetters.HEADER_MESSAGE)).contains("client_secret_hash").doesNotContain("0123");
+            assertThat(header(r, DeadLetters.HEADER_MESSAGE))
+                    .contains("client_secret_hash")
+                    .doesNotContain("0123");
         });
         assertThat(h.metrics.secretRejectedCount()).isEqualTo(5);
         for (String reason : secretByExpectedReason.keySet()) {
-            assertThat(h.metrics.registry().get("lastseen.secret.rejected").tag("reason", reason).counter().count()).as(reason).isEqualTo(1);
+            assertThat(h.metrics
+                            .registry()
+                            .get("lastseen.secret.rejected")
+                            .tag("reason", reason)
+                            .counter()
+                            .count())
+                    .as(reason)
+                    .isEqualTo(1);
         }
     }
 
@@ -256,20 +308,30 @@ class LastSeenTopologyTest {
         h.logins.pipeInput("acct-1", success("acct-1", "tok-1", NOW.minus(Duration.ofDays(35))));
         h.tokens.pipeInput("tok-2", token("acct-1", "tok-2"), NOW.minus(Duration.ofDays(40)));
         h.logins.pipeInput("acct-1", success("acct-1", "tok-2", NOW.minus(Duration.ofDays(35))));
-        h.tokens.pipeInput("tok-1", null, NOW.minus(Duration.ofDays(31))); // deleted 31 days ago: past the 30-day retention
-        h.tokens.pipeInput("tok-2", null, NOW.minus(Duration.ofDays(1)));  // deleted yesterday
+        h.tokens.pipeInput(
+                "tok-1", null, NOW.minus(Duration.ofDays(31))); // deleted 31 days ago: past the 30-day retention
+        h.tokens.pipeInput("tok-2", null, NOW.minus(Duration.ofDays(1))); // deleted yesterday
 
         assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1"))).isNull();
         TokenView deleted = h.readView().get("acct-1", "tok-2").orElseThrow();
         assertThat(deleted.metadata()).isNull();
         assertThat(deleted.usage().successCount()).isEqualTo(1);
-        assertThat(h.readView().unusedSince("acct-1", NOW.toEpochMilli(), null, 10, 100).tokens()).as("deleted tokens are not listed").isEmpty();
+        assertThat(h.readView()
+                        .unusedSince("acct-1", NOW.toEpochMilli(), null, 10, 100)
+                        .tokens())
+                .as("deleted tokens are not listed")
+                .isEmpty();
 
         h.driver.advanceWallClockTime(UsageProcessor.SWEEP_INTERVAL.plusSeconds(1));
 
         assertThat(usage("acct-1", "tok-1")).isNull();
         assertThat(usage("acct-1", "tok-2").successCount()).isEqualTo(1);
-        assertThat(h.metrics.registry().get("lastseen.usage.retired.expired").counter().count()).isEqualTo(1);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.usage.retired.expired")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(h.deadLetters.isEmpty()).isTrue();
     }
 
@@ -281,7 +343,9 @@ class LastSeenTopologyTest {
         assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1"))).isNull();
         assertThat(h.registryStore().get(new TokenKey("acct-2", "tok-1"))).isNotNull();
         assertThat(usage("acct-1", "tok-1").retired()).isTrue();
-        assertThat(usage("acct-2", "tok-1")).as("usage is per account: it starts afresh in the new one").isNull();
+        assertThat(usage("acct-2", "tok-1"))
+                .as("usage is per account: it starts afresh in the new one")
+                .isNull();
 
         h.tokens.pipeInput("tok-1", token("acct-1", "tok-1")); // and back: the old account's usage is live again
         assertThat(usage("acct-1", "tok-1").retired()).isFalse();
@@ -297,14 +361,25 @@ class LastSeenTopologyTest {
         h.tokens.pipeInput("tok-1", token("acct-2", "tok-1"));
         // The new account's usage is empty, so its first success is a first sighting - but it happened earlier.
         h.logins.pipeInput("acct-2", success("acct-2", "tok-1", NOW.minusSeconds(100)));
-        h.logins.pipeInput("acct-1", success("acct-1", "tok-1", NOW.minusSeconds(50))); // late event of the old account: no advance
+        h.logins.pipeInput(
+                "acct-1",
+                success("acct-1", "tok-1", NOW.minusSeconds(50))); // late event of the old account: no advance
         h.logins.pipeInput("acct-2", success("acct-2", "tok-1", NOW.minusSeconds(5)));
 
         List<TokenLastSeen> patches = h.patches.readValuesToList();
-        assertThat(patches).extracting(TokenLastSeen::getLastSeenAt).containsExactly(NOW.minusSeconds(10), NOW.minusSeconds(5));
+        assertThat(patches)
+                .extracting(TokenLastSeen::getLastSeenAt)
+                .containsExactly(NOW.minusSeconds(10), NOW.minusSeconds(5));
         assertThat(patches).extracting(TokenLastSeen::getAccountId).containsExactly("acct-1", "acct-2");
-        assertThat(usage("acct-2", "tok-1").lastSeenAt()).as("usage itself records the older event").isEqualTo(NOW.minusSeconds(5).toEpochMilli());
-        assertThat(h.metrics.registry().get("lastseen.patches.emitted").counter().count()).isEqualTo(2);
+        assertThat(usage("acct-2", "tok-1").lastSeenAt())
+                .as("usage itself records the older event")
+                .isEqualTo(NOW.minusSeconds(5).toEpochMilli());
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.patches.emitted")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
     }
 
     @Test
@@ -328,15 +403,19 @@ class LastSeenTopologyTest {
         h.rawTokens.pipeInput(token, new byte[16 * 1024 + 1]);
 
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON_HEADER)).containsExactly("bad_magic_byte", "unknown_schema", "too_large");
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactly("bad_magic_byte", "unknown_schema", "too_large");
         assertThat(dead).allSatisfy(r -> {
             assertThat(r.value()).isNull();
             assertThat(r.key()).isEqualTo(token);
             assertThat(header(r, DeadLetters.VALUE_WITHHELD_HEADER)).isEqualTo("true");
         });
-        assertThat(dead.get(0).headers().lastHeader(DeadLetters.SCHEMA_ID_HEADER)).isNull();
+        assertThat(dead.get(0).headers().lastHeader(DeadLetters.SCHEMA_ID_HEADER))
+                .isNull();
         assertThat(header(dead.get(1), DeadLetters.SCHEMA_ID_HEADER)).isEqualTo(Integer.toString(0x7f7f));
-        assertThat(dead.get(2).headers().lastHeader(DeadLetters.SCHEMA_ID_HEADER)).isNotNull(); // all zero bytes: magic byte and id 0
+        assertThat(dead.get(2).headers().lastHeader(DeadLetters.SCHEMA_ID_HEADER))
+                .isNotNull(); // all zero bytes: magic byte and id 0
     }
 
     @Test
@@ -351,7 +430,12 @@ class LastSeenTopologyTest {
         assertThat(usage("a", "guessed")).isNull();
         assertThat(usage("a", "guessed-lately")).isNotNull();
         assertThat(usage("a", "real").failureCount()).isEqualTo(1);
-        assertThat(h.metrics.registry().get("lastseen.usage.never.seen.expired").counter().count()).isEqualTo(1);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.usage.never.seen.expired")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test

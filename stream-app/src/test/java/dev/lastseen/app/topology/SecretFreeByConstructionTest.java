@@ -31,16 +31,21 @@ class SecretFreeByConstructionTest {
      * The edge; the audit, whose job is to look for the secrets; and the generated class itself
      * (its builder copies fields between instances).
      */
-    private static final Set<String> MAY_READ_THE_SECRET = Set.of("dev/lastseen/app/topology/ServiceTokenValidator.class",
+    private static final Set<String> MAY_READ_THE_SECRET = Set.of(
+            "dev/lastseen/app/topology/ServiceTokenValidator.class",
             "dev/lastseen/app/audit/RegistrySecrets.class",
-            "dev/lastseen/avro/ServiceToken.class", "dev/lastseen/avro/ServiceToken$Builder.class");
+            "dev/lastseen/avro/ServiceToken.class",
+            "dev/lastseen/avro/ServiceToken$Builder.class");
 
     @Test
     void onlyTheEdgeValidatorAndTheAuditReadClientSecretHash() throws Exception {
         Set<String> readers = new TreeSet<>();
         int scanned = 0;
-        for (Class<?> inModule : new Class<?>[] {LastseenTopology.class, RegistryFields.class, SpecificAvroDeserializer.class, ServiceToken.class}) {
-            Path location = Path.of(inModule.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (Class<?> inModule : new Class<?>[] {
+            LastseenTopology.class, RegistryFields.class, SpecificAvroDeserializer.class, ServiceToken.class
+        }) {
+            Path location = Path.of(
+                    inModule.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (ClassFile c : classFiles(location)) {
                 scanned++;
                 if (new String(c.bytes(), StandardCharsets.ISO_8859_1).contains("getClientSecretHash")) {
@@ -49,22 +54,33 @@ class SecretFreeByConstructionTest {
             }
         }
         assertThat(scanned).as("class files scanned").isGreaterThan(100);
-        assertThat(readers).as("classes that call ServiceToken.getClientSecretHash").containsExactlyInAnyOrderElementsOf(MAY_READ_THE_SECRET);
+        assertThat(readers)
+                .as("classes that call ServiceToken.getClientSecretHash")
+                .containsExactlyInAnyOrderElementsOf(MAY_READ_THE_SECRET);
     }
 
     @Test
     void noTypeDownstreamOfTheEdgeHasASecretComponent() {
-        for (Class<?> type : new Class<?>[] {TokenRegistration.class, RegistryFields.class, RegistryCommand.Upsert.class, RegistryCommand.Delete.class,
-                UsageCommand.Registered.class, UsageCommand.Retired.class, TokenView.class, TokenView.Metadata.class}) {
+        for (Class<?> type : new Class<?>[] {
+            TokenRegistration.class,
+            RegistryFields.class,
+            RegistryCommand.Upsert.class,
+            RegistryCommand.Delete.class,
+            UsageCommand.Registered.class,
+            UsageCommand.Retired.class,
+            TokenView.class,
+            TokenView.Metadata.class
+        }) {
             assertThat(Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName))
-                    .as(type.getName()).isNotEmpty().noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
+                    .as(type.getName())
+                    .isNotEmpty()
+                    .noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
         }
         assertThat(Arrays.stream(TokenRegistration.class.getRecordComponents()).map(RecordComponent::getName))
                 .containsExactly("tokenId", "accountId", "name", "clientId", "createdAt", "expiresAt");
     }
 
-    private record ClassFile(String name, byte[] bytes) {
-    }
+    private record ClassFile(String name, byte[] bytes) {}
 
     private static Iterable<ClassFile> classFiles(Path location) throws IOException, URISyntaxException {
         java.util.List<ClassFile> out = new java.util.ArrayList<>();
