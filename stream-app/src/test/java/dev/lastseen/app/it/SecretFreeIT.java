@@ -11,13 +11,13 @@ import dev.lastseen.app.audit.SecretAudit;
 import dev.lastseen.app.audit.SecretIndex;
 import dev.lastseen.app.audit.TopicScan;
 import dev.lastseen.app.cli.LastseenCommand;
+import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.errors.DeadLetters;
 import dev.lastseen.app.http.SecretScan;
 import dev.lastseen.app.http.TestHttp;
-import dev.lastseen.app.kafka.ClientConfigs;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.registry.RestSchemaRegistryClient;
@@ -110,8 +110,7 @@ class SecretFreeIT {
         return brokenForm;
     }
 
-    private record Bad(String reason, String key, byte[] value, String schemaId) {
-    }
+    private record Bad(String reason, String key, byte[] value, String schemaId) {}
 
     @Test
     void anUpgradedDeploymentHoldsNoSecretAnywhereWhateverTheServiceTokensTopicCarries() throws Exception {
@@ -127,62 +126,112 @@ class SecretFreeIT {
         long now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
 
         try (IndependentProducer producer = new IndependentProducer(bootstrap, apicurio.url());
-             AppProcess app = new AppProcess(APP, work, settings)) {
+                AppProcess app = new AppProcess(APP, work, settings)) {
             int tokenSchema = producer.register(topics.serviceTokens(), IndependentProducer.SERVICE_TOKEN);
             int loginSchema = producer.register(topics.loginEvents(), IndependentProducer.LOGIN_EVENT);
 
             // ---- 1. A deployment of the registry layout v1: secrets in its internal topics and local store.
             SecretIndex legacySecrets = new SecretIndex();
-            Path legacyStore = plantLegacyDeployment(producer, topics, tokenSchema, loginSchema, stateDir, now, legacySecrets);
-            Set<String> legacyTopics = Set.of(APP + "-token-registry-changelog", APP + "-registry-by-account-repartition");
-            TopicScan.Result before = TopicScan.scan(reader(config), List.copyOf(legacyTopics), legacySecrets, Duration.ofSeconds(60));
-            assertThat(before.findings()).as("positive control: the scan finds secrets in topics")
-                    .extracting(Finding::where).anyMatch(w -> w.contains("token-registry-changelog")).anyMatch(w -> w.contains("registry-by-account-rep"));
-            assertThat(FileScan.scan(stateDir, legacySecrets, 200).findings()).as("positive control: the scan finds secrets in RocksDB files")
+            Path legacyStore =
+                    plantLegacyDeployment(producer, topics, tokenSchema, loginSchema, stateDir, now, legacySecrets);
+            Set<String> legacyTopics =
+                    Set.of(APP + "-token-registry-changelog", APP + "-registry-by-account-repartition");
+            TopicScan.Result before =
+                    TopicScan.scan(reader(config), List.copyOf(legacyTopics), legacySecrets, Duration.ofSeconds(60));
+            assertThat(before.findings())
+                    .as("positive control: the scan finds secrets in topics")
+                    .extracting(Finding::where)
+                    .anyMatch(w -> w.contains("token-registry-changelog"))
+                    .anyMatch(w -> w.contains("registry-by-account-rep"));
+            assertThat(FileScan.scan(stateDir, legacySecrets, 200).findings())
+                    .as("positive control: the scan finds secrets in RocksDB files")
                     .isNotEmpty();
 
-            // ---- 2. The upgrade, as ops/RUNBOOK.md says: instances stopped; registry offsets reset; start the new version.
+            // ---- 2. The upgrade, as ops/RUNBOOK.md says: instances stopped; registry offsets reset; start the new
+            // version.
             Map<TopicPartition, Long> loginOffsetsBefore = committed(topics.loginEvents());
             assertThat(loginOffsetsBefore.values()).contains(5L);
-            String dryRun = lastseen(0, "rebuild-registry", "--config", app.configFile().toString());
+            String dryRun =
+                    lastseen(0, "rebuild-registry", "--config", app.configFile().toString());
             assertThat(dryRun).contains("dry run").contains(topics.serviceTokens() + "-");
-            assertThat(lastseen(0, "rebuild-registry", "--config", app.configFile().toString(), "--execute")).contains("reset " + PARTITIONS);
+            assertThat(lastseen(
+                            0, "rebuild-registry", "--config", app.configFile().toString(), "--execute"))
+                    .contains("reset " + PARTITIONS);
             assertThat(committed(topics.serviceTokens()).values()).containsOnly(0L);
-            assertThat(committed(topics.loginEvents())).as("login offsets untouched: usage is neither lost nor counted twice")
+            assertThat(committed(topics.loginEvents()))
+                    .as("login offsets untouched: usage is neither lost nor counted twice")
                     .isEqualTo(loginOffsetsBefore);
+            assertThat(lastseen(
+                            2,
+                            "delete-legacy-topics",
+                            "--config",
+                            app.configFile().toString(),
+                            "--execute"))
+                    .as("the old state is not deleted before the new one is being built")
+                    .contains("does not exist yet");
             app.start();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(app::isReady);
-            List<String> warnings = Files.readAllLines(app.log()).stream().filter(l -> l.contains("delete-legacy-topics")).toList();
-            assertThat(warnings).as("one WARN line names the legacy topics and the command that deletes them").singleElement().asString()
-                    .contains("WARN").contains(APP + "-token-registry-changelog").contains(APP + "-registry-by-account-repartition");
-            assertThat(legacyStore).as("the legacy local store is deleted at start-up").doesNotExist();
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(app::isReady);
+            assertThat(lastseen(
+                            2, "rebuild-registry", "--config", app.configFile().toString(), "--execute"))
+                    .as("no reset under a running instance")
+                    .contains("active member");
+            List<String> warnings = Files.readAllLines(app.log()).stream()
+                    .filter(l -> l.contains("delete-legacy-topics"))
+                    .toList();
+            assertThat(warnings)
+                    .as("one WARN line names the legacy topics and the command that deletes them")
+                    .singleElement()
+                    .asString()
+                    .contains("WARN")
+                    .contains(APP + "-token-registry-changelog")
+                    .contains(APP + "-registry-by-account-repartition");
+            assertThat(legacyStore)
+                    .as("the legacy local store is deleted at start-up")
+                    .doesNotExist();
 
-            // ---- 3. Traffic from the independent producer: good tokens, edits, a move, a delete, and every kind of bad record.
+            // ---- 3. Traffic from the independent producer: good tokens, edits, a move, a delete, and every kind of
+            // bad record.
             String canary = "canary-" + Long.toHexString(System.nanoTime()) + "-in-a-stored-name";
             Map<String, String> expectedName = new HashMap<>();
-            java.util.function.BiConsumer<String, GenericRecord> token = (key, r) -> producer.send(topics.serviceTokens(), key,
-                    IndependentProducer.encode(tokenSchema, r));
-            java.util.function.BiConsumer<String, GenericRecord> login = (account, r) -> producer.send(topics.loginEvents(), account,
-                    IndependentProducer.encode(loginSchema, r));
+            java.util.function.BiConsumer<String, GenericRecord> token =
+                    (key, r) -> producer.send(topics.serviceTokens(), key, IndependentProducer.encode(tokenSchema, r));
+            java.util.function.BiConsumer<String, GenericRecord> login = (account, r) ->
+                    producer.send(topics.loginEvents(), account, IndependentProducer.encode(loginSchema, r));
 
-            token.accept("tok-g1", IndependentProducer.serviceToken("tok-g1", "acct-1", "g1 v1", secret("tok-g1"), CREATED));
+            token.accept(
+                    "tok-g1", IndependentProducer.serviceToken("tok-g1", "acct-1", "g1 v1", secret("tok-g1"), CREATED));
             expectedName.put("acct-1/tok-g1", "g1 v1");
-            token.accept("tok-g2", IndependentProducer.serviceToken("tok-g2", "acct-1", "g2 v1", secret("tok-g2"), CREATED));
-            token.accept("tok-g2", IndependentProducer.serviceToken("tok-g2", "acct-1", "g2 v2", secret("tok-g2 edited"), CREATED));
+            token.accept(
+                    "tok-g2", IndependentProducer.serviceToken("tok-g2", "acct-1", "g2 v1", secret("tok-g2"), CREATED));
+            token.accept(
+                    "tok-g2",
+                    IndependentProducer.serviceToken("tok-g2", "acct-1", "g2 v2", secret("tok-g2 edited"), CREATED));
             expectedName.put("acct-1/tok-g2", "g2 v2");
             String g3Secret = secret("tok-g3");
             token.accept("tok-g3", IndependentProducer.serviceToken("tok-g3", "acct-1", "g3", g3Secret, CREATED));
-            token.accept("tok-g4", IndependentProducer.serviceToken("tok-g4", "acct-2", "g4", secret("tok-g4"), CREATED));
-            token.accept("tok-canary", IndependentProducer.serviceToken("tok-canary", "acct-1", canary, secret("tok-canary"), CREATED));
+            token.accept(
+                    "tok-g4", IndependentProducer.serviceToken("tok-g4", "acct-2", "g4", secret("tok-g4"), CREATED));
+            token.accept(
+                    "tok-canary",
+                    IndependentProducer.serviceToken("tok-canary", "acct-1", canary, secret("tok-canary"), CREATED));
             for (int i = 0; i < 3; i++) {
-                login.accept("acct-1", IndependentProducer.login("g1-" + i, "acct-1", "tok-g1", now - 60_000 + i * 1000, true));
+                login.accept(
+                        "acct-1",
+                        IndependentProducer.login("g1-" + i, "acct-1", "tok-g1", now - 60_000 + i * 1000, true));
             }
             login.accept("acct-1", IndependentProducer.login("g1-f", "acct-1", "tok-g1", now - 50_000, false));
             login.accept("acct-1", IndependentProducer.login("g3-a", "acct-1", "tok-g3", now - 10_000, true));
             login.accept("acct-2", IndependentProducer.login("g4-a", "acct-2", "tok-g4", now - 30_000, true));
-            login.accept("acct-legacy", IndependentProducer.login("l1-new-1", "acct-legacy", "tok-legacy-1", now - 20_000, true));
-            login.accept("acct-legacy", IndependentProducer.login("l1-new-2", "acct-legacy", "tok-legacy-1", now - 19_000, true));
-            await().atMost(Duration.ofSeconds(60)).until(() -> usage(app, "acct-1", "tok-g3") != null); // patched in acct-1 first
+            login.accept(
+                    "acct-legacy",
+                    IndependentProducer.login("l1-new-1", "acct-legacy", "tok-legacy-1", now - 20_000, true));
+            login.accept(
+                    "acct-legacy",
+                    IndependentProducer.login("l1-new-2", "acct-legacy", "tok-legacy-1", now - 19_000, true));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> usage(app, "acct-1", "tok-g3") != null); // patched in acct-1 first
 
             List<Bad> bad = badRecords(tokenSchema);
             for (Bad b : bad) {
@@ -196,16 +245,19 @@ class SecretFreeIT {
             login.accept("acct-2", IndependentProducer.login("g3-c", "acct-2", "tok-g3", now - 5_000, true));
             producer.send(topics.serviceTokens(), "tok-g4", null); // deleted
 
-            // ---- 4. What lastseen made of it: every bad record dead-lettered without its value, previous fields in force.
-            List<ConsumerRecord<byte[], byte[]>> dead = ItKafka.readUntil(bootstrap, topics.deadLetter(), Duration.ofSeconds(90),
-                    r -> r.size() >= bad.size());
+            // ---- 4. What lastseen made of it: every bad record dead-lettered without its value, previous fields in
+            // force.
+            List<ConsumerRecord<byte[], byte[]>> dead = ItKafka.readUntil(
+                    bootstrap, topics.deadLetter(), Duration.ofSeconds(90), r -> r.size() >= bad.size());
             assertThat(dead).hasSize(bad.size());
             Map<String, Integer> wantReasons = new TreeMap<>();
             bad.forEach(b -> wantReasons.merge(b.reason(), 1, Integer::sum));
             Map<String, Integer> gotReasons = new TreeMap<>();
             for (ConsumerRecord<byte[], byte[]> d : dead) {
                 gotReasons.merge(ItKafka.header(d, DeadLetters.REASON_HEADER), 1, Integer::sum);
-                assertThat(d.value()).as("a service-tokens dead letter carries no value bytes").isNull();
+                assertThat(d.value())
+                        .as("a service-tokens dead letter carries no value bytes")
+                        .isNull();
                 assertThat(ItKafka.header(d, DeadLetters.VALUE_WITHHELD_HEADER)).isEqualTo("true");
                 assertThat(ItKafka.header(d, DeadLetters.HEADER_TOPIC)).isEqualTo(topics.serviceTokens());
                 assertThat(ItKafka.header(d, DeadLetters.HEADER_PARTITION)).matches("[0-9]+");
@@ -219,68 +271,118 @@ class SecretFreeIT {
                     assertThat(ItKafka.header(d, DeadLetters.SCHEMA_ID_HEADER)).isEqualTo(b.schemaId());
                 });
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                JsonNode g3 = usage(app, "acct-2", "tok-g3");
-                assertThat(g3).isNotNull();
-                assertThat(g3.get("last_seen_at").asText()).isEqualTo(Instant.ofEpochMilli(now - 5_000).toString());
-                assertThat(metadata(app, "acct-2", "tok-g4")).as("deleted").isNull();
-                JsonNode legacy = usage(app, "acct-legacy", "tok-legacy-1");
-                assertThat(legacy.get("success_count").asLong()).as("5 before the upgrade + 2 after: usage kept, nothing counted twice")
-                        .isEqualTo(7);
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        JsonNode g3 = usage(app, "acct-2", "tok-g3");
+                        assertThat(g3).isNotNull();
+                        assertThat(g3.get("last_seen_at").asText())
+                                .isEqualTo(Instant.ofEpochMilli(now - 5_000).toString());
+                        assertThat(metadata(app, "acct-2", "tok-g4"))
+                                .as("deleted")
+                                .isNull();
+                        JsonNode legacy = usage(app, "acct-legacy", "tok-legacy-1");
+                        assertThat(legacy.get("success_count").asLong())
+                                .as("5 before the upgrade + 2 after: usage kept, nothing counted twice")
+                                .isEqualTo(7);
+                    });
             expectedName.forEach((key, name) -> {
                 String[] at = key.split("/");
                 JsonNode m = metadata(app, at[0], at[1]);
                 assertThat(m).as(key).isNotNull();
-                assertThat(m.get("name").asText()).as("rejected updates left %s's fields in force", key).isEqualTo(name);
+                assertThat(m.get("name").asText())
+                        .as("rejected updates left %s's fields in force", key)
+                        .isEqualTo(name);
                 assertThat(m.get("client_id").asText()).isEqualTo("client-" + at[1]);
-                assertThat(m.get("created_at").asText()).isEqualTo(Instant.ofEpochMilli(CREATED).toString());
+                assertThat(m.get("created_at").asText())
+                        .isEqualTo(Instant.ofEpochMilli(CREATED).toString());
             });
-            assertThat(metadata(app, "acct-2", "tok-g1")).as("a rejected record cannot move a token either").isNull();
-            assertThat(new TestHttp().get(url(app, "acct-1", "tok-other"), API_KEY).statusCode()).as("key != token_id registered nothing")
+            assertThat(metadata(app, "acct-2", "tok-g1"))
+                    .as("a rejected record cannot move a token either")
+                    .isNull();
+            assertThat(new TestHttp()
+                            .get(url(app, "acct-1", "tok-other"), API_KEY)
+                            .statusCode())
+                    .as("key != token_id registered nothing")
                     .isEqualTo(404);
-            assertThat(metadata(app, "acct-legacy", "tok-legacy-1").get("name").asText()).as("the registry was rebuilt from service-tokens")
+            assertThat(metadata(app, "acct-legacy", "tok-legacy-1").get("name").asText())
+                    .as("the registry was rebuilt from service-tokens")
                     .isEqualTo("legacy 1");
             JsonNode movedAway = get(app, "acct-1", "tok-g3");
             assertThat(movedAway.get("token").get("metadata").isNull()).isTrue();
-            assertThat(movedAway.get("token").get("usage").get("success_count").asLong()).as("the old account's usage stays readable").isEqualTo(1);
+            assertThat(movedAway.get("token").get("usage").get("success_count").asLong())
+                    .as("the old account's usage stays readable")
+                    .isEqualTo(1);
             List<Instant> g3Patches = patches(topics, "tok-g3");
-            assertThat(g3Patches).as("token-last-seen of the moved token never moves back")
+            assertThat(g3Patches)
+                    .as("token-last-seen of the moved token never moves back")
                     .containsExactly(Instant.ofEpochMilli(now - 10_000), Instant.ofEpochMilli(now - 5_000));
 
             // ---- 5. The old topics go, with the named command.
-            assertThat(lastseen(0, "delete-legacy-topics", "--config", app.configFile().toString())).contains("would delete");
-            assertThat(lastseen(0, "delete-legacy-topics", "--config", app.configFile().toString(), "--execute")).contains("deleted 2");
-            await().atMost(Duration.ofSeconds(30)).until(() -> java.util.Collections.disjoint(listTopics(), legacyTopics));
+            assertThat(lastseen(
+                            0,
+                            "delete-legacy-topics",
+                            "--config",
+                            app.configFile().toString()))
+                    .contains("would delete");
+            assertThat(lastseen(
+                            0,
+                            "delete-legacy-topics",
+                            "--config",
+                            app.configFile().toString(),
+                            "--execute"))
+                    .contains("deleted 2");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> java.util.Collections.disjoint(listTopics(), legacyTopics));
             app.close(); // clean shutdown: stores flushed to their files
 
             // ---- 6. No secret anywhere lastseen wrote; the same scan finds the canary that lives in a stored field.
             Set<String> written = SecretAudit.topicsWritten(config, listTopics());
-            assertThat(written).contains(topics.tokenLastSeen(), topics.deadLetter(), APP + "-token-registry-v2-changelog",
-                    APP + "-token-usage-changelog", APP + "-token-account-index-changelog", APP + "-token-last-seen-guard-changelog",
-                    APP + "-registry-by-account-v2-repartition", APP + "-token-last-seen-by-token-repartition").doesNotContainAnyElementsOf(legacyTopics);
-            TopicScan.Result topicScan = TopicScan.scan(reader(config), List.copyOf(written), secrets, Duration.ofSeconds(60));
+            assertThat(written)
+                    .contains(
+                            topics.tokenLastSeen(),
+                            topics.deadLetter(),
+                            APP + "-token-registry-v2-changelog",
+                            APP + "-token-usage-changelog",
+                            APP + "-token-account-index-changelog",
+                            APP + "-token-last-seen-guard-changelog",
+                            APP + "-registry-by-account-v2-repartition",
+                            APP + "-token-last-seen-by-token-repartition")
+                    .doesNotContainAnyElementsOf(legacyTopics);
+            TopicScan.Result topicScan =
+                    TopicScan.scan(reader(config), List.copyOf(written), secrets, Duration.ofSeconds(60));
             assertThat(topicScan.records()).isGreaterThan(30);
-            assertThat(topicScan.findings()).as("secrets in topics lastseen wrote").isEmpty();
+            assertThat(topicScan.findings())
+                    .as("secrets in topics lastseen wrote")
+                    .isEmpty();
             FileScan.Result fileScan = FileScan.scan(stateDir, secrets, 1100);
             assertThat(fileScan.files()).isGreaterThan(10);
             assertThat(fileScan.findings()).as("secrets in the state directory").isEmpty();
-            assertThat(FileScan.scan(app.log(), secrets, 1100).findings()).as("secrets in the log").isEmpty();
+            assertThat(FileScan.scan(app.log(), secrets, 1100).findings())
+                    .as("secrets in the log")
+                    .isEmpty();
             SecretIndex canaries = new SecretIndex();
             canaries.add(canary, "canary");
-            assertThat(TopicScan.scan(reader(config), List.copyOf(written), canaries, Duration.ofSeconds(60)).findings())
-                    .as("positive control: the canary is found in the registry changelog").extracting(Finding::where)
+            assertThat(TopicScan.scan(reader(config), List.copyOf(written), canaries, Duration.ofSeconds(60))
+                            .findings())
+                    .as("positive control: the canary is found in the registry changelog")
+                    .extracting(Finding::where)
                     .anyMatch(w -> w.contains(APP + "-token-registry-v2-changelog"));
-            assertThat(FileScan.scan(stateDir, canaries, 100).findings()).as("positive control: the canary is found in the RocksDB files")
+            assertThat(FileScan.scan(stateDir, canaries, 100).findings())
+                    .as("positive control: the canary is found in the RocksDB files")
                     .isNotEmpty();
 
             // ---- 7. The user's own check agrees, and fails when something does leak.
-            String clean = lastseen(0, "audit-secrets", "--config", app.configFile().toString(), "--state-dir", stateDir.toString());
+            String clean = lastseen(
+                    0, "audit-secrets", "--config", app.configFile().toString(), "--state-dir", stateDir.toString());
             assertThat(clean).contains("OK: no secret found").doesNotContain("FOUND");
             plantLeaks(topics, stateDir);
-            String leaked = lastseen(1, "audit-secrets", "--config", app.configFile().toString(), "--state-dir", stateDir.toString());
-            assertThat(leaked).contains("FOUND secret of token tok-g1 in topic " + topics.deadLetter() + " partition 0 offset ")
-                    .contains("(header planted)").contains("FOUND secret of token tok-g4 in file " + stateDir.resolve("planted.bin"))
+            String leaked = lastseen(
+                    1, "audit-secrets", "--config", app.configFile().toString(), "--state-dir", stateDir.toString());
+            assertThat(leaked)
+                    .contains("FOUND secret of token tok-g1 in topic " + topics.deadLetter() + " partition 0 offset ")
+                    .contains("(header planted)")
+                    .contains("FOUND secret of token tok-g4 in file " + stateDir.resolve("planted.bin"))
                     .contains("FAILED: 2 occurrence(s)");
         }
     }
@@ -289,11 +391,17 @@ class SecretFreeIT {
     private List<Bad> badRecords(int schema) {
         String id = Integer.toString(schema);
         List<Bad> bad = new ArrayList<>();
-        java.util.function.BiConsumer<String, String> badSecret = (reason, s) -> bad.add(new Bad(reason, "tok-g1",
-                IndependentProducer.encode(schema, IndependentProducer.serviceToken("tok-g1", "acct-2", "bad " + reason, s, CREATED)), id));
+        java.util.function.BiConsumer<String, String> badSecret = (reason, s) -> bad.add(new Bad(
+                reason,
+                "tok-g1",
+                IndependentProducer.encode(
+                        schema, IndependentProducer.serviceToken("tok-g1", "acct-2", "bad " + reason, s, CREATED)),
+                id));
         String hash = "0123456789abcdef0123456789abcdef";
         badSecret.accept("secret_missing", "");
-        badSecret.accept("secret_too_short", broken("too short", "sha256:" + hash.substring(0, 8), "sha256:" + hash.substring(0, 8)));
+        badSecret.accept(
+                "secret_too_short",
+                broken("too short", "sha256:" + hash.substring(0, 8), "sha256:" + hash.substring(0, 8)));
         // Shaped like real hashes, with one character that is not visible ASCII: both halves are real secret material.
         String tooLong = secret("too long").repeat(20).substring(0, 1025);
         secrets.add(tooLong, "too long");
@@ -301,30 +409,75 @@ class SecretFreeIT {
         badSecret.accept("secret_not_visible_ascii", "    ");
         for (String intruder : new String[] {" ", "\u00a0", "\u200b", "\u0007", "\u00e9", "\t"}) {
             String material = secret("intruder " + (int) intruder.charAt(0));
-            badSecret.accept("secret_not_visible_ascii", broken("intruder", material.substring(0, 20) + intruder + material.substring(20),
-                    material.substring(0, 20), material.substring(20)));
+            badSecret.accept(
+                    "secret_not_visible_ascii",
+                    broken(
+                            "intruder",
+                            material.substring(0, 20) + intruder + material.substring(20),
+                            material.substring(0, 20),
+                            material.substring(20)));
         }
         String bomMaterial = secret("bom");
         badSecret.accept("secret_not_visible_ascii", "\ufeff" + bomMaterial);
         badSecret.accept("secret_placeholder", "*".repeat(16));
         badSecret.accept("secret_too_short", "REDACTED");
-        bad.add(new Bad("field_too_long", "tok-g1", IndependentProducer.encode(schema,
-                IndependentProducer.serviceToken("tok-g1", "acct-2", "n".repeat(257), secret("long name"), CREATED)), id));
-        bad.add(new Bad("invalid_timestamp", "tok-g1", IndependentProducer.encode(schema,
-                IndependentProducer.serviceToken("tok-g1", "acct-2", "bad created_at", secret("bad created_at"), 0)), id));
-        bad.add(new Bad("key_mismatch", "tok-g1", IndependentProducer.encode(schema,
-                IndependentProducer.serviceToken("tok-other", "acct-1", "keyed wrongly", secret("key mismatch"), CREATED)), id));
+        bad.add(new Bad(
+                "field_too_long",
+                "tok-g1",
+                IndependentProducer.encode(
+                        schema,
+                        IndependentProducer.serviceToken(
+                                "tok-g1", "acct-2", "n".repeat(257), secret("long name"), CREATED)),
+                id));
+        bad.add(new Bad(
+                "invalid_timestamp",
+                "tok-g1",
+                IndependentProducer.encode(
+                        schema,
+                        IndependentProducer.serviceToken(
+                                "tok-g1", "acct-2", "bad created_at", secret("bad created_at"), 0)),
+                id));
+        bad.add(new Bad(
+                "key_mismatch",
+                "tok-g1",
+                IndependentProducer.encode(
+                        schema,
+                        IndependentProducer.serviceToken(
+                                "tok-other", "acct-1", "keyed wrongly", secret("key mismatch"), CREATED)),
+                id));
         String big = secret("too large");
-        bad.add(new Bad("too_large", "tok-g1", IndependentProducer.encode(schema,
-                IndependentProducer.serviceToken("tok-g1", "acct-2", "x".repeat(250), (big + big.toUpperCase()).repeat(20).substring(0, 1000),
-                        CREATED)), id));
-        byte[] valid = IndependentProducer.encode(schema, IndependentProducer.serviceToken("tok-g1", "acct-2", "trailing", secret("trailing"), CREATED));
+        bad.add(new Bad(
+                "too_large",
+                "tok-g1",
+                IndependentProducer.encode(
+                        schema,
+                        IndependentProducer.serviceToken(
+                                "tok-g1",
+                                "acct-2",
+                                "x".repeat(250),
+                                (big + big.toUpperCase()).repeat(20).substring(0, 1000),
+                                CREATED)),
+                id));
+        byte[] valid = IndependentProducer.encode(
+                schema, IndependentProducer.serviceToken("tok-g1", "acct-2", "trailing", secret("trailing"), CREATED));
         byte[] trailer = secret("trailer").getBytes(StandardCharsets.UTF_8);
-        bad.add(new Bad("malformed_avro", "tok-g1", ByteBuffer.allocate(valid.length + trailer.length).put(valid).put(trailer).array(), id));
-        byte[] unknownId = IndependentProducer.encode(999_999, IndependentProducer.serviceToken("tok-g1", "acct-2", "unknown id",
-                secret("unknown id"), CREATED));
+        bad.add(new Bad(
+                "malformed_avro",
+                "tok-g1",
+                ByteBuffer.allocate(valid.length + trailer.length)
+                        .put(valid)
+                        .put(trailer)
+                        .array(),
+                id));
+        byte[] unknownId = IndependentProducer.encode(
+                999_999,
+                IndependentProducer.serviceToken("tok-g1", "acct-2", "unknown id", secret("unknown id"), CREATED));
         bad.add(new Bad("unknown_schema", "tok-g1", unknownId, "999999"));
-        bad.add(new Bad("bad_magic_byte", "tok-g1", ("not avro: " + secret("not avro")).getBytes(StandardCharsets.UTF_8), null));
+        bad.add(new Bad(
+                "bad_magic_byte",
+                "tok-g1",
+                ("not avro: " + secret("not avro")).getBytes(StandardCharsets.UTF_8),
+                null));
         return bad;
     }
 
@@ -335,8 +488,15 @@ class SecretFreeIT {
      *
      * @return the legacy local store directory
      */
-    private Path plantLegacyDeployment(IndependentProducer producer, TopicNames topics, int tokenSchema, int loginSchema, Path stateDir,
-                                       long now, SecretIndex legacySecrets) throws Exception {
+    private Path plantLegacyDeployment(
+            IndependentProducer producer,
+            TopicNames topics,
+            int tokenSchema,
+            int loginSchema,
+            Path stateDir,
+            long now,
+            SecretIndex legacySecrets)
+            throws Exception {
         LegacyLayout.createInternalTopics(broker.bootstrapServers(), APP, PARTITIONS);
         String account = "acct-legacy";
         int accountPartition = LegacyLayout.partitionOf(account, PARTITIONS);
@@ -345,23 +505,43 @@ class SecretFreeIT {
             String tokenId = "tok-legacy-" + i;
             String secret = secret(tokenId);
             legacySecrets.add(secret, tokenId);
-            producer.send(topics.serviceTokens(), tokenId, IndependentProducer.encode(tokenSchema,
-                    IndependentProducer.serviceToken(tokenId, account, "legacy " + i, secret, CREATED)));
+            producer.send(
+                    topics.serviceTokens(),
+                    tokenId,
+                    IndependentProducer.encode(
+                            tokenSchema,
+                            IndependentProducer.serviceToken(tokenId, account, "legacy " + i, secret, CREATED)));
             byte[] v1 = LegacyLayout.registryV1("legacy " + i, "client-" + tokenId, secret, CREATED);
-            producer.send(APP + "-token-registry-changelog", accountPartition, new TokenKey(account, tokenId).toBytes(), v1);
-            producer.send(APP + "-registry-by-account-repartition", accountPartition, account.getBytes(StandardCharsets.UTF_8),
+            producer.send(
+                    APP + "-token-registry-changelog", accountPartition, new TokenKey(account, tokenId).toBytes(), v1);
+            producer.send(
+                    APP + "-registry-by-account-repartition",
+                    accountPartition,
+                    account.getBytes(StandardCharsets.UTF_8),
                     LegacyLayout.registryUpsertV1(tokenId, v1));
-            producer.send(APP + "-token-account-index-changelog", LegacyLayout.partitionOf(tokenId, PARTITIONS),
-                    tokenId.getBytes(StandardCharsets.UTF_8), account.getBytes(StandardCharsets.UTF_8));
+            producer.send(
+                    APP + "-token-account-index-changelog",
+                    LegacyLayout.partitionOf(tokenId, PARTITIONS),
+                    tokenId.getBytes(StandardCharsets.UTF_8),
+                    account.getBytes(StandardCharsets.UTF_8));
             if (i == 1) {
-                store = LegacyLayout.writeLocalRegistryStore(stateDir, APP, "2_" + accountPartition, new TokenKey(account, tokenId), v1);
+                store = LegacyLayout.writeLocalRegistryStore(
+                        stateDir, APP, "2_" + accountPartition, new TokenKey(account, tokenId), v1);
             }
         }
         for (int i = 0; i < 5; i++) {
-            producer.send(topics.loginEvents(), account, IndependentProducer.encode(loginSchema,
-                    IndependentProducer.login("l1-old-" + i, account, "tok-legacy-1", now - 600_000 + i * 1000, true)));
+            producer.send(
+                    topics.loginEvents(),
+                    account,
+                    IndependentProducer.encode(
+                            loginSchema,
+                            IndependentProducer.login(
+                                    "l1-old-" + i, account, "tok-legacy-1", now - 600_000 + i * 1000, true)));
         }
-        producer.send(APP + "-token-usage-changelog", accountPartition, new TokenKey(account, "tok-legacy-1").toBytes(),
+        producer.send(
+                APP + "-token-usage-changelog",
+                accountPartition,
+                new TokenKey(account, "tok-legacy-1").toBytes(),
                 LegacyLayout.usageV2(now - 596_000, 5, 0, "fra1"));
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
@@ -371,7 +551,10 @@ class SecretFreeIT {
                 }
             }
             Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
-            admin.listOffsets(ends).all().get().forEach((tp, info) -> consumed.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.listOffsets(ends)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> consumed.put(tp, new OffsetAndMetadata(info.offset())));
             admin.alterConsumerGroupOffsets(APP, consumed).all().get();
         }
         return store;
@@ -381,11 +564,17 @@ class SecretFreeIT {
         String g1 = firstSecretOf("tok-g1");
         RecordHeaders headers = new RecordHeaders();
         headers.add("planted", g1.getBytes(StandardCharsets.UTF_8));
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(ItKafka.producerConfig(broker.bootstrapServers()),
-                new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.deadLetter(), 0, null, "k".getBytes(StandardCharsets.UTF_8), null, headers)).get();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                ItKafka.producerConfig(broker.bootstrapServers()),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.deadLetter(), 0, null, "k".getBytes(StandardCharsets.UTF_8), null, headers))
+                    .get();
         }
-        Files.write(stateDir.resolve("planted.bin"), ("some bytes before " + firstSecretOf("tok-g4") + " and after").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                stateDir.resolve("planted.bin"),
+                ("some bytes before " + firstSecretOf("tok-g4") + " and after").getBytes(StandardCharsets.UTF_8));
     }
 
     private final Map<String, String> firstSecrets = new HashMap<>();
@@ -398,8 +587,10 @@ class SecretFreeIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = LastseenCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        assertThat(exit).as("lastseen %s exit code; out: %s err: %s", String.join(" ", args), out, err).isEqualTo(expectedExit);
-        return out.toString();
+        assertThat(exit)
+                .as("lastseen %s exit code; out: %s err: %s", String.join(" ", args), out, err)
+                .isEqualTo(expectedExit);
+        return out + err.toString();
     }
 
     private static Map<String, Object> reader(LastseenConfig config) {
@@ -419,11 +610,14 @@ class SecretFreeIT {
     private static Map<TopicPartition, Long> committed(String topic) throws Exception {
         try (Admin admin = admin()) {
             Map<TopicPartition, Long> m = new HashMap<>();
-            admin.listConsumerGroupOffsets(APP).partitionsToOffsetAndMetadata().get().forEach((tp, o) -> {
-                if (tp.topic().equals(topic) && o != null) {
-                    m.put(tp, o.offset());
-                }
-            });
+            admin.listConsumerGroupOffsets(APP)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .forEach((tp, o) -> {
+                        if (tp.topic().equals(topic) && o != null) {
+                            m.put(tp, o.offset());
+                        }
+                    });
             return m;
         }
     }
@@ -447,19 +641,24 @@ class SecretFreeIT {
 
     private static JsonNode metadata(AppProcess app, String account, String token) {
         JsonNode t = get(app, account, token);
-        return t == null || t.get("token").get("metadata").isNull() ? null : t.get("token").get("metadata");
+        return t == null || t.get("token").get("metadata").isNull()
+                ? null
+                : t.get("token").get("metadata");
     }
 
     private static JsonNode usage(AppProcess app, String account, String token) {
         JsonNode t = get(app, account, token);
-        return t == null || t.get("token").get("usage").isNull() ? null : t.get("token").get("usage");
+        return t == null || t.get("token").get("usage").isNull()
+                ? null
+                : t.get("token").get("usage");
     }
 
     private static List<Instant> patches(TopicNames topics, String tokenId) {
-        SpecificAvroDeserializer<TokenLastSeen> decoder = new SpecificAvroDeserializer<>(RestSchemaRegistryClient.create(apicurio.url()),
-                TokenLastSeen.class);
+        SpecificAvroDeserializer<TokenLastSeen> decoder =
+                new SpecificAvroDeserializer<>(RestSchemaRegistryClient.create(apicurio.url()), TokenLastSeen.class);
         List<Instant> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : ItKafka.readAll(broker.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30))) {
+        for (ConsumerRecord<byte[], byte[]> r :
+                ItKafka.readAll(broker.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30))) {
             TokenLastSeen p = decoder.deserialize(r.topic(), r.value());
             if (p.getTokenId().equals(tokenId)) {
                 out.add(p.getLastSeenAt());
