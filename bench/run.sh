@@ -26,6 +26,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../ops/java-home.sh
+. "$ROOT/ops/java-home.sh"
 RUN="$ROOT/bench/target/run"
 TOKENS=1000000
 ACCOUNTS=1000

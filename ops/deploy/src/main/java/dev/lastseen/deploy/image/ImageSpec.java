@@ -40,7 +40,7 @@ final class ImageSpec {
      * JFR, and jcmd for thread and heap dumps in a running pod.
      *
      * <p>Re-derive after dependency changes with
-     * {@code jdeps --ignore-missing-deps --multi-release 17 --print-module-deps stream-app/target/lastseen.jar}.
+     * {@code jdeps --ignore-missing-deps --multi-release 21 --print-module-deps stream-app/target/lastseen.jar}.
      */
     static final List<String> JAVA_MODULES = List.of(
             "java.base", "java.compiler", "java.desktop", "java.instrument", "java.logging", "java.management",
