@@ -60,7 +60,7 @@ class MalformedPayloadTest {
 
     @Test
     void jsonPayloadIsABadMagicByteError() {
-        assertWireFormatError(() -> deserializer.deserialize(TOPIC, "{\"event_id\":\"e1\"}".getBytes()), Kind.BAD_MAGIC_BYTE);
+        assertWireFormatError(() -> deserializer.deserialize(TOPIC, "{\"event_id\":\"e1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), Kind.BAD_MAGIC_BYTE);
     }
 
     @Test

@@ -57,7 +57,7 @@ public class UsageProcessorBenchmark {
     private long eventTime = 1_700_000_000_000L;
 
     @Setup
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type: created raw, filled with typed records
     public void setUp() {
         dir = BenchStores.tempDir();
         kv = BenchStores.usage(store, dir);

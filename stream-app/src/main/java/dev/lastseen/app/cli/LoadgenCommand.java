@@ -155,7 +155,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         Validated v = validate();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        boolean tty = System.console() != null;
+        boolean tty = interactiveTerminal();
         err.printf("loadgen: %d tokens over %d accounts (zipf %.2f, %.0f%% failures, jitter %s) -> %s, %s, registry %s%n",
                 tokens, accounts, zipf, failureRatio * 100, jitter, bootstrapServers,
                 v.plan().paced() ? v.plan().ratePerSecond() + " logins/s" : "as fast as possible", registryUrl);
@@ -192,6 +192,24 @@ public final class LoadgenCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Whether stderr goes to a terminal (progress then rewrites one line). Since JDK 22 System.console()
+     * is never null, so Console.isTerminal() decides there; it is looked up by name because the build
+     * targets Java 21, where a null console alone says "not a terminal".
+     */
+    @SuppressWarnings("SystemConsoleNull") // the null check is the Java 21 answer; isTerminal() the newer one
+    static boolean interactiveTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // Java 21: a console exists only for a terminal
+        }
     }
 
     private static void removeHook(Thread hook) {

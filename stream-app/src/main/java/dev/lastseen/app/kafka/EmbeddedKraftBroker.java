@@ -401,7 +401,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
 
     private static int freePort(int... avoid) {
         for (int i = 0; i < 20; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1}))) {
                 int p = s.getLocalPort();
                 boolean clash = false;
                 for (int a : avoid) {

@@ -98,7 +98,7 @@ class LargeAccountListingTest {
     /** The least this thread allocated over a few runs (the first runs pay for class loading and JIT). */
     private static long minAllocated(Runnable request) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
+        long id = Thread.currentThread().threadId();
         long min = Long.MAX_VALUE;
         for (int i = 0; i < 8; i++) {
             long before = threads.getThreadAllocatedBytes(id);

@@ -190,7 +190,7 @@ class TokenApiTest {
         assertThat(wrong.body()).doesNotContain("not-the-key");
         // Prefix and case variants of the real key are wrong keys, not near misses.
         assertProblem(http.get(url, QueryTestKit.API_KEY.substring(0, 20)), 403, "forbidden");
-        assertProblem(http.get(url, QueryTestKit.API_KEY.toUpperCase()), 403, "forbidden");
+        assertProblem(http.get(url, QueryTestKit.API_KEY.toUpperCase(java.util.Locale.ROOT)), 403, "forbidden");
         HttpResponse<String> lowerCaseScheme = http.get(url, Map.of("Authorization", "bearer " + QueryTestKit.API_KEY));
         assertThat(lowerCaseScheme.statusCode()).as(lowerCaseScheme.body()).isEqualTo(200);
     }

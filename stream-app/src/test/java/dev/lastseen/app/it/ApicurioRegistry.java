@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * build's own JDK (21+).
  */
 public final class ApicurioRegistry implements AutoCloseable {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private final Process process;
     private final int port;

@@ -93,7 +93,7 @@ class ExactlyOnceUnderFaultsIT {
             b.start();
             AppProcess fa = a;
             AppProcess fb = b;
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> fa.isReady() && fb.isReady());
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> fa.isReady() && fb.isReady());
             watch.start();
 
             Thread load = new Thread(() -> produceLoad(bootstrap, registry, topics, tokens, producing, acked, sendFailure), "eos-load");
@@ -105,7 +105,7 @@ class ExactlyOnceUnderFaultsIT {
             report.add("SIGKILL instance-a after " + acked.get() + " acked events");
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 2500);
             a.start();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(fa::isReady);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(fa::isReady);
             report.add(String.format("instance-a ready again %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
 
             long stopAt = System.nanoTime();
@@ -113,7 +113,7 @@ class ExactlyOnceUnderFaultsIT {
             broker = EmbeddedKraftBroker.start(brokerDir, broker.port(), broker.controllerPort());
             long brokerBack = System.nanoTime();
             report.add(String.format("broker down for %.1f s", (brokerBack - stopAt) / 1e9));
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> fa.isReady() && fb.isReady());
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> fa.isReady() && fb.isReady());
             report.add(String.format("both instances ready %.1f s after the broker came back", (System.nanoTime() - brokerBack) / 1e9));
             long target = acked.get() + 1500;
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= target);
@@ -130,7 +130,7 @@ class ExactlyOnceUnderFaultsIT {
 
             long settleStart = System.nanoTime();
             AtomicReference<Map<TokenKey, UsageFields>> state = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 state.set(committedUsage(bootstrap));
                 assertThat(diff(expected, state.get())).isEmpty();
             });

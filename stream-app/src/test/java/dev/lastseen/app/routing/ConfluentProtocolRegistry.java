@@ -83,21 +83,26 @@ final class ConfluentProtocolRegistry implements AutoCloseable {
 
     private JsonNode answer(String method, String path, byte[] body) throws IOException {
         Matcher m;
-        if (method.equals("POST") && (m = REGISTER.matcher(path)).matches()) {
+        m = match(REGISTER, path);
+        if (method.equals("POST") && m != null) {
             return JSON.createObjectNode().put("id", registry.register(subject(m), schema(body)));
         }
-        if (method.equals("POST") && (m = COMPATIBILITY.matcher(path)).matches()) {
+        m = match(COMPATIBILITY, path);
+        if (method.equals("POST") && m != null) {
             return JSON.createObjectNode().put("is_compatible", registry.isCompatible(subject(m), schema(body)));
         }
-        if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) {
+        m = match(LOOKUP, path);
+        if (method.equals("POST") && m != null) {
             Schema schema = schema(body);
             return JSON.createObjectNode().put("subject", subject(m)).put("id", registry.lookup(subject(m), schema))
                     .put("version", 1).put("schema", schema.toString());
         }
-        if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
+        m = match(BY_ID, path);
+        if (method.equals("GET") && m != null) {
             return JSON.createObjectNode().put("schema", registry.schemaById(Integer.parseInt(m.group(1))).toString());
         }
-        if (method.equals("GET") && (m = LATEST.matcher(path)).matches()) {
+        m = match(LATEST, path);
+        if (method.equals("GET") && m != null) {
             String subject = subject(m);
             var latest = registry.latest(subject).orElseThrow(() ->
                     new SchemaRegistryException("Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND));
@@ -112,15 +117,23 @@ final class ConfluentProtocolRegistry implements AutoCloseable {
         if (method.equals("GET") && path.equals("/config")) {
             return JSON.createObjectNode().put("compatibilityLevel", "BACKWARD");
         }
-        if (method.equals("GET") && (m = CONFIG.matcher(path)).matches()) {
+        m = match(CONFIG, path);
+        if (method.equals("GET") && m != null) {
             return JSON.createObjectNode().put("compatibilityLevel", registry.compatibility(subject(m)));
         }
-        if (method.equals("PUT") && (m = CONFIG.matcher(path)).matches()) {
+        m = match(CONFIG, path);
+        if (method.equals("PUT") && m != null) {
             String level = JSON.readTree(body).get("compatibility").asText();
             registry.setCompatibility(subject(m), level);
             return JSON.createObjectNode().put("compatibility", level);
         }
         return null;
+    }
+
+    /** The matcher when the whole path matches, else null. */
+    private static Matcher match(Pattern pattern, String path) {
+        Matcher m = pattern.matcher(path);
+        return m.matches() ? m : null;
     }
 
     private static String subject(Matcher m) {

@@ -161,7 +161,7 @@ class MultiInstanceQueryIT {
             started.add(p);
             p.start();
         }
-        awaitReady(started, Duration.ofSeconds(120));
+        awaitReady(started, Duration.ofMinutes(2));
         return started;
     }
 
