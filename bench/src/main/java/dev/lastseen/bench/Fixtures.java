@@ -1,6 +1,6 @@
 package dev.lastseen.bench;
 
-import dev.lastseen.app.traffic.SyntheticTraffic;
+import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.state.TokenKey;
 import java.time.Duration;

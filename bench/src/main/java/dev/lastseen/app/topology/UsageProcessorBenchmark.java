@@ -1,7 +1,7 @@
 package dev.lastseen.app.topology;
 
 import dev.lastseen.app.metrics.LastseenMetrics;
-import dev.lastseen.app.traffic.SyntheticTraffic;
+import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.bench.BenchStores;

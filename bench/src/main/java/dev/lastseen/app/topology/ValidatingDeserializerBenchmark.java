@@ -5,7 +5,7 @@ import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
-import dev.lastseen.app.traffic.SyntheticTraffic;
+import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

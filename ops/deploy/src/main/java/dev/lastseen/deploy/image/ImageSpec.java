@@ -28,7 +28,7 @@ final class ImageSpec {
     static final List<String> ENTRYPOINT = List.of(JAVA_HOME + "/bin/java",
             "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
             "-jar", JAR);
-    /** Default arguments; `docker run IMAGE demo` or `--help` replaces them. */
+    /** Default arguments; `docker run IMAGE --help` replaces them. */
     static final List<String> COMMAND = List.of("run", "--config", CONFIG_FILE);
 
     /**
