@@ -2,8 +2,6 @@ package dev.lastseen.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,10 +40,10 @@ public final class ApicurioRegistry implements AutoCloseable {
                     + "(mvn verify), which unpacks io.apicurio:apicurio-registry-app there");
         }
         Path work = ItPaths.workDir("apicurio");
-        int port = freePort();
-        int management = freePort();
+        int port = Loopback.freePort();
+        int management = Loopback.freePort();
         Path log = work.resolve("registry.log");
-        List<String> cmd = new ArrayList<>(List.of(java21().toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + work,
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
@@ -106,19 +104,6 @@ public final class ApicurioRegistry implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The JDK running the tests: the build requires 21+ (enforcer), which is what the registry needs. */
-    static Path java21() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,7 +9,6 @@ import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.errors.DeadLetters;
 import dev.lastseen.app.errors.RejectReason;
-import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
@@ -47,10 +46,10 @@ import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input on the real broker and registry, interleaved with good traffic: every bad record is
@@ -61,23 +60,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * record becomes visible to read_committed consumers and the input offset moves past it.
  * Budget: ~40 s.
  */
-@ExtendWith(SharedRegistry.class)
+@ExtendWith(ApicurioRegistryExtension.class)
 class BadInputIT {
     private static final int MAX_RECORD_BYTES = 1024;
-    private static EmbeddedKraftBroker broker;
+    @RegisterExtension
+    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
     private static ApicurioRegistry apicurio;
 
     @BeforeAll
     static void start(ApicurioRegistry registry) {
         apicurio = registry;
-        broker = EmbeddedKraftBroker.start(ItPaths.workDir("bad-input-broker"), 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @SuppressWarnings("ArrayRecordComponent") // a record sent once and looked up by topic and key, never compared
@@ -87,9 +80,9 @@ class BadInputIT {
     @Test
     void everyBadRecordIsDeadLetteredAndCountedOnceWhileEveryGoodRecordAroundItIsProcessed() throws Exception {
         TopicNames topics = ItKafka.topics("bi-");
-        ItKafka.createTopics(broker, topics, ItKafka.PARTITIONS);
+        KAFKA.createTopics(topics, ItKafka.PARTITIONS);
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
-        Map<String, Object> cfg = ItKafka.appConfig(broker.bootstrapServers(), apicurio.url(), topics, "bi-app", ItPaths.workDir("bi-state"));
+        Map<String, Object> cfg = ItKafka.appConfig(KAFKA.bootstrapServers(), apicurio.url(), topics, "bi-app", ItPaths.workDir("bi-state"));
         cfg.put(ConfigLoader.MAX_RECORD_BYTES, String.valueOf(MAX_RECORD_BYTES));
         LastseenConfig config = ConfigLoader.fromMap(cfg);
         int partitions = StartupChecks.run(config, registry, Duration.ofSeconds(30));
@@ -154,7 +147,7 @@ class BadInputIT {
         int expectedDlq = expected.values().stream().mapToInt(Integer::intValue).sum();
 
         try (LastseenServer server = LastseenServer.start(config, registry, partitions);
-             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(ItKafka.producerConfig(KAFKA.bootstrapServers()),
                      new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> server.app().readiness().isReady());
             Set<String> threads = threadNames(server);
@@ -180,7 +173,7 @@ class BadInputIT {
             assertThat(usage.get(new TokenKey("acct-big", "tok-big"))).isNull();
             assertThat(usage.get(new TokenKey("acct-colo", "tok-colo"))).isNull();
 
-            List<ConsumerRecord<byte[], byte[]>> dlq = ItKafka.readUntil(broker.bootstrapServers(), topics.deadLetter(),
+            List<ConsumerRecord<byte[], byte[]>> dlq = ItKafka.readUntil(KAFKA.bootstrapServers(), topics.deadLetter(),
                     Duration.ofSeconds(30), r -> r.size() >= expectedDlq);
             Map<String, Long> byReason = dlq.stream().collect(Collectors.groupingBy(r -> ItKafka.header(r, DeadLetters.REASON_HEADER),
                     Collectors.counting()));
@@ -202,7 +195,7 @@ class BadInputIT {
             // still commit (visible to read_committed) and the input offset must move past it.
             raw.send(new ProducerRecord<>(topics.loginEvents(), "acct-last", loginSer.serialize(topics.loginEvents(),
                     ItKafka.login("last", "acct-last", "tok-last", Instant.now().plus(Duration.ofDays(2)), AuthOutcome.SUCCESS)))).get();
-            List<ConsumerRecord<byte[], byte[]>> after = ItKafka.readUntil(broker.bootstrapServers(), topics.deadLetter(),
+            List<ConsumerRecord<byte[], byte[]>> after = ItKafka.readUntil(KAFKA.bootstrapServers(), topics.deadLetter(),
                     Duration.ofSeconds(10), r -> r.size() >= expectedDlq + 1);
             assertThat(after).hasSize(expectedDlq + 1);
             assertThat(ItKafka.header(after.get(after.size() - 1), DeadLetters.REASON_HEADER)).isEqualTo("future_timestamp");
@@ -232,7 +225,7 @@ class BadInputIT {
     }
 
     private static Map<TopicPartition, Long> committedOffsets(String group, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, Long> m = new HashMap<>();
             offsets.forEach((tp, o) -> {
@@ -245,7 +238,7 @@ class BadInputIT {
     }
 
     private static Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
             for (int p = 0; p < ItKafka.PARTITIONS; p++) {
                 ask.put(new TopicPartition(topic, p), OffsetSpec.latest());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
@@ -45,6 +44,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly-once under faults: two application processes ({@code java -jar lastseen.jar run})
@@ -54,8 +54,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * token-last-seen stream never moves backwards and ends at the max, and nothing was written to
  * service-tokens. Prints an "EOS-REPORT" with the figures. Budget: ~3 minutes.
  */
-@ExtendWith(SharedRegistry.class)
+@ExtendWith(ApicurioRegistryExtension.class)
 class ExactlyOnceUnderFaultsIT {
+    @RegisterExtension
+    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
+    @RegisterExtension
+    final LastseenProcesses processes = new LastseenProcesses();
+
     private static final int PARTITIONS = 4;
     private static final int ACCOUNTS = 8;
     private static final int TOKENS_PER_ACCOUNT = 5;
@@ -64,11 +70,9 @@ class ExactlyOnceUnderFaultsIT {
     @Test
     void stateEqualsTheInputExactlyAfterAKilledInstanceAndABrokerRestart(ApicurioRegistry apicurio) throws Exception {
         Path work = ItPaths.workDir("eos");
-        Path brokerDir = work.resolve("broker");
-        EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(brokerDir, 0);
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = KAFKA.bootstrapServers(); // the same after the restart below: same ports
         TopicNames topics = ItKafka.topics("eos-");
-        ItKafka.createTopics(broker, topics, PARTITIONS);
+        KAFKA.createTopics(topics, PARTITIONS);
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
         List<String[]> tokens = new ArrayList<>();
         for (int a = 0; a < ACCOUNTS; a++) {
@@ -80,19 +84,17 @@ class ExactlyOnceUnderFaultsIT {
         Map<TopicPartition, Long> serviceTokensEnd = endOffsets(bootstrap, topics.serviceTokens());
 
         List<String> report = new ArrayList<>();
-        AppProcess a = null;
-        AppProcess b = null;
+        LastseenProcess a = processes.create("instance-a", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-a")));
+        LastseenProcess b = processes.create("instance-b", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-b")));
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         PatchWatch watch = new PatchWatch(bootstrap, topics.tokenLastSeen());
         try {
-            a = new AppProcess("instance-a", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-a")));
-            b = new AppProcess("instance-b", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-b")));
             a.start();
             b.start();
-            AppProcess fa = a;
-            AppProcess fb = b;
+            LastseenProcess fa = a;
+            LastseenProcess fb = b;
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> fa.isReady() && fb.isReady());
             watch.start();
 
@@ -109,8 +111,7 @@ class ExactlyOnceUnderFaultsIT {
             report.add(String.format("instance-a ready again %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
 
             long stopAt = System.nanoTime();
-            broker.close();
-            broker = EmbeddedKraftBroker.start(brokerDir, broker.port(), broker.controllerPort());
+            KAFKA.restart();
             long brokerBack = System.nanoTime();
             report.add(String.format("broker down for %.1f s", (brokerBack - stopAt) / 1e9));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> fa.isReady() && fb.isReady());
@@ -150,13 +151,6 @@ class ExactlyOnceUnderFaultsIT {
             producing.set(false);
             watch.close();
             System.out.println("EOS-REPORT\n  " + String.join("\n  ", report));
-            if (a != null) {
-                a.close();
-            }
-            if (b != null) {
-                b.close();
-            }
-            broker.close();
         }
     }
 

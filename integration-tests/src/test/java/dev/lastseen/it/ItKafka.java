@@ -2,8 +2,6 @@ package dev.lastseen.it;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.devtools.kafka.ContractTopics;
-import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
@@ -33,10 +31,6 @@ final class ItKafka {
     static TopicNames topics(String prefix) {
         return new TopicNames(prefix + "login-events", prefix + "service-tokens", prefix + "token-last-seen",
                 prefix + "auth-failure-alerts", prefix + "lastseen-dlq");
-    }
-
-    static void createTopics(EmbeddedKraftBroker broker, TopicNames t, int partitions) {
-        ContractTopics.create(broker, t, partitions);
     }
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */

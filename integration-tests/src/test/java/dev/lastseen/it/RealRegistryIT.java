@@ -7,7 +7,6 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
@@ -28,8 +27,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,40 +36,37 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The application against a real KRaft broker and the real Apicurio Registry (Confluent API
  * {@code /apis/ccompat/v7}), every registry call through {@link RestSchemaRegistryClient}.
  * Budget: ~40 s (plus the shared registry's start when this class runs first).
  */
-@ExtendWith(SharedRegistry.class)
+@ExtendWith(ApicurioRegistryExtension.class)
 class RealRegistryIT {
-    private static EmbeddedKraftBroker broker;
+    @RegisterExtension
+    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
+    @RegisterExtension
+    final LastseenProcesses processes = new LastseenProcesses();
+
     private static ApicurioRegistry apicurio;
 
     @BeforeAll
     static void start(ApicurioRegistry registry) {
         apicurio = registry;
-        broker = EmbeddedKraftBroker.start(ItPaths.workDir("real-registry-broker"), 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
     void avroThroughTheRegistryIsProcessedQueryableAndPublishedIncludingANewerProducerSchema() throws Exception {
         TopicNames topics = ItKafka.topics("rr-");
-        ItKafka.createTopics(broker, topics, ItKafka.PARTITIONS);
+        KAFKA.createTopics(topics, ItKafka.PARTITIONS);
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
-        LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(broker.bootstrapServers(), apicurio.url(), topics, "rr-app",
+        LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(KAFKA.bootstrapServers(), apicurio.url(), topics, "rr-app",
                 ItPaths.workDir("rr-state")));
 
         int partitions = StartupChecks.run(config, registry, Duration.ofSeconds(30));
@@ -82,11 +76,11 @@ class RealRegistryIT {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
         Schema newer = withExtraOptionalField(LoginEvent.getClassSchema());
         try (LastseenServer server = LastseenServer.start(config, registry, partitions);
-             KafkaProducer<String, ServiceToken> tokens = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
+             KafkaProducer<String, ServiceToken> tokens = new KafkaProducer<>(ItKafka.producerConfig(KAFKA.bootstrapServers()),
                      new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
-             KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
+             KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(ItKafka.producerConfig(KAFKA.bootstrapServers()),
                      new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-             KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
+             KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(ItKafka.producerConfig(KAFKA.bootstrapServers()),
                      new StringSerializer(), new SpecificAvroSerializer<>(registry, newer, LoginEvent.class, true))) {
             tokens.send(new ProducerRecord<>(topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", "hash-a"))).get();
             for (int i = 0; i < 5; i++) {
@@ -119,7 +113,7 @@ class RealRegistryIT {
 
         // The output, consumed and decoded through the registry: the latest patch per token carries the max.
         SpecificAvroDeserializer<TokenLastSeen> decoder = new SpecificAvroDeserializer<>(registry, TokenLastSeen.class);
-        List<ConsumerRecord<byte[], byte[]>> patches = ItKafka.readAll(broker.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> patches = ItKafka.readAll(KAFKA.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30));
         Map<String, Instant> lastPatch = new java.util.HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : patches) {
             TokenLastSeen p = decoder.deserialize(r.topic(), r.value());
@@ -137,27 +131,21 @@ class RealRegistryIT {
     @Test
     void runStopsWithOneLineAndExitCode2WhenProducersUseASchemaItCannotRead() throws Exception {
         TopicNames topics = ItKafka.topics("bad-");
-        ItKafka.createTopics(broker, topics, ItKafka.PARTITIONS);
+        KAFKA.createTopics(topics, ItKafka.PARTITIONS);
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
         registry.setCompatibility(topics.loginEvents() + "-value", "NONE");
         registry.register(topics.loginEvents() + "-value", SchemaBuilder.record("LoginEvent").namespace("dev.lastseen.avro").fields()
                 .requiredString("event_id").requiredLong("occurred_at").endRecord());
         Path work = ItPaths.workDir("bad-run");
-        Path file = work.resolve("lastseen.properties");
-        Properties props = new Properties();
-        ItKafka.appConfig(broker.bootstrapServers(), apicurio.url(), topics, "bad-app", work.resolve("state"))
-                .forEach((k, v) -> props.setProperty(k, String.valueOf(v)));
-        try (var out = Files.newBufferedWriter(file)) {
-            props.store(out, null);
-        }
-
-        Process p = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", ItPaths.lastseenJar().toString(), "run", "--config", file.toString(),
-                "--registry-wait", "PT20S").redirectErrorStream(true).redirectOutput(work.resolve("out.txt").toFile()).start();
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("lastseen run exits").isTrue();
-        String output = Files.readString(work.resolve("out.txt"));
+        LastseenProcess app = processes.create("bad-run", work,
+                ItKafka.appConfig(KAFKA.bootstrapServers(), apicurio.url(), topics, "bad-app", work.resolve("state")));
+        app.start("--registry-wait", "PT20S");
+        Integer exit = app.awaitExit(Duration.ofSeconds(90));
+        String output = app.logText();
+        assertThat(exit).as("lastseen run exits; its output:%n%s", output).isNotNull();
         List<String> lines = output.lines().filter(l -> l.startsWith("lastseen: ")).toList();
 
-        assertThat(p.exitValue()).as(output).isEqualTo(2);
+        assertThat(exit).as(output).isEqualTo(2);
         assertThat(lines).as(output).singleElement().asString()
                 .startsWith("lastseen: start-up check failed: records on topic 'bad-login-events' are written with schema id")
                 .contains("account_id");
@@ -168,9 +156,5 @@ class RealRegistryIT {
         String json = base.toString();
         String extra = "{\"name\":\"device\",\"type\":[\"null\",\"string\"],\"default\":null}";
         return new Schema.Parser().parse(json.substring(0, json.lastIndexOf(']')) + "," + extra + "]}");
-    }
-
-    static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -7,7 +7,6 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
@@ -33,10 +32,10 @@ import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The registry goes away: at start-up it is waited for; mid-run, records whose schema id the
@@ -45,32 +44,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The registry sits behind a {@link SwitchableProxy} so it keeps its schemas while "gone".
  * Budget: ~60 s.
  */
-@ExtendWith(SharedRegistry.class)
+@ExtendWith(ApicurioRegistryExtension.class)
 class RegistryOutageIT {
-    private static EmbeddedKraftBroker broker;
+    @RegisterExtension
+    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
     private static ApicurioRegistry apicurio;
 
     @BeforeAll
     static void start(ApicurioRegistry registry) {
         apicurio = registry;
-        broker = EmbeddedKraftBroker.start(ItPaths.workDir("outage-broker"), 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
     void startUpWaitsForTheRegistryAndAMidRunOutageSkipsNoRecordWithANewSchemaId() throws Exception {
         TopicNames topics = ItKafka.topics("ro-");
-        ItKafka.createTopics(broker, topics, ItKafka.PARTITIONS);
+        KAFKA.createTopics(topics, ItKafka.PARTITIONS);
         RestSchemaRegistryClient direct = RestSchemaRegistryClient.create(apicurio.url());
         try (SwitchableProxy proxy = new SwitchableProxy(apicurio.port())) {
             String viaProxy = "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7";
-            LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(broker.bootstrapServers(), viaProxy, topics, "ro-app",
+            LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(KAFKA.bootstrapServers(), viaProxy, topics, "ro-app",
                     ItPaths.workDir("ro-state")));
             SchemaRegistryClient appRegistry = RestSchemaRegistryClient.create(viaProxy);
 
@@ -85,9 +78,9 @@ class RegistryOutageIT {
             Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(120);
             Schema newer = RealRegistryIT.withExtraOptionalField(LoginEvent.getClassSchema());
             try (LastseenServer server = LastseenServer.start(config, appRegistry, partitions);
-                 KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
+                 KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(ItKafka.producerConfig(KAFKA.bootstrapServers()),
                          new StringSerializer(), new SpecificAvroSerializer<>(direct, LoginEvent.class, true));
-                 KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
+                 KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(ItKafka.producerConfig(KAFKA.bootstrapServers()),
                          new StringSerializer(), new SpecificAvroSerializer<>(direct, newer, LoginEvent.class, true))) {
                 for (int i = 0; i < 10; i++) {
                     v1.send(new ProducerRecord<>(topics.loginEvents(), "acct-1", ItKafka.login("a" + i, "acct-1", "tok-a", t0.plusSeconds(i),
@@ -115,7 +108,7 @@ class RegistryOutageIT {
                 assertThat(dlqDuringOutage).isZero();
                 assertThat(dlqTotal(server)).isZero();
             }
-            assertThat(ItKafka.readAll(broker.bootstrapServers(), topics.deadLetter(), Duration.ofSeconds(10))).isEmpty();
+            assertThat(ItKafka.readAll(KAFKA.bootstrapServers(), topics.deadLetter(), Duration.ofSeconds(10))).isEmpty();
         }
     }
 

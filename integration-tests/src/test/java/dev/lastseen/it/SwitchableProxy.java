@@ -23,7 +23,7 @@ final class SwitchableProxy implements AutoCloseable {
     private volatile ServerSocket server;
 
     SwitchableProxy(int targetPort) {
-        this.port = ApicurioRegistry.freePort();
+        this.port = Loopback.freePort();
         this.targetPort = targetPort;
     }
 

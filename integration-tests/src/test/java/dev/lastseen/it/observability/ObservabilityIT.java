@@ -10,10 +10,9 @@ import dev.lastseen.app.observability.Dashboards;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.devtools.kafka.ContractTopics;
-import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
+import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
@@ -45,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,6 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Budget: about 90 s on two cores (broker and app start ~20 s, metrics and rules ~40 s).
  */
 class ObservabilityIT {
+    @RegisterExtension
+    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
     private static final int PARTITIONS = 3;
     private static final Duration DEADLINE = Duration.ofMinutes(2);
     /** Alerts each named by the issue: every one must be loaded and evaluate without error. */
@@ -83,52 +86,50 @@ class ObservabilityIT {
         SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(5, 100, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 7));
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
-        try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
-            LastseenConfig config = ConfigLoader.fromMap(appConfig(broker.bootstrapServers(), thresholds));
-            ContractTopics.create(broker, config.topics(), PARTITIONS);
-            try (Producers producers = new Producers(broker.bootstrapServers(), registry, config.topics());
-                 LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
-                 PrometheusServer prometheus = PrometheusServer.start(binary, Files.createDirectories(dir.resolve("prometheus")),
-                         "127.0.0.1:" + server.httpPort(), ruleFiles())) {
-                producers.registry(traffic);
-                Thread load = producers.steadyTraffic(traffic, 150);
-                try {
-                    await("prometheus scrapes the app").atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                            .until(() -> prometheus.query("up{job=\"lastseen\"} == 1").size() == 1);
-                    // Incidents, after the first scrape so counters are seen to increase.
-                    producers.failureBurst("acct-000", traffic.tokens().get(0).tokenId(), 120);
-                    producers.garbageLogin();
-                    producers.blankSecret("acct-001", "tok-blank-secret");
-                    Files.writeString(thresholds, "{\"version\":1,\"default\":{\"minimum\":20"); // half-written
+        LastseenConfig config = ConfigLoader.fromMap(appConfig(KAFKA.bootstrapServers(), thresholds));
+        KAFKA.createTopics(config.topics(), PARTITIONS);
+        try (Producers producers = new Producers(KAFKA.bootstrapServers(), registry, config.topics());
+             LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
+             PrometheusServer prometheus = PrometheusServer.start(binary, Files.createDirectories(dir.resolve("prometheus")),
+                     "127.0.0.1:" + server.httpPort(), ruleFiles())) {
+            producers.registry(traffic);
+            Thread load = producers.steadyTraffic(traffic, 150);
+            try {
+                await("prometheus scrapes the app").atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .until(() -> prometheus.query("up{job=\"lastseen\"} == 1").size() == 1);
+                // Incidents, after the first scrape so counters are seen to increase.
+                producers.failureBurst("acct-000", traffic.tokens().get(0).tokenId(), 120);
+                producers.garbageLogin();
+                producers.blankSecret("acct-001", "tok-blank-secret");
+                Files.writeString(thresholds, "{\"version\":1,\"default\":{\"minimum\":20"); // half-written
 
-                    for (Dashboards.PanelQuery q : queries) {
-                        await(q.dashboard() + " / " + q.panel() + " / " + q.refId() + ": " + q.promql())
-                                .atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
-                                .until(() -> !prometheus.query(q.promql()).isEmpty());
-                    }
-                    // The live data behind them, not only series at zero.
-                    for (String nonZero : List.of("sum(lastseen_events_total) > 0", "sum(lastseen_auth_failure_spikes_total) > 0",
-                            "sum(lastseen_dlq_records_total) > 0", "lastseen_secret_rejected_total > 0", "lastseen_config_rejected_total > 0",
-                            "lastseen_freshness_seconds_count > 0", "sum(kafka_stream_state_block_cache_usage) > 0")) {
-                        await(nonZero).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> !prometheus.query(nonZero).isEmpty());
-                    }
-
-                    await("every rule loaded and evaluated healthily").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
-                            .untilAsserted(() -> assertRulesHealthy(prometheus.ruleGroups()));
-                    for (String alert : List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenConfigRejected")) {
-                        await(alert + " fires").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
-                                .until(() -> !prometheus.query("ALERTS{alertname=\"" + alert + "\",alertstate=\"firing\"}").isEmpty());
-                    }
-
-                    assertLabelsAreBounded(keepScrape(server.httpPort()), traffic);
-                } catch (AssertionError | RuntimeException e) {
-                    keepScrape(server.httpPort());
-                    System.err.println("prometheus log tail:\n" + prometheus.logTail());
-                    throw e;
-                } finally {
-                    producers.stop();
-                    load.join(5_000);
+                for (Dashboards.PanelQuery q : queries) {
+                    await(q.dashboard() + " / " + q.panel() + " / " + q.refId() + ": " + q.promql())
+                            .atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
+                            .until(() -> !prometheus.query(q.promql()).isEmpty());
                 }
+                // The live data behind them, not only series at zero.
+                for (String nonZero : List.of("sum(lastseen_events_total) > 0", "sum(lastseen_auth_failure_spikes_total) > 0",
+                        "sum(lastseen_dlq_records_total) > 0", "lastseen_secret_rejected_total > 0", "lastseen_config_rejected_total > 0",
+                        "lastseen_freshness_seconds_count > 0", "sum(kafka_stream_state_block_cache_usage) > 0")) {
+                    await(nonZero).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> !prometheus.query(nonZero).isEmpty());
+                }
+
+                await("every rule loaded and evaluated healthily").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> assertRulesHealthy(prometheus.ruleGroups()));
+                for (String alert : List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenConfigRejected")) {
+                    await(alert + " fires").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
+                            .until(() -> !prometheus.query("ALERTS{alertname=\"" + alert + "\",alertstate=\"firing\"}").isEmpty());
+                }
+
+                assertLabelsAreBounded(keepScrape(server.httpPort()), traffic);
+            } catch (AssertionError | RuntimeException e) {
+                keepScrape(server.httpPort());
+                System.err.println("prometheus log tail:\n" + prometheus.logTail());
+                throw e;
+            } finally {
+                producers.stop();
+                load.join(5_000);
             }
         }
     }

@@ -1,9 +1,9 @@
 package dev.lastseen.it.observability;
 
+import dev.lastseen.it.Loopback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -57,17 +57,11 @@ final class PrometheusServer implements AutoCloseable {
         Files.writeString(configFile, config);
         Path data = Files.createDirectories(dir.resolve("data"));
         Path log = dir.resolve("prometheus.log");
-        int port = freePort();
+        int port = Loopback.freePort();
         Process process = new ProcessBuilder(binary.toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + data,
                 "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new PrometheusServer(process, log, port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     boolean ready() {

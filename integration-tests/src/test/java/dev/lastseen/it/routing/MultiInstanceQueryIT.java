@@ -10,17 +10,19 @@ import dev.lastseen.app.http.Json;
 import dev.lastseen.app.http.QueryTestKit;
 import dev.lastseen.app.http.SecretScan;
 import dev.lastseen.app.http.TestHttp;
-import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.it.KraftBrokerExtension;
+import dev.lastseen.it.LastseenProcess;
+import dev.lastseen.it.LastseenProcesses;
+import dev.lastseen.it.Loopback;
 import dev.lastseen.registry.InMemorySchemaRegistry;
+import dev.lastseen.registry.TestRegistryServer;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.HashMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -45,6 +47,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,6 +62,12 @@ import org.junit.jupiter.api.io.TempDir;
  * much longer. Budget: about 3 minutes on 2 cores.
  */
 class MultiInstanceQueryIT {
+    @RegisterExtension
+    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
+    @RegisterExtension
+    final LastseenProcesses processes = new LastseenProcesses();
+
     private static final int PARTITIONS = 6;
     private static final int ACCOUNTS = 24;
     private static final int TOKENS = 8;
@@ -77,20 +86,15 @@ class MultiInstanceQueryIT {
         SecretScan.registerSecret(API_KEY);
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
         TopicNames topics = ConfigLoader.fromMap(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", ConfigLoader.REGISTRY_URL, "mem:")).topics();
-        List<AppProcess> all = new ArrayList<>();
-        try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
-             ConfluentProtocolRegistry registry = new ConfluentProtocolRegistry(schemas);
-             Producers producers = new Producers(broker.bootstrapServers(), schemas, topics)) {
-            broker.createTopic(topics.loginEvents(), PARTITIONS, Map.of());
-            broker.createTopic(topics.serviceTokens(), PARTITIONS, Map.of("cleanup.policy", "compact"));
-            broker.createTopic(topics.tokenLastSeen(), PARTITIONS, Map.of("cleanup.policy", "compact"));
-            broker.createTopic(topics.authFailureAlerts(), PARTITIONS, Map.of());
-            broker.createTopic(topics.deadLetter(), 1, Map.of());
+        List<LastseenProcess> all = new ArrayList<>();
+        try (TestRegistryServer registry = new TestRegistryServer(schemas);
+             Producers producers = new Producers(KAFKA.bootstrapServers(), schemas, topics)) {
+            KAFKA.createTopics(topics, PARTITIONS);
             producers.registry(model);
             producers.logins(model.firstRound());
 
             // ---- with one standby replica
-            List<AppProcess> standby = startInstances("standby", 1, broker, registry, all);
+            List<LastseenProcess> standby = startInstances("standby", 1, registry, all);
             awaitAllCorrect(standby, Duration.ofSeconds(150));
             FailoverReport withStandby = killAndQuery(standby.get(0), standby.subList(1, 3));
 
@@ -99,15 +103,15 @@ class MultiInstanceQueryIT {
             producers.logins(model.secondRound());
             awaitAllCorrect(standby, Duration.ofSeconds(60));
             long converged = System.nanoTime();
-            for (AppProcess p : standby) {
+            for (LastseenProcess p : standby) {
                 p.close();
             }
 
             // ---- without a standby
-            List<AppProcess> bare = startInstances("bare", 0, broker, registry, all);
+            List<LastseenProcess> bare = startInstances("bare", 0, registry, all);
             awaitAllCorrect(bare, Duration.ofSeconds(150));
             FailoverReport withoutStandby = killAndQuery(bare.get(0), bare.subList(1, 3));
-            for (AppProcess p : bare) {
+            for (LastseenProcess p : bare) {
                 p.close();
             }
 
@@ -122,41 +126,35 @@ class MultiInstanceQueryIT {
             // Without one, the partition is unavailable until the group notices (session timeout) and restores it elsewhere.
             // Queries for them wait (up to the 5 s query deadline) or fail; measured, and bounded generously here.
             assertThat(withoutStandby.degradedUntilMillis()).as("%s", withoutStandby).isBetween(1_000L, 30_000L);
-            for (AppProcess p : all) {
+            for (LastseenProcess p : all) {
                 assertThat(SecretScan.find(p.logText())).as("a secret in the log of %s", p.name()).isNull();
-            }
-        } finally {
-            for (AppProcess p : all) {
-                p.close();
             }
         }
     }
 
     // ------------------------------------------------------------------ instances
 
-    private List<AppProcess> startInstances(String group, int standbys, EmbeddedKraftBroker broker, ConfluentProtocolRegistry registry,
-                                            List<AppProcess> all) {
-        List<AppProcess> started = new ArrayList<>();
+    private List<LastseenProcess> startInstances(String group, int standbys, TestRegistryServer registry, List<LastseenProcess> all) {
+        List<LastseenProcess> started = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            int port = freePort();
-            Properties c = new Properties();
-            c.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            c.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-it-" + group);
-            c.setProperty(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(group + "-state-" + i).toString());
-            c.setProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
-            c.setProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys));
-            c.setProperty(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-            c.setProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-            c.setProperty("session.timeout.ms", "6000");
-            c.setProperty("heartbeat.interval.ms", "1500");
-            c.setProperty(ConfigLoader.HTTP_HOST, "127.0.0.1");
-            c.setProperty(ConfigLoader.HTTP_PORT, String.valueOf(port));
-            c.setProperty(ConfigLoader.REGISTRY_URL, registry.url());
+            int port = Loopback.freePort();
+            Map<String, String> c = new HashMap<>();
+            c.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+            c.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-it-" + group);
+            c.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(group + "-state-" + i).toString());
+            c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
+            c.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys));
+            c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
+            c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+            c.put("session.timeout.ms", "6000");
+            c.put("heartbeat.interval.ms", "1500");
+            c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
+            c.put(ConfigLoader.REGISTRY_URL, registry.baseUrl());
             // This test's changelogs hold tens of records per partition, so a copy restoring from scratch is only
             // tens of records behind: the bound on stale answers is scaled down to match (a hot standby here lags 0).
-            c.setProperty(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
-            c.setProperty(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
-            AppProcess p = new AppProcess(group + "-" + i, dir.resolve("apps"), port, c, Map.of("LASTSEEN_API_KEYS", API_KEY));
+            c.put(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
+            c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+            LastseenProcess p = processes.create(group + "-" + i, dir.resolve("apps"), port, c, Map.of("LASTSEEN_API_KEYS", API_KEY));
             all.add(p);
             started.add(p);
             p.start();
@@ -165,19 +163,19 @@ class MultiInstanceQueryIT {
         return started;
     }
 
-    private void awaitReady(List<AppProcess> instances, Duration max) {
+    private void awaitReady(List<LastseenProcess> instances, Duration max) {
         await("instances ready").atMost(max).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
-            for (AppProcess p : instances) {
-                assertThat(p.alive()).as("%s is running; its log ends:%n%s", p.name(), p.logTail(40)).isTrue();
+            for (LastseenProcess p : instances) {
+                assertThat(p.isAlive()).as("%s is running; its log ends:%n%s", p.name(), p.logTail(40)).isTrue();
                 assertThat(http.get(p.baseUrl() + "/readyz", (String) null).statusCode()).as(p.name()).isEqualTo(200);
             }
         });
     }
 
-    private void awaitAllCorrect(List<AppProcess> instances, Duration max) {
+    private void awaitAllCorrect(List<LastseenProcess> instances, Duration max) {
         await("every instance answers every account").atMost(max).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            for (AppProcess p : instances) {
-                assertThat(p.alive()).as("%s is running; its log ends:%n%s", p.name(), p.logTail(40)).isTrue();
+            for (LastseenProcess p : instances) {
+                assertThat(p.isAlive()).as("%s is running; its log ends:%n%s", p.name(), p.logTail(40)).isTrue();
                 for (String account : model.accounts()) {
                     for (boolean listing : new boolean[] {true, false}) {
                         Probe probe = probe(p, account, listing);
@@ -208,7 +206,7 @@ class MultiInstanceQueryIT {
      * Kills {@code victim} and queries every account through the survivors from two threads until
      * the survivors have answered fresh and correct for 5 s after at least 15 s, or 60 s have passed.
      */
-    private FailoverReport killAndQuery(AppProcess victim, List<AppProcess> survivors) throws Exception {
+    private FailoverReport killAndQuery(LastseenProcess victim, List<LastseenProcess> survivors) throws Exception {
         ConcurrentLinkedQueue<Observation> seen = new ConcurrentLinkedQueue<>();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(2);
@@ -219,7 +217,7 @@ class MultiInstanceQueryIT {
             clients.execute(() -> {
                 SplittableRandom random = new SplittableRandom(seed);
                 while (running.get()) {
-                    AppProcess p = survivors.get(random.nextInt(survivors.size()));
+                    LastseenProcess p = survivors.get(random.nextInt(survivors.size()));
                     String account = model.accounts().get(random.nextInt(ACCOUNTS));
                     long start = System.nanoTime();
                     Probe probe = probe(p, account, random.nextBoolean());
@@ -262,7 +260,7 @@ class MultiInstanceQueryIT {
     }
 
     /** One query through an instance, checked against the model: the account's listing, or its first token. */
-    private Probe probe(AppProcess p, String account, boolean listing) {
+    private Probe probe(LastseenProcess p, String account, boolean listing) {
         String url = p.baseUrl() + "/v1/accounts/" + account + "/tokens" + (listing ? "?limit=1000" : "/" + model.tokens(account).get(0));
         try {
             HttpResponse<String> r = http.get(url, API_KEY);
@@ -400,14 +398,6 @@ class MultiInstanceQueryIT {
         public void close() {
             tokens.close();
             logins.close();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -5,11 +5,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One Apicurio Registry for the whole integration-test run (it takes longest to start): created
- * on first use, handed to any test or lifecycle method that asks for an {@link ApicurioRegistry}
- * parameter, and stopped by JUnit when the run ends. Test classes keep apart by topic names.
+ * The real Apicurio Registry for the integration tests, one for the whole run (it takes longest
+ * to start): created on first use, handed to any test or lifecycle method that asks for an
+ * {@link ApicurioRegistry} parameter ({@code @ExtendWith(ApicurioRegistryExtension.class)}), and
+ * stopped by JUnit when the run ends. Test classes keep apart by topic names.
  */
-final class SharedRegistry implements ParameterResolver {
+public final class ApicurioRegistryExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == ApicurioRegistry.class;
