@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +27,7 @@ class LargeAccountListingTest {
     private static final Instant USED_AT = Instant.parse("2026-11-01T00:00:00Z");
     private static final long UNUSED_SINCE = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
     private static final QueryRequest LOCAL = new QueryRequest(false, "/", null);
+    @AutoClose
     private static QueryTestKit kit;
     private static String base;
 
@@ -36,11 +37,6 @@ class LargeAccountListingTest {
         kit.putAccount("big", BIG, 3, USED_AT);   // every third token used after UNUSED_SINCE
         kit.putAccount("small", SMALL, 3, USED_AT);
         base = kit.startHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
     }
 
     @Test
