@@ -1,6 +1,5 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.app.Readiness;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.QueryHeaders;
 import io.javalin.Javalin;
@@ -49,7 +48,7 @@ public final class HttpServer implements AutoCloseable {
     /**
      * @param servedBy the instance id ({@code host:port} of {@code application.server}) put on every response
      */
-    public static HttpServer start(LastseenConfig.HttpSettings settings, String servedBy, Readiness readiness,
+    public static HttpServer start(LastseenConfig.HttpSettings settings, String servedBy, Health readiness,
                                    PrometheusMeterRegistry meters, Consumer<RoutesConfig> apiRoutes) {
         byte[] openApi = openApiDocument();
         List<Route> routes = new ArrayList<>();

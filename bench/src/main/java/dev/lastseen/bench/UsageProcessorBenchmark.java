@@ -1,10 +1,11 @@
-package dev.lastseen.app.topology;
+package dev.lastseen.bench;
 
+import dev.lastseen.app.topology.AccountCommand;
+import dev.lastseen.app.topology.UsageProcessor;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
-import dev.lastseen.bench.BenchStores;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;

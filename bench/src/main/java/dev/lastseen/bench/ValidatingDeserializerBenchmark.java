@@ -1,5 +1,7 @@
-package dev.lastseen.app.topology;
+package dev.lastseen.bench;
 
+import dev.lastseen.app.topology.LoginEventValidator;
+import dev.lastseen.app.topology.ValidatingDeserializer;
 import dev.lastseen.app.config.InputBounds;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
