@@ -3,10 +3,13 @@ package dev.lastseen.app;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,10 +24,26 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final String APP = "dev.lastseen.app";
-    private static final JavaClasses PRODUCT = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.lastseen.app", "dev.lastseen.state", "dev.lastseen.avro", "dev.lastseen.serde", "dev.lastseen.registry");
+    private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar!/.*");
+    private static final List<String> PRODUCT_PACKAGES =
+            List.of(APP, "dev.lastseen.state", "dev.lastseen.avro", "dev.lastseen.serde", "dev.lastseen.registry");
+    /**
+     * Main classes only, whether Maven hands the other modules over as target/classes (test) or as
+     * jars (package and later): test classes and the modules' test-jars are left out.
+     */
+    private static final ImportOption MAIN_CLASSES_ONLY = location ->
+            ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location) && !location.matches(TEST_JAR);
+    private static final JavaClasses PRODUCT = new ClassFileImporter().withImportOption(MAIN_CLASSES_ONLY).importPackages(PRODUCT_PACKAGES);
+
+    @Test
+    void everyRuleSeesTheWholeProduct() {
+        // Without this a rule could pass on an empty import (e.g. a module's classes not found).
+        for (String pkg : PRODUCT_PACKAGES) {
+            assertThat(PRODUCT.containPackage(pkg)).as("classes of %s imported", pkg).isTrue();
+        }
+        assertThat(PRODUCT.stream().map(c -> c.getSource().map(source -> source.getUri().toString()).orElse("")))
+                .noneMatch(uri -> uri.contains("/test-classes/") || uri.contains("-tests.jar!"));
+    }
 
     @Test
     void noPackageCycles() {
