@@ -47,9 +47,11 @@ public final class TestRegistryServer implements AutoCloseable {
         /** The first value of a header, by case-insensitive name. */
         public String header(String name) {
             return headers.entrySet().stream()
-                    .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
+                    .filter(e ->
+                            e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
                     .map(e -> e.getValue().get(0))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -64,7 +66,12 @@ public final class TestRegistryServer implements AutoCloseable {
         }
 
         public static Reply error(int status, int errorCode, String message) {
-            return json(status, JSON.createObjectNode().put("error_code", errorCode).put("message", message).toString());
+            return json(
+                    status,
+                    JSON.createObjectNode()
+                            .put("error_code", errorCode)
+                            .put("message", message)
+                            .toString());
         }
 
         public static Reply text(int status, String body) {
@@ -116,21 +123,27 @@ public final class TestRegistryServer implements AutoCloseable {
     }
 
     public List<Request> requestsTo(String methodAndRawPath) {
-        return requests.stream().filter(r -> (r.method() + " " + r.rawPath()).equals(methodAndRawPath)).toList();
+        return requests.stream()
+                .filter(r -> (r.method() + " " + r.rawPath()).equals(methodAndRawPath))
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), body);
+            Request request = new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    body);
             requests.add(request);
             Reply reply = reply(request);
             if (reply.hangs()) {
                 closing.await(30, TimeUnit.SECONDS);
                 return;
             }
-            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            reply.headers()
+                    .forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
@@ -208,19 +221,30 @@ public final class TestRegistryServer implements AutoCloseable {
             m = match(LOOKUP, path);
             if (method.equals("POST") && m != null) {
                 Schema schema = schema(body);
-                return JSON.createObjectNode().put("subject", subject(m)).put("id", registry.lookup(subject(m), schema))
-                        .put("version", 1).put("schema", schema.toString());
+                return JSON.createObjectNode()
+                        .put("subject", subject(m))
+                        .put("id", registry.lookup(subject(m), schema))
+                        .put("version", 1)
+                        .put("schema", schema.toString());
             }
             m = match(BY_ID, path);
             if (method.equals("GET") && m != null) {
-                return JSON.createObjectNode().put("schema", registry.schemaById(Integer.parseInt(m.group(1))).toString());
+                return JSON.createObjectNode()
+                        .put(
+                                "schema",
+                                registry.schemaById(Integer.parseInt(m.group(1)))
+                                        .toString());
             }
             m = match(LATEST, path);
             if (method.equals("GET") && m != null) {
                 String subject = subject(m);
-                var latest = registry.latest(subject).orElseThrow(() ->
-                        new SchemaRegistryException("Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND));
-                return JSON.createObjectNode().put("subject", subject).put("id", latest.id()).put("version", latest.version())
+                var latest = registry.latest(subject)
+                        .orElseThrow(() -> new SchemaRegistryException(
+                                "Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND));
+                return JSON.createObjectNode()
+                        .put("subject", subject)
+                        .put("id", latest.id())
+                        .put("version", latest.version())
                         .put("schema", latest.schema().toString());
             }
             if (method.equals("GET") && path.equals("/subjects")) {

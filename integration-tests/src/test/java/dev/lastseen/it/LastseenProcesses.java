@@ -16,7 +16,8 @@ public final class LastseenProcesses implements AfterEachCallback {
     private final List<LastseenProcess> created = new CopyOnWriteArrayList<>();
 
     /** A new, not yet started instance; see {@link LastseenProcess#LastseenProcess(String, Path, int, Map, Map)}. */
-    public LastseenProcess create(String name, Path dir, int httpPort, Map<String, ?> settings, Map<String, String> env) {
+    public LastseenProcess create(
+            String name, Path dir, int httpPort, Map<String, ?> settings, Map<String, String> env) {
         return track(new LastseenProcess(name, dir, httpPort, settings, env));
     }
 

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Loopback helpers of the integration tests: every process they start listens on 127.0.0.1 only. */
 public final class Loopback {
-    private Loopback() {
-    }
+    private Loopback() {}
 
     /** A port that was free on the loopback address a moment ago. */
     public static int freePort() {

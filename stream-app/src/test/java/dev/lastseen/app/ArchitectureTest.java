@@ -31,17 +31,24 @@ class ArchitectureTest {
      * Main classes only, whether Maven hands the other modules over as target/classes (test) or as
      * jars (package and later): test classes and the modules' test-jars are left out.
      */
-    private static final ImportOption MAIN_CLASSES_ONLY = location ->
-            ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location) && !location.matches(TEST_JAR);
-    private static final JavaClasses PRODUCT = new ClassFileImporter().withImportOption(MAIN_CLASSES_ONLY).importPackages(PRODUCT_PACKAGES);
+    private static final ImportOption MAIN_CLASSES_ONLY =
+            location -> ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location) && !location.matches(TEST_JAR);
+
+    private static final JavaClasses PRODUCT =
+            new ClassFileImporter().withImportOption(MAIN_CLASSES_ONLY).importPackages(PRODUCT_PACKAGES);
 
     @Test
     void everyRuleSeesTheWholeProduct() {
         // Without this a rule could pass on an empty import (e.g. a module's classes not found).
         for (String pkg : PRODUCT_PACKAGES) {
-            assertThat(PRODUCT.containPackage(pkg)).as("classes of %s imported", pkg).isTrue();
+            assertThat(PRODUCT.containPackage(pkg))
+                    .as("classes of %s imported", pkg)
+                    .isTrue();
         }
-        assertThat(PRODUCT.stream().map(c -> c.getSource().map(source -> source.getUri().toString()).orElse("")))
+        assertThat(PRODUCT.stream()
+                        .map(c -> c.getSource()
+                                .map(source -> source.getUri().toString())
+                                .orElse("")))
                 .noneMatch(uri -> uri.contains("/test-classes/") || uri.contains("-tests.jar!"));
     }
 
@@ -52,70 +59,120 @@ class ArchitectureTest {
 
     @Test
     void layersAreUsedOnlyFromAbove() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Cli").definedBy(APP + ".cli..")
-                .layer("Wiring").definedBy(APP)
-                .layer("Startup").definedBy(APP + ".startup..")
-                .layer("Http").definedBy(APP + ".http..")
-                .layer("Query").definedBy(APP + ".query..")
-                .layer("Topology").definedBy(APP + ".topology..", APP + ".spikes..")
-                .layer("Thresholds").definedBy(APP + ".thresholds..")
-                .layer("Metrics").definedBy(APP + ".metrics..")
-                .layer("Errors").definedBy(APP + ".errors..")
-                .layer("Config").definedBy(APP + ".config..")
-                .layer("State").definedBy("dev.lastseen.state..")
-                .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Wiring").mayOnlyBeAccessedByLayers("Cli")
-                .whereLayer("Startup").mayOnlyBeAccessedByLayers("Cli")
-                .whereLayer("Http").mayOnlyBeAccessedByLayers("Wiring")
-                .whereLayer("Query").mayOnlyBeAccessedByLayers("Wiring", "Http")
-                .whereLayer("Topology").mayOnlyBeAccessedByLayers("Wiring", "Startup")
-                .whereLayer("Thresholds").mayOnlyBeAccessedByLayers("Wiring", "Topology")
-                .whereLayer("Metrics").mayOnlyBeAccessedByLayers("Wiring", "Startup", "Topology")
-                .whereLayer("Errors").mayOnlyBeAccessedByLayers("Wiring", "Topology", "Metrics")
-                .whereLayer("Config").mayOnlyAccessLayers("State")
-                .whereLayer("State").mayNotAccessAnyLayer()
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Cli")
+                .definedBy(APP + ".cli..")
+                .layer("Wiring")
+                .definedBy(APP)
+                .layer("Startup")
+                .definedBy(APP + ".startup..")
+                .layer("Http")
+                .definedBy(APP + ".http..")
+                .layer("Query")
+                .definedBy(APP + ".query..")
+                .layer("Topology")
+                .definedBy(APP + ".topology..", APP + ".spikes..")
+                .layer("Thresholds")
+                .definedBy(APP + ".thresholds..")
+                .layer("Metrics")
+                .definedBy(APP + ".metrics..")
+                .layer("Errors")
+                .definedBy(APP + ".errors..")
+                .layer("Config")
+                .definedBy(APP + ".config..")
+                .layer("State")
+                .definedBy("dev.lastseen.state..")
+                .whereLayer("Cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Wiring")
+                .mayOnlyBeAccessedByLayers("Cli")
+                .whereLayer("Startup")
+                .mayOnlyBeAccessedByLayers("Cli")
+                .whereLayer("Http")
+                .mayOnlyBeAccessedByLayers("Wiring")
+                .whereLayer("Query")
+                .mayOnlyBeAccessedByLayers("Wiring", "Http")
+                .whereLayer("Topology")
+                .mayOnlyBeAccessedByLayers("Wiring", "Startup")
+                .whereLayer("Thresholds")
+                .mayOnlyBeAccessedByLayers("Wiring", "Topology")
+                .whereLayer("Metrics")
+                .mayOnlyBeAccessedByLayers("Wiring", "Startup", "Topology")
+                .whereLayer("Errors")
+                .mayOnlyBeAccessedByLayers("Wiring", "Topology", "Metrics")
+                .whereLayer("Config")
+                .mayOnlyAccessLayers("State")
+                .whereLayer("State")
+                .mayNotAccessAnyLayer()
                 .check(PRODUCT);
     }
 
     @Test
     void theQueryPathNeverReachesBackIntoHttpOrTheTopology() {
-        noClasses().that().resideInAPackage(APP + ".query..")
-                .should().dependOnClassesThat().resideInAnyPackage(APP + ".http..", APP + ".topology..", APP + ".spikes..")
+        noClasses()
+                .that()
+                .resideInAPackage(APP + ".query..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(APP + ".http..", APP + ".topology..", APP + ".spikes..")
                 .because("http -> query -> the state's read view, never back")
                 .check(PRODUCT);
     }
 
     @Test
     void theTopologyKnowsNothingOfServingOrStartingUp() {
-        noClasses().that().resideInAnyPackage(APP + ".topology..", APP + ".spikes..")
-                .should().dependOnClassesThat().resideInAnyPackage(APP, APP + ".http..", APP + ".query..", APP + ".cli..", APP + ".startup..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(APP + ".topology..", APP + ".spikes..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(APP, APP + ".http..", APP + ".query..", APP + ".cli..", APP + ".startup..")
                 .because("one topology factory that tests drive, whatever serves or starts it")
                 .check(PRODUCT);
     }
 
     @Test
     void theProductDependsOnNoDeveloperTool() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("dev.lastseen.devtools..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.lastseen.devtools..")
                 .because("dev-tools depends on the product, never the reverse")
                 .check(PRODUCT);
     }
 
     @Test
     void onlyTheTopologyWritesTokenState() {
-        noClasses().that().resideOutsideOfPackages(APP + ".topology..", "dev.lastseen.state..")
-                .should().dependOnClassesThat().haveSimpleName("UsageWriter")
-                .orShould().dependOnClassesThat().haveSimpleName("RegistryWriter")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(APP + ".topology..", "dev.lastseen.state..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("UsageWriter")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("RegistryWriter")
                 .because("each field group has one writer, a processor of the topology")
                 .check(PRODUCT);
     }
 
     @Test
     void theUsagePathNeverTouchesRegistryFields() {
-        noClasses().that().haveSimpleName("UsageProcessor").or().haveSimpleName("UsageWriter")
-                .should().dependOnClassesThat().haveSimpleName("RegistryFields")
-                .orShould().dependOnClassesThat().haveSimpleName("RegistryWriter")
-                .orShould().dependOnClassesThat().haveSimpleName("ServiceToken")
+        noClasses()
+                .that()
+                .haveSimpleName("UsageProcessor")
+                .or()
+                .haveSimpleName("UsageWriter")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("RegistryFields")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("RegistryWriter")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("ServiceToken")
                 .because("the login path never holds a registry record (or its secret)")
                 .check(PRODUCT);
     }

@@ -9,8 +9,7 @@ import picocli.CommandLine;
  * synthetic traffic that the production jar does not carry.
  */
 public final class DevCommand {
-    private DevCommand() {
-    }
+    private DevCommand() {}
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -18,8 +17,6 @@ public final class DevCommand {
 
     /** The product's command line with the developer subcommands added. */
     public static CommandLine commandLine() {
-        return LastseenCommand.commandLine()
-                .addSubcommand(new DemoCommand())
-                .addSubcommand(new LoadgenCommand());
+        return LastseenCommand.commandLine().addSubcommand(new DemoCommand()).addSubcommand(new LoadgenCommand());
     }
 }

@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenServer;
-import dev.lastseen.app.observability.Dashboards;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.devtools.kafka.SingleBrokerConfig;
-import dev.lastseen.devtools.traffic.SyntheticTraffic;
-import dev.lastseen.it.KraftBrokerExtension;
+import dev.lastseen.app.observability.Dashboards;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.devtools.kafka.SingleBrokerConfig;
+import dev.lastseen.devtools.traffic.SyntheticTraffic;
+import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import java.io.IOException;
@@ -62,8 +62,14 @@ class ObservabilityIT {
     private static final int PARTITIONS = 3;
     private static final Duration DEADLINE = Duration.ofMinutes(2);
     /** Alerts each named by the issue: every one must be loaded and evaluate without error. */
-    private static final List<String> REQUIRED_ALERTS = List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenDlqRateHigh",
-            "LastseenConsumerLagHigh", "LastseenFreshnessSloBreach", "LastseenStreamThreadDead", "LastseenConfigRejected");
+    private static final List<String> REQUIRED_ALERTS = List.of(
+            "LastseenAuthFailureSpike",
+            "LastseenSecretRejected",
+            "LastseenDlqRateHigh",
+            "LastseenConsumerLagHigh",
+            "LastseenFreshnessSloBreach",
+            "LastseenStreamThreadDead",
+            "LastseenConfigRejected");
 
     @TempDir
     Path dir;
@@ -72,7 +78,9 @@ class ObservabilityIT {
     void everyDashboardQueryReturnsLiveDataAndTheRulesLoadAndFire() throws Exception {
         Path binary = PrometheusServer.binary();
         if (binary == null) {
-            assertThat(System.getenv("CI")).as("prometheus must be installed in CI (ops/install-prometheus.sh)").isNull();
+            assertThat(System.getenv("CI"))
+                    .as("prometheus must be installed in CI (ops/install-prometheus.sh)")
+                    .isNull();
             assumeTrue(false, "prometheus is not installed; run ops/install-prometheus.sh (this test runs in CI)");
         }
         List<Dashboards.PanelQuery> queries = new ArrayList<>();
@@ -82,21 +90,31 @@ class ObservabilityIT {
         assertThat(queries).as("panel queries in ops/grafana").isNotEmpty();
 
         Path thresholds = dir.resolve("thresholds.json");
-        Files.writeString(thresholds, "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"acct-004\":{\"minimum\":500,\"factor\":3.0}}}");
-        SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(5, 100, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 7));
+        Files.writeString(
+                thresholds,
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"acct-004\":{\"minimum\":500,\"factor\":3.0}}}");
+        SyntheticTraffic traffic =
+                new SyntheticTraffic(new SyntheticTraffic.Settings(5, 100, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 7));
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
         LastseenConfig config = ConfigLoader.fromMap(appConfig(KAFKA.bootstrapServers(), thresholds));
         KAFKA.createTopics(config.topics(), PARTITIONS);
         try (Producers producers = new Producers(KAFKA.bootstrapServers(), registry, config.topics());
-             LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
-             PrometheusServer prometheus = PrometheusServer.start(binary, Files.createDirectories(dir.resolve("prometheus")),
-                     "127.0.0.1:" + server.httpPort(), ruleFiles())) {
+                LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
+                PrometheusServer prometheus = PrometheusServer.start(
+                        binary,
+                        Files.createDirectories(dir.resolve("prometheus")),
+                        "127.0.0.1:" + server.httpPort(),
+                        ruleFiles())) {
             producers.registry(traffic);
             Thread load = producers.steadyTraffic(traffic, 150);
             try {
-                await("prometheus scrapes the app").atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                        .until(() -> prometheus.query("up{job=\"lastseen\"} == 1").size() == 1);
+                await("prometheus scrapes the app")
+                        .atMost(DEADLINE)
+                        .pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptions()
+                        .until(() ->
+                                prometheus.query("up{job=\"lastseen\"} == 1").size() == 1);
                 // Incidents, after the first scrape so counters are seen to increase.
                 producers.failureBurst("acct-000", traffic.tokens().get(0).tokenId(), 120);
                 producers.garbageLogin();
@@ -105,21 +123,37 @@ class ObservabilityIT {
 
                 for (Dashboards.PanelQuery q : queries) {
                     await(q.dashboard() + " / " + q.panel() + " / " + q.refId() + ": " + q.promql())
-                            .atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofSeconds(1))
                             .until(() -> !prometheus.query(q.promql()).isEmpty());
                 }
                 // The live data behind them, not only series at zero.
-                for (String nonZero : List.of("sum(lastseen_events_total) > 0", "sum(lastseen_auth_failure_spikes_total) > 0",
-                        "sum(lastseen_dlq_records_total) > 0", "lastseen_secret_rejected_total > 0", "lastseen_config_rejected_total > 0",
-                        "lastseen_freshness_seconds_count > 0", "sum(kafka_stream_state_block_cache_usage) > 0")) {
-                    await(nonZero).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> !prometheus.query(nonZero).isEmpty());
+                for (String nonZero : List.of(
+                        "sum(lastseen_events_total) > 0",
+                        "sum(lastseen_auth_failure_spikes_total) > 0",
+                        "sum(lastseen_dlq_records_total) > 0",
+                        "lastseen_secret_rejected_total > 0",
+                        "lastseen_config_rejected_total > 0",
+                        "lastseen_freshness_seconds_count > 0",
+                        "sum(kafka_stream_state_block_cache_usage) > 0")) {
+                    await(nonZero)
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofSeconds(1))
+                            .until(() -> !prometheus.query(nonZero).isEmpty());
                 }
 
-                await("every rule loaded and evaluated healthily").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
+                await("every rule loaded and evaluated healthily")
+                        .atMost(DEADLINE)
+                        .pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> assertRulesHealthy(prometheus.ruleGroups()));
-                for (String alert : List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenConfigRejected")) {
-                    await(alert + " fires").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
-                            .until(() -> !prometheus.query("ALERTS{alertname=\"" + alert + "\",alertstate=\"firing\"}").isEmpty());
+                for (String alert :
+                        List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenConfigRejected")) {
+                    await(alert + " fires")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofSeconds(1))
+                            .until(() -> !prometheus
+                                    .query("ALERTS{alertname=\"" + alert + "\",alertstate=\"firing\"}")
+                                    .isEmpty());
                 }
 
                 assertLabelsAreBounded(keepScrape(server.httpPort()), traffic);
@@ -146,7 +180,11 @@ class ObservabilityIT {
         for (JsonNode group : groups) {
             for (JsonNode rule : group.path("rules")) {
                 rules++;
-                assertThat(rule.path("health").asText()).as("health of %s: %s", rule.path("name").asText(), rule.path("lastError").asText())
+                assertThat(rule.path("health").asText())
+                        .as(
+                                "health of %s: %s",
+                                rule.path("name").asText(),
+                                rule.path("lastError").asText())
                         .isEqualTo("ok");
                 if ("alerting".equals(rule.path("type").asText())) {
                     alerts.add(rule.path("name").asText());
@@ -185,13 +223,17 @@ class ObservabilityIT {
             while (l.find()) {
                 String key = l.group(1);
                 String value = l.group(2);
-                assertThat(ids).as("label %s=%s of %s is an account or token id", key, value, name).doesNotContain(value);
+                assertThat(ids)
+                        .as("label %s=%s of %s is an account or token id", key, value, name)
+                        .doesNotContain(value);
                 if (name.startsWith("lastseen_")) {
                     assertThat(allowed).as("label %s of %s", key, name).containsKey(key);
                     if (key.equals("le")) {
                         assertThat(value).matches("\\+Inf|[0-9.eE+-]+");
                     } else {
-                        assertThat(allowed.get(key)).as("value of %s on %s", key, name).contains(value);
+                        assertThat(allowed.get(key))
+                                .as("value of %s on %s", key, name)
+                                .contains(value);
                     }
                 }
             }
@@ -227,14 +269,18 @@ class ObservabilityIT {
     }
 
     private static String scrape(int port) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {
-        Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-observability-it", dir.resolve("state"), "mem:");
+        Map<String, Object> c =
+                SingleBrokerConfig.base(bootstrap, "lastseen-observability-it", dir.resolve("state"), "mem:");
         c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
         c.put(ConfigLoader.HTTP_PORT, 0);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 32L * 1024 * 1024);
@@ -254,34 +300,41 @@ class ObservabilityIT {
         private final AtomicBoolean running = new AtomicBoolean(true);
 
         Producers(String bootstrap, InMemorySchemaRegistry registry, TopicNames topics) {
-            Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10);
-            logins = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-            tokens = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+            Map<String, Object> props =
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10);
+            logins = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+            tokens = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
             raw = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
             this.topics = topics;
         }
 
         void registry(SyntheticTraffic traffic) {
             Instant created = Instant.now().minus(Duration.ofDays(30));
-            traffic.tokens().forEach(t -> tokens.send(new ProducerRecord<>(topics.serviceTokens(), t.tokenId(), traffic.registryRecord(t, created))));
+            traffic.tokens()
+                    .forEach(t -> tokens.send(new ProducerRecord<>(
+                            topics.serviceTokens(), t.tokenId(), traffic.registryRecord(t, created))));
             tokens.flush();
         }
 
         /** Logins at about {@code perSecond} on a daemon thread until {@link #stop()}. */
         Thread steadyTraffic(SyntheticTraffic traffic, int perSecond) {
-            Thread t = new Thread(() -> {
-                long interval = 1_000_000_000L / perSecond;
-                long next = System.nanoTime();
-                while (running.get()) {
-                    LoginEvent e = traffic.next(Instant.now());
-                    logins.send(new ProducerRecord<>(topics.loginEvents(), e.getAccountId(), e));
-                    next += interval;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing a load generator
-                    }
-                }
-            }, "observability-it-traffic");
+            Thread t = new Thread(
+                    () -> {
+                        long interval = 1_000_000_000L / perSecond;
+                        long next = System.nanoTime();
+                        while (running.get()) {
+                            LoginEvent e = traffic.next(Instant.now());
+                            logins.send(new ProducerRecord<>(topics.loginEvents(), e.getAccountId(), e));
+                            next += interval;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing a load generator
+                            }
+                        }
+                    },
+                    "observability-it-traffic");
             t.setDaemon(true);
             t.start();
             return t;
@@ -290,23 +343,43 @@ class ObservabilityIT {
         void failureBurst(String account, String token, int failures) {
             Instant now = Instant.now();
             for (int i = 0; i < failures; i++) {
-                LoginEvent e = LoginEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(now.plusMillis(i % 100))
-                        .setAccountId(account).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token)
-                        .setOutcome(AuthOutcome.FAILURE).setFailureReason("invalid_secret").setColo("fra1").setClientIp("203.0.113.9").build();
+                LoginEvent e = LoginEvent.newBuilder()
+                        .setEventId(UUID.randomUUID().toString())
+                        .setOccurredAt(now.plusMillis(i % 100))
+                        .setAccountId(account)
+                        .setCredentialType(CredentialType.SERVICE_TOKEN)
+                        .setTokenId(token)
+                        .setOutcome(AuthOutcome.FAILURE)
+                        .setFailureReason("invalid_secret")
+                        .setColo("fra1")
+                        .setClientIp("203.0.113.9")
+                        .build();
                 logins.send(new ProducerRecord<>(topics.loginEvents(), account, e));
             }
             logins.flush();
         }
 
         void garbageLogin() {
-            raw.send(new ProducerRecord<>(topics.loginEvents(), "acct-000".getBytes(StandardCharsets.UTF_8),
+            raw.send(new ProducerRecord<>(
+                    topics.loginEvents(),
+                    "acct-000".getBytes(StandardCharsets.UTF_8),
                     "not avro at all".getBytes(StandardCharsets.UTF_8)));
             raw.flush();
         }
 
         void blankSecret(String account, String token) {
-            tokens.send(new ProducerRecord<>(topics.serviceTokens(), token, ServiceToken.newBuilder().setTokenId(token).setAccountId(account)
-                    .setName("blank").setClientId("client-blank").setClientSecretHash("   ").setCreatedAt(Instant.now()).setExpiresAt(null).build()));
+            tokens.send(new ProducerRecord<>(
+                    topics.serviceTokens(),
+                    token,
+                    ServiceToken.newBuilder()
+                            .setTokenId(token)
+                            .setAccountId(account)
+                            .setName("blank")
+                            .setClientId("client-blank")
+                            .setClientSecretHash("   ")
+                            .setCreatedAt(Instant.now())
+                            .setExpiresAt(null)
+                            .build()));
             tokens.flush();
         }
 

@@ -1,8 +1,8 @@
 package dev.lastseen.it.observability;
 
-import dev.lastseen.it.Loopback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lastseen.it.Loopback;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,7 +25,8 @@ final class PrometheusServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private PrometheusServer(Process process, Path log, int port) {
         this.process = process;
@@ -52,15 +53,23 @@ final class PrometheusServer implements AutoCloseable {
             config.append("  - '").append(rules.toAbsolutePath()).append("'\n");
         }
         config.append("scrape_configs:\n  - job_name: lastseen\n    metrics_path: /metrics\n")
-                .append("    static_configs:\n      - targets: ['").append(target).append("']\n");
+                .append("    static_configs:\n      - targets: ['")
+                .append(target)
+                .append("']\n");
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         Path data = Files.createDirectories(dir.resolve("data"));
         Path log = dir.resolve("prometheus.log");
         int port = Loopback.freePort();
-        Process process = new ProcessBuilder(binary.toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + data,
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(
+                        binary.toString(),
+                        "--config.file=" + configFile,
+                        "--storage.tsdb.path=" + data,
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new PrometheusServer(process, log, port);
     }
 
@@ -97,7 +106,9 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {

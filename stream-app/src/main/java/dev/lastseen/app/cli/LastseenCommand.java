@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lastseen} command line of the production jar. */
-@Command(name = "lastseen", mixinStandardHelpOptions = true, version = "lastseen 0.1.0",
+@Command(
+        name = "lastseen",
+        mixinStandardHelpOptions = true,
+        version = "lastseen 0.1.0",
         description = "Per-token last-seen tracking on Kafka Streams.",
         subcommands = {RunCommand.class})
 public final class LastseenCommand {
@@ -18,11 +21,10 @@ public final class LastseenCommand {
      * developer tools add their own subcommands to it.
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new LastseenCommand())
-                .setExecutionExceptionHandler((e, cmd, parseResult) -> {
-                    // A clear one-line message, no stack trace, for configuration and start-up errors.
-                    cmd.getErr().println("lastseen: " + e.getMessage());
-                    return 2;
-                });
+        return new CommandLine(new LastseenCommand()).setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            // A clear one-line message, no stack trace, for configuration and start-up errors.
+            cmd.getErr().println("lastseen: " + e.getMessage());
+            return 2;
+        });
     }
 }

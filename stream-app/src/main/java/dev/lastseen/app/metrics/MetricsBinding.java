@@ -55,8 +55,14 @@ public final class MetricsBinding implements AutoCloseable {
         KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams, List.of(), scheduler, KAFKA_REFRESH);
         JvmGcMetrics gc = new JvmGcMetrics();
         List<AutoCloseable> closeables = new ArrayList<>(List.of(kafka, gc));
-        List<MeterBinder> binders = List.of(kafka, gc, new JvmMemoryMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
-                new ProcessorMetrics(), new UptimeMetrics());
+        List<MeterBinder> binders = List.of(
+                kafka,
+                gc,
+                new JvmMemoryMetrics(),
+                new JvmThreadMetrics(),
+                new ClassLoaderMetrics(),
+                new ProcessorMetrics(),
+                new UptimeMetrics());
         binders.forEach(b -> b.bindTo(registry));
         return new MetricsBinding(closeables, scheduler);
     }

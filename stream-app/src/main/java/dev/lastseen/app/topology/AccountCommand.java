@@ -12,14 +12,12 @@ import dev.lastseen.state.RegistryFields;
  * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
  * their own package; nothing outside the topology uses it otherwise.
  */
-public sealed interface AccountCommand permits AccountCommand.Login, AccountCommand.RegistryUpsert, AccountCommand.RegistryDelete {
+public sealed interface AccountCommand
+        permits AccountCommand.Login, AccountCommand.RegistryUpsert, AccountCommand.RegistryDelete {
 
-    record Login(LoginEvent event) implements AccountCommand {
-    }
+    record Login(LoginEvent event) implements AccountCommand {}
 
-    record RegistryUpsert(String tokenId, RegistryFields fields) implements AccountCommand {
-    }
+    record RegistryUpsert(String tokenId, RegistryFields fields) implements AccountCommand {}
 
-    record RegistryDelete(String tokenId) implements AccountCommand {
-    }
+    record RegistryDelete(String tokenId) implements AccountCommand {}
 }

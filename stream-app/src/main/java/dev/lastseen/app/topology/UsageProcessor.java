@@ -29,6 +29,7 @@ public final class UsageProcessor implements Processor<String, AccountCommand, S
     private final LastseenMetrics metrics;
     /** How often, and how many entries at most, the never-seen expiry examines: bounded work per pass. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
+
     static final int SWEEP_BUDGET = 10_000;
 
     private final Clock clock;
@@ -37,7 +38,8 @@ public final class UsageProcessor implements Processor<String, AccountCommand, S
     private UsageWriter writer;
     private TokenKey sweepResumeAfter;
 
-    public UsageProcessor(Duration patchGranularity, LastseenMetrics metrics, Clock clock, Duration neverSeenRetention) {
+    public UsageProcessor(
+            Duration patchGranularity, LastseenMetrics metrics, Clock clock, Duration neverSeenRetention) {
         this.patchGranularity = patchGranularity;
         this.metrics = metrics;
         this.clock = clock;
@@ -55,7 +57,8 @@ public final class UsageProcessor implements Processor<String, AccountCommand, S
 
     /** One bounded pass of the never-seen expiry; successive passes walk the whole store. */
     private void sweep() {
-        UsageWriter.Sweep sweep = writer.expireNeverSeen(sweepResumeAfter, clock.millis() - neverSeenRetention.toMillis(), SWEEP_BUDGET);
+        UsageWriter.Sweep sweep =
+                writer.expireNeverSeen(sweepResumeAfter, clock.millis() - neverSeenRetention.toMillis(), SWEEP_BUDGET);
         sweepResumeAfter = sweep.resumeAfter();
         if (sweep.expired() > 0) {
             metrics.neverSeenExpired(sweep.expired());
@@ -82,8 +85,12 @@ public final class UsageProcessor implements Processor<String, AccountCommand, S
         }
         UsagePatch patch = change.patch();
         if (patch != null) {
-            TokenLastSeen value = new TokenLastSeen(patch.tokenId(), patch.accountId(), Instant.ofEpochMilli(patch.lastSeenAt()),
-                    patch.lastSeenColo(), patch.lastSeenIp());
+            TokenLastSeen value = new TokenLastSeen(
+                    patch.tokenId(),
+                    patch.accountId(),
+                    Instant.ofEpochMilli(patch.lastSeenAt()),
+                    patch.lastSeenColo(),
+                    patch.lastSeenIp());
             context.forward(record.withKey(patch.tokenId()).withValue(value));
             metrics.patchEmitted();
         }

@@ -19,7 +19,8 @@ public final class ValidatingDeserializer<T> implements Deserializer<T> {
     private final int maxBytes;
     private final boolean tombstonesAllowed;
 
-    public ValidatingDeserializer(Deserializer<T> decoder, Consumer<T> validator, int maxBytes, boolean tombstonesAllowed) {
+    public ValidatingDeserializer(
+            Deserializer<T> decoder, Consumer<T> validator, int maxBytes, boolean tombstonesAllowed) {
         this.decoder = decoder;
         this.validator = validator;
         this.maxBytes = maxBytes;
@@ -32,10 +33,12 @@ public final class ValidatingDeserializer<T> implements Deserializer<T> {
             if (tombstonesAllowed) {
                 return null;
             }
-            throw new RejectedRecordException(RejectReason.NULL_VALUE, topic + ": record has a null value (this topic has no deletes)");
+            throw new RejectedRecordException(
+                    RejectReason.NULL_VALUE, topic + ": record has a null value (this topic has no deletes)");
         }
         if (data.length > maxBytes) {
-            throw new RejectedRecordException(RejectReason.TOO_LARGE,
+            throw new RejectedRecordException(
+                    RejectReason.TOO_LARGE,
                     topic + ": record value is " + data.length + " bytes, over the bound of " + maxBytes);
         }
         T value = decoder.deserialize(topic, data);

@@ -33,6 +33,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class SpikeHarness implements AutoCloseable {
     /** A window boundary, so window arithmetic in tests reads plainly. */
     static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+
     static final long WINDOW_MS = 60_000;
     static final long GRACE_MS = 30_000;
 
@@ -65,9 +66,13 @@ final class SpikeHarness implements AutoCloseable {
         thresholds.compareAndSet(null, FailureSpikeTopology.configuredDefaults(config.spikes()));
         registry = topologyDriver.registry();
         driver = topologyDriver.driver();
-        logins = driver.createInputTopic(config.topics().loginEvents(), new StringSerializer(),
+        logins = driver.createInputTopic(
+                config.topics().loginEvents(),
+                new StringSerializer(),
                 new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-        alerts = driver.createOutputTopic(config.topics().authFailureAlerts(), new StringDeserializer(),
+        alerts = driver.createOutputTopic(
+                config.topics().authFailureAlerts(),
+                new StringDeserializer(),
                 new SpecificAvroDeserializer<>(registry, AuthFailureSpike.class));
     }
 
@@ -87,9 +92,17 @@ final class SpikeHarness implements AutoCloseable {
     }
 
     static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at).setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token).setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "invalid_secret" : null).setColo("fra1").setClientIp("192.0.2.7").build();
+        return LoginEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(at)
+                .setAccountId(account)
+                .setCredentialType(CredentialType.SERVICE_TOKEN)
+                .setTokenId(token)
+                .setOutcome(outcome)
+                .setFailureReason(outcome == AuthOutcome.FAILURE ? "invalid_secret" : null)
+                .setColo("fra1")
+                .setClientIp("192.0.2.7")
+                .build();
     }
 
     /** Start of window {@code n} after {@link #T0}. */

@@ -38,8 +38,12 @@ public final class TopologyDriver implements AutoCloseable {
     private final LastseenMetrics metrics;
     private final Path stateDir;
 
-    private TopologyDriver(TopologyTestDriver driver, LastseenConfig config, InMemorySchemaRegistry registry, LastseenMetrics metrics,
-                           Path stateDir) {
+    private TopologyDriver(
+            TopologyTestDriver driver,
+            LastseenConfig config,
+            InMemorySchemaRegistry registry,
+            LastseenMetrics metrics,
+            Path stateDir) {
         this.driver = driver;
         this.config = config;
         this.registry = registry;
@@ -153,11 +157,17 @@ public final class TopologyDriver implements AutoCloseable {
             LastseenConfig config = ConfigLoader.fromMap(settings);
             LastseenMetrics m = metrics != null ? metrics : new LastseenMetrics(new SimpleMeterRegistry());
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-            TopologySettings topologySettings = TopologySettings.from(config, 0, clock != null ? clock : Clock.fixed(start, ZoneOffset.UTC));
+            TopologySettings topologySettings =
+                    TopologySettings.from(config, 0, clock != null ? clock : Clock.fixed(start, ZoneOffset.UTC));
             Topology topology = thresholds == null
                     ? LastseenTopology.build(topologySettings, registry, stores, m)
                     : LastseenTopology.build(topologySettings, registry, stores, m, thresholds);
-            return new TopologyDriver(new TopologyTestDriver(topology, StreamsProperties.of(config, m), start), config, registry, m, stateDir);
+            return new TopologyDriver(
+                    new TopologyTestDriver(topology, StreamsProperties.of(config, m), start),
+                    config,
+                    registry,
+                    m,
+                    stateDir);
         }
     }
 }

@@ -57,13 +57,22 @@ final class TopologyHarness implements AutoCloseable {
         config = topologyDriver.config();
         driver = topologyDriver.driver();
         StringSerializer keys = new StringSerializer();
-        logins = driver.createInputTopic(config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-        tokens = driver.createInputTopic(config.topics().serviceTokens(), keys, new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
-        rawLogins = driver.createInputTopic(config.topics().loginEvents(), new ByteArraySerializer(), new ByteArraySerializer());
-        rawTokens = driver.createInputTopic(config.topics().serviceTokens(), new ByteArraySerializer(), new ByteArraySerializer());
-        patches = driver.createOutputTopic(config.topics().tokenLastSeen(), new StringDeserializer(),
+        logins = driver.createInputTopic(
+                config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+        tokens = driver.createInputTopic(
+                config.topics().serviceTokens(),
+                keys,
+                new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+        rawLogins = driver.createInputTopic(
+                config.topics().loginEvents(), new ByteArraySerializer(), new ByteArraySerializer());
+        rawTokens = driver.createInputTopic(
+                config.topics().serviceTokens(), new ByteArraySerializer(), new ByteArraySerializer());
+        patches = driver.createOutputTopic(
+                config.topics().tokenLastSeen(),
+                new StringDeserializer(),
                 new SpecificAvroDeserializer<>(registry, TokenLastSeen.class));
-        deadLetters = driver.createOutputTopic(config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(
+                config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     KeyValueStore<TokenKey, UsageFields> usageStore() {
@@ -83,16 +92,29 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder().setEventId(java.util.UUID.randomUUID().toString())
-                .setOccurredAt(at).setAccountId(account).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token)
-                .setOutcome(outcome).setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
-                .setColo("fra1").setClientIp("192.0.2.10").build();
+        return LoginEvent.newBuilder()
+                .setEventId(java.util.UUID.randomUUID().toString())
+                .setOccurredAt(at)
+                .setAccountId(account)
+                .setCredentialType(CredentialType.SERVICE_TOKEN)
+                .setTokenId(token)
+                .setOutcome(outcome)
+                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
+                .setColo("fra1")
+                .setClientIp("192.0.2.10")
+                .build();
     }
 
     static ServiceToken token(String account, String token, String secretHash) {
-        return ServiceToken.newBuilder().setTokenId(token).setAccountId(account).setName("deploy bot " + token)
-                .setClientId("client-" + token).setClientSecretHash(secretHash)
-                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z")).setExpiresAt(null).build();
+        return ServiceToken.newBuilder()
+                .setTokenId(token)
+                .setAccountId(account)
+                .setName("deploy bot " + token)
+                .setClientId("client-" + token)
+                .setClientSecretHash(secretHash)
+                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
+                .setExpiresAt(null)
+                .build();
     }
 
     @Override
