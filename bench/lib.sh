@@ -10,15 +10,16 @@ now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.${2:-0}f\", ($1) }"; } # calc EXPR [DECIMALS]: float arithmetic without bc
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-JAR="$ROOT/stream-app/target/lastseen.jar"
+JAR="$ROOT/stream-app/target/lastseen.jar"        # the production jar: `lastseen run`, the deployment commands
+DEV_JAR="$ROOT/dev-tools/target/lastseen-dev.jar" # the developer jar: `lastseen loadgen`
 APP_OPTS="${LASTSEEN_BENCH_APP_OPTS:--Xms512m -Xmx512m}"
 LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
 PARTS="${LASTSEEN_TOPIC_PARTITIONS:-6}"
 
 # Builds the jar (no lock: a compile), empties $RUN, picks free ports; sets BOOT, REG, HTTP_PORT, METRICS, READYZ.
 bench_prepare() {
-  log "building the application jar (mvn package, tests skipped)"
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
+  log "building the application jars (mvn package, tests skipped)"
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app,dev-tools -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
   rm -rf "$RUN"
   mkdir -p "$RUN"
   export LASTSEEN_STACK_DIR="$RUN/stack"

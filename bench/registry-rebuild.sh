@@ -21,6 +21,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../ops/java-home.sh
+. "$ROOT/ops/java-home.sh"
 RUN="$ROOT/bench/target/registry-rebuild"
 TOKENS=1000000
 ACCOUNTS=1000
@@ -92,7 +94,7 @@ T_ALL=$(now)
 bench_stack_up
 
 log "producing the registry records of $TOKENS tokens"
-java -Xmx1g -jar "$JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
+java -Xmx1g -jar "$DEV_JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
   --max --count 0 >"$RUN/loadgen.out" 2>"$RUN/loadgen.err" 9>&- || { tail "$RUN/loadgen.err" >&2; die "loadgen failed"; }
 log "$(cat "$RUN/loadgen.out")"
 

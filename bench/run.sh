@@ -26,6 +26,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../ops/java-home.sh
+. "$ROOT/ops/java-home.sh"
 RUN="$ROOT/bench/target/run"
 TOKENS=1000000
 ACCOUNTS=1000
@@ -79,7 +81,7 @@ T_ALL=$(now)
 bench_stack_up
 
 log "preloading: registry records for $TOKENS tokens, then $EVENTS logins as fast as possible"
-java -Xmx1g -jar "$JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
+java -Xmx1g -jar "$DEV_JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
   --max --count "$EVENTS" >"$RUN/loadgen-preload.out" 2>"$RUN/loadgen-preload.err" 9>&- \
   || { tail "$RUN/loadgen-preload.err" >&2; die "preload failed"; }
 PRELOAD=$(cat "$RUN/loadgen-preload.out")
@@ -150,7 +152,7 @@ log "memory: RSS $((RSS_KB / 1024)) MiB (peak $((HWM_KB / 1024)) MiB), state dir
 FRESH_RATE=$((APP_RATE / 2))
 log "freshness: $FRESH_RATE logins/s (half the drain rate) for $FRESH_S s, no jitter"
 scrape "$RUN/m-fresh-before.txt"
-java -Xmx1g -jar "$JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
+java -Xmx1g -jar "$DEV_JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
   --no-registry-records --rate "$FRESH_RATE" --duration "PT${FRESH_S}S" --jitter PT0S --seed 7 \
   >"$RUN/loadgen-fresh.out" 2>"$RUN/loadgen-fresh.err" 9>&- &
 LG_PID=$!

@@ -1,5 +1,6 @@
 package dev.lastseen.app.audit;
 
+import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.topology.SecretRule;
 import dev.lastseen.avro.ServiceToken;
@@ -32,12 +33,17 @@ public final class RegistrySecrets {
     public record Loaded(
             SecretIndex index, int longestBytes, long records, long undecodable, long tooShortOrPlaceholder) {}
 
+    /**
+     * Reads the service-tokens topic of a deployment; placeholders are those of its secret rule
+     * ({@code lastseen.secret.*}).
+     */
     public static Loaded read(
+            LastseenConfig config,
             Map<String, Object> consumerConfig,
-            String topic,
             SchemaRegistryClient registry,
-            SecretRule rule,
             Duration timeout) {
+        String topic = config.topics().serviceTokens();
+        SecretRule rule = new SecretRule(config.secrets(), config.bounds().maxSecretHashLength());
         SpecificAvroDeserializer<ServiceToken> decoder = new SpecificAvroDeserializer<>(registry, ServiceToken.class);
         SecretIndex index = new SecretIndex();
         int longest = 0;

@@ -28,7 +28,24 @@ public final class SecretIndex {
     /** Where a secret was found: its label and the byte offset. */
     public record Match(String label, int offset) {}
 
-    private record Secret(byte[] bytes, String label) {}
+    /** One secret's bytes (a class, not a record: the array is compared by content where it matters). */
+    private static final class Secret {
+        private final byte[] bytes;
+        private final String label;
+
+        Secret(byte[] bytes, String label) {
+            this.bytes = bytes;
+            this.label = label;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        String label() {
+            return label;
+        }
+    }
 
     /** Adds a secret; returns false (and keeps nothing) when it is shorter than {@link #MIN_BYTES} bytes or already present. */
     public boolean add(String secret, String label) {

@@ -8,7 +8,6 @@ import dev.lastseen.app.audit.SecretAudit;
 import dev.lastseen.app.audit.TopicScan;
 import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.topology.SecretRule;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,12 +68,8 @@ final class AuditSecretsCommand implements Callable<Integer> {
         }
         LastseenConfig cfg = config.load();
         var reader = ClientConfigs.reader(cfg, "read_uncommitted");
-        RegistrySecrets.Loaded secrets = RegistrySecrets.read(
-                reader,
-                cfg.topics().serviceTokens(),
-                RegistryClients.create(cfg.registry()),
-                new SecretRule(cfg.secrets(), cfg.bounds().maxSecretHashLength()),
-                timeout);
+        RegistrySecrets.Loaded secrets =
+                RegistrySecrets.read(cfg, reader, RegistryClients.create(cfg.registry()), timeout);
         out.printf(
                 "secrets: %d distinct from %d records on %s (%d undecodable, %d too short or placeholders: not looked for)%n",
                 secrets.index().size(),

@@ -1,6 +1,5 @@
 package dev.lastseen.app.errors;
 
-import dev.lastseen.app.metrics.LastseenMetrics;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -28,10 +27,10 @@ public final class DeadLetterRouter {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRouter.class);
     private final String deadLetterTopic;
-    private final LastseenMetrics metrics;
+    private final DeadLetterCounter metrics;
     private final Set<String> valueKeepingTopics;
 
-    private DeadLetterRouter(String deadLetterTopic, LastseenMetrics metrics, Set<String> valueKeepingTopics) {
+    private DeadLetterRouter(String deadLetterTopic, DeadLetterCounter metrics, Set<String> valueKeepingTopics) {
         this.deadLetterTopic = deadLetterTopic;
         this.metrics = metrics;
         this.valueKeepingTopics = Set.copyOf(valueKeepingTopics);
@@ -49,7 +48,7 @@ public final class DeadLetterRouter {
             names.forEach(n -> valueKeeping.add(String.valueOf(n)));
         }
         return new DeadLetterRouter(
-                topic.toString(), (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY), valueKeeping);
+                topic.toString(), (DeadLetterCounter) configs.get(DeadLetterCounter.STREAMS_CONFIG_KEY), valueKeeping);
     }
 
     ProducerRecord<byte[], byte[]> deadLetter(

@@ -1,6 +1,5 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.app.Readiness;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.QueryHeaders;
 import io.javalin.Javalin;
@@ -52,7 +51,7 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(
             LastseenConfig.HttpSettings settings,
             String servedBy,
-            Readiness readiness,
+            Health readiness,
             PrometheusMeterRegistry meters,
             Consumer<RoutesConfig> apiRoutes) {
         byte[] openApi = openApiDocument();

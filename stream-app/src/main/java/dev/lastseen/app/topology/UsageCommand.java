@@ -6,8 +6,11 @@ import dev.lastseen.avro.LoginEvent;
  * What the usage writer acts on, keyed by account: login events, and the registry's
  * lifecycle of a token in the account (registered / retired). The lifecycle carries the token
  * id only — the usage path never sees a registry field.
+ *
+ * <p>Public only so that the JMH benchmarks in {@code bench/} can drive the usage writer directly
+ * from their own package; nothing outside the topology uses it otherwise.
  */
-sealed interface UsageCommand permits UsageCommand.Login, UsageCommand.Registered, UsageCommand.Retired {
+public sealed interface UsageCommand permits UsageCommand.Login, UsageCommand.Registered, UsageCommand.Retired {
 
     record Login(LoginEvent event) implements UsageCommand {}
 

@@ -24,8 +24,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * emits a TokenLastSeen patch (keyed by token_id) when last-seen advances far enough. It also
  * follows the registry's lifecycle of each token in the account (token ids only), so usage of
  * a deleted or moved-away token expires a retention after the delete/move.
+ *
+ * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
+ * their own package; nothing outside the topology uses it otherwise.
  */
-final class UsageProcessor implements Processor<String, UsageCommand, String, TokenLastSeen> {
+public final class UsageProcessor implements Processor<String, UsageCommand, String, TokenLastSeen> {
     /** How often, and how many entries at most, the expiry examines: bounded work per pass. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
 
@@ -39,7 +42,7 @@ final class UsageProcessor implements Processor<String, UsageCommand, String, To
     private UsageWriter writer;
     private TokenKey sweepResumeAfter;
 
-    UsageProcessor(
+    public UsageProcessor(
             Duration patchGranularity,
             LastseenMetrics metrics,
             Clock clock,

@@ -33,7 +33,7 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_usage_retired_expired_total counter");
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
         assertThat(count(scrape, "^lastseen_events_total\\{"))
-                .isEqualTo(CredentialType.values().length * AuthOutcome.values().length);
+                .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
         assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(RejectReason.values().length);
         assertThat(count(scrape, "^lastseen_secret_rejected_total\\{"))
                 .isEqualTo(Arrays.stream(RejectReason.values())

@@ -26,18 +26,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class LastSeenTopologyTest {
+    @AutoClose
     private final TopologyHarness h = new TopologyHarness();
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
 
     private UsageFields usage(String account, String token) {
         return h.usageStore().get(new TokenKey(account, token));
@@ -447,10 +442,7 @@ class LastSeenTopologyTest {
         }
     }
 
-    private static UnaryOperator<java.util.Map<String, Object>> withGranularity(long millis) {
-        return m -> {
-            m.put(ConfigLoader.PATCH_GRANULARITY_MS, millis);
-            return m;
-        };
+    private static java.util.Map<String, Object> withGranularity(long millis) {
+        return java.util.Map.of(ConfigLoader.PATCH_GRANULARITY_MS, millis);
     }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -71,7 +70,7 @@ class SecretNeverWrittenPropertiesTest {
 
     @BeforeContainer
     static void startDriver() {
-        h = new TopologyHarness(dev.lastseen.state.TokenStores.inMemory(), UnaryOperator.identity());
+        h = new TopologyHarness(dev.lastseen.state.TokenStores.inMemory(), java.util.Map.of());
     }
 
     @AfterContainer

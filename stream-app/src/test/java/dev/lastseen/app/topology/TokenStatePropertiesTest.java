@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -55,7 +54,7 @@ class TokenStatePropertiesTest {
         TokenStores memory = TokenStores.inMemory();
         TokenStores stores =
                 new TokenStores(registrySupplier, memory.usage(), memory.tokenAccountIndex(), memory.lastSeenGuard());
-        h = new TopologyHarness(stores, UnaryOperator.identity());
+        h = new TopologyHarness(stores, java.util.Map.of());
     }
 
     @AfterContainer
