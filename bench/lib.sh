@@ -8,6 +8,8 @@ log() { printf '[%s %s] %s\n' "$BENCH_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.${2:-0}f\", ($1) }"; } # calc EXPR [DECIMALS]: float arithmetic without bc
+# cpu_seconds PID: user + system CPU time the process has used so far (from /proc/PID/stat).
+cpu_seconds() { awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / tck }' "/proc/$1/stat"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 JAR="$ROOT/stream-app/target/lastseen.jar"        # the production jar: `lastseen run`, the deployment commands

@@ -5,6 +5,8 @@
 #   bench/run.sh --tokens 10000000     the 10-million-token variant (much longer: 10M registry records)
 #
 # Options: --tokens N (1000000)  --accounts N (1000)  --events N (2000000, preloaded logins)
+#          --app-jar PATH (the production jar to measure; default the one built here: compare versions with the same
+#          load generator and script)
 #          --freshness-seconds S (120, at least 20)  --jfr (record a JFR profile of the drain)  --no-write (don't touch BENCHMARKS.md)
 # Environment: LASTSEEN_BENCH_APP_OPTS (JVM options of the app, default "-Xms512m -Xmx512m"),
 #              LASTSEEN_BENCH_APP_PROPS (extra app properties, space-separated key=value, for experiments),
@@ -35,6 +37,7 @@ EVENTS=2000000
 FRESH_S=120
 JFR=0
 WRITE=1
+APP_JAR=""
 while (($#)); do
   case "$1" in
     --tokens) TOKENS="$2"; shift ;;
@@ -43,6 +46,7 @@ while (($#)); do
     --freshness-seconds) FRESH_S="$2"; shift ;;
     --jfr) JFR=1 ;;
     --no-write) WRITE=0 ;;
+    --app-jar) APP_JAR="$2"; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -107,20 +111,29 @@ log "drain: lastseen run (exactly_once_v2) from the start of the topic"
 JFR_OPTS=()
 ((JFR)) && JFR_OPTS=("-XX:StartFlightRecording=filename=$RUN/drain.jfr,settings=profile,dumponexit=true")
 T_APP=$(now)
-start_app "$JAR" "$RUN/app-drain.log" "${JFR_OPTS[@]}"
+APP_JAR="${APP_JAR:-$JAR}"
+[[ -f "$APP_JAR" ]] || die "--app-jar $APP_JAR is not a file"
+start_app "$APP_JAR" "$RUN/app-drain.log" "${JFR_OPTS[@]}"
+BROKER_PID=$(cat "$LASTSEEN_STACK_DIR/run/kafka.pid")
 T_FIRST=""; C_FIRST=0; T_DONE=""; C=0
 DEADLINE=$(( $(date +%s) + 900 ))
 while :; do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$RUN/app-drain.log" >&2; die "the app exited during the drain"; }
   C=$(events_now); T=$(now)
-  if [[ -z "$T_FIRST" && "$C" -gt 0 ]]; then T_FIRST=$T; C_FIRST=$C; log "first events processed after $(calc "$T - $T_APP" 1) s"; fi
-  if ((C >= EVENTS)); then T_DONE=$T; break; fi
+  if [[ -z "$T_FIRST" && "$C" -gt 0 ]]; then
+    T_FIRST=$T; C_FIRST=$C; CPU_APP0=$(cpu_seconds "$APP_PID"); CPU_BROKER0=$(cpu_seconds "$BROKER_PID")
+    log "first events processed after $(calc "$T - $T_APP" 1) s"
+  fi
+  if ((C >= EVENTS)); then T_DONE=$T; CPU_APP1=$(cpu_seconds "$APP_PID"); CPU_BROKER1=$(cpu_seconds "$BROKER_PID"); break; fi
   (( $(date +%s) < DEADLINE )) || die "drain not finished after 15 minutes ($C of $EVENTS events)"
   sleep 0.25
 done
 cp "$RUN/m.txt" "$RUN/metrics-after-drain.txt"
 APP_RATE=$(calc "($C - $C_FIRST) / ($T_DONE - $T_FIRST)")
 DRAIN_S=$(calc "$T_DONE - $T_FIRST" 1)
+# CPU time per million events: much less sensitive than wall-clock rates to other work on a shared machine.
+CPU_APP_PER_M=$(calc "($CPU_APP1 - $CPU_APP0) * 1000000 / ($C - $C_FIRST)" 1)
+CPU_BROKER_PER_M=$(calc "($CPU_BROKER1 - $CPU_BROKER0) * 1000000 / ($C - $C_FIRST)" 1)
 RATIO=$(calc "100 * $APP_RATE / $RAW_RATE" 1)
 PATCHES_DRAIN=$(PROM sum "$RUN/m.txt" lastseen_patches_emitted_total)
 PPE_DRAIN=$(calc "$PATCHES_DRAIN / $C" 4)
@@ -195,7 +208,7 @@ for _ in $(seq 1 60); do
 done
 SESSION_WAIT_S=$(calc "$(now) - $T_GONE" 1)
 T_RESTART=$(now)
-start_app "$JAR" "$RUN/app-rebuild.log"
+start_app "$APP_JAR" "$RUN/app-rebuild.log"
 STREAK=0; T_READY=""
 DEADLINE=$(( $(date +%s) + 900 ))
 while :; do
@@ -241,6 +254,7 @@ Broker, registry, load generator and app share the machine; load average $LOAD_S
 |---|---|---|---|
 | raw consumer (ConsumerPerformance, fetch rate) | $RAW_RATE msg/s ($RAW_RATE_TOTAL msg/s with the group join; $RAW_MSGS msgs, $RAW_MB MB) | | |
 | application drain, exactly-once | $APP_RATE events/s ($EVENTS events in $DRAIN_S s; the registry records and repartitioned commands were all processed $SETTLE_S s later) | | |
+| CPU per million events during the drain | app $CPU_APP_PER_M s, broker $CPU_BROKER_PER_M s | | |
 | application / raw consumer | $RATIO % | ≥ 50 % | $(pass "$RATIO_OK") |
 | load generator preload rate (\`--max\`) | $LOADGEN_RATE logins/s | | |
 | freshness p50 / p99 at $FRESH_RATE/s (half the drain rate; $FRESH_ACHIEVED/s achieved) | $P50 s / $P99 s ($FRESH_EV events) | p99 ≤ 1 s | $(pass "$P99_OK") |
