@@ -148,28 +148,22 @@ final class IndependentProducer implements AutoCloseable {
     }
 
     RecordMetadata send(String topic, String key, byte[] value) {
-        try {
-            return producer.send(new ProducerRecord<>(
-                            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
-                    .get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("send to " + topic + " failed", e.getCause());
-        }
+        return send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
     }
 
     /** Sends to an explicit partition (planting state the way Kafka Streams would have written it). */
     RecordMetadata send(String topic, int partition, byte[] key, byte[] value) {
+        return send(new ProducerRecord<>(topic, partition, key, value));
+    }
+
+    private RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
         try {
-            return producer.send(new ProducerRecord<>(topic, partition, key, value))
-                    .get();
+            return producer.send(record).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("send to " + topic + " failed", e.getCause());
+            throw new IllegalStateException("send to " + record.topic() + " failed", e.getCause());
         }
     }
 
