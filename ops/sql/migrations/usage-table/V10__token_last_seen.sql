@@ -11,9 +11,10 @@ CREATE TABLE "${schema}"."${usage_table}" (
 COMMENT ON TABLE "${schema}"."${usage_table}" IS
     'Last successful authentication per token, applied by lastseen apply from the token-last-seen topic. last_seen_at never moves backwards.';
 
--- The applier's whole privilege set on this table: read the key and the value the monotonic guard
--- compares, insert and update the last-seen columns. No DELETE, no TRUNCATE, no other column.
-GRANT SELECT (token_id, last_seen_at) ON "${schema}"."${usage_table}" TO "${applier_role}";
+-- The applier's whole privilege set on this table: insert and update the last-seen columns, and read
+-- the columns of this table (nothing secret is in it; PostgreSQL requires SELECT on every column an
+-- INSERT ... ON CONFLICT DO UPDATE sets from EXCLUDED). No DELETE, no TRUNCATE.
+GRANT SELECT (token_id, last_seen_at, last_seen_colo, last_seen_ip, last_seen_updated_at) ON "${schema}"."${usage_table}" TO "${applier_role}";
 GRANT INSERT (token_id, last_seen_at, last_seen_colo, last_seen_ip, last_seen_updated_at) ON "${schema}"."${usage_table}" TO "${applier_role}";
 GRANT UPDATE (last_seen_at, last_seen_colo, last_seen_ip, last_seen_updated_at) ON "${schema}"."${usage_table}" TO "${applier_role}";
 

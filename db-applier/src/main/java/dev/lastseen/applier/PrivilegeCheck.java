@@ -128,6 +128,8 @@ final class PrivilegeCheck {
             allowed.put(new Privilege(written, key, "INSERT"), false);
             for (String column : Target.LAST_SEEN_COLUMNS) {
                 allowed.put(new Privilege(written, column, "INSERT"), false);
+                // ON CONFLICT DO UPDATE SET c = EXCLUDED.c needs SELECT on c; the usage table holds nothing else.
+                allowed.put(new Privilege(written, column, "SELECT"), false);
             }
             if (t.filtersUnknownTokens()) {
                 allowed.put(new Privilege(regclass(c, t, t.tokensTable()), t.tokenIdColumn(), "SELECT"), false);
