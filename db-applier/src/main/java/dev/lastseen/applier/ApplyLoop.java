@@ -140,23 +140,29 @@ final class ApplyLoop implements Runnable {
     /** Applies the pending batch, retrying until it succeeds, its partitions are revoked, or the applier stops. */
     private void applyPending() {
         Backoff backoff = new Backoff(batching.initialBackoff(), batching.maxBackoff());
-        while (!pending.isEmpty() && !stopping) {
-            long started = System.nanoTime();
-            try {
-                attempt();
-                metrics.batch(System.nanoTime() - started);
-                if (backoff.failures() > 0) {
-                    log.info("Batch applied after {} failed attempt(s); resuming consumption", backoff.failures());
-                    consumer.resume(consumer.paused());
+        try {
+            while (!pending.isEmpty() && !stopping) {
+                long started = System.nanoTime();
+                try {
+                    attempt();
+                    metrics.batch(System.nanoTime() - started);
+                    if (backoff.failures() > 0) {
+                        log.info("Batch applied after {} failed attempt(s); resuming consumption", backoff.failures());
+                    }
+                    health.running();
+                } catch (SQLException e) {
+                    retryLater(ApplierMetrics.FailureKind.DATABASE, "database: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", backoff);
+                } catch (RegistryUnavailableException | SchemaRegistryException e) {
+                    retryLater(ApplierMetrics.FailureKind.REGISTRY, "schema registry: " + e.getMessage(), backoff);
+                } catch (DeadLetterTopicException e) {
+                    retryLater(ApplierMetrics.FailureKind.DEAD_LETTER_TOPIC, e.getMessage(), backoff);
                 }
-                health.running();
-                return;
-            } catch (SQLException e) {
-                retryLater(ApplierMetrics.FailureKind.DATABASE, "database: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", backoff);
-            } catch (RegistryUnavailableException | SchemaRegistryException e) {
-                retryLater(ApplierMetrics.FailureKind.REGISTRY, "schema registry: " + e.getMessage(), backoff);
-            } catch (DeadLetterTopicException e) {
-                retryLater(ApplierMetrics.FailureKind.DEAD_LETTER_TOPIC, e.getMessage(), backoff);
+            }
+        } finally {
+            // Applied, or every record of the batch revoked while waiting: either way, consume again.
+            if (!stopping) {
+                List<TopicPartition> paused = consumer.paused().stream().filter(consumer.assignment()::contains).toList();
+                consumer.resume(paused);
             }
         }
     }
