@@ -60,7 +60,6 @@ public final class Applier implements AutoCloseable {
                     new PatchWriter(config.target()), database, deadLetters, metrics, health, config.batching(), config.topics().tokenLastSeen(),
                     Clock.systemUTC());
             Applier applier = new Applier(database, loop, health, consumerMetrics);
-            health.running();
             applier.thread.start();
             log.info("lastseen apply running: {} -> {} ({} layout), dead letters to {}", config.topics().tokenLastSeen(),
                     config.target().schema() + "." + config.target().writtenTable(), config.target().layout().configValue(), config.topics().deadLetter());

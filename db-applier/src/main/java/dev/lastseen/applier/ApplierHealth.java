@@ -2,8 +2,8 @@ package dev.lastseen.applier;
 
 /**
  * Liveness and readiness of the applier, for {@code /healthz} and {@code /readyz}. Ready means
- * the last batch (or the start-up check) reached the database and the consumer is in its
- * group; while the database, the registry or the dead-letter topic fails, the applier is live
+ * the start-up check passed, the consumer has joined its group, and the last batch reached the
+ * database; while the database, the registry or the dead-letter topic fails, the applier is live
  * (it is retrying) but not ready.
  */
 public final class ApplierHealth {
@@ -13,7 +13,7 @@ public final class ApplierHealth {
     }
 
     private volatile State state = State.STARTING;
-    private volatile String detail = "starting";
+    private volatile String detail = "starting: checking the database role, joining the consumer group";
 
     public boolean isLive() {
         State s = state;

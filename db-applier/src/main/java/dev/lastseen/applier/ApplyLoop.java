@@ -287,6 +287,9 @@ final class ApplyLoop implements Runnable {
             if (!partitions.isEmpty()) {
                 log.info("Assigned {}", partitions);
             }
+            if (health.state() == ApplierHealth.State.STARTING) {
+                health.running(); // in the group (an empty assignment too: more instances than partitions)
+            }
         }
 
         private void drop(Collection<TopicPartition> partitions, String how) {

@@ -216,33 +216,10 @@ final class PrivilegeCheck {
      * memberships of the predefined roles that do ({@code pg_read_all_data}, {@code pg_write_all_data}).
      */
     private static List<String> revokes(Connection c, Privilege p, String role) throws SQLException {
-        String sql = p.column() == null
-                ? "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END FROM pg_class c, aclexplode(c.relacl) a "
-                        + "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE c.oid = ?::regclass AND a.privilege_type = ? "
-                        + "AND (a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER'))"
-                : "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END FROM pg_attribute att, aclexplode(att.attacl) a "
-                        + "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE att.attrelid = ?::regclass AND quote_ident(att.attname) = ? "
-                        + "AND a.privilege_type = ? AND (a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER'))";
-        Set<String> fixes = new LinkedHashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, p.table());
-            if (p.column() == null) {
-                ps.setString(2, p.privilege());
-            } else {
-                ps.setString(2, p.column());
-                ps.setString(3, p.privilege());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    fixes.add("REVOKE " + p.onClause() + " FROM " + rs.getString(1) + ";");
-                }
-            }
-        }
+        Set<String> fixes = new LinkedHashSet<>(aclRevokes(c, p));
         if (p.column() != null) {
             // A column privilege can come from the table-level ACL too.
-            for (String fix : revokes(c, new Privilege(p.table(), null, p.privilege()), role)) {
-                fixes.add(fix);
-            }
+            fixes.addAll(aclRevokes(c, new Privilege(p.table(), null, p.privilege())));
         }
         if (fixes.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(rolname) FROM pg_roles "
@@ -257,6 +234,33 @@ final class PrivilegeCheck {
             fixes.add("-- " + p.describe() + " comes from ownership or a role membership: see the ownership finding, or \\drg " + role + " in psql");
         }
         return new ArrayList<>(fixes);
+    }
+
+    /** REVOKE statements for the ACL entries granting the privilege to the role, to PUBLIC or to a role it is a member of. */
+    private static List<String> aclRevokes(Connection c, Privilege p) throws SQLException {
+        String sql = p.column() == null
+                ? "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END FROM pg_class c, aclexplode(c.relacl) a "
+                        + "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE c.oid = ?::regclass AND a.privilege_type = ? "
+                        + "AND (a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER'))"
+                : "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END FROM pg_attribute att, aclexplode(att.attacl) a "
+                        + "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE att.attrelid = ?::regclass AND quote_ident(att.attname) = ? "
+                        + "AND a.privilege_type = ? AND (a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER'))";
+        List<String> fixes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, p.table());
+            if (p.column() == null) {
+                ps.setString(2, p.privilege());
+            } else {
+                ps.setString(2, p.column());
+                ps.setString(3, p.privilege());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    fixes.add("REVOKE " + p.onClause() + " FROM " + rs.getString(1) + ";");
+                }
+            }
+        }
+        return fixes;
     }
 
     private static String secretNote(Target t, Privilege p, Connection c) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.lastseen.app;
 
+import dev.lastseen.app.http.HttpServer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
@@ -11,7 +12,7 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * changelog. (With the state updater, a client can be RUNNING while tasks restore, and a query
  * then would answer from partial state.)
  */
-public final class Readiness implements StateRestoreListener {
+public final class Readiness implements StateRestoreListener, HttpServer.Health {
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     private volatile KafkaStreams streams;
 
@@ -20,17 +21,20 @@ public final class Readiness implements StateRestoreListener {
         streams.setGlobalStateRestoreListener(this);
     }
 
+    @Override
     public boolean isLive() {
         KafkaStreams s = streams;
         return s != null && s.state() != KafkaStreams.State.ERROR && s.state() != KafkaStreams.State.NOT_RUNNING
                 && s.state() != KafkaStreams.State.PENDING_ERROR;
     }
 
+    @Override
     public boolean isReady() {
         KafkaStreams s = streams;
         return s != null && s.state() == KafkaStreams.State.RUNNING && restoring.isEmpty();
     }
 
+    @Override
     public String describe() {
         KafkaStreams s = streams;
         return "streams=" + (s == null ? "NOT_STARTED" : s.state()) + ", stores restoring=" + restoring.size();

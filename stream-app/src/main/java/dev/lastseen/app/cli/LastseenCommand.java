@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code lastseen} command line. */
 @Command(name = "lastseen", mixinStandardHelpOptions = true, version = "lastseen 0.1.0",
         description = "Per-token last-seen tracking on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, LoadgenCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ApplyCommand.class, LoadgenCommand.class})
 public final class LastseenCommand {
 
     public static void main(String[] args) {

@@ -1,6 +1,5 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.app.Readiness;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.QueryHeaders;
 import io.javalin.Javalin;
@@ -34,6 +33,16 @@ public final class HttpServer implements AutoCloseable {
     public static final String OPENAPI_PATH = "/openapi.yaml";
     private static final int MAX_PATH_LOG_CHARS = 200;
 
+    /** What {@code /healthz} and {@code /readyz} report: the streams application's readiness, or the applier's. */
+    public interface Health {
+        boolean isLive();
+
+        boolean isReady();
+
+        /** One line for the problem document's detail (states, never secrets). */
+        String describe();
+    }
+
     /** A registered route, as the OpenAPI document must describe it. */
     public record Route(String method, String path) {
     }
@@ -49,7 +58,7 @@ public final class HttpServer implements AutoCloseable {
     /**
      * @param servedBy the instance id ({@code host:port} of {@code application.server}) put on every response
      */
-    public static HttpServer start(LastseenConfig.HttpSettings settings, String servedBy, Readiness readiness,
+    public static HttpServer start(LastseenConfig.HttpSettings settings, String servedBy, Health readiness,
                                    PrometheusMeterRegistry meters, Consumer<RoutesConfig> apiRoutes) {
         byte[] openApi = openApiDocument();
         List<Route> routes = new ArrayList<>();

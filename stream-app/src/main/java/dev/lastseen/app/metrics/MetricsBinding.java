@@ -53,12 +53,19 @@ public final class MetricsBinding implements AutoCloseable {
             return t;
         });
         KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams, List.of(), scheduler, KAFKA_REFRESH);
+        kafka.bindTo(registry);
+        MetricsBinding jvm = bindJvm(registry);
+        jvm.closeables.add(0, kafka);
+        return new MetricsBinding(jvm.closeables, scheduler);
+    }
+
+    /** The JVM's meters only (memory, GC, threads, class loading, CPU, uptime): for {@code lastseen apply}, which has no streams client. */
+    public static MetricsBinding bindJvm(MeterRegistry registry) {
         JvmGcMetrics gc = new JvmGcMetrics();
-        List<AutoCloseable> closeables = new ArrayList<>(List.of(kafka, gc));
-        List<MeterBinder> binders = List.of(kafka, gc, new JvmMemoryMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
-                new ProcessorMetrics(), new UptimeMetrics());
+        List<MeterBinder> binders = List.of(gc, new JvmMemoryMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(), new ProcessorMetrics(),
+                new UptimeMetrics());
         binders.forEach(b -> b.bindTo(registry));
-        return new MetricsBinding(closeables, scheduler);
+        return new MetricsBinding(new ArrayList<>(List.of(gc)), null);
     }
 
     @Override
@@ -70,6 +77,8 @@ public final class MetricsBinding implements AutoCloseable {
                 log.warn("Closing a metrics binder failed: {}", e.toString());
             }
         }
-        scheduler.shutdownNow();
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
     }
 }

@@ -1,0 +1,92 @@
+package dev.lastseen.app.cli;
+
+import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.app.metrics.MetricsBinding;
+import dev.lastseen.applier.Applier;
+import dev.lastseen.applier.ApplierConfig;
+import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.ApplierHealth;
+import dev.lastseen.registry.RestSchemaRegistryClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "apply", mixinStandardHelpOptions = true, subcommands = ApplyMigrateCommand.class,
+        description = {"Apply the token-last-seen patches to PostgreSQL, in batches of one transaction each, monotonic (never backwards);",
+                "offsets are committed after the database commit. First checks that its database role has exactly the applier's",
+                "column privileges: a role with more is refused, with the REVOKE to run. Serves /healthz, /readyz and /metrics;",
+                "stops cleanly on SIGTERM/Ctrl-C. Run `lastseen apply migrate` as the schema owner first."})
+final class ApplyCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ApplyCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Not required by picocli itself: {@code lastseen apply migrate --config FILE} takes its own. */
+    @Option(names = "--config", description = "Properties file (lastseen.apply.* keys: see README; env LASTSEEN_* overrides).")
+    Path config;
+
+    @Option(names = "--db-wait", defaultValue = "${env:LASTSEEN_STARTUP_DB_WAIT:-PT5M}",
+            description = "How long start-up waits for an unreachable database: an ISO-8601 duration (env LASTSEEN_STARTUP_DB_WAIT; default ${DEFAULT-VALUE}).")
+    Duration databaseWait;
+
+    @Override
+    public Integer call() throws Exception {
+        if (config == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--config=<config>'");
+        }
+        ApplierConfig cfg = ApplierConfigLoader.load(config, System.getenv());
+        if (cfg.registry() == null) {
+            throw new ConfigException(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY,
+                    "is the demo's in-process registry and cannot be shared with another process: give a real registry's REST URL");
+        }
+        log.info("Starting lastseen apply with {}", cfg);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (MetricsBinding jvm = MetricsBinding.bindJvm(meters);
+             Applier applier = Applier.start(cfg, new RestSchemaRegistryClient(cfg.registry()), meters, databaseWait);
+             HttpServer http = HttpServer.start(new LastseenConfig.HttpSettings(cfg.http().host(), cfg.http().port()),
+                     "lastseen-apply", health(applier.health()), meters, routes -> { })) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "lastseen-apply-shutdown"));
+            log.info("lastseen apply running; /healthz /readyz /metrics on port {}", http.port());
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                if (!applier.health().isLive()) {
+                    // A fatal consumer error (e.g. the group's authorization withdrawn): exit so the supervisor restarts us.
+                    log.error("lastseen apply is no longer live ({}); exiting", applier.health().describe());
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    static HttpServer.Health health(ApplierHealth health) {
+        return new HttpServer.Health() {
+            @Override
+            public boolean isLive() {
+                return health.isLive();
+            }
+
+            @Override
+            public boolean isReady() {
+                return health.isReady();
+            }
+
+            @Override
+            public String describe() {
+                return health.describe();
+            }
+        };
+    }
+}
