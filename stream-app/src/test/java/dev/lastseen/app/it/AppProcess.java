@@ -14,22 +14,29 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-/** One {@code java -jar lastseen.jar run --config FILE} process, as an operator runs it. */
+/** One {@code java -jar lastseen.jar run --config FILE} (or {@code apply}) process, as an operator runs it. */
 final class AppProcess implements AutoCloseable {
     private final String name;
+    private final String command;
     private final Path config;
     private final Path log;
     private final int httpPort;
     private Process process;
 
     AppProcess(String name, Path dir, Map<String, Object> settings) {
+        this(name, dir, settings, "run", "lastseen.http.port");
+    }
+
+    /** {@code command} is the subcommand ({@code run}, {@code apply}); {@code httpPortKey} the key of its HTTP port. */
+    AppProcess(String name, Path dir, Map<String, Object> settings, String command, String httpPortKey) {
         this.name = name;
+        this.command = command;
         this.httpPort = ApicurioRegistry.freePort();
         this.config = dir.resolve(name + ".properties");
         this.log = dir.resolve(name + ".log");
         Properties p = new Properties();
         settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-        p.setProperty("lastseen.http.port", Integer.toString(httpPort));
+        p.setProperty(httpPortKey, Integer.toString(httpPort));
         try (var out = Files.newBufferedWriter(config)) {
             p.store(out, "written by " + getClass().getSimpleName());
         } catch (IOException e) {
@@ -39,7 +46,7 @@ final class AppProcess implements AutoCloseable {
 
     void start() {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms64m", "-Xmx320m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", ItPaths.lastseenJar().toString(), "run", "--config", config.toString());
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", ItPaths.lastseenJar().toString(), command, "--config", config.toString());
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
