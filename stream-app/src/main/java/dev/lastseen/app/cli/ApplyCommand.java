@@ -72,21 +72,6 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     static HttpServer.Health health(ApplierHealth health) {
-        return new HttpServer.Health() {
-            @Override
-            public boolean isLive() {
-                return health.isLive();
-            }
-
-            @Override
-            public boolean isReady() {
-                return health.isReady();
-            }
-
-            @Override
-            public String describe() {
-                return health.describe();
-            }
-        };
+        return HttpServer.Health.of(health::isLive, health::isReady, health::describe);
     }
 }

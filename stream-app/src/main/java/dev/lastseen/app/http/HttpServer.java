@@ -41,6 +41,25 @@ public final class HttpServer implements AutoCloseable {
 
         /** One line for the problem document's detail (states, never secrets). */
         String describe();
+
+        static Health of(java.util.function.BooleanSupplier live, java.util.function.BooleanSupplier ready, java.util.function.Supplier<String> describe) {
+            return new Health() {
+                @Override
+                public boolean isLive() {
+                    return live.getAsBoolean();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return ready.getAsBoolean();
+                }
+
+                @Override
+                public String describe() {
+                    return describe.get();
+                }
+            };
+        }
     }
 
     /** A registered route, as the OpenAPI document must describe it. */

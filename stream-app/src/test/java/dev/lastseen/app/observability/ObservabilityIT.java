@@ -12,7 +12,15 @@ import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.kafka.SingleBrokerConfig;
+import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.traffic.SyntheticTraffic;
+import dev.lastseen.applier.Applier;
+import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.Target;
+import dev.lastseen.applier.testing.ApplierDatabase;
+import dev.lastseen.applier.testing.PostgresServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
@@ -48,8 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The observability surface proven end to end: the real application under synthetic traffic
- * (with failures, a failure burst, bad records, a blank secret and a rejected thresholds file),
- * scraped every second by a real Prometheus that loads {@code ops/prometheus/rules}. Every query
+ * (with failures, a failure burst, bad records, a blank secret and a rejected thresholds file)
+ * and {@code lastseen apply} writing its patches into a real PostgreSQL, both scraped every
+ * second by a real Prometheus that loads {@code ops/prometheus/rules}. Every query
  * of every panel in {@code ops/grafana/*.json} must return data through Prometheus' HTTP API,
  * every rule must evaluate healthily, and the alerts the traffic provokes must fire.
  * Budget: about 90 s on two cores (broker and app start ~20 s, metrics and rules ~40 s).
@@ -59,7 +68,8 @@ class ObservabilityIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     /** Alerts each named by the issue: every one must be loaded and evaluate without error. */
     private static final List<String> REQUIRED_ALERTS = List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenDlqRateHigh",
-            "LastseenConsumerLagHigh", "LastseenFreshnessSloBreach", "LastseenStreamThreadDead", "LastseenConfigRejected");
+            "LastseenConsumerLagHigh", "LastseenFreshnessSloBreach", "LastseenStreamThreadDead", "LastseenConfigRejected", "LastseenApplyLagHigh",
+            "LastseenApplyFailing", "LastseenApplyDown");
 
     @TempDir
     Path dir;
@@ -82,13 +92,19 @@ class ObservabilityIT {
         SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(5, 100, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 7));
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
-        try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
+        try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
+             PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"))) {
             LastseenConfig config = ConfigLoader.fromMap(appConfig(broker.bootstrapServers(), thresholds));
             ContractTopics.create(broker, config.topics(), PARTITIONS);
+            PrometheusMeterRegistry applyMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (Producers producers = new Producers(broker.bootstrapServers(), registry, config.topics());
                  LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
+                 Applier applier = Applier.start(applyConfig(postgres, broker.bootstrapServers(), config.topics().tokenLastSeen()), registry,
+                         applyMeters, Duration.ofSeconds(30));
+                 HttpServer applyHttp = HttpServer.start(new LastseenConfig.HttpSettings("127.0.0.1", 0), "lastseen-apply",
+                         HttpServer.Health.of(applier.health()::isLive, applier.health()::isReady, applier.health()::describe), applyMeters, routes -> { });
                  PrometheusServer prometheus = PrometheusServer.start(binary, Files.createDirectories(dir.resolve("prometheus")),
-                         "127.0.0.1:" + server.httpPort(), ruleFiles())) {
+                         Map.of("lastseen", "127.0.0.1:" + server.httpPort(), "lastseen-apply", "127.0.0.1:" + applyHttp.port()), ruleFiles())) {
                 producers.registry(traffic);
                 Thread load = producers.steadyTraffic(traffic, 150);
                 try {
@@ -106,7 +122,7 @@ class ObservabilityIT {
                                 .until(() -> !prometheus.query(q.promql()).isEmpty());
                     }
                     // The live data behind them, not only series at zero.
-                    for (String nonZero : List.of("sum(lastseen_events_total) > 0", "sum(lastseen_auth_failure_spikes_total) > 0",
+                    for (String nonZero : List.of("sum(lastseen_events_total) > 0", "sum(lastseen_apply_rows_total{outcome=\"applied\"}) > 0", "sum(lastseen_auth_failure_spikes_total) > 0",
                             "sum(lastseen_dlq_records_total) > 0", "lastseen_secret_rejected_total > 0", "lastseen_config_rejected_total > 0",
                             "lastseen_freshness_seconds_count > 0", "sum(kafka_stream_state_block_cache_usage) > 0")) {
                         await(nonZero).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> !prometheus.query(nonZero).isEmpty());
@@ -229,6 +245,15 @@ class ObservabilityIT {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
+    }
+
+    /** `lastseen apply` in this process, on its own database: a usage table without a tokens table (every patch's row is written). */
+    private static dev.lastseen.applier.ApplierConfig applyConfig(PostgresServer postgres, String bootstrap, String topic) {
+        Map<String, Object> c = new java.util.HashMap<>(ApplierDatabase.create(postgres, Target.Layout.USAGE_TABLE, true, false).configMap());
+        c.put("bootstrap.servers", bootstrap);
+        c.put(ApplierConfigLoader.TOPIC, topic);
+        c.put(ApplierConfigLoader.BATCH_LINGER_MS, "100");
+        return ApplierConfigLoader.fromMap(c);
     }
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {
