@@ -1,8 +1,8 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.config.ConfigSources;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ import org.postgresql.PGProperty;
  * {@code sslmode}, {@code sslrootcert}, ...); every other key is a Kafka client property.
  */
 public final class ApplierConfigLoader {
-    public static final String PREFIX = "lastseen.";
+    public static final String PREFIX = ConfigSources.PREFIX;
     public static final String JDBC_URL = "lastseen.apply.jdbc.url";
     public static final String JDBC_USER = "lastseen.apply.jdbc.user";
     public static final String JDBC_PASSWORD = "lastseen.apply.jdbc.password";
@@ -79,7 +79,7 @@ public final class ApplierConfigLoader {
     public static final String IN_MEMORY_REGISTRY = "mem:";
     public static final String DEFAULT_GROUP_ID = "lastseen-apply";
     /** Bound on the size of the configuration and password files: they are inputs too. */
-    static final long MAX_FILE_BYTES = 1024 * 1024;
+    static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
 
     private static final ConfigDef.Validator IDENTIFIER = (name, value) -> {
         if (value == null || !Target.IDENTIFIER.matcher(value.toString()).matches()) {
@@ -148,26 +148,14 @@ public final class ApplierConfigLoader {
 
     /** Loads a properties file, applies environment overrides, validates. */
     public static ApplierConfig load(Path file, Map<String, String> env) {
-        Properties props = new Properties();
-        long size = fileSize(file, "Configuration file");
-        if (size > MAX_FILE_BYTES) {
-            throw new ConfigException("Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
-        }
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(reader);
-        } catch (IOException e) {
-            throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
-        }
-        Map<String, Object> values = new HashMap<>();
-        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).trim()));
+        Map<String, Object> values = ConfigSources.read(file);
         applyEnvironment(values, env);
         return fromMap(values);
     }
 
     /** Environment variable name for a key (see class doc). */
     public static String envName(String key) {
-        String stripped = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
-        return "LASTSEEN_" + stripped.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ConfigSources.envName(key);
     }
 
     static void applyEnvironment(Map<String, Object> values, Map<String, String> env) {
@@ -177,12 +165,7 @@ public final class ApplierConfigLoader {
         for (PGProperty p : PGProperty.values()) {
             keys.add(JDBC_PROPERTY_PREFIX + p.getName());
         }
-        for (String key : keys) {
-            String v = env.get(envName(key));
-            if (v != null) {
-                values.put(key, v.trim());
-            }
-        }
+        ConfigSources.applyEnvironment(values, keys, env);
     }
 
     /** Validates a complete key → value map (values as strings or typed). */

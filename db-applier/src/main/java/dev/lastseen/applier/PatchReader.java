@@ -1,5 +1,6 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.avro.Identifiers;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroDeserializer;
@@ -9,13 +10,12 @@ import java.time.Duration;
 
 /**
  * Reads one {@code token-last-seen} record into a {@link Patch}, or says why it cannot be
- * applied. Bounds are checked before decoding; the rules match the usage table's CHECK
- * constraints, so a patch that passes here never makes the database refuse a batch. A registry
+ * applied. Bounds are checked before decoding; the rules (the product's id rule,
+ * {@link Identifiers}) match the usage table's CHECK constraints, so a patch that passes here never makes the database refuse a batch. A registry
  * that cannot be reached is not a verdict on the record: its exception propagates and the batch
  * is retried. Messages name the field and the bound, never the value.
  */
 final class PatchReader {
-    static final int MAX_ID_LENGTH = 128;
     static final int MAX_COLO_LENGTH = 64;
     static final int MAX_IP_LENGTH = 45;
     private static final String RECORD = "TokenLastSeen";
@@ -63,7 +63,7 @@ final class PatchReader {
     }
 
     private Outcome validate(TokenLastSeen p) {
-        String idProblem = idProblem(p.getTokenId());
+        String idProblem = Identifiers.problem(p.getTokenId());
         if (idProblem != null) {
             return Rejected.of(RejectReason.INVALID_ID, RECORD + ".token_id " + idProblem);
         }
@@ -84,23 +84,6 @@ final class PatchReader {
             return field;
         }
         return new Valid(new Patch(p.getTokenId(), at, p.getLastSeenColo(), p.getLastSeenIp()));
-    }
-
-    /** Null if the id is 1..128 visible ASCII characters (the product's id rule and the usage table's CHECK), else why not. */
-    static String idProblem(String id) {
-        if (id == null || id.isEmpty()) {
-            return "is missing or empty";
-        }
-        if (id.length() > MAX_ID_LENGTH) {
-            return "is " + id.length() + " characters long, over the bound of " + MAX_ID_LENGTH;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (c < 0x21 || c > 0x7E) {
-                return "contains a character outside visible ASCII at position " + i;
-            }
-        }
-        return null;
     }
 
     private static Rejected bounded(String field, String value, int maxLength) {

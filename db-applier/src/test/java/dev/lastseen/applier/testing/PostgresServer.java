@@ -35,17 +35,24 @@ public final class PostgresServer implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private final boolean durable;
     private EmbeddedPostgres server;
 
-    private PostgresServer(Path dataDir, int port) {
+    private PostgresServer(Path dataDir, int port, boolean durable) {
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         this.port = port;
+        this.durable = durable;
     }
 
-    /** Initialises {@code dataDir} if it is empty and starts the server on a free port. */
+    /** Initialises {@code dataDir} if it is empty and starts a test server (no fsync) on a free port. */
     public static PostgresServer start(Path dataDir) {
-        PostgresServer s = new PostgresServer(dataDir, freePort());
+        return start(dataDir, false);
+    }
+
+    /** As {@link #start(Path)}; {@code durable}: PostgreSQL's production defaults (fsync, synchronous commit), as benchmarks need. */
+    public static PostgresServer start(Path dataDir, boolean durable) {
+        PostgresServer s = new PostgresServer(dataDir, freePort(), durable);
         s.start();
         return s;
     }
@@ -64,7 +71,8 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setServerConfig("max_connections", "50")
-                    .setServerConfig("fsync", "off") // a test server: crash safety of the machine is not what is tested
+                    // A test server: crash safety of the machine is not what the tests check (a benchmark asks for durable).
+                    .setServerConfig("fsync", durable ? "on" : "off")
                     .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))

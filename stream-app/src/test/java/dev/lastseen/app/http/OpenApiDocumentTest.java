@@ -65,6 +65,6 @@ class OpenApiDocumentTest {
             }
         }
         assertThat(doc.get("components").get("schemas").get("Id").get("maxLength").asInt())
-                .isEqualTo(dev.lastseen.state.Identifiers.MAX_ID_LENGTH);
+                .isEqualTo(dev.lastseen.avro.Identifiers.MAX_ID_LENGTH);
     }
 }
