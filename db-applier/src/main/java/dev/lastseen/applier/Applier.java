@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Applier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(60);
 
     private final HikariDataSource database;
     private final ApplyLoop loop;
@@ -51,6 +52,12 @@ public final class Applier implements AutoCloseable {
         try {
             checkPrivileges(database, config, databaseWait);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            try {
+                checkTopics(consumer, config.topics());
+            } catch (RuntimeException e) {
+                consumer.close(Duration.ZERO);
+                throw e;
+            }
             KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
             consumerMetrics.bindTo(meters);
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(
@@ -67,6 +74,16 @@ public final class Applier implements AutoCloseable {
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    /** Both topics must exist: the applier never creates topics (their partitions and retention are the operator's). */
+    private static void checkTopics(KafkaConsumer<byte[], byte[]> consumer, ApplierConfig.Topics topics) {
+        java.util.Set<String> existing = consumer.listTopics(TOPIC_CHECK_TIMEOUT).keySet();
+        for (var topic : java.util.Map.of(topics.tokenLastSeen(), ApplierConfigLoader.TOPIC, topics.deadLetter(), ApplierConfigLoader.DLQ_TOPIC).entrySet()) {
+            if (!existing.contains(topic.getKey())) {
+                throw new IllegalStateException("topic '" + topic.getKey() + "' does not exist: create it or set " + topic.getValue());
+            }
         }
     }
 

@@ -103,7 +103,7 @@ class ApplyLoopIT {
         send(P1, patch("tok-2", T0 + 1_500)); // older than what the batch already has for tok-2
 
         await().atMost(Duration.ofSeconds(20)).until(() -> committed(P0) == 2 && committed(P1) == 3);
-        assertThat(PatchWriterIT.lastSeen(db, Target.Layout.USAGE_TABLE)).containsOnly(Map.entry("tok-1", T0 + 1_000), Map.entry("tok-2", T0 + 2_000));
+        assertThat(db.lastSeenByToken()).containsOnly(Map.entry("tok-1", T0 + 1_000), Map.entry("tok-2", T0 + 2_000));
         List<ProducerRecord<byte[], byte[]>> dead = dlq.history();
         assertThat(dead).hasSize(2);
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactlyInAnyOrder("bad_magic_byte", "invalid_id");
@@ -133,7 +133,7 @@ class ApplyLoopIT {
 
         server.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> committed(P0) == 2 && committed(P1) == 1);
-        assertThat(PatchWriterIT.lastSeen(db, Target.Layout.USAGE_TABLE)).containsOnly(Map.entry("tok-1", T0 + 60_000), Map.entry("tok-2", T0 + 60_000));
+        assertThat(db.lastSeenByToken()).containsOnly(Map.entry("tok-1", T0 + 60_000), Map.entry("tok-2", T0 + 60_000));
         await().atMost(Duration.ofSeconds(5)).until(health::isReady);
         assertThat(consumer.paused()).isEmpty();
         assertThat(dlq.history()).as("a database fault is never dead-lettered").isEmpty();
@@ -149,7 +149,7 @@ class ApplyLoopIT {
         server.start();
         send(P1, patch("tok-2", T0));
         await().atMost(Duration.ofSeconds(30)).until(() -> committed(P1) == 1);
-        assertThat(PatchWriterIT.lastSeen(db, Target.Layout.USAGE_TABLE)).containsOnlyKeys("tok-2");
+        assertThat(db.lastSeenByToken()).containsOnlyKeys("tok-2");
         assertThat(committed(P0)).isZero();
     }
 

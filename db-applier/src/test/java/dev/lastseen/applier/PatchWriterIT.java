@@ -6,9 +6,7 @@ import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.applier.testing.PostgresExtension;
 import dev.lastseen.applier.testing.PostgresServer;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -60,10 +58,10 @@ class PatchWriterIT {
             assertThat(r.unknown()).isZero();
             assertThat(r.applied() + r.unchanged()).isEqualTo(r.patches());
         }
-        assertThat(lastSeen(db, layout)).isEqualTo(oracle);
+        assertThat(db.lastSeenByToken()).isEqualTo(oracle);
         assertThat(db.count("SELECT count(*) FROM last_seen_audit WHERE old_at IS NOT NULL AND new_at <= old_at")).as("changes that did not advance").isZero();
         assertThat(db.count("SELECT count(*) FROM last_seen_audit")).isGreaterThan(oracle.size()).isLessThan(history.size());
-        assertThat(secretHashes(db)).isEqualTo(hashes);
+        assertThat(db.secretHashes()).isEqualTo(hashes);
 
         // Replaying the whole history again, in another order, changes nothing at all.
         long changes = db.count("SELECT count(*) FROM last_seen_audit");
@@ -91,7 +89,7 @@ class PatchWriterIT {
                 PatchWriter.collapse(List.of(new Patch("tok-0", T0, "fra1", null), new Patch("tok-9", T0, "fra1", null), new Patch("nope", T0, null, null))));
         assertThat(r.applied()).isEqualTo(1);
         assertThat(r.unknown()).isEqualTo(2);
-        assertThat(lastSeen(db, layout)).containsOnlyKeys("tok-0");
+        assertThat(db.lastSeenByToken()).containsOnlyKeys("tok-0");
     }
 
     @Test
@@ -100,7 +98,7 @@ class PatchWriterIT {
         PatchWriter.Result r = apply(db, new PatchWriter(db.config().target()), PatchWriter.collapse(List.of(new Patch("tok-9", T0, "fra1", "::1"))));
         assertThat(r.applied()).isEqualTo(1);
         assertThat(r.unknown()).isZero();
-        assertThat(lastSeen(db, Target.Layout.USAGE_TABLE)).containsEntry("tok-9", T0);
+        assertThat(db.lastSeenByToken()).containsEntry("tok-9", T0);
     }
 
     @Test
@@ -109,7 +107,7 @@ class PatchWriterIT {
         db.insertTokens(hashes(2));
         apply(db, new PatchWriter(db.config().target()), PatchWriter.collapse(List.of(new Patch("tok-0", T0, null, null), new Patch("tok-1", T0, null, null))));
         db.asOwner("DELETE FROM tokens WHERE token_id = 'tok-0'");
-        assertThat(lastSeen(db, Target.Layout.USAGE_TABLE)).containsOnlyKeys("tok-1");
+        assertThat(db.lastSeenByToken()).containsOnlyKeys("tok-1");
     }
 
     static PatchWriter.Result apply(ApplierDatabase db, PatchWriter writer, List<Patch> patches) throws SQLException {
@@ -127,29 +125,5 @@ class PatchWriterIT {
             hashes.put("tok-" + i, "$2b$10$" + Integer.toHexString(i * 7919 + 0x10000) + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS");
         }
         return hashes;
-    }
-
-    /** token id -> last_seen_at (epoch ms), read as the owner. */
-    static Map<String, Long> lastSeen(ApplierDatabase db, Target.Layout layout) throws SQLException {
-        String table = layout == Target.Layout.USAGE_TABLE ? "token_last_seen" : "tokens";
-        Map<String, Long> out = new HashMap<>();
-        try (Connection c = db.owner().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT token_id, (extract(epoch FROM last_seen_at) * 1000)::bigint FROM " + table + " WHERE last_seen_at IS NOT NULL")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return out;
-    }
-
-    static Map<String, String> secretHashes(ApplierDatabase db) throws SQLException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = db.owner().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT token_id, client_secret_hash FROM tokens ORDER BY token_id")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
     }
 }

@@ -131,6 +131,35 @@ public final class ApplierDatabase {
                 "CREATE TRIGGER audit_last_seen AFTER INSERT OR UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION audit_last_seen()");
     }
 
+    /** token id -> last_seen_at (epoch ms) of every row the applier wrote, read as the owner. */
+    public Map<String, Long> lastSeenByToken() {
+        String table = layout == Target.Layout.USAGE_TABLE ? "token_last_seen" : "tokens";
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = owner().getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT token_id, (extract(epoch FROM last_seen_at) * 1000)::bigint FROM " + table + " WHERE last_seen_at IS NOT NULL")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** token id -> client_secret_hash of the tokens table, read as the owner. */
+    public Map<String, String> secretHashes() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (Connection c = owner().getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT token_id, client_secret_hash FROM tokens ORDER BY token_id")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Runs one statement as the owner and returns its first column as a long. */
     public long count(String sql) {
         try (Connection c = owner().getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {

@@ -54,11 +54,16 @@ final class ApplyCommand implements Callable<Integer> {
         log.info("Starting lastseen apply with {}", cfg);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         try (MetricsBinding jvm = MetricsBinding.bindJvm(meters);
              Applier applier = Applier.start(cfg, new RestSchemaRegistryClient(cfg.registry()), meters, databaseWait);
              HttpServer http = HttpServer.start(new LastseenConfig.HttpSettings(cfg.http().host(), cfg.http().port()),
                      "lastseen-apply", health(applier.health()), meters, routes -> { })) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "lastseen-apply-shutdown"));
+            // SIGTERM: let the main thread close everything (the batch in hand is abandoned uncommitted) before the JVM exits.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                awaitQuietly(closed);
+            }, "lastseen-apply-shutdown"));
             log.info("lastseen apply running; /healthz /readyz /metrics on port {}", http.port());
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 if (!applier.health().isLive()) {
@@ -67,8 +72,18 @@ final class ApplyCommand implements Callable<Integer> {
                     return 1;
                 }
             }
+            return 0;
+        } finally {
+            closed.countDown();
         }
-        return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static HttpServer.Health health(ApplierHealth health) {

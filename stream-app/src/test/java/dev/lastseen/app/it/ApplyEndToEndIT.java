@@ -17,9 +17,6 @@ import dev.lastseen.serde.DeadLetterHeaders;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,10 +128,10 @@ class ApplyEndToEndIT {
             sendGarbagePatch(bootstrap, topics.tokenLastSeen());
             long settle = System.nanoTime();
             await("usage rows equal the oracle").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> assertThat(usageRows(db)).isEqualTo(oracle));
+                    .untilAsserted(() -> assertThat(db.lastSeenByToken()).isEqualTo(oracle));
             report.add(String.format("usage rows equal to the oracle %.1f s after the storm stopped", (System.nanoTime() - settle) / 1e9));
 
-            assertThat(secretHashes(db)).as("secret hashes byte-identical").isEqualTo(hashes);
+            assertThat(db.secretHashes()).as("secret hashes byte-identical").isEqualTo(hashes);
             long changes = db.count("SELECT count(*) FROM last_seen_audit");
             long backwards = db.count("SELECT count(*) FROM last_seen_audit WHERE old_at IS NOT NULL AND new_at < old_at");
             report.add("row changes recorded by the audit trigger: " + changes + ", backwards: " + backwards);
@@ -239,27 +236,5 @@ class ApplyEndToEndIT {
                 new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(topic, "tok-0-0".getBytes(StandardCharsets.UTF_8), "not a patch".getBytes(StandardCharsets.UTF_8))).get();
         }
-    }
-
-    private static Map<String, Long> usageRows(ApplierDatabase db) throws Exception {
-        Map<String, Long> rows = new HashMap<>();
-        try (Connection c = db.owner().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT token_id, (extract(epoch FROM last_seen_at) * 1000)::bigint FROM token_last_seen")) {
-            while (rs.next()) {
-                rows.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return rows;
-    }
-
-    private static Map<String, String> secretHashes(ApplierDatabase db) throws Exception {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = db.owner().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT token_id, client_secret_hash FROM tokens ORDER BY token_id")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
     }
 }

@@ -96,6 +96,7 @@ class ObservabilityIT {
              PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"))) {
             LastseenConfig config = ConfigLoader.fromMap(appConfig(broker.bootstrapServers(), thresholds));
             ContractTopics.create(broker, config.topics(), PARTITIONS);
+            broker.createTopic("lastseen-apply-dlq", 1, Map.of());
             PrometheusMeterRegistry applyMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (Producers producers = new Producers(broker.bootstrapServers(), registry, config.topics());
                  LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
