@@ -10,8 +10,8 @@ import dev.lastseen.app.kafka.SingleBrokerConfig;
 import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Target;
-import dev.lastseen.applier.testing.ApplierDatabase;
-import dev.lastseen.applier.testing.PostgresServer;
+import dev.lastseen.applier.Migrations;
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
@@ -61,6 +61,7 @@ import org.postgresql.PGConnection;
 public final class ApplyBenchmark {
     private static final int PARTITIONS = 6;
     private static final String PATCHES = "token-last-seen";
+    private static final String DATABASE = "tokens_bench";
 
     private ApplyBenchmark() {
     }
@@ -83,22 +84,18 @@ public final class ApplyBenchmark {
             TopicNames topics = new TopicNames("login-events", "service-tokens", PATCHES, "auth-failure-alerts", "lastseen-dlq");
             ContractTopics.create(broker, topics, PARTITIONS);
             broker.createTopic("lastseen-apply-dlq", 1, Map.of());
-            ApplierDatabase db = ApplierDatabase.create(postgres, Target.Layout.USAGE_TABLE);
+            Map<String, Object> applyConfig = setUpDatabase(postgres, broker.bootstrapServers());
             long t = System.nanoTime();
-            copyTokens(db, tokens);
+            copyTokens(postgres, tokens);
             log("%d tokens copied into the tokens table in %.1f s", tokens, (System.nanoTime() - t) / 1e9);
-
-            Map<String, Object> applyConfig = new HashMap<>(db.configMap());
-            applyConfig.remove(ApplierConfigLoader.MIGRATE_USER);
-            applyConfig.put("bootstrap.servers", broker.bootstrapServers());
-            applyConfig.put(ApplierConfigLoader.HTTP_PORT, "0");
 
             long base = Instant.now().minus(Duration.ofHours(1)).toEpochMilli();
             double insertRate = drain(broker.bootstrapServers(), registry, applyConfig, tokens, base);
             log("insert path: %.0f rows/s", insertRate);
             double updateRate = drain(broker.bootstrapServers(), registry, applyConfig, tokens, base + 60_000);
             log("update path: %.0f rows/s", updateRate);
-            long rows = db.count("SELECT count(*) FROM token_last_seen WHERE last_seen_at >= timestamptz 'epoch' + " + (base + 60_000) + " * interval '1 millisecond'");
+            long rows = count(postgres, "SELECT count(*) FROM token_last_seen WHERE last_seen_at >= timestamptz 'epoch' + " + (base + 60_000)
+                    + " * interval '1 millisecond'");
             if (rows != tokens) {
                 throw new IllegalStateException("expected every row updated, found " + rows + " of " + tokens);
             }
@@ -159,6 +156,13 @@ public final class ApplyBenchmark {
              Applier applier = Applier.start(ApplierConfigLoader.fromMap(applyConfig), registry, meters, Duration.ofMinutes(1));
              KafkaProducer<String, LoginEvent> p = new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(),
                      new SpecificAvroSerializer<>(registry, LoginEvent.class, true))) {
+            long ready = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!(server.app().readiness().isReady() && applier.health().isReady())) {
+                if (System.nanoTime() > ready) {
+                    throw new IllegalStateException("the application and the applier were not ready within 2 minutes");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // waiting for readiness
+            }
             long interval = 1_000_000_000L / rate;
             long start = System.nanoTime();
             long warmEnd = start + TimeUnit.SECONDS.toNanos(seconds) / 4;
@@ -221,18 +225,42 @@ public final class ApplyBenchmark {
         return Double.POSITIVE_INFINITY;
     }
 
-    private static void copyTokens(ApplierDatabase db, int tokens) throws Exception {
+    /** As a deployment: the token service's tokens table, lastseen's migrations run by the owner, a login for the applier's role. */
+    private static Map<String, Object> setUpDatabase(PostgresServer postgres, String bootstrap) {
+        postgres.createDatabase(DATABASE);
+        Map<String, Object> c = new HashMap<>();
+        c.put(ApplierConfigLoader.JDBC_URL, postgres.jdbcUrl(DATABASE));
+        c.put(ApplierConfigLoader.JDBC_USER, "lastseen_applier");
+        c.put(ApplierConfigLoader.JDBC_PASSWORD, "bench-applier-password");
+        c.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
+        c.put(ApplierConfigLoader.HTTP_PORT, "0");
+        c.put("bootstrap.servers", bootstrap);
+        Target target = ApplierConfigLoader.fromMap(c).target();
+        Migrations.createExampleTokensTable(postgres.superuser(DATABASE), target);
+        Migrations.migrate(postgres.superuser(DATABASE), target);
+        postgres.execute(DATABASE, "ALTER ROLE lastseen_applier LOGIN PASSWORD 'bench-applier-password'");
+        return c;
+    }
+
+    private static long count(PostgresServer postgres, String sql) throws Exception {
+        try (Connection c = postgres.superuser(DATABASE).getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void copyTokens(PostgresServer postgres, int tokens) throws Exception {
         StringBuilder rows = new StringBuilder(tokens * 96);
         for (int i = 0; i < tokens; i++) {
             String id = tokenId(i);
             rows.append(id).append('\t').append("acct-").append(i % 1000).append('\t').append("name of ").append(id).append('\t').append("client-").append(id)
                     .append('\t').append("$2b$12$").append(id).append("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL").append('\n');
         }
-        try (Connection c = db.owner().getConnection()) {
+        try (Connection c = postgres.superuser(DATABASE).getConnection()) {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY tokens (token_id, account_id, name, client_id, client_secret_hash) FROM STDIN",
                     new StringReader(rows.toString()));
         }
-        db.asOwner("VACUUM ANALYZE tokens");
+        postgres.execute(DATABASE, "VACUUM ANALYZE tokens");
     }
 
     private static Map<String, Object> producerConfig(String bootstrap) {

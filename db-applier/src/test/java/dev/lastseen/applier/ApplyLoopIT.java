@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.applier.testing.PostgresExtension;
-import dev.lastseen.applier.testing.PostgresServer;
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.DeadLetterHeaders;

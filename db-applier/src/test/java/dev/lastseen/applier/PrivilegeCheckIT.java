@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.applier.testing.PostgresExtension;
-import dev.lastseen.applier.testing.PostgresServer;
+import dev.lastseen.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

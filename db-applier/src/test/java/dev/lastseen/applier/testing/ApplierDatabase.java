@@ -1,5 +1,6 @@
 package dev.lastseen.applier.testing;
 
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Migrations;

@@ -1,5 +1,6 @@
 package dev.lastseen.applier.testing;
 
+import dev.lastseen.postgres.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

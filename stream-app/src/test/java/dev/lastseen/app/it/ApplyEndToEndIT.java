@@ -8,7 +8,7 @@ import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.testing.ApplierDatabase;
-import dev.lastseen.applier.testing.PostgresServer;
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;

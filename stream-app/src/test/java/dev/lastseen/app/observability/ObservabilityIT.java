@@ -18,7 +18,7 @@ import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.testing.ApplierDatabase;
-import dev.lastseen.applier.testing.PostgresServer;
+import dev.lastseen.postgres.PostgresServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.lastseen.avro.AuthOutcome;

@@ -1,4 +1,4 @@
-package dev.lastseen.applier.testing;
+package dev.lastseen.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
