@@ -7,8 +7,7 @@ package dev.lastseen.avro;
 public final class Identifiers {
     public static final int MAX_ID_LENGTH = 128;
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     /** Null if the id is acceptable, else why not (without echoing the id). */
     public static String problem(String id) {

@@ -24,8 +24,7 @@ public final class ConfigSources {
     /** Bound on the size of configuration and secret files. */
     public static final long MAX_FILE_BYTES = 1024 * 1024;
 
-    private ConfigSources() {
-    }
+    private ConfigSources() {}
 
     /** The file's keys and trimmed values; none for a null file. Errors name the file. */
     public static Map<String, Object> read(Path file) {
@@ -37,7 +36,8 @@ public final class ConfigSources {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
-                throw new ConfigException("Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
+                throw new ConfigException(
+                        "Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
             }
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 props.load(reader);
@@ -45,7 +45,8 @@ public final class ConfigSources {
         } catch (IOException e) {
             throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
         }
-        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).trim()));
+        props.stringPropertyNames()
+                .forEach(k -> values.put(k, props.getProperty(k).trim()));
         return values;
     }
 

@@ -19,8 +19,9 @@ import org.apache.avro.SchemaCompatibility;
  */
 public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     /** The compatibility levels the Confluent registry knows. */
-    public static final Set<String> LEVELS = Set.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE",
-            "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
+    public static final Set<String> LEVELS = Set.of(
+            "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
+
     private static final String DEFAULT_LEVEL = "BACKWARD";
 
     private final Map<Integer, Schema> byId = new HashMap<>();
@@ -34,8 +35,11 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         List<Schema> versions = versionsBySubject.getOrDefault(subject, List.of());
         if (!versions.contains(schema)) {
             if (!isCompatible(subject, schema)) {
-                throw new SchemaRegistryException("Schema being registered is incompatible with an earlier schema for subject '"
-                        + subject + "' (" + compatibility(subject) + ")", 409, SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+                throw new SchemaRegistryException(
+                        "Schema being registered is incompatible with an earlier schema for subject '" + subject + "' ("
+                                + compatibility(subject) + ")",
+                        409,
+                        SchemaRegistryException.INCOMPATIBLE_SCHEMA);
             }
             versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(schema);
         }
@@ -50,10 +54,12 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     public synchronized int lookup(String subject, Schema schema) {
         List<Schema> versions = versionsBySubject.get(subject);
         if (versions == null) {
-            throw new SchemaRegistryException("Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND);
+            throw new SchemaRegistryException(
+                    "Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND);
         }
         if (!versions.contains(schema)) {
-            throw new SchemaRegistryException("Schema not found under subject '" + subject + "'", 404, SchemaRegistryException.SCHEMA_NOT_FOUND);
+            throw new SchemaRegistryException(
+                    "Schema not found under subject '" + subject + "'", 404, SchemaRegistryException.SCHEMA_NOT_FOUND);
         }
         return idBySchema.get(schema);
     }
@@ -62,7 +68,8 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     public synchronized Schema schemaById(int id) {
         Schema schema = byId.get(id);
         if (schema == null) {
-            throw new SchemaRegistryException("Schema " + id + " not found", 404, SchemaRegistryException.SCHEMA_NOT_FOUND);
+            throw new SchemaRegistryException(
+                    "Schema " + id + " not found", 404, SchemaRegistryException.SCHEMA_NOT_FOUND);
         }
         return schema;
     }
@@ -95,7 +102,8 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     public synchronized void setCompatibility(String subject, String level) {
         String normalized = level == null ? "" : level.trim().toUpperCase(Locale.ROOT);
         if (!LEVELS.contains(normalized)) {
-            throw new IllegalArgumentException("compatibility level must be one of " + LEVELS + ", got '" + level + "'");
+            throw new IllegalArgumentException(
+                    "compatibility level must be one of " + LEVELS + ", got '" + level + "'");
         }
         compatibilityBySubject.put(subject, normalized);
     }
@@ -116,7 +124,8 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     }
 
     private static boolean canRead(Schema reader, Schema writer) {
-        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType()
+        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                        .getType()
                 == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
     }
 }

@@ -105,21 +105,31 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        return idFor("POST", "/subjects/" + pathSegment(checkSubject(subject)) + "/versions", subject, schema,
+        return idFor(
+                "POST",
+                "/subjects/" + pathSegment(checkSubject(subject)) + "/versions",
+                subject,
+                schema,
                 "Registering a schema under subject '" + subject + "'");
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
-        return idFor("POST", "/subjects/" + pathSegment(checkSubject(subject)), subject, schema,
+        return idFor(
+                "POST",
+                "/subjects/" + pathSegment(checkSubject(subject)),
+                subject,
+                schema,
                 "Looking up a schema under subject '" + subject + "'");
     }
 
     @Override
     public Schema schemaById(int id) {
         if (id < 0) {
-            throw new SchemaRegistryException("Schema " + id + " not found: registries issue no negative ids",
-                    404, SchemaRegistryException.SCHEMA_NOT_FOUND);
+            throw new SchemaRegistryException(
+                    "Schema " + id + " not found: registries issue no negative ids",
+                    404,
+                    SchemaRegistryException.SCHEMA_NOT_FOUND);
         }
         Schema cached = schemaById.get(id);
         if (cached != null) {
@@ -134,15 +144,19 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         JsonNode type = body.get("schemaType");
         if (type != null && type.isTextual() && !"AVRO".equalsIgnoreCase(type.asText())) {
-            throw new SchemaRegistryException(what + ": it is a " + sanitize(type.asText()) + " schema, not Avro ["
-                    + response.target + "]", response.status, SchemaRegistryException.INVALID_SCHEMA);
+            throw new SchemaRegistryException(
+                    what + ": it is a " + sanitize(type.asText()) + " schema, not Avro [" + response.target + "]",
+                    response.status,
+                    SchemaRegistryException.INVALID_SCHEMA);
         }
         Schema schema;
         try {
             schema = new Schema.Parser().parse(text.asText());
         } catch (SchemaParseException | IllegalArgumentException e) {
-            throw new SchemaRegistryException(what + ": not a parseable Avro schema [" + response.target + "]",
-                    response.status, SchemaRegistryException.INVALID_SCHEMA);
+            throw new SchemaRegistryException(
+                    what + ": not a parseable Avro schema [" + response.target + "]",
+                    response.status,
+                    SchemaRegistryException.INVALID_SCHEMA);
         }
         schemaById.put(id, schema);
         return schema;
@@ -153,8 +167,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public boolean isCompatible(String subject, Schema schema) {
         Objects.requireNonNull(schema, "schema");
         String what = "Checking compatibility under subject '" + subject + "'";
-        Response response = exchange("POST",
-                "/compatibility/subjects/" + pathSegment(checkSubject(subject)) + "/versions/latest", schemaBody(schema));
+        Response response = exchange(
+                "POST",
+                "/compatibility/subjects/" + pathSegment(checkSubject(subject)) + "/versions/latest",
+                schemaBody(schema));
         if (response.status == 404) {
             SchemaRegistryException error = response.failure(what);
             if (error.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
@@ -195,7 +211,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         if (level == null || level.isBlank()) {
             throw new IllegalArgumentException("compatibility level must not be blank");
         }
-        ObjectNode body = JSON.createObjectNode().put("compatibility", level.trim().toUpperCase(Locale.ROOT));
+        ObjectNode body =
+                JSON.createObjectNode().put("compatibility", level.trim().toUpperCase(Locale.ROOT));
         exchange("PUT", "/config/" + pathSegment(checkSubject(subject)), json(body))
                 .requireOk("Setting the compatibility level of subject '" + subject + "'");
     }
@@ -204,7 +221,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public Optional<RegisteredSchema> latest(String subject) {
         String what = "Reading the latest version of subject '" + subject + "'";
-        Response response = exchange("GET", "/subjects/" + pathSegment(checkSubject(subject)) + "/versions/latest", null);
+        Response response =
+                exchange("GET", "/subjects/" + pathSegment(checkSubject(subject)) + "/versions/latest", null);
         if (response.status == 404) {
             SchemaRegistryException error = response.failure(what);
             if (error.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
@@ -217,20 +235,31 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode id = body.get("id");
         JsonNode version = body.get("version");
         JsonNode text = body.get("schema");
-        if (id == null || !id.isIntegralNumber() || !id.canConvertToInt() || version == null || !version.isIntegralNumber()
-                || !version.canConvertToInt() || text == null || !text.isTextual()) {
+        if (id == null
+                || !id.isIntegralNumber()
+                || !id.canConvertToInt()
+                || version == null
+                || !version.isIntegralNumber()
+                || !version.canConvertToInt()
+                || text == null
+                || !text.isTextual()) {
             throw response.invalid(what, "no integer 'id' and 'version' and 'schema' string in the answer");
         }
         JsonNode type = body.get("schemaType");
         if (type != null && type.isTextual() && !"AVRO".equalsIgnoreCase(type.asText())) {
-            throw new SchemaRegistryException(what + ": it is a " + sanitize(type.asText()) + " schema, not Avro ["
-                    + response.target + "]", response.status, SchemaRegistryException.INVALID_SCHEMA);
+            throw new SchemaRegistryException(
+                    what + ": it is a " + sanitize(type.asText()) + " schema, not Avro [" + response.target + "]",
+                    response.status,
+                    SchemaRegistryException.INVALID_SCHEMA);
         }
         try {
-            return Optional.of(new RegisteredSchema(id.intValue(), version.intValue(), new Schema.Parser().parse(text.asText())));
+            return Optional.of(
+                    new RegisteredSchema(id.intValue(), version.intValue(), new Schema.Parser().parse(text.asText())));
         } catch (SchemaParseException | IllegalArgumentException e) {
-            throw new SchemaRegistryException(what + ": not a parseable Avro schema [" + response.target + "]",
-                    response.status, SchemaRegistryException.INVALID_SCHEMA);
+            throw new SchemaRegistryException(
+                    what + ": not a parseable Avro schema [" + response.target + "]",
+                    response.status,
+                    SchemaRegistryException.INVALID_SCHEMA);
         }
     }
 
@@ -295,8 +324,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 reason = "HTTP " + status;
                 retryAfter = retryAfter(response);
             } catch (ResponseTooLargeException e) {
-                throw new SchemaRegistryException("The answer to " + target + " is larger than " + MAX_RESPONSE_BYTES
-                        + " bytes", e.status, SchemaRegistryException.INVALID_RESPONSE);
+                throw new SchemaRegistryException(
+                        "The answer to " + target + " is larger than " + MAX_RESPONSE_BYTES + " bytes",
+                        e.status,
+                        SchemaRegistryException.INVALID_RESPONSE);
             } catch (IOException e) {
                 failure = e;
                 reason = e.getClass().getSimpleName();
@@ -305,12 +336,19 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 throw new RegistryUnavailableException("Interrupted while calling the schema registry: " + target, e);
             }
             if (attempt >= settings.maxRetries()) {
-                throw new RegistryUnavailableException("Schema registry unavailable: " + target + " failed after "
-                        + (attempt + 1) + " attempt(s), last with " + reason, failure);
+                throw new RegistryUnavailableException(
+                        "Schema registry unavailable: " + target + " failed after " + (attempt + 1)
+                                + " attempt(s), last with " + reason,
+                        failure);
             }
             Duration delay = backoff(attempt, retryAfter);
-            log.warn("Schema registry call {} failed with {}; retry {}/{} in {} ms",
-                    target, reason, attempt + 1, settings.maxRetries(), delay.toMillis());
+            log.warn(
+                    "Schema registry call {} failed with {}; retry {}/{} in {} ms",
+                    target,
+                    reason,
+                    attempt + 1,
+                    settings.maxRetries(),
+                    delay.toMillis());
             try {
                 sleeper.sleep(delay);
             } catch (InterruptedException e) {
@@ -321,9 +359,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private HttpRequest request(String method, URI uri, byte[] body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(settings.readTimeout())
-                .header("Accept", ACCEPT);
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(uri).timeout(settings.readTimeout()).header("Accept", ACCEPT);
         if (body != null) {
             builder.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         } else {
@@ -336,10 +373,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request,
-                info -> new BoundedBodySubscriber(info.statusCode(), MAX_RESPONSE_BYTES));
+        CompletableFuture<HttpResponse<byte[]>> future =
+                http.sendAsync(request, info -> new BoundedBodySubscriber(info.statusCode(), MAX_RESPONSE_BYTES));
         // The request timeout stops at the response headers; this bounds the whole exchange.
-        long limitMillis = settings.connectTimeout().plus(settings.readTimeout()).toMillis();
+        long limitMillis =
+                settings.connectTimeout().plus(settings.readTimeout()).toMillis();
         try {
             return future.get(limitMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -358,7 +396,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             if (cause instanceof IOException io) {
                 throw io;
             }
-            throw new IOException(cause == null ? "request failed" : cause.getClass().getSimpleName(), cause);
+            throw new IOException(
+                    cause == null ? "request failed" : cause.getClass().getSimpleName(), cause);
         }
     }
 
@@ -436,15 +475,19 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 }
             }
             if (message == null) {
-                message = body.length == 0 ? "no message" : new String(body, 0, Math.min(body.length, 4 * MAX_MESSAGE_CHARS),
-                        StandardCharsets.UTF_8);
+                message = body.length == 0
+                        ? "no message"
+                        : new String(body, 0, Math.min(body.length, 4 * MAX_MESSAGE_CHARS), StandardCharsets.UTF_8);
             }
-            return new SchemaRegistryException(what + " failed: " + sanitize(message) + " [" + target + "]", status, errorCode);
+            return new SchemaRegistryException(
+                    what + " failed: " + sanitize(message) + " [" + target + "]", status, errorCode);
         }
 
         SchemaRegistryException invalid(String what, String problem) {
-            return new SchemaRegistryException(what + ": the registry's answer is not understood (" + problem + ") ["
-                    + target + "]", status, SchemaRegistryException.INVALID_RESPONSE);
+            return new SchemaRegistryException(
+                    what + ": the registry's answer is not understood (" + problem + ") [" + target + "]",
+                    status,
+                    SchemaRegistryException.INVALID_RESPONSE);
         }
     }
 
@@ -512,11 +555,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         StringBuilder out = new StringBuilder(value.length() + 8);
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '~'
+            if (c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '_'
+                    || c == '~'
                     || c == '.' && !value.matches("\\.{1,2}")) {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
@@ -525,8 +574,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private static String authorizationHeader(Auth auth) {
         if (auth instanceof Auth.Basic basic) {
-            return "Basic " + Base64.getEncoder().encodeToString(
-                    (basic.username() + ":" + basic.password()).getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString(
+                                    (basic.username() + ":" + basic.password()).getBytes(StandardCharsets.UTF_8));
         }
         if (auth instanceof Auth.Bearer bearer) {
             return "Bearer " + bearer.token();
@@ -547,8 +598,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return List.copyOf(secrets);
     }
 
-    private record SubjectSchema(String subject, String schema) {
-    }
+    private record SubjectSchema(String subject, String schema) {}
 
     /** Pauses between retries; replaced in tests. */
     @FunctionalInterface
@@ -698,8 +748,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      * never in the URL. {@code readTimeout} bounds each attempt's wait for a complete answer;
      * {@code maxRetries} is the number of retries after the first attempt.
      */
-    public record Settings(URI baseUrl, Duration connectTimeout, Duration readTimeout, int maxRetries,
-                           Duration initialBackoff, Duration maxBackoff, Auth auth) {
+    public record Settings(
+            URI baseUrl,
+            Duration connectTimeout,
+            Duration readTimeout,
+            int maxRetries,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            Auth auth) {
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
         public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
         public static final int DEFAULT_MAX_RETRIES = 5;
@@ -714,13 +770,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             checkDuration("connectTimeout", connectTimeout, MAX_TIMEOUT);
             checkDuration("readTimeout", readTimeout, MAX_TIMEOUT);
             if (maxRetries < 0 || maxRetries > MAX_RETRIES) {
-                throw new IllegalArgumentException("maxRetries must be between 0 and " + MAX_RETRIES + ", got " + maxRetries);
+                throw new IllegalArgumentException(
+                        "maxRetries must be between 0 and " + MAX_RETRIES + ", got " + maxRetries);
             }
             checkDuration("initialBackoff", initialBackoff, MAX_BACKOFF);
             checkDuration("maxBackoff", maxBackoff, MAX_BACKOFF);
             if (maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("maxBackoff (" + maxBackoff + ") must not be less than initialBackoff ("
-                        + initialBackoff + ")");
+                throw new IllegalArgumentException("maxBackoff (" + maxBackoff
+                        + ") must not be less than initialBackoff (" + initialBackoff + ")");
             }
             if (auth == null) {
                 throw new IllegalArgumentException("auth is required (use Auth.none())");
@@ -741,8 +798,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
 
         public Builder toBuilder() {
-            return new Builder().baseUrl(baseUrl).connectTimeout(connectTimeout).readTimeout(readTimeout)
-                    .maxRetries(maxRetries).initialBackoff(initialBackoff).maxBackoff(maxBackoff).auth(auth);
+            return new Builder()
+                    .baseUrl(baseUrl)
+                    .connectTimeout(connectTimeout)
+                    .readTimeout(readTimeout)
+                    .maxRetries(maxRetries)
+                    .initialBackoff(initialBackoff)
+                    .maxBackoff(maxBackoff)
+                    .auth(auth);
         }
 
         private static URI checkBaseUrl(URI url) {
@@ -789,8 +852,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             private Duration maxBackoff = Settings.DEFAULT_MAX_BACKOFF;
             private Auth auth = Auth.none();
 
-            private Builder() {
-            }
+            private Builder() {}
 
             /** @throws IllegalArgumentException if it is not a URL (the text is not echoed: it may hold a credential) */
             public Builder baseUrl(String baseUrl) {

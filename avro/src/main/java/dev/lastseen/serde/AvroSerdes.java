@@ -7,11 +7,12 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /** Factory for wire-format serdes of the generated specific records. */
 public final class AvroSerdes {
-    private AvroSerdes() {
-    }
+    private AvroSerdes() {}
 
-    public static <T extends SpecificRecord> Serde<T> specific(Class<T> type, SchemaRegistryClient registry, boolean autoRegister) {
-        return Serdes.serdeFrom(new SpecificAvroSerializer<>(registry, type, autoRegister),
+    public static <T extends SpecificRecord> Serde<T> specific(
+            Class<T> type, SchemaRegistryClient registry, boolean autoRegister) {
+        return Serdes.serdeFrom(
+                new SpecificAvroSerializer<>(registry, type, autoRegister),
                 new SpecificAvroDeserializer<>(registry, type));
     }
 }

@@ -14,6 +14,5 @@ public final class DeadLetterHeaders {
     public static final String OFFSET = "__streams.errors.offset";
     public static final String REASON = "lastseen.errors.reason";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 }

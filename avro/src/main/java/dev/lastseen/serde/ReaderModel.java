@@ -34,7 +34,9 @@ final class ReaderModel extends SpecificData {
         for (Schema named : namedTypes(schema, new LinkedHashMap<>()).values()) {
             try {
                 // Not initialized; the name comes from our own generated schema, never from a payload.
-                classByName.put(named.getFullName(), Class.forName(SpecificData.getClassName(named), false, type.getClassLoader()));
+                classByName.put(
+                        named.getFullName(),
+                        Class.forName(SpecificData.getClassName(named), false, type.getClassLoader()));
             } catch (ClassNotFoundException e) {
                 // No generated class for it: Avro decides (generic representation, or its own check).
             }
@@ -67,8 +69,7 @@ final class ReaderModel extends SpecificData {
             case UNION -> schema.getTypes().forEach(branch -> namedTypes(branch, found));
             case ARRAY -> namedTypes(schema.getElementType(), found);
             case MAP -> namedTypes(schema.getValueType(), found);
-            default -> {
-            }
+            default -> {}
         }
         return found;
     }

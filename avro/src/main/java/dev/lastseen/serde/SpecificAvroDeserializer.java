@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.FastReaderBuilder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -50,12 +50,13 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         }
         int id = WireFormat.readHeader(data);
         if (id < 0) {
-            throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA_ID,
+            throw new WireFormatException(
+                    WireFormatException.Kind.UNKNOWN_SCHEMA_ID,
                     "Schema id " + id + " is negative; no registry issues negative ids");
         }
         DatumReader<T> reader = readerFor(id);
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                data.length - WireFormat.HEADER_SIZE, decoders.get());
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
         decoders.set(decoder);
         T record;
         try {
@@ -63,19 +64,25 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         } catch (SecurityException e) {
             throw e; // the runtime refuses a class: a deployment problem, not a verdict on the payload
         } catch (java.io.EOFException e) {
-            throw new WireFormatException(WireFormatException.Kind.TRUNCATED,
-                    "Avro body for schema " + id + " ended early: payload truncated", e);
+            throw new WireFormatException(
+                    WireFormatException.Kind.TRUNCATED,
+                    "Avro body for schema " + id + " ended early: payload truncated",
+                    e);
         } catch (IOException | RuntimeException e) {
             // Whatever decoding arbitrary bytes throws (AvroRuntimeException, index or class-cast
             // errors from a forged union/enum index...) is a verdict on the payload.
-            throw new WireFormatException(WireFormatException.Kind.MALFORMED_AVRO,
-                    "Payload does not decode as " + readerSchema.getFullName() + " written with schema " + id
-                            + ": " + e.getClass().getSimpleName(), e);
+            throw new WireFormatException(
+                    WireFormatException.Kind.MALFORMED_AVRO,
+                    "Payload does not decode as " + readerSchema.getFullName() + " written with schema " + id + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
         try {
             if (!decoder.isEnd()) {
-                throw new WireFormatException(WireFormatException.Kind.MALFORMED_AVRO,
-                        "Payload has trailing bytes after a " + readerSchema.getFullName() + " written with schema " + id);
+                throw new WireFormatException(
+                        WireFormatException.Kind.MALFORMED_AVRO,
+                        "Payload has trailing bytes after a " + readerSchema.getFullName() + " written with schema "
+                                + id);
             }
         } catch (IOException e) {
             throw new WireFormatException(WireFormatException.Kind.MALFORMED_AVRO, "Could not check end of payload", e);
@@ -93,19 +100,24 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
             writerSchema = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
             if (isUnknownId(e)) {
-                throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA_ID,
-                        "Schema id " + id + " is not known to the schema registry", e);
+                throw new WireFormatException(
+                        WireFormatException.Kind.UNKNOWN_SCHEMA_ID,
+                        "Schema id " + id + " is not known to the schema registry",
+                        e);
             }
             if (e.errorCode() == SchemaRegistryException.INVALID_SCHEMA) {
-                throw new WireFormatException(WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
-                        "Schema id " + id + " is not a usable Avro schema", e);
+                throw new WireFormatException(
+                        WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
+                        "Schema id " + id + " is not a usable Avro schema",
+                        e);
             }
             throw e;
         }
         SchemaCompatibility.SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new WireFormatException(WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
+            throw new WireFormatException(
+                    WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
                     "Writer schema " + id + " (" + writerSchema.getFullName() + ") cannot be read as "
                             + readerSchema.getFullName() + ": " + compatibility.getDescription());
         }
@@ -116,8 +128,11 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         try {
             reader = new FastReaderBuilder(model).createDatumReader(writerSchema, readerSchema);
         } catch (IOException | RuntimeException e) {
-            throw new WireFormatException(WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
-                    "Writer schema " + id + " cannot be resolved to " + readerSchema.getFullName() + ": " + e.getMessage(), e);
+            throw new WireFormatException(
+                    WireFormatException.Kind.INCOMPATIBLE_SCHEMA,
+                    "Writer schema " + id + " cannot be resolved to " + readerSchema.getFullName() + ": "
+                            + e.getMessage(),
+                    e);
         }
         if (readerByWriterId.size() < MAX_CACHED_WRITER_SCHEMAS) {
             readerByWriterId.put(id, reader);

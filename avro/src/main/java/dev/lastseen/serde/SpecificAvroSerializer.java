@@ -65,7 +65,8 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
             writer.write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Could not encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Could not encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
         byte[] bytes = out.toByteArray();
         WireFormat.writeHeader(bytes, id);

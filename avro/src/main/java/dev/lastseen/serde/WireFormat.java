@@ -8,8 +8,7 @@ public final class WireFormat {
     public static final byte MAGIC_BYTE = 0x00;
     public static final int HEADER_SIZE = 5;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     /** Subject name under the TopicNameStrategy for record values. */
     public static String valueSubject(String topic) {
@@ -27,12 +26,15 @@ public final class WireFormat {
     /** Reads and checks the header; returns the schema id. */
     static int readHeader(byte[] data) {
         if (data.length < HEADER_SIZE) {
-            throw new WireFormatException(WireFormatException.Kind.TRUNCATED,
+            throw new WireFormatException(
+                    WireFormatException.Kind.TRUNCATED,
                     "Payload of " + data.length + " bytes is shorter than the 5-byte wire-format header");
         }
         if (data[0] != MAGIC_BYTE) {
-            throw new WireFormatException(WireFormatException.Kind.BAD_MAGIC_BYTE,
-                    String.format("Unknown magic byte 0x%02x (expected 0x00): not Confluent wire format", data[0] & 0xff));
+            throw new WireFormatException(
+                    WireFormatException.Kind.BAD_MAGIC_BYTE,
+                    String.format(
+                            "Unknown magic byte 0x%02x (expected 0x00): not Confluent wire format", data[0] & 0xff));
         }
         return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
     }

@@ -29,9 +29,11 @@ final class FakeRegistryServer implements AutoCloseable {
         /** The first value of a header, by case-insensitive name. */
         String header(String name) {
             return headers.entrySet().stream()
-                    .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
+                    .filter(e ->
+                            e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
                     .map(e -> e.getValue().get(0))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -88,21 +90,27 @@ final class FakeRegistryServer implements AutoCloseable {
     }
 
     List<Request> requestsTo(String methodAndRawPath) {
-        return requests.stream().filter(r -> (r.method() + " " + r.rawPath()).equals(methodAndRawPath)).toList();
+        return requests.stream()
+                .filter(r -> (r.method() + " " + r.rawPath()).equals(methodAndRawPath))
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), body);
+            Request request = new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    body);
             requests.add(request);
             Reply reply = next(request.method() + " " + request.rawPath());
             if (reply.hangs()) {
                 closing.await(30, TimeUnit.SECONDS);
                 return;
             }
-            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            reply.headers()
+                    .forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {

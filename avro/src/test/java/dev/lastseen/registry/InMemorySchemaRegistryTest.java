@@ -17,10 +17,11 @@ class InMemorySchemaRegistryTest {
     private static final Schema V2 = record("{\"name\": \"token_id\", \"type\": \"string\"},"
             + "{\"name\": \"colo\", \"type\": [\"null\", \"string\"], \"default\": null}");
     /** Adds a required field: new readers cannot read old data (not backward compatible). */
-    private static final Schema ADDS_REQUIRED = record("{\"name\": \"token_id\", \"type\": \"string\"},"
-            + "{\"name\": \"account_id\", \"type\": \"string\"}");
+    private static final Schema ADDS_REQUIRED = record(
+            "{\"name\": \"token_id\", \"type\": \"string\"}," + "{\"name\": \"account_id\", \"type\": \"string\"}");
     /** Drops token_id: old readers cannot read new data (not forward compatible with v1). */
-    private static final Schema DROPS_TOKEN_ID = record("{\"name\": \"colo\", \"type\": [\"null\", \"string\"], \"default\": null}");
+    private static final Schema DROPS_TOKEN_ID =
+            record("{\"name\": \"colo\", \"type\": [\"null\", \"string\"], \"default\": null}");
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
@@ -55,7 +56,8 @@ class InMemorySchemaRegistryTest {
                 });
         assertThat(registry.isCompatible(SUBJECT, ADDS_REQUIRED)).isFalse();
         assertThatThrownBy(() -> registry.lookup(SUBJECT, ADDS_REQUIRED))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
     }
 
@@ -128,14 +130,15 @@ class InMemorySchemaRegistryTest {
 
     @Test
     void unknownIdIsA404WithSchemaNotFound() {
-        assertThatThrownBy(() -> registry.schemaById(99))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.isNotFound()).isTrue();
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
-                });
+        assertThatThrownBy(() -> registry.schemaById(99)).isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+            assertThat(e.isNotFound()).isTrue();
+            assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
+        });
     }
 
     private static Schema record(String fields) {
-        return new Schema.Parser().parse("{\"type\": \"record\", \"name\": \"T\", \"namespace\": \"test\", \"fields\": [" + fields + "]}");
+        return new Schema.Parser()
+                .parse("{\"type\": \"record\", \"name\": \"T\", \"namespace\": \"test\", \"fields\": [" + fields
+                        + "]}");
     }
 }

@@ -94,8 +94,10 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void lookupPostsToTheSubjectAndItsAnswerAlsoServesSchemaById() {
-        server.on("POST /subjects/login-events-value",
-                Reply.ok("{\"subject\": \"login-events-value\", \"id\": 3, \"version\": 1, \"schema\": \"\\\"string\\\"\"}"));
+        server.on(
+                "POST /subjects/login-events-value",
+                Reply.ok(
+                        "{\"subject\": \"login-events-value\", \"id\": 3, \"version\": 1, \"schema\": \"\\\"string\\\"\"}"));
         RestSchemaRegistryClient client = client();
 
         assertThat(client.lookup(SUBJECT, SCHEMA)).isEqualTo(3);
@@ -119,31 +121,40 @@ class RestSchemaRegistryClientTest {
     @Test
     void negativeSchemaIdIsNotFoundWithoutARequest() {
         assertThatThrownBy(() -> client().schemaById(-7))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
         assertThat(server.requests).isEmpty();
     }
 
     @Test
     void schemaIdOfANonAvroSchemaIsAnInvalidSchema() {
-        server.on("GET /schemas/ids/6", Reply.ok("{\"schema\": \"syntax = \\\"proto3\\\";\", \"schemaType\": \"PROTOBUF\"}"));
+        server.on(
+                "GET /schemas/ids/6",
+                Reply.ok("{\"schema\": \"syntax = \\\"proto3\\\";\", \"schemaType\": \"PROTOBUF\"}"));
 
         assertThatThrownBy(() -> client().schemaById(6))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INVALID_SCHEMA))
                 .hasMessageContaining("PROTOBUF");
     }
 
     @Test
     void compatibilityCheckPostsToTheLatestVersionAndReturnsTheVerdict() throws IOException {
-        server.on("POST /compatibility/subjects/login-events-value/versions/latest",
-                Reply.ok("{\"is_compatible\": true}"), Reply.ok("{\"is_compatible\": false}"));
+        server.on(
+                "POST /compatibility/subjects/login-events-value/versions/latest",
+                Reply.ok("{\"is_compatible\": true}"),
+                Reply.ok("{\"is_compatible\": false}"));
         RestSchemaRegistryClient client = client();
 
         assertThat(client.isCompatible(SUBJECT, SCHEMA)).isTrue();
         assertThat(client.isCompatible(SUBJECT, SCHEMA)).isFalse();
         assertThat(server.requests).hasSize(2); // verdicts are never cached
-        assertThat(new Schema.Parser().parse(JSON.readTree(server.requests.get(0).body()).get("schema").asText()))
+        assertThat(new Schema.Parser()
+                        .parse(JSON.readTree(server.requests.get(0).body())
+                                .get("schema")
+                                .asText()))
                 .isEqualTo(SCHEMA);
     }
 
@@ -161,8 +172,14 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void latestVersionCarriesIdVersionAndSchema() {
-        server.on("GET /subjects/login-events-value/versions/latest", Reply.ok(JSON.createObjectNode()
-                .put("subject", SUBJECT).put("id", 12).put("version", 3).put("schema", SCHEMA.toString()).toString()));
+        server.on(
+                "GET /subjects/login-events-value/versions/latest",
+                Reply.ok(JSON.createObjectNode()
+                        .put("subject", SUBJECT)
+                        .put("id", 12)
+                        .put("version", 3)
+                        .put("schema", SCHEMA.toString())
+                        .toString()));
 
         assertThat(client().latest(SUBJECT)).contains(new RegisteredSchema(12, 3, SCHEMA));
     }
@@ -180,7 +197,9 @@ class RestSchemaRegistryClientTest {
         server.on("GET /subjects/login-events-value/versions/latest", Reply.text(404, "Not Found"));
 
         assertThatThrownBy(() -> client().latest(SUBJECT))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(404));
     }
 
     @Test
@@ -196,7 +215,9 @@ class RestSchemaRegistryClientTest {
         server.on("POST /compatibility/subjects/login-events-value/versions/latest", Reply.text(404, "Not Found"));
 
         assertThatThrownBy(() -> client().isCompatible(SUBJECT, SCHEMA))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(404));
     }
 
     @Test
@@ -219,10 +240,13 @@ class RestSchemaRegistryClientTest {
 
     static Stream<Reply> subjectWithoutLevel() {
         return Stream.of(
-                Reply.error(404, 40408, "Subject 'login-events-value' does not have subject-level compatibility configured"),
-                Reply.error(404, 40401, "Subject not found"),    // older Confluent, Apicurio ccompat
-                Reply.text(404, "<html>Not Found</html>"),       // no registry error body at all
-                Reply.ok("{\"normalize\": false}"));               // subject config without a level
+                Reply.error(
+                        404,
+                        40408,
+                        "Subject 'login-events-value' does not have subject-level compatibility configured"),
+                Reply.error(404, 40401, "Subject not found"), // older Confluent, Apicurio ccompat
+                Reply.text(404, "<html>Not Found</html>"), // no registry error body at all
+                Reply.ok("{\"normalize\": false}")); // subject config without a level
     }
 
     @Test
@@ -239,7 +263,8 @@ class RestSchemaRegistryClientTest {
     @Test
     void basePathPrefixIsKeptAndATrailingSlashIgnored() {
         server.on("POST /apis/ccompat/v7/subjects/login-events-value/versions", Reply.ok("{\"id\": 1}"));
-        Settings prefixed = settings().baseUrl(server.baseUrl() + "/apis/ccompat/v7/").build();
+        Settings prefixed =
+                settings().baseUrl(server.baseUrl() + "/apis/ccompat/v7/").build();
 
         assertThat(client(prefixed).register(SUBJECT, SCHEMA)).isEqualTo(1);
         assertThat(prefixed.baseUrl().toString()).endsWith("/apis/ccompat/v7");
@@ -261,17 +286,24 @@ class RestSchemaRegistryClientTest {
                 .on("GET /schemas/ids/12", Reply.error(404, 40403, "Schema 12 not found"));
         SpecificAvroSerializer<LoginEvent> serializer = new SpecificAvroSerializer<>(client(), LoginEvent.class, true);
         SpecificAvroDeserializer<LoginEvent> deserializer = new SpecificAvroDeserializer<>(client(), LoginEvent.class);
-        LoginEvent event = LoginEvent.newBuilder().setEventId("e").setOccurredAt(Instant.ofEpochMilli(5)).setAccountId("a")
-                .setCredentialType(CredentialType.API_TOKEN).setOutcome(AuthOutcome.FAILURE).build();
+        LoginEvent event = LoginEvent.newBuilder()
+                .setEventId("e")
+                .setOccurredAt(Instant.ofEpochMilli(5))
+                .setAccountId("a")
+                .setCredentialType(CredentialType.API_TOKEN)
+                .setOutcome(AuthOutcome.FAILURE)
+                .build();
 
         for (int i = 0; i < 3; i++) {
-            assertThat(deserializer.deserialize("login-events", serializer.serialize("login-events", event))).isEqualTo(event);
+            assertThat(deserializer.deserialize("login-events", serializer.serialize("login-events", event)))
+                    .isEqualTo(event);
         }
         byte[] unknownId = serializer.serialize("login-events", event);
         unknownId[4] = 12;
 
         assertThatThrownBy(() -> deserializer.deserialize("login-events", unknownId))
-                .isInstanceOfSatisfying(WireFormatException.class,
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
                         e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.UNKNOWN_SCHEMA_ID));
         assertThat(server.requests).hasSize(3);
     }
@@ -296,7 +328,8 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void incompatibleRegistrationIsA409WithTheRegistrysCode() {
-        server.on("POST /subjects/login-events-value/versions",
+        server.on(
+                "POST /subjects/login-events-value/versions",
                 Reply.error(409, 409, "Schema being registered is incompatible with an earlier schema"));
 
         assertThatThrownBy(() -> client().register(SUBJECT, SCHEMA))
@@ -325,7 +358,9 @@ class RestSchemaRegistryClientTest {
         server.on("GET /schemas/ids/4", Reply.text(307, "").withHeader("Location", "http://elsewhere.invalid/"));
 
         assertThatThrownBy(() -> client().schemaById(4))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(307));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.httpStatus()).isEqualTo(307));
         assertThat(server.requests).hasSize(1);
     }
 
@@ -335,27 +370,35 @@ class RestSchemaRegistryClientTest {
         server.on("POST /subjects/login-events-value/versions", Reply.text(200, body));
 
         assertThatThrownBy(() -> client().register(SUBJECT, SCHEMA))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INVALID_RESPONSE));
     }
 
     static Stream<String> unusableSuccessBodies() {
-        return Stream.of("", "<html>welcome</html>", "[1]", "{}", "{\"id\": \"seven\"}", "{\"id\": -1}", "{\"id\": 1e40}");
+        return Stream.of(
+                "", "<html>welcome</html>", "[1]", "{}", "{\"id\": \"seven\"}", "{\"id\": -1}", "{\"id\": 1e40}");
     }
 
     @Test
     void responseBodyLargerThanTheLimitIsAnInvalidResponse() {
-        server.on("GET /schemas/ids/8", Reply.ok("{\"schema\": \"" + "x".repeat(RestSchemaRegistryClient.MAX_RESPONSE_BYTES) + "\"}"));
+        server.on(
+                "GET /schemas/ids/8",
+                Reply.ok("{\"schema\": \"" + "x".repeat(RestSchemaRegistryClient.MAX_RESPONSE_BYTES) + "\"}"));
 
         assertThatThrownBy(() -> client().schemaById(8))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INVALID_RESPONSE));
     }
 
     @Test
     void serverErrorsAreRetriedWithGrowingJitteredBackoffUntilSuccess() {
-        server.on("POST /subjects/login-events-value/versions",
-                Reply.error(503, 50003, "unavailable"), Reply.text(500, "oops"), Reply.error(502, 50002, "bad gateway"),
+        server.on(
+                "POST /subjects/login-events-value/versions",
+                Reply.error(503, 50003, "unavailable"),
+                Reply.text(500, "oops"),
+                Reply.error(502, 50002, "bad gateway"),
                 Reply.ok("{\"id\": 1}"));
 
         assertThat(client().register(SUBJECT, SCHEMA)).isEqualTo(1);
@@ -371,10 +414,13 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void tooManyRequestsIsRetriedAfterTheRegistrysRetryAfterCappedAtMaxBackoff() {
-        server.on("GET /schemas/ids/5", Reply.error(429, 42900, "slow down").withHeader("Retry-After", "1"),
+        server.on(
+                "GET /schemas/ids/5",
+                Reply.error(429, 42900, "slow down").withHeader("Retry-After", "1"),
                 Reply.ok(schemaReply(SCHEMA)));
 
-        assertThat(client(settings().maxBackoff(Duration.ofMillis(500)).build()).schemaById(5)).isEqualTo(SCHEMA);
+        assertThat(client(settings().maxBackoff(Duration.ofMillis(500)).build()).schemaById(5))
+                .isEqualTo(SCHEMA);
 
         assertThat(sleeps).containsExactly(Duration.ofMillis(500));
     }
@@ -398,7 +444,10 @@ class RestSchemaRegistryClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Settings settings = settings().baseUrl("http://127.0.0.1:" + closedPort + "/prefix").maxRetries(4).build();
+        Settings settings = settings()
+                .baseUrl("http://127.0.0.1:" + closedPort + "/prefix")
+                .maxRetries(4)
+                .build();
 
         assertThatThrownBy(() -> client(settings).register(SUBJECT, SCHEMA))
                 .isInstanceOf(RegistryUnavailableException.class)
@@ -411,7 +460,8 @@ class RestSchemaRegistryClientTest {
     @Test
     void answerThatNeverCompletesTimesOutAndIsRetried() {
         server.on("GET /schemas/ids/5", Reply.hang());
-        Settings settings = settings().readTimeout(Duration.ofMillis(150)).maxRetries(1).build();
+        Settings settings =
+                settings().readTimeout(Duration.ofMillis(150)).maxRetries(1).build();
 
         assertThatThrownBy(() -> client(settings).schemaById(5))
                 .isInstanceOf(RegistryUnavailableException.class)
@@ -422,7 +472,10 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void backoffNeverExceedsMaxBackoffNorOverflowsOnLateRetries() {
-        RestSchemaRegistryClient client = client(settings().initialBackoff(Duration.ofMillis(3)).maxBackoff(Duration.ofSeconds(7)).build());
+        RestSchemaRegistryClient client = client(settings()
+                .initialBackoff(Duration.ofMillis(3))
+                .maxBackoff(Duration.ofSeconds(7))
+                .build());
         for (int retry = 0; retry < 200; retry++) {
             long ceilingMillis = retry < 20 ? Math.min(7_000, 3L << retry) : 7_000;
             assertThat(client.backoff(retry, null))
@@ -438,7 +491,8 @@ class RestSchemaRegistryClientTest {
 
         client(settings().basicAuth("svc-lastseen", PASSWORD).build()).schemaById(5);
 
-        String expected = Base64.getEncoder().encodeToString(("svc-lastseen:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String expected =
+                Base64.getEncoder().encodeToString(("svc-lastseen:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         assertThat(server.requests.get(0).header("Authorization")).isEqualTo("Basic " + expected);
     }
 
@@ -452,7 +506,8 @@ class RestSchemaRegistryClientTest {
     }
 
     static Stream<Arguments> credentials() {
-        String basic = Base64.getEncoder().encodeToString(("svc-lastseen:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String basic =
+                Base64.getEncoder().encodeToString(("svc-lastseen:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         return Stream.of(
                 Arguments.of(Auth.basic("svc-lastseen", PASSWORD), List.of(PASSWORD, basic)),
                 Arguments.of(Auth.bearer(TOKEN), List.of(TOKEN)));
@@ -468,10 +523,13 @@ class RestSchemaRegistryClientTest {
         Settings settings = settings().auth(auth).maxRetries(1).build();
         RestSchemaRegistryClient client = client(settings);
 
-        List<Throwable> failures = Stream.of(1, 2, 3).map(id -> catchFailure(() -> client.schemaById(id))).toList();
+        List<Throwable> failures = Stream.of(1, 2, 3)
+                .map(id -> catchFailure(() -> client.schemaById(id)))
+                .toList();
 
-        assertThat(failures).allSatisfy(failure -> assertThat(failure).isInstanceOfAny(
-                SchemaRegistryException.class, RegistryUnavailableException.class));
+        assertThat(failures)
+                .allSatisfy(failure -> assertThat(failure)
+                        .isInstanceOfAny(SchemaRegistryException.class, RegistryUnavailableException.class));
         assertThat(failures.get(0)).hasMessageContaining("****");
         for (String secret : secrets) {
             assertThat(failures).allSatisfy(failure -> assertThat(failure).hasMessageNotContaining(secret));
@@ -499,13 +557,14 @@ class RestSchemaRegistryClientTest {
                 Arguments.of("baseUrl", (UnaryOperator<Settings.Builder>) b -> b.baseUrl(" ")),
                 Arguments.of("connectTimeout", (UnaryOperator<Settings.Builder>) b -> b.connectTimeout(Duration.ZERO)),
                 Arguments.of("connectTimeout", (UnaryOperator<Settings.Builder>) b -> b.connectTimeout(null)),
-                Arguments.of("readTimeout", (UnaryOperator<Settings.Builder>) b -> b.readTimeout(Duration.ofMillis(-1))),
+                Arguments.of(
+                        "readTimeout", (UnaryOperator<Settings.Builder>) b -> b.readTimeout(Duration.ofMillis(-1))),
                 Arguments.of("readTimeout", (UnaryOperator<Settings.Builder>) b -> b.readTimeout(Duration.ofHours(1))),
                 Arguments.of("maxRetries", (UnaryOperator<Settings.Builder>) b -> b.maxRetries(-1)),
                 Arguments.of("maxRetries", (UnaryOperator<Settings.Builder>) b -> b.maxRetries(101)),
                 Arguments.of("initialBackoff", (UnaryOperator<Settings.Builder>) b -> b.initialBackoff(Duration.ZERO)),
-                Arguments.of("maxBackoff", (UnaryOperator<Settings.Builder>) b -> b.initialBackoff(Duration.ofSeconds(2))
-                        .maxBackoff(Duration.ofSeconds(1))),
+                Arguments.of("maxBackoff", (UnaryOperator<Settings.Builder>)
+                        b -> b.initialBackoff(Duration.ofSeconds(2)).maxBackoff(Duration.ofSeconds(1))),
                 Arguments.of("auth", (UnaryOperator<Settings.Builder>) b -> b.auth(null)),
                 Arguments.of("auth.username", (UnaryOperator<Settings.Builder>) b -> b.basicAuth("a:b", PASSWORD)),
                 Arguments.of("auth.password", (UnaryOperator<Settings.Builder>) b -> b.basicAuth("user", "")),
@@ -515,7 +574,8 @@ class RestSchemaRegistryClientTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidSettings")
     void invalidSettingsAreRejectedNamingTheField(String field, UnaryOperator<Settings.Builder> change) {
-        assertThatThrownBy(() -> change.apply(Settings.builder("http://registry:8081")).build())
+        assertThatThrownBy(() ->
+                        change.apply(Settings.builder("http://registry:8081")).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(field + " ");
     }

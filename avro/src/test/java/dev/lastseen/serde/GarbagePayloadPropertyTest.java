@@ -44,7 +44,8 @@ class GarbagePayloadPropertyTest {
     }
 
     @Property(tries = 2000)
-    void validPayloadWithCorruptedBodyBytesDecodesOrIsAWireFormatError(@ForAll("corruptions") List<Tuple.Tuple2<Integer, Byte>> corruptions) {
+    void validPayloadWithCorruptedBodyBytesDecodesOrIsAWireFormatError(
+            @ForAll("corruptions") List<Tuple.Tuple2<Integer, Byte>> corruptions) {
         byte[] payload = VALID.clone();
         for (Tuple.Tuple2<Integer, Byte> corruption : corruptions) {
             payload[corruption.get1()] = corruption.get2();
@@ -61,14 +62,20 @@ class GarbagePayloadPropertyTest {
 
     @Provide
     Arbitrary<byte[]> bodies() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(256)
+        return Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMaxSize(256)
                 .edgeCases(edges -> edges.add(new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}));
     }
 
     @Provide
     Arbitrary<List<Tuple.Tuple2<Integer, Byte>>> corruptions() {
         Arbitrary<Integer> bodyPosition = Arbitraries.integers().between(WireFormat.HEADER_SIZE, VALID.length - 1);
-        return Combinators.combine(bodyPosition, Arbitraries.bytes()).as(Tuple::of).list().ofMinSize(1).ofMaxSize(3);
+        return Combinators.combine(bodyPosition, Arbitraries.bytes())
+                .as(Tuple::of)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3);
     }
 
     private String decodesOrFailsCleanly(byte[] payload) {

@@ -38,16 +38,20 @@ class MalformedPayloadTest {
 
     @Test
     void unknownSchemaIdIsAClearWireFormatError() {
-        assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload(42, Arrays.copyOfRange(VALID, 5, VALID.length))),
-                Kind.UNKNOWN_SCHEMA_ID).hasMessageContaining("42");
+        assertWireFormatError(
+                        () -> deserializer.deserialize(TOPIC, payload(42, Arrays.copyOfRange(VALID, 5, VALID.length))),
+                        Kind.UNKNOWN_SCHEMA_ID)
+                .hasMessageContaining("42");
     }
 
     @Test
     void negativeSchemaIdIsUnknownWithoutAskingTheRegistry() {
         CountingRegistry counting = new CountingRegistry(registry);
-        SpecificAvroDeserializer<LoginEvent> countingDeserializer = new SpecificAvroDeserializer<>(counting, LoginEvent.class);
+        SpecificAvroDeserializer<LoginEvent> countingDeserializer =
+                new SpecificAvroDeserializer<>(counting, LoginEvent.class);
 
-        assertWireFormatError(() -> countingDeserializer.deserialize(TOPIC, payload(-1, new byte[3])), Kind.UNKNOWN_SCHEMA_ID);
+        assertWireFormatError(
+                () -> countingDeserializer.deserialize(TOPIC, payload(-1, new byte[3])), Kind.UNKNOWN_SCHEMA_ID);
         assertThat(counting.schemaByIdCalls).isZero();
     }
 
@@ -55,12 +59,14 @@ class MalformedPayloadTest {
     void wrongMagicByteIsABadMagicByteError() {
         byte[] payload = VALID.clone();
         payload[0] = 0x01;
-        assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload), Kind.BAD_MAGIC_BYTE).hasMessageContaining("0x01");
+        assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload), Kind.BAD_MAGIC_BYTE)
+                .hasMessageContaining("0x01");
     }
 
     @Test
     void jsonPayloadIsABadMagicByteError() {
-        assertWireFormatError(() -> deserializer.deserialize(TOPIC, "{\"event_id\":\"e1\"}".getBytes()), Kind.BAD_MAGIC_BYTE);
+        assertWireFormatError(
+                () -> deserializer.deserialize(TOPIC, "{\"event_id\":\"e1\"}".getBytes()), Kind.BAD_MAGIC_BYTE);
     }
 
     @Test
@@ -105,14 +111,16 @@ class MalformedPayloadTest {
     @Test
     void unionBranchIndexOutOfRangeIsMalformed() {
         // event_id "e1", occurred_at 0, account_id "a", SERVICE_TOKEN, then token_id union branch 5 of 2.
-        byte[] body = concat(bytes(0x04, 'e', '1'), varint(0), bytes(0x02, 'a'), varint(0), varint(5), bytes(0x02, 'x'));
+        byte[] body =
+                concat(bytes(0x04, 'e', '1'), varint(0), bytes(0x02, 'a'), varint(0), varint(5), bytes(0x02, 'x'));
         assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload(1, body)), Kind.MALFORMED_AVRO);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {4, 9, -1, Integer.MAX_VALUE})
     void enumIndexOutOfRangeIsMalformed(int index) {
-        byte[] body = concat(bytes(0x04, 'e', '1'), varint(0), bytes(0x02, 'a'), varint(index), bytes(0, 0, 0, 0, 0, 0));
+        byte[] body =
+                concat(bytes(0x04, 'e', '1'), varint(0), bytes(0x02, 'a'), varint(index), bytes(0, 0, 0, 0, 0, 0));
         assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload(1, body)), Kind.MALFORMED_AVRO);
     }
 
@@ -124,12 +132,14 @@ class MalformedPayloadTest {
 
     @Test
     void negativeStringLengthIsMalformed() {
-        assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload(1, concat(varint(-1), bytes('x')))), Kind.MALFORMED_AVRO);
+        assertWireFormatError(
+                () -> deserializer.deserialize(TOPIC, payload(1, concat(varint(-1), bytes('x')))), Kind.MALFORMED_AVRO);
     }
 
     @Test
     void stringLengthBeyondThePayloadIsTruncated() {
-        assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload(1, concat(varint(1_000_000_000), bytes('x')))),
+        assertWireFormatError(
+                () -> deserializer.deserialize(TOPIC, payload(1, concat(varint(1_000_000_000), bytes('x')))),
                 Kind.TRUNCATED);
     }
 
@@ -137,7 +147,8 @@ class MalformedPayloadTest {
     @ValueSource(longs = {1_000_000_000L, Integer.MAX_VALUE - 8, Integer.MAX_VALUE, 1L << 40, Long.MAX_VALUE})
     void forgedStringLengthIsRejectedWithoutAllocatingIt(long forgedLength) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()).isTrue();
+        assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled())
+                .isTrue();
         // Forged in the first field and, after a valid prefix, in a later one.
         byte[] first = payload(1, concat(varint(forgedLength), bytes('x', 'y')));
         byte[] later = payload(1, concat(bytes(0x04, 'e', '1'), varint(0), varint(forgedLength), bytes('x')));
@@ -146,12 +157,17 @@ class MalformedPayloadTest {
             assertThatThrownBy(decode).isInstanceOf(WireFormatException.class); // warm-up: class loading, reader cache
 
             long before = threads.getCurrentThreadAllocatedBytes();
-            assertThatThrownBy(decode).isInstanceOfSatisfying(WireFormatException.class,
-                    e -> assertThat(e.kind()).isIn(Kind.TRUNCATED, Kind.MALFORMED_AVRO));
+            assertThatThrownBy(decode)
+                    .isInstanceOfSatisfying(
+                            WireFormatException.class,
+                            e -> assertThat(e.kind()).isIn(Kind.TRUNCATED, Kind.MALFORMED_AVRO));
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-            assertThat(allocated).as("bytes allocated decoding a %d-byte payload claiming a %d-byte string",
-                    payload.length, forgedLength).isLessThan(1_000_000L);
+            assertThat(allocated)
+                    .as(
+                            "bytes allocated decoding a %d-byte payload claiming a %d-byte string",
+                            payload.length, forgedLength)
+                    .isLessThan(1_000_000L);
         }
     }
 
@@ -159,9 +175,11 @@ class MalformedPayloadTest {
     void bare404FromTheRegistryIsNotAVerdictOnTheRecord() {
         // A 404 without a registry error code (a proxy, a wrong path prefix) must not dead-letter records.
         SchemaRegistryException bare = new SchemaRegistryException("Not Found", 404, 404);
-        SpecificAvroDeserializer<LoginEvent> misrouted = new SpecificAvroDeserializer<>(new CountingRegistry(registry, id -> {
-            throw bare;
-        }), LoginEvent.class);
+        SpecificAvroDeserializer<LoginEvent> misrouted = new SpecificAvroDeserializer<>(
+                new CountingRegistry(registry, id -> {
+                    throw bare;
+                }),
+                LoginEvent.class);
 
         assertThatThrownBy(() -> misrouted.deserialize(TOPIC, VALID)).isSameAs(bare);
     }
@@ -169,18 +187,23 @@ class MalformedPayloadTest {
     @Test
     void unreachableRegistryIsNotAVerdictOnTheRecord() {
         RegistryUnavailableException down = new RegistryUnavailableException("down");
-        SpecificAvroDeserializer<LoginEvent> cutOff = new SpecificAvroDeserializer<>(new CountingRegistry(registry, id -> {
-            throw down;
-        }), LoginEvent.class);
+        SpecificAvroDeserializer<LoginEvent> cutOff = new SpecificAvroDeserializer<>(
+                new CountingRegistry(registry, id -> {
+                    throw down;
+                }),
+                LoginEvent.class);
 
         assertThatThrownBy(() -> cutOff.deserialize(TOPIC, VALID)).isSameAs(down);
     }
 
     @Test
     void idOfANonAvroSchemaIsAnIncompatibleSchemaError() {
-        SpecificAvroDeserializer<LoginEvent> protobufId = new SpecificAvroDeserializer<>(new CountingRegistry(registry, id -> {
-            throw new SchemaRegistryException("it is a PROTOBUF schema", 200, SchemaRegistryException.INVALID_SCHEMA);
-        }), LoginEvent.class);
+        SpecificAvroDeserializer<LoginEvent> protobufId = new SpecificAvroDeserializer<>(
+                new CountingRegistry(registry, id -> {
+                    throw new SchemaRegistryException(
+                            "it is a PROTOBUF schema", 200, SchemaRegistryException.INVALID_SCHEMA);
+                }),
+                LoginEvent.class);
 
         assertWireFormatError(() -> protobufId.deserialize(TOPIC, VALID), Kind.INCOMPATIBLE_SCHEMA);
     }
@@ -199,15 +222,15 @@ class MalformedPayloadTest {
     @Test
     void readerSchemaOfAnotherRecordTypeIsIncompatible() {
         int stringId = registry.register("strings-value", Schema.create(Schema.Type.STRING));
-        assertWireFormatError(() -> deserializer.deserialize(TOPIC, payload(stringId, bytes(0x02, 'x'))), Kind.INCOMPATIBLE_SCHEMA);
+        assertWireFormatError(
+                () -> deserializer.deserialize(TOPIC, payload(stringId, bytes(0x02, 'x'))), Kind.INCOMPATIBLE_SCHEMA);
     }
 
     private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertWireFormatError(
             ThrowingCallable call, Kind kind) {
-        return assertThatThrownBy(call)
-                .isInstanceOfSatisfying(WireFormatException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(kind);
-                    assertThat(e.getMessage()).isNotBlank();
-                });
+        return assertThatThrownBy(call).isInstanceOfSatisfying(WireFormatException.class, e -> {
+            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.getMessage()).isNotBlank();
+        });
     }
 }

@@ -57,7 +57,8 @@ class SchemaEvolutionTest {
             ]}""");
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    private final SpecificAvroDeserializer<LoginEvent> reader = new SpecificAvroDeserializer<>(registry, LoginEvent.class);
+    private final SpecificAvroDeserializer<LoginEvent> reader =
+            new SpecificAvroDeserializer<>(registry, LoginEvent.class);
 
     @Test
     void recordWrittenWithAnOlderSchemaDecodesWithDefaultsForTheMissingFields() {
@@ -76,7 +77,8 @@ class SchemaEvolutionTest {
 
     @Test
     void recordWrittenWithANewerSchemaThroughTheSerializerDecodesWithTheCurrentReader() {
-        byte[] bytes = new SpecificAvroSerializer<>(registry, NEWER, LoginEvent.class, true).serialize(TOPIC, fixedLoginEvent());
+        byte[] bytes = new SpecificAvroSerializer<>(registry, NEWER, LoginEvent.class, true)
+                .serialize(TOPIC, fixedLoginEvent());
 
         assertThat(reader.deserialize(TOPIC, bytes)).isEqualTo(fixedLoginEvent());
     }
@@ -88,14 +90,19 @@ class SchemaEvolutionTest {
         record.put("event_id", "e2");
         record.put("occurred_at", 1_700_000_000_123L);
         record.put("account_id", "acct-2");
-        record.put("credential_type", new GenericData.EnumSymbol(NEWER.getField("credential_type").schema(), "CLIENT_CERT"));
+        record.put(
+                "credential_type",
+                new GenericData.EnumSymbol(NEWER.getField("credential_type").schema(), "CLIENT_CERT"));
         record.put("token_id", "tok-2");
-        record.put("outcome", new GenericData.EnumSymbol(NEWER.getField("outcome").schema(), "FAILURE"));
+        record.put(
+                "outcome", new GenericData.EnumSymbol(NEWER.getField("outcome").schema(), "FAILURE"));
         record.put("failure_reason", "bad_secret");
         record.put("colo", "FRA");
         record.put("client_ip", "198.51.100.7");
         record.put("user_agent", "curl/8.5.0");
-        record.put("previous_credential_type", new GenericData.EnumSymbol(NEWER.getField("credential_type").schema(), "API_TOKEN"));
+        record.put(
+                "previous_credential_type",
+                new GenericData.EnumSymbol(NEWER.getField("credential_type").schema(), "API_TOKEN"));
 
         LoginEvent decoded = reader.deserialize(TOPIC, payload(newerId, encode(NEWER, record)));
 
@@ -118,16 +125,20 @@ class SchemaEvolutionTest {
         record.put("event_id", 5L);
 
         assertThatThrownBy(() -> reader.deserialize(TOPIC, payload(id, encode(unrelated, record))))
-                .isInstanceOfSatisfying(WireFormatException.class,
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
                         e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.INCOMPATIBLE_SCHEMA));
     }
 
     @Test
     void writerSchemaFieldWithoutDefaultThatTheRecordLacksFailsToSerialize() {
-        Schema demanding = new Schema.Parser().parse(NEWER.toString().replace(
-                "{\"name\":\"user_agent\",\"type\":[\"null\",\"string\"],\"default\":null}",
-                "{\"name\":\"user_agent\",\"type\":\"string\"}"));
-        SpecificAvroSerializer<LoginEvent> serializer = new SpecificAvroSerializer<>(registry, demanding, LoginEvent.class, true);
+        Schema demanding = new Schema.Parser()
+                .parse(NEWER.toString()
+                        .replace(
+                                "{\"name\":\"user_agent\",\"type\":[\"null\",\"string\"],\"default\":null}",
+                                "{\"name\":\"user_agent\",\"type\":\"string\"}"));
+        SpecificAvroSerializer<LoginEvent> serializer =
+                new SpecificAvroSerializer<>(registry, demanding, LoginEvent.class, true);
 
         assertThatThrownBy(() -> serializer.serialize(TOPIC, fixedLoginEvent()))
                 .isInstanceOf(SerializationException.class)

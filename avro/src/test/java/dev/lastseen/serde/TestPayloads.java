@@ -16,8 +16,7 @@ final class TestPayloads {
     static final String TOPIC = "login-events";
     static final String SUBJECT = "login-events-value";
 
-    private TestPayloads() {
-    }
+    private TestPayloads() {}
 
     /** The record whose encoding is checked in as {@code fixtures/login-event-id1.hex}. */
     static LoginEvent fixedLoginEvent() {
@@ -54,7 +53,10 @@ final class TestPayloads {
     /** A wire-format payload: magic byte, big-endian id, then the given body bytes. */
     static byte[] payload(int schemaId, byte[] body) {
         return ByteBuffer.allocate(WireFormat.HEADER_SIZE + body.length)
-                .put(WireFormat.MAGIC_BYTE).putInt(schemaId).put(body).array();
+                .put(WireFormat.MAGIC_BYTE)
+                .putInt(schemaId)
+                .put(body)
+                .array();
     }
 
     /** Avro's zig-zag varint encoding of a long, written out independently of Avro. */

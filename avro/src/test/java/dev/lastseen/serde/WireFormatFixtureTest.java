@@ -17,7 +17,8 @@ class WireFormatFixtureTest {
     @Test
     void loginEventSerializesToTheCheckedInFixtureByteForByte() {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        byte[] bytes = new SpecificAvroSerializer<>(registry, LoginEvent.class, true).serialize(TOPIC, fixedLoginEvent());
+        byte[] bytes =
+                new SpecificAvroSerializer<>(registry, LoginEvent.class, true).serialize(TOPIC, fixedLoginEvent());
 
         assertThat(registry.lookup(SUBJECT, LoginEvent.getClassSchema())).isEqualTo(1);
         // Compared as hex so a failure shows where the encoding moved.
@@ -49,8 +50,10 @@ class WireFormatFixtureTest {
     @Test
     void nullRecordSerializesToNullAndNullPayloadDeserializesToNull() {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        assertThat(new SpecificAvroSerializer<>(registry, LoginEvent.class, true).serialize(TOPIC, null)).isNull();
-        assertThat(new SpecificAvroDeserializer<>(registry, LoginEvent.class).deserialize(TOPIC, null)).isNull();
+        assertThat(new SpecificAvroSerializer<>(registry, LoginEvent.class, true).serialize(TOPIC, null))
+                .isNull();
+        assertThat(new SpecificAvroDeserializer<>(registry, LoginEvent.class).deserialize(TOPIC, null))
+                .isNull();
     }
 
     @Test
@@ -70,7 +73,8 @@ class WireFormatFixtureTest {
         registry.register("other-value", org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING));
         registry.register(SUBJECT, LoginEvent.getClassSchema());
 
-        byte[] bytes = new SpecificAvroSerializer<>(registry, LoginEvent.class, false).serialize(TOPIC, fixedLoginEvent());
+        byte[] bytes =
+                new SpecificAvroSerializer<>(registry, LoginEvent.class, false).serialize(TOPIC, fixedLoginEvent());
 
         assertThat(bytes[4]).isEqualTo((byte) 2);
     }

@@ -9,17 +9,17 @@ import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.kafka.SingleBrokerConfig;
 import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfigLoader;
-import dev.lastseen.applier.Target;
 import dev.lastseen.applier.Migrations;
-import dev.lastseen.postgres.PostgresServer;
+import dev.lastseen.applier.Target;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,25 +63,27 @@ public final class ApplyBenchmark {
     private static final String PATCHES = "token-last-seen";
     private static final String DATABASE = "tokens_bench";
 
-    private ApplyBenchmark() {
-    }
+    private ApplyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>(Map.of("--tokens", "100000", "--freshness-seconds", "60", "--dir", "bench/target/apply"));
+        Map<String, String> opts =
+                new HashMap<>(Map.of("--tokens", "100000", "--freshness-seconds", "60", "--dir", "bench/target/apply"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i], args[i + 1]);
         }
         int tokens = Integer.parseInt(opts.get("--tokens"));
         int freshSeconds = Integer.parseInt(opts.get("--freshness-seconds"));
-        Path dir = Files.createDirectories(Path.of(opts.get("--dir")).toAbsolutePath().resolve("run-" + System.currentTimeMillis()));
+        Path dir = Files.createDirectories(
+                Path.of(opts.get("--dir")).toAbsolutePath().resolve("run-" + System.currentTimeMillis()));
         System.out.println(run(tokens, freshSeconds, dir));
     }
 
     static String run(int tokens, int freshSeconds, Path dir) throws Exception {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
-             PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"), true)) {
-            TopicNames topics = new TopicNames("login-events", "service-tokens", PATCHES, "auth-failure-alerts", "lastseen-dlq");
+                PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"), true)) {
+            TopicNames topics =
+                    new TopicNames("login-events", "service-tokens", PATCHES, "auth-failure-alerts", "lastseen-dlq");
             ContractTopics.create(broker, topics, PARTITIONS);
             broker.createTopic("lastseen-apply-dlq", 1, Map.of());
             Map<String, Object> applyConfig = setUpDatabase(postgres, broker.bootstrapServers());
@@ -94,38 +96,71 @@ public final class ApplyBenchmark {
             log("insert path: %.0f rows/s", insertRate);
             double updateRate = drain(broker.bootstrapServers(), registry, applyConfig, tokens, base + 60_000);
             log("update path: %.0f rows/s", updateRate);
-            long rows = count(postgres, "SELECT count(*) FROM token_last_seen WHERE last_seen_at >= timestamptz 'epoch' + " + (base + 60_000)
-                    + " * interval '1 millisecond'");
+            long rows = count(
+                    postgres,
+                    "SELECT count(*) FROM token_last_seen WHERE last_seen_at >= timestamptz 'epoch' + "
+                            + (base + 60_000) + " * interval '1 millisecond'");
             if (rows != tokens) {
                 throw new IllegalStateException("expected every row updated, found " + rows + " of " + tokens);
             }
 
             int rate = (int) Math.max(1, updateRate / 2);
-            Freshness f = freshness(broker.bootstrapServers(), registry, applyConfig, topics, dir.resolve("state"), tokens, rate, freshSeconds);
-            return String.format(Locale.ROOT, "APPLY-RESULT tokens=%d insert_rows_s=%.0f update_rows_s=%.0f rate=%d fresh_p50_ms=%.0f fresh_p99_ms=%.0f fresh_count=%d",
-                    tokens, insertRate, updateRate, rate, f.p50Millis, f.p99Millis, f.count);
+            Freshness f = freshness(
+                    broker.bootstrapServers(),
+                    registry,
+                    applyConfig,
+                    topics,
+                    dir.resolve("state"),
+                    tokens,
+                    rate,
+                    freshSeconds);
+            return String.format(
+                    Locale.ROOT,
+                    "APPLY-RESULT tokens=%d insert_rows_s=%.0f update_rows_s=%.0f rate=%d fresh_p50_ms=%.0f fresh_p99_ms=%.0f fresh_count=%d",
+                    tokens,
+                    insertRate,
+                    updateRate,
+                    rate,
+                    f.p50Millis,
+                    f.p99Millis,
+                    f.count);
         }
     }
 
     /** Preloads one patch per token, then times the applier draining them. */
-    private static double drain(String bootstrap, InMemorySchemaRegistry registry, Map<String, Object> applyConfig, int tokens, long at)
+    private static double drain(
+            String bootstrap, InMemorySchemaRegistry registry, Map<String, Object> applyConfig, int tokens, long at)
             throws Exception {
-        try (KafkaProducer<String, TokenLastSeen> p = new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(),
+        try (KafkaProducer<String, TokenLastSeen> p = new KafkaProducer<>(
+                producerConfig(bootstrap),
+                new StringSerializer(),
                 new SpecificAvroSerializer<>(registry, TokenLastSeen.class, true))) {
             for (int i = 0; i < tokens; i++) {
                 String id = tokenId(i);
-                p.send(new ProducerRecord<>(PATCHES, id, TokenLastSeen.newBuilder().setTokenId(id).setAccountId("acct-" + (i % 1000))
-                        .setLastSeenAt(Instant.ofEpochMilli(at + (i % 1000))).setLastSeenColo("fra1").setLastSeenIp("192.0.2." + (i % 250)).build()));
+                p.send(new ProducerRecord<>(
+                        PATCHES,
+                        id,
+                        TokenLastSeen.newBuilder()
+                                .setTokenId(id)
+                                .setAccountId("acct-" + (i % 1000))
+                                .setLastSeenAt(Instant.ofEpochMilli(at + (i % 1000)))
+                                .setLastSeenColo("fra1")
+                                .setLastSeenIp("192.0.2." + (i % 250))
+                                .build()));
             }
             p.flush();
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT); // cumulative histograms
-        try (Applier applier = Applier.start(ApplierConfigLoader.fromMap(applyConfig), registry, meters, Duration.ofMinutes(1))) {
+        try (Applier applier =
+                Applier.start(ApplierConfigLoader.fromMap(applyConfig), registry, meters, Duration.ofMinutes(1))) {
             long first = 0;
             double atFirst = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (System.nanoTime() < deadline) {
-                double applied = meters.get("lastseen.apply.rows").tag("outcome", "applied").counter().count();
+                double applied = meters.get("lastseen.apply.rows")
+                        .tag("outcome", "applied")
+                        .counter()
+                        .count();
                 long now = System.nanoTime();
                 if (first == 0 && applied > 0) {
                     first = now;
@@ -140,12 +175,19 @@ public final class ApplyBenchmark {
         }
     }
 
-    private record Freshness(double p50Millis, double p99Millis, long count) {
-    }
+    private record Freshness(double p50Millis, double p99Millis, long count) {}
 
     /** The application and the applier together, logins at {@code rate}/s; freshness over the window after a warm-up of a quarter. */
-    private static Freshness freshness(String bootstrap, InMemorySchemaRegistry registry, Map<String, Object> applyConfig, TopicNames topics,
-                                       Path stateDir, int tokens, int rate, int seconds) throws Exception {
+    private static Freshness freshness(
+            String bootstrap,
+            InMemorySchemaRegistry registry,
+            Map<String, Object> applyConfig,
+            TopicNames topics,
+            Path stateDir,
+            int tokens,
+            int rate,
+            int seconds)
+            throws Exception {
         Map<String, Object> app = SingleBrokerConfig.base(bootstrap, "bench-apply-app", stateDir, "mem:");
         app.put(ConfigLoader.PATCH_GRANULARITY_MS, "0");
         app.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
@@ -153,9 +195,12 @@ public final class ApplyBenchmark {
         LastseenConfig config = ConfigLoader.fromMap(app);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT); // cumulative histograms
         try (LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
-             Applier applier = Applier.start(ApplierConfigLoader.fromMap(applyConfig), registry, meters, Duration.ofMinutes(1));
-             KafkaProducer<String, LoginEvent> p = new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(),
-                     new SpecificAvroSerializer<>(registry, LoginEvent.class, true))) {
+                Applier applier = Applier.start(
+                        ApplierConfigLoader.fromMap(applyConfig), registry, meters, Duration.ofMinutes(1));
+                KafkaProducer<String, LoginEvent> p = new KafkaProducer<>(
+                        producerConfig(bootstrap),
+                        new StringSerializer(),
+                        new SpecificAvroSerializer<>(registry, LoginEvent.class, true))) {
             long ready = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (!(server.app().readiness().isReady() && applier.health().isReady())) {
                 if (System.nanoTime() > ready) {
@@ -177,9 +222,20 @@ public final class ApplyBenchmark {
                 }
                 String token = tokenId(rnd.nextInt(tokens));
                 String account = "acct-" + (Math.abs(token.hashCode()) % 1000);
-                p.send(new ProducerRecord<>(topics.loginEvents(), account, LoginEvent.newBuilder().setEventId("ev-" + n++).setOccurredAt(Instant.now())
-                        .setAccountId(account).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token).setOutcome(AuthOutcome.SUCCESS)
-                        .setFailureReason(null).setColo("fra1").setClientIp("192.0.2.1").build()));
+                p.send(new ProducerRecord<>(
+                        topics.loginEvents(),
+                        account,
+                        LoginEvent.newBuilder()
+                                .setEventId("ev-" + n++)
+                                .setOccurredAt(Instant.now())
+                                .setAccountId(account)
+                                .setCredentialType(CredentialType.SERVICE_TOKEN)
+                                .setTokenId(token)
+                                .setOutcome(AuthOutcome.SUCCESS)
+                                .setFailureReason(null)
+                                .setColo("fra1")
+                                .setClientIp("192.0.2.1")
+                                .build()));
                 next += interval;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -217,7 +273,9 @@ public final class ApplyBenchmark {
             double count = after[i].count() - before[i].count();
             double upper = after[i].bucket(TimeUnit.MILLISECONDS);
             if (count >= rank) {
-                return count == lowerCount ? upper : lowerBound + (upper - lowerBound) * (rank - lowerCount) / (count - lowerCount);
+                return count == lowerCount
+                        ? upper
+                        : lowerBound + (upper - lowerBound) * (rank - lowerCount) / (count - lowerCount);
             }
             lowerBound = upper;
             lowerCount = count;
@@ -243,7 +301,9 @@ public final class ApplyBenchmark {
     }
 
     private static long count(PostgresServer postgres, String sql) throws Exception {
-        try (Connection c = postgres.superuser(DATABASE).getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+        try (Connection c = postgres.superuser(DATABASE).getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -253,19 +313,42 @@ public final class ApplyBenchmark {
         StringBuilder rows = new StringBuilder(tokens * 96);
         for (int i = 0; i < tokens; i++) {
             String id = tokenId(i);
-            rows.append(id).append('\t').append("acct-").append(i % 1000).append('\t').append("name of ").append(id).append('\t').append("client-").append(id)
-                    .append('\t').append("$2b$12$").append(id).append("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL").append('\n');
+            rows.append(id)
+                    .append('\t')
+                    .append("acct-")
+                    .append(i % 1000)
+                    .append('\t')
+                    .append("name of ")
+                    .append(id)
+                    .append('\t')
+                    .append("client-")
+                    .append(id)
+                    .append('\t')
+                    .append("$2b$12$")
+                    .append(id)
+                    .append("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL")
+                    .append('\n');
         }
         try (Connection c = postgres.superuser(DATABASE).getConnection()) {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY tokens (token_id, account_id, name, client_id, client_secret_hash) FROM STDIN",
-                    new StringReader(rows.toString()));
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY tokens (token_id, account_id, name, client_id, client_secret_hash) FROM STDIN",
+                            new StringReader(rows.toString()));
         }
         postgres.execute(DATABASE, "VACUUM ANALYZE tokens");
     }
 
     private static Map<String, Object> producerConfig(String bootstrap) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                262_144);
     }
 
     private static String tokenId(int i) {

@@ -21,8 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /** Real Kafka Streams usage stores, initialised outside a topology with the application's RocksDB bounds. */
 public final class BenchStores {
-    private BenchStores() {
-    }
+    private BenchStores() {}
 
     /** The usage store, in memory or on RocksDB (under {@code stateDir}), unlogged and uncached: the bare store cost. */
     public static KeyValueStore<TokenKey, UsageFields> usage(String kind, Path stateDir) {
@@ -31,8 +30,11 @@ public final class BenchStores {
             case "rocksdb" -> Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE);
             default -> throw new IllegalArgumentException("store must be memory or rocksdb, was " + kind);
         };
-        KeyValueStore<TokenKey, UsageFields> store = Stores.keyValueStoreBuilder(supplier, StateSerdes.tokenKey(), StateSerdes.usage())
-                .withLoggingDisabled().withCachingDisabled().build();
+        KeyValueStore<TokenKey, UsageFields> store = Stores.keyValueStoreBuilder(
+                        supplier, StateSerdes.tokenKey(), StateSerdes.usage())
+                .withLoggingDisabled()
+                .withCachingDisabled()
+                .build();
         MockProcessorContext<Object, Object> context = context(stateDir);
         store.init(context.getStateStoreContext(), store);
         return store;

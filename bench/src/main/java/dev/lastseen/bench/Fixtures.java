@@ -11,11 +11,11 @@ final class Fixtures {
     /** Distinct inputs cycled through; a power of two so the index is a mask. */
     static final int SAMPLES = 1 << 16;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static SyntheticTraffic traffic(int tokens) {
-        return new SyntheticTraffic(new SyntheticTraffic.Settings(Math.min(1_000, tokens), tokens, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
+        return new SyntheticTraffic(new SyntheticTraffic.Settings(
+                Math.min(1_000, tokens), tokens, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
     }
 
     static LoginEvent[] logins(int tokens) {

@@ -6,11 +6,11 @@ import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.serde.WireFormat;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,6 +38,7 @@ public class SerdeBenchmark {
     private int i;
     /** Avro's own specific reader with its fast reader (enabled only for the exact SpecificData class): the reference point. */
     private SpecificDatumReader<LoginEvent> fastReader;
+
     private BinaryDecoder decoder;
 
     @Setup
@@ -71,7 +72,8 @@ public class SerdeBenchmark {
     @Benchmark
     public LoginEvent decodeLoginEventAvroFastReader() throws IOException {
         byte[] p = payloads[i++ & (Fixtures.SAMPLES - 1)];
-        decoder = DecoderFactory.get().binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
+        decoder = DecoderFactory.get()
+                .binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
         return fastReader.read(null, decoder);
     }
 }

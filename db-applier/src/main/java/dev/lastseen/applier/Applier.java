@@ -30,7 +30,8 @@ public final class Applier implements AutoCloseable {
     private final ApplierHealth health;
     private final KafkaClientMetrics consumerMetrics;
 
-    private Applier(HikariDataSource database, ApplyLoop loop, ApplierHealth health, KafkaClientMetrics consumerMetrics) {
+    private Applier(
+            HikariDataSource database, ApplyLoop loop, ApplierHealth health, KafkaClientMetrics consumerMetrics) {
         this.database = database;
         this.loop = loop;
         this.health = health;
@@ -45,13 +46,15 @@ public final class Applier implements AutoCloseable {
      * @throws PrivilegeCheck.PrivilegeException when the role may do more (or less) than the applier needs; the message names the fix
      * @throws DatabaseUnavailableException when the database did not answer within {@code databaseWait}
      */
-    public static Applier start(ApplierConfig config, SchemaRegistryClient registry, MeterRegistry meters, Duration databaseWait) {
+    public static Applier start(
+            ApplierConfig config, SchemaRegistryClient registry, MeterRegistry meters, Duration databaseWait) {
         ApplierHealth health = new ApplierHealth();
         ApplierMetrics metrics = new ApplierMetrics(meters, health);
         HikariDataSource database = DataSources.applier(config.database());
         try {
             checkPrivileges(database, config, databaseWait);
-            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(config.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             try {
                 checkTopics(consumer, config.topics());
             } catch (RuntimeException e) {
@@ -61,15 +64,28 @@ public final class Applier implements AutoCloseable {
             KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
             consumerMetrics.bindTo(meters);
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(
-                    new KafkaProducer<>(config.producer(), new ByteArraySerializer(), new ByteArraySerializer()), config.topics().deadLetter(),
+                    new KafkaProducer<>(config.producer(), new ByteArraySerializer(), new ByteArraySerializer()),
+                    config.topics().deadLetter(),
                     Duration.ofSeconds(30));
-            ApplyLoop loop = new ApplyLoop(consumer, new PatchReader(registry, Clock.systemUTC(), config.clockSkewAllowance(), config.maxRecordBytes()),
-                    new PatchWriter(config.target()), database, deadLetters, metrics, health, config.batching(), config.topics().tokenLastSeen(),
+            ApplyLoop loop = new ApplyLoop(
+                    consumer,
+                    new PatchReader(registry, Clock.systemUTC(), config.clockSkewAllowance(), config.maxRecordBytes()),
+                    new PatchWriter(config.target()),
+                    database,
+                    deadLetters,
+                    metrics,
+                    health,
+                    config.batching(),
+                    config.topics().tokenLastSeen(),
                     Clock.systemUTC());
             Applier applier = new Applier(database, loop, health, consumerMetrics);
             applier.thread.start();
-            log.info("lastseen apply running: {} -> {} ({} layout), dead letters to {}", config.topics().tokenLastSeen(),
-                    config.target().schema() + "." + config.target().writtenTable(), config.target().layout().configValue(), config.topics().deadLetter());
+            log.info(
+                    "lastseen apply running: {} -> {} ({} layout), dead letters to {}",
+                    config.topics().tokenLastSeen(),
+                    config.target().schema() + "." + config.target().writtenTable(),
+                    config.target().layout().configValue(),
+                    config.topics().deadLetter());
             return applier;
         } catch (RuntimeException e) {
             database.close();
@@ -79,10 +95,17 @@ public final class Applier implements AutoCloseable {
 
     /** Both topics must exist: the applier never creates topics (their partitions and retention are the operator's). */
     private static void checkTopics(KafkaConsumer<byte[], byte[]> consumer, ApplierConfig.Topics topics) {
-        java.util.Set<String> existing = consumer.listTopics(TOPIC_CHECK_TIMEOUT).keySet();
-        for (var topic : java.util.Map.of(topics.tokenLastSeen(), ApplierConfigLoader.TOPIC, topics.deadLetter(), ApplierConfigLoader.DLQ_TOPIC).entrySet()) {
+        java.util.Set<String> existing =
+                consumer.listTopics(TOPIC_CHECK_TIMEOUT).keySet();
+        for (var topic : java.util.Map.of(
+                        topics.tokenLastSeen(),
+                        ApplierConfigLoader.TOPIC,
+                        topics.deadLetter(),
+                        ApplierConfigLoader.DLQ_TOPIC)
+                .entrySet()) {
             if (!existing.contains(topic.getKey())) {
-                throw new IllegalStateException("topic '" + topic.getKey() + "' does not exist: create it or set " + topic.getValue());
+                throw new IllegalStateException(
+                        "topic '" + topic.getKey() + "' does not exist: create it or set " + topic.getValue());
             }
         }
     }
@@ -95,7 +118,8 @@ public final class Applier implements AutoCloseable {
     }
 
     private static void checkPrivileges(HikariDataSource database, ApplierConfig config, Duration wait) {
-        Backoff backoff = new Backoff(config.batching().initialBackoff(), config.batching().maxBackoff());
+        Backoff backoff = new Backoff(
+                config.batching().initialBackoff(), config.batching().maxBackoff());
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try (Connection c = database.getConnection()) {
@@ -104,13 +128,17 @@ public final class Applier implements AutoCloseable {
                 } finally {
                     c.rollback();
                 }
-                log.info("Database role {} has exactly the applier's privileges on {}.{}", config.database().user(), config.target().schema(),
+                log.info(
+                        "Database role {} has exactly the applier's privileges on {}.{}",
+                        config.database().user(),
+                        config.target().schema(),
                         config.target().writtenTable());
                 return;
             } catch (SQLException e) {
                 Duration next = backoff.next();
                 if (System.nanoTime() + next.toNanos() > deadline) {
-                    throw new DatabaseUnavailableException("the database did not answer within " + wait + ": " + e.getMessage(), e);
+                    throw new DatabaseUnavailableException(
+                            "the database did not answer within " + wait + ": " + e.getMessage(), e);
                 }
                 log.warn("Database not reachable at start-up ({}); retrying in {} ms", e.getMessage(), next.toMillis());
                 sleep(next);

@@ -13,9 +13,17 @@ import java.util.Properties;
  * @param consumer Kafka consumer properties (pass-through keys plus the applier's fixed ones)
  * @param producer Kafka producer properties of the dead-letter producer
  */
-public record ApplierConfig(Database database, Target target, Batching batching, Topics topics, RestSchemaRegistryClient.Settings registry,
-                            Http http, Duration clockSkewAllowance, int maxRecordBytes, Map<String, Object> consumer,
-                            Map<String, Object> producer) {
+public record ApplierConfig(
+        Database database,
+        Target target,
+        Batching batching,
+        Topics topics,
+        RestSchemaRegistryClient.Settings registry,
+        Http http,
+        Duration clockSkewAllowance,
+        int maxRecordBytes,
+        Map<String, Object> consumer,
+        Map<String, Object> producer) {
 
     public ApplierConfig {
         consumer = Map.copyOf(consumer);
@@ -27,8 +35,15 @@ public record ApplierConfig(Database database, Target target, Batching batching,
      * through ({@code sslmode}, {@code sslrootcert}, ...); the password is never part of them and
      * never printed.
      */
-    public record Database(String jdbcUrl, String user, String password, Properties driverProperties, int poolMaxSize,
-                           Duration connectionTimeout, Duration statementTimeout, Credentials admin) {
+    public record Database(
+            String jdbcUrl,
+            String user,
+            String password,
+            Properties driverProperties,
+            int poolMaxSize,
+            Duration connectionTimeout,
+            Duration statementTimeout,
+            Credentials admin) {
         public Database {
             Properties copy = new Properties();
             copy.putAll(driverProperties);
@@ -44,9 +59,11 @@ public record ApplierConfig(Database database, Target target, Batching batching,
 
         @Override
         public String toString() {
-            return "Database[url=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "[hidden]")
+            return "Database[url=" + jdbcUrl + ", user=" + user + ", password="
+                    + (password == null ? "none" : "[hidden]")
                     + ", driverProperties=" + driverProperties.stringPropertyNames() + ", poolMaxSize=" + poolMaxSize
-                    + ", connectionTimeout=" + connectionTimeout + ", statementTimeout=" + statementTimeout + ", admin=" + admin + "]";
+                    + ", connectionTimeout=" + connectionTimeout + ", statementTimeout=" + statementTimeout + ", admin="
+                    + admin + "]";
         }
     }
 
@@ -59,21 +76,20 @@ public record ApplierConfig(Database database, Target target, Batching batching,
     }
 
     /** Batches: at most {@code maxRecords} records, applied at the latest {@code linger} after the first one arrived. */
-    public record Batching(int maxRecords, Duration linger, Duration initialBackoff, Duration maxBackoff) {
-    }
+    public record Batching(int maxRecords, Duration linger, Duration initialBackoff, Duration maxBackoff) {}
 
     /** The input topic and the dead-letter topic of undecodable or invalid patches. */
-    public record Topics(String tokenLastSeen, String deadLetter) {
-    }
+    public record Topics(String tokenLastSeen, String deadLetter) {}
 
     /** Where {@code lastseen apply} serves {@code /healthz}, {@code /readyz} and {@code /metrics}. */
-    public record Http(String host, int port) {
-    }
+    public record Http(String host, int port) {}
 
     @Override
     public String toString() {
-        return "ApplierConfig[database=" + database + ", target=" + target + ", batching=" + batching + ", topics=" + topics
-                + ", registry=" + (registry == null ? "in-process" : registry.baseUrl() + " " + registry.auth()) + ", http=" + http
+        return "ApplierConfig[database=" + database + ", target=" + target + ", batching=" + batching + ", topics="
+                + topics
+                + ", registry=" + (registry == null ? "in-process" : registry.baseUrl() + " " + registry.auth())
+                + ", http=" + http
                 + ", clockSkewAllowance=" + clockSkewAllowance + ", maxRecordBytes=" + maxRecordBytes
                 + ", consumer keys=" + consumer.keySet().stream().sorted().toList() + "]";
     }

@@ -44,6 +44,7 @@ public final class ApplierConfigLoader {
     public static final String JDBC_PASSWORD_FILE = "lastseen.apply.jdbc.password.file";
     /** Prefix of PgJDBC connection properties passed through, e.g. {@code lastseen.apply.jdbc.property.sslmode}. */
     public static final String JDBC_PROPERTY_PREFIX = "lastseen.apply.jdbc.property.";
+
     public static final String MIGRATE_USER = "lastseen.apply.migrate.jdbc.user";
     public static final String MIGRATE_PASSWORD = "lastseen.apply.migrate.jdbc.password";
     public static final String MIGRATE_PASSWORD_FILE = "lastseen.apply.migrate.jdbc.password.file";
@@ -77,74 +78,232 @@ public final class ApplierConfigLoader {
 
     /** The in-process registry of the demo and tests: the caller passes the client. */
     public static final String IN_MEMORY_REGISTRY = "mem:";
+
     public static final String DEFAULT_GROUP_ID = "lastseen-apply";
     /** Bound on the size of the configuration and password files: they are inputs too. */
     static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
 
     private static final ConfigDef.Validator IDENTIFIER = (name, value) -> {
         if (value == null || !Target.IDENTIFIER.matcher(value.toString()).matches()) {
-            throw new ConfigException(name, value, "must be a lower-case SQL identifier: letters a-z, digits and _, not starting with a digit, "
-                    + "at most 63 characters");
+            throw new ConfigException(
+                    name,
+                    value,
+                    "must be a lower-case SQL identifier: letters a-z, digits and _, not starting with a digit, "
+                            + "at most 63 characters");
         }
     };
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(JDBC_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    JDBC_URL,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/tokens (no credentials in it).")
-            .define(JDBC_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    JDBC_USER,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "The applier's database role (see lastseen.apply.role); it must have exactly the privileges the migrations grant.")
-            .define(JDBC_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Password of the applier's role (or use .password.file).")
-            .define(JDBC_PASSWORD_FILE, Type.STRING, null, Importance.HIGH, "File holding the applier's password (e.g. a mounted Kubernetes Secret).")
-            .define(MIGRATE_USER, Type.STRING, null, Importance.MEDIUM, "Owner/admin role that `lastseen apply migrate` runs the migrations as.")
+            .define(
+                    JDBC_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.HIGH,
+                    "Password of the applier's role (or use .password.file).")
+            .define(
+                    JDBC_PASSWORD_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.HIGH,
+                    "File holding the applier's password (e.g. a mounted Kubernetes Secret).")
+            .define(
+                    MIGRATE_USER,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "Owner/admin role that `lastseen apply migrate` runs the migrations as.")
             .define(MIGRATE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the migrations' role.")
-            .define(MIGRATE_PASSWORD_FILE, Type.STRING, null, Importance.MEDIUM, "File holding the migrations' role password.")
-            .define(POOL_MAX_SIZE, Type.INT, 2, Range.between(1, 50), Importance.LOW, "Most database connections (HikariCP pool).")
-            .define(POOL_CONNECTION_TIMEOUT_MS, Type.LONG, 5_000L, Range.between(250, 300_000), Importance.LOW,
+            .define(
+                    MIGRATE_PASSWORD_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "File holding the migrations' role password.")
+            .define(
+                    POOL_MAX_SIZE,
+                    Type.INT,
+                    2,
+                    Range.between(1, 50),
+                    Importance.LOW,
+                    "Most database connections (HikariCP pool).")
+            .define(
+                    POOL_CONNECTION_TIMEOUT_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(250, 300_000),
+                    Importance.LOW,
                     "How long to wait for a database connection before the attempt counts as failed.")
-            .define(STATEMENT_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100, 3_600_000), Importance.LOW,
+            .define(
+                    STATEMENT_TIMEOUT_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(100, 3_600_000),
+                    Importance.LOW,
                     "statement_timeout and lock_timeout of the applier's sessions.")
-            .define(LAYOUT, Type.STRING, Target.Layout.USAGE_TABLE.configValue(),
-                    ValidString.in(Target.Layout.USAGE_TABLE.configValue(), Target.Layout.TOKENS_TABLE.configValue()), Importance.HIGH,
+            .define(
+                    LAYOUT,
+                    Type.STRING,
+                    Target.Layout.USAGE_TABLE.configValue(),
+                    ValidString.in(Target.Layout.USAGE_TABLE.configValue(), Target.Layout.TOKENS_TABLE.configValue()),
+                    Importance.HIGH,
                     "usage-table (recommended: a table of its own keyed by token id) or tokens-table (last-seen columns on the tokens table).")
             .define(SCHEMA, Type.STRING, "public", IDENTIFIER, Importance.MEDIUM, "Schema of the tables.")
-            .define(USAGE_TABLE, Type.STRING, "token_last_seen", IDENTIFIER, Importance.MEDIUM, "The usage table (usage-table layout).")
+            .define(
+                    USAGE_TABLE,
+                    Type.STRING,
+                    "token_last_seen",
+                    IDENTIFIER,
+                    Importance.MEDIUM,
+                    "The usage table (usage-table layout).")
             .define(TOKENS_TABLE, Type.STRING, "tokens", IDENTIFIER, Importance.MEDIUM, "The token service's table.")
-            .define(TOKEN_ID_COLUMN, Type.STRING, "token_id", IDENTIFIER, Importance.MEDIUM, "Key column of the tokens table.")
-            .define(SECRET_COLUMN, Type.STRING, "client_secret_hash", IDENTIFIER, Importance.MEDIUM,
+            .define(
+                    TOKEN_ID_COLUMN,
+                    Type.STRING,
+                    "token_id",
+                    IDENTIFIER,
+                    Importance.MEDIUM,
+                    "Key column of the tokens table.")
+            .define(
+                    SECRET_COLUMN,
+                    Type.STRING,
+                    "client_secret_hash",
+                    IDENTIFIER,
+                    Importance.MEDIUM,
                     "Secret column of the tokens table: the migrations add its CHECK constraints; the applier must have no privilege on it.")
-            .define(ROLE, Type.STRING, "lastseen_applier", IDENTIFIER, Importance.MEDIUM, "The role the migrations create and grant the applier's privileges to.")
-            .define(UNKNOWN_TOKENS, Type.STRING, "skip", ValidString.in("skip", "insert"), Importance.MEDIUM,
+            .define(
+                    ROLE,
+                    Type.STRING,
+                    "lastseen_applier",
+                    IDENTIFIER,
+                    Importance.MEDIUM,
+                    "The role the migrations create and grant the applier's privileges to.")
+            .define(
+                    UNKNOWN_TOKENS,
+                    Type.STRING,
+                    "skip",
+                    ValidString.in("skip", "insert"),
+                    Importance.MEDIUM,
                     "Patches for token ids the tokens table does not have: skip (counted as unknown_token) or, usage-table layout "
                             + "without a tokens table in the database only, insert.")
-            .define(BATCH_MAX_RECORDS, Type.INT, 2_000, Range.between(1, 100_000), Importance.MEDIUM, "Most records per database transaction.")
-            .define(BATCH_LINGER_MS, Type.LONG, 200L, Range.between(0, 60_000), Importance.MEDIUM,
+            .define(
+                    BATCH_MAX_RECORDS,
+                    Type.INT,
+                    2_000,
+                    Range.between(1, 100_000),
+                    Importance.MEDIUM,
+                    "Most records per database transaction.")
+            .define(
+                    BATCH_LINGER_MS,
+                    Type.LONG,
+                    200L,
+                    Range.between(0, 60_000),
+                    Importance.MEDIUM,
                     "A batch is applied at the latest this long after its first record arrived.")
-            .define(RETRY_BACKOFF_MS, Type.LONG, 500L, Range.between(10, 60_000), Importance.LOW,
+            .define(
+                    RETRY_BACKOFF_MS,
+                    Type.LONG,
+                    500L,
+                    Range.between(10, 60_000),
+                    Importance.LOW,
                     "First wait before retrying a batch the database (or registry, or DLQ) failed; doubles with jitter.")
-            .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.between(10, 600_000), Importance.LOW, "Longest wait between retries.")
-            .define(TOPIC, Type.STRING, "token-last-seen", new ConfigDef.NonEmptyString(), Importance.HIGH, "Input topic of TokenLastSeen patches.")
-            .define(DLQ_TOPIC, Type.STRING, "lastseen-apply-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    RETRY_BACKOFF_MAX_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(10, 600_000),
+                    Importance.LOW,
+                    "Longest wait between retries.")
+            .define(
+                    TOPIC,
+                    Type.STRING,
+                    "token-last-seen",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Input topic of TokenLastSeen patches.")
+            .define(
+                    DLQ_TOPIC,
+                    Type.STRING,
+                    "lastseen-apply-dlq",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Dead-letter topic for undecodable or invalid patches.")
-            .define(CLOCK_SKEW_ALLOWANCE_MS, Type.LONG, 300_000L, Range.between(0, 86_400_000), Importance.MEDIUM,
+            .define(
+                    CLOCK_SKEW_ALLOWANCE_MS,
+                    Type.LONG,
+                    300_000L,
+                    Range.between(0, 86_400_000),
+                    Importance.MEDIUM,
                     "Patches dated further than this into the future are dead-lettered (they would pin last_seen_at).")
-            .define(MAX_RECORD_BYTES, Type.INT, 16 * 1024, Range.between(64, 1024 * 1024), Importance.LOW, "Largest accepted patch, in bytes.")
-            .define(HTTP_HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Interface of /healthz, /readyz and /metrics.")
-            .define(HTTP_PORT, Type.INT, 7071, Range.between(0, 65535), Importance.MEDIUM, "Port of /healthz, /readyz and /metrics (0 picks a free port).")
-            .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    MAX_RECORD_BYTES,
+                    Type.INT,
+                    16 * 1024,
+                    Range.between(64, 1024 * 1024),
+                    Importance.LOW,
+                    "Largest accepted patch, in bytes.")
+            .define(
+                    HTTP_HOST,
+                    Type.STRING,
+                    "0.0.0.0",
+                    Importance.MEDIUM,
+                    "Interface of /healthz, /readyz and /metrics.")
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    7071,
+                    Range.between(0, 65535),
+                    Importance.MEDIUM,
+                    "Port of /healthz, /readyz and /metrics (0 picks a free port).")
+            .define(
+                    REGISTRY_URL,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Confluent-compatible schema registry REST API the patches' schemas are read from.")
             .define(REGISTRY_BASIC_USER, Type.STRING, null, Importance.LOW, "Basic-auth user for the registry.")
-            .define(REGISTRY_BASIC_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Basic-auth password for the registry.")
+            .define(
+                    REGISTRY_BASIC_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.LOW,
+                    "Basic-auth password for the registry.")
             .define(REGISTRY_BEARER_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token for the registry.")
-            .define(REGISTRY_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.between(100, 120_000), Importance.LOW, "Registry connect timeout.")
-            .define(REGISTRY_READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100, 300_000), Importance.LOW, "Registry read timeout.");
+            .define(
+                    REGISTRY_CONNECT_TIMEOUT_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(100, 120_000),
+                    Importance.LOW,
+                    "Registry connect timeout.")
+            .define(
+                    REGISTRY_READ_TIMEOUT_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.between(100, 300_000),
+                    Importance.LOW,
+                    "Registry read timeout.");
 
     /** Set by the applier, never by configuration: they are what makes the commit-after-apply contract hold. */
     private static final Map<String, Object> FIXED_CONSUMER = Map.of(
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
 
-    private ApplierConfigLoader() {
-    }
+    private ApplierConfigLoader() {}
 
     /** Loads a properties file, applies environment overrides, validates. */
     public static ApplierConfig load(Path file, Map<String, String> env) {
@@ -178,8 +337,14 @@ public final class ApplierConfigLoader {
                 driver.setProperty(driverProperty(k, v), String.valueOf(v));
             } else if (k.startsWith(PREFIX)) {
                 if (!DEFINITION.names().contains(k)) {
-                    throw new ConfigException(k, v, "unknown lastseen apply configuration key (known keys: "
-                            + String.join(", ", DEFINITION.names().stream().sorted().toList()) + ", and " + JDBC_PROPERTY_PREFIX + "<PgJDBC property>)");
+                    throw new ConfigException(
+                            k,
+                            v,
+                            "unknown lastseen apply configuration key (known keys: "
+                                    + String.join(
+                                            ", ",
+                                            DEFINITION.names().stream().sorted().toList()) + ", and "
+                                    + JDBC_PROPERTY_PREFIX + "<PgJDBC property>)");
                 }
                 own.put(k, v);
             } else {
@@ -193,25 +358,42 @@ public final class ApplierConfigLoader {
             throw new ConfigException(JDBC_URL, url, "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
         }
         if (url.contains("password=") || url.contains("@")) {
-            throw new ConfigException(JDBC_URL, "[hidden]", "must not contain credentials: set " + JDBC_USER + " and " + JDBC_PASSWORD
-                    + " (or " + JDBC_PASSWORD_FILE + ")");
+            throw new ConfigException(
+                    JDBC_URL,
+                    "[hidden]",
+                    "must not contain credentials: set " + JDBC_USER + " and " + JDBC_PASSWORD + " (or "
+                            + JDBC_PASSWORD_FILE + ")");
         }
         String user = c.getString(JDBC_USER);
         String password = secret(c, JDBC_PASSWORD, JDBC_PASSWORD_FILE);
         String adminUser = c.getString(MIGRATE_USER);
         String adminPassword = secret(c, MIGRATE_PASSWORD, MIGRATE_PASSWORD_FILE);
         if (adminUser != null && adminUser.equals(user)) {
-            throw new ConfigException(MIGRATE_USER, adminUser, "must not be the applier's own role (" + JDBC_USER
-                    + "): migrations need an owner, the applier must not be one");
+            throw new ConfigException(
+                    MIGRATE_USER,
+                    adminUser,
+                    "must not be the applier's own role (" + JDBC_USER
+                            + "): migrations need an owner, the applier must not be one");
         }
-        ApplierConfig.Database database = new ApplierConfig.Database(url, user, password, driver, c.getInt(POOL_MAX_SIZE),
-                Duration.ofMillis(c.getLong(POOL_CONNECTION_TIMEOUT_MS)), Duration.ofMillis(c.getLong(STATEMENT_TIMEOUT_MS)),
+        ApplierConfig.Database database = new ApplierConfig.Database(
+                url,
+                user,
+                password,
+                driver,
+                c.getInt(POOL_MAX_SIZE),
+                Duration.ofMillis(c.getLong(POOL_CONNECTION_TIMEOUT_MS)),
+                Duration.ofMillis(c.getLong(STATEMENT_TIMEOUT_MS)),
                 new ApplierConfig.Credentials(adminUser, adminPassword));
 
-        Target.Layout layout = c.getString(LAYOUT).equals(Target.Layout.TOKENS_TABLE.configValue()) ? Target.Layout.TOKENS_TABLE : Target.Layout.USAGE_TABLE;
+        Target.Layout layout = c.getString(LAYOUT).equals(Target.Layout.TOKENS_TABLE.configValue())
+                ? Target.Layout.TOKENS_TABLE
+                : Target.Layout.USAGE_TABLE;
         boolean insertUnknown = c.getString(UNKNOWN_TOKENS).equals("insert");
         if (insertUnknown && layout == Target.Layout.TOKENS_TABLE) {
-            throw new ConfigException(UNKNOWN_TOKENS, "insert", "applies to the usage-table layout only: the tokens-table layout can only update existing rows");
+            throw new ConfigException(
+                    UNKNOWN_TOKENS,
+                    "insert",
+                    "applies to the usage-table layout only: the tokens-table layout can only update existing rows");
         }
         if (layout == Target.Layout.USAGE_TABLE && c.getString(USAGE_TABLE).equals(c.getString(TOKENS_TABLE))) {
             throw new ConfigException(USAGE_TABLE, c.getString(USAGE_TABLE), "must differ from " + TOKENS_TABLE);
@@ -220,24 +402,49 @@ public final class ApplierConfigLoader {
             throw new ConfigException(SECRET_COLUMN, c.getString(SECRET_COLUMN), "must differ from " + TOKEN_ID_COLUMN);
         }
         if (Target.LAST_SEEN_COLUMNS.contains(c.getString(SECRET_COLUMN))) {
-            throw new ConfigException(SECRET_COLUMN, c.getString(SECRET_COLUMN), "must not be one of the last-seen columns " + Target.LAST_SEEN_COLUMNS);
+            throw new ConfigException(
+                    SECRET_COLUMN,
+                    c.getString(SECRET_COLUMN),
+                    "must not be one of the last-seen columns " + Target.LAST_SEEN_COLUMNS);
         }
-        Target target = new Target(layout, c.getString(SCHEMA), c.getString(USAGE_TABLE), c.getString(TOKENS_TABLE), c.getString(TOKEN_ID_COLUMN),
-                c.getString(SECRET_COLUMN), c.getString(ROLE), insertUnknown);
+        Target target = new Target(
+                layout,
+                c.getString(SCHEMA),
+                c.getString(USAGE_TABLE),
+                c.getString(TOKENS_TABLE),
+                c.getString(TOKEN_ID_COLUMN),
+                c.getString(SECRET_COLUMN),
+                c.getString(ROLE),
+                insertUnknown);
 
         long backoff = c.getLong(RETRY_BACKOFF_MS);
         long backoffMax = c.getLong(RETRY_BACKOFF_MAX_MS);
         if (backoffMax < backoff) {
-            throw new ConfigException(RETRY_BACKOFF_MAX_MS, backoffMax, "must not be less than " + RETRY_BACKOFF_MS + " (" + backoff + ")");
+            throw new ConfigException(
+                    RETRY_BACKOFF_MAX_MS,
+                    backoffMax,
+                    "must not be less than " + RETRY_BACKOFF_MS + " (" + backoff + ")");
         }
-        ApplierConfig.Batching batching = new ApplierConfig.Batching(c.getInt(BATCH_MAX_RECORDS), Duration.ofMillis(c.getLong(BATCH_LINGER_MS)),
-                Duration.ofMillis(backoff), Duration.ofMillis(backoffMax));
+        ApplierConfig.Batching batching = new ApplierConfig.Batching(
+                c.getInt(BATCH_MAX_RECORDS),
+                Duration.ofMillis(c.getLong(BATCH_LINGER_MS)),
+                Duration.ofMillis(backoff),
+                Duration.ofMillis(backoffMax));
         ApplierConfig.Topics topics = new ApplierConfig.Topics(c.getString(TOPIC), c.getString(DLQ_TOPIC));
         if (topics.tokenLastSeen().equals(topics.deadLetter())) {
             throw new ConfigException(DLQ_TOPIC, topics.deadLetter(), "must differ from " + TOPIC);
         }
-        return new ApplierConfig(database, target, batching, topics, registry(c), new ApplierConfig.Http(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
-                Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)), c.getInt(MAX_RECORD_BYTES), consumer(clients), producer(clients));
+        return new ApplierConfig(
+                database,
+                target,
+                batching,
+                topics,
+                registry(c),
+                new ApplierConfig.Http(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
+                Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
+                c.getInt(MAX_RECORD_BYTES),
+                consumer(clients),
+                producer(clients));
     }
 
     private static String driverProperty(String key, Object value) {
@@ -264,7 +471,8 @@ public final class ApplierConfigLoader {
         try {
             long size = fileSize(path, fileKey);
             if (size > MAX_FILE_BYTES) {
-                throw new ConfigException(fileKey, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
+                throw new ConfigException(
+                        fileKey, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
             }
             String content = Files.readString(path, StandardCharsets.UTF_8).strip();
             if (content.isEmpty()) {
@@ -293,10 +501,12 @@ public final class ApplierConfigLoader {
         Password bearer = c.getPassword(REGISTRY_BEARER_TOKEN);
         String basicUser = c.getString(REGISTRY_BASIC_USER);
         if ((basicUser == null) != (basicPassword == null)) {
-            throw new ConfigException(REGISTRY_BASIC_USER + " and " + REGISTRY_BASIC_PASSWORD + " must be set together");
+            throw new ConfigException(
+                    REGISTRY_BASIC_USER + " and " + REGISTRY_BASIC_PASSWORD + " must be set together");
         }
         if (basicUser != null && bearer != null) {
-            throw new ConfigException(REGISTRY_BEARER_TOKEN + " cannot be combined with " + REGISTRY_BASIC_USER + ": choose one registry authentication");
+            throw new ConfigException(REGISTRY_BEARER_TOKEN + " cannot be combined with " + REGISTRY_BASIC_USER
+                    + ": choose one registry authentication");
         }
         try {
             RestSchemaRegistryClient.Settings.Builder b = RestSchemaRegistryClient.Settings.builder(url)
@@ -323,9 +533,13 @@ public final class ApplierConfigLoader {
             if (!consumerKeys.contains(k) && !producerKeys.contains(k)) {
                 throw new ConfigException(k, v, "is neither a lastseen key nor a Kafka consumer or producer key");
             }
-            if (FIXED_CONSUMER.containsKey(k) && !FIXED_CONSUMER.get(k).equals(String.valueOf(v).trim().toLowerCase(Locale.ROOT))) {
-                throw new ConfigException(k, v, "must be " + FIXED_CONSUMER.get(k) + ": offsets are committed only after the database commit, "
-                        + "and only committed patches are applied");
+            if (FIXED_CONSUMER.containsKey(k)
+                    && !FIXED_CONSUMER.get(k).equals(String.valueOf(v).trim().toLowerCase(Locale.ROOT))) {
+                throw new ConfigException(
+                        k,
+                        v,
+                        "must be " + FIXED_CONSUMER.get(k) + ": offsets are committed only after the database commit, "
+                                + "and only committed patches are applied");
             }
             if (consumerKeys.contains(k)) {
                 p.put(k, v);
@@ -333,8 +547,11 @@ public final class ApplierConfigLoader {
         });
         p.putAll(FIXED_CONSUMER);
         if (p.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) == null) {
-            throw new ConfigException(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, null,
-                    "is required: the Kafka bootstrap servers (env " + envName(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + ")");
+            throw new ConfigException(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    null,
+                    "is required: the Kafka bootstrap servers (env "
+                            + envName(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + ")");
         }
         new ConsumerConfig(withByteDeserializers(p)); // validates every consumer key; its errors name the key
         return p;
@@ -344,7 +561,8 @@ public final class ApplierConfigLoader {
         Set<String> producerKeys = ProducerConfig.configNames();
         Map<String, Object> p = new HashMap<>();
         given.forEach((k, v) -> {
-            // Connection and security settings are shared with the consumer; consumer-only keys are not the producer's business.
+            // Connection and security settings are shared with the consumer; consumer-only keys are not the producer's
+            // business.
             if (producerKeys.contains(k)) {
                 p.put(k, v);
             }
@@ -357,8 +575,12 @@ public final class ApplierConfigLoader {
 
     private static Map<String, Object> withByteDeserializers(Map<String, Object> p) {
         Map<String, Object> copy = new HashMap<>(p);
-        copy.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        copy.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        copy.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        copy.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
         return copy;
     }
 }

@@ -9,7 +9,11 @@ package dev.lastseen.applier;
 public final class ApplierHealth {
     /** What the applier is doing. */
     public enum State {
-        STARTING, RUNNING, RETRYING, FAILED, STOPPED
+        STARTING,
+        RUNNING,
+        RETRYING,
+        FAILED,
+        STOPPED
     }
 
     private volatile State state = State.STARTING;

@@ -31,7 +31,10 @@ public final class ApplierMetrics {
 
     /** What failed and made a batch wait and retry (never skipped, never dead-lettered). */
     public enum FailureKind {
-        DATABASE, REGISTRY, DEAD_LETTER_TOPIC, OFFSET_COMMIT
+        DATABASE,
+        REGISTRY,
+        DEAD_LETTER_TOPIC,
+        OFFSET_COMMIT
     }
 
     private final Map<RowOutcome, Counter> rows = new EnumMap<>(RowOutcome.class);
@@ -43,25 +46,48 @@ public final class ApplierMetrics {
 
     public ApplierMetrics(MeterRegistry registry, ApplierHealth health) {
         for (RowOutcome o : RowOutcome.values()) {
-            rows.put(o, Counter.builder("lastseen.apply.rows").description("Patches that reached the database, by outcome")
-                    .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+            rows.put(
+                    o,
+                    Counter.builder("lastseen.apply.rows")
+                            .description("Patches that reached the database, by outcome")
+                            .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+                            .register(registry));
         }
         for (FailureKind k : FailureKind.values()) {
-            failures.put(k, Counter.builder("lastseen.apply.failures").description("Batch attempts that failed and will be retried, by what failed")
-                    .tag("kind", k.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+            failures.put(
+                    k,
+                    Counter.builder("lastseen.apply.failures")
+                            .description("Batch attempts that failed and will be retried, by what failed")
+                            .tag("kind", k.name().toLowerCase(java.util.Locale.ROOT))
+                            .register(registry));
         }
         for (RejectReason r : RejectReason.values()) {
-            deadLettered.put(r, Counter.builder("lastseen.apply.dlq.records").description("Patches sent to the apply dead-letter topic, by reason")
-                    .tag("reason", r.code()).register(registry));
+            deadLettered.put(
+                    r,
+                    Counter.builder("lastseen.apply.dlq.records")
+                            .description("Patches sent to the apply dead-letter topic, by reason")
+                            .tag("reason", r.code())
+                            .register(registry));
         }
-        batch = Timer.builder("lastseen.apply.batch").description("Time to apply one batch: decode, database transaction, offset commit")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
-        freshness = Timer.builder("lastseen.apply.freshness").description("From a patch's last_seen_at (the login) to its committed row")
-                .publishPercentileHistogram().serviceLevelObjectives(Duration.ofSeconds(2))
-                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(1)).register(registry);
+        batch = Timer.builder("lastseen.apply.batch")
+                .description("Time to apply one batch: decode, database transaction, offset commit")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry);
+        freshness = Timer.builder("lastseen.apply.freshness")
+                .description("From a patch's last_seen_at (the login) to its committed row")
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofSeconds(2))
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
         Gauge.builder("lastseen.apply.lag.records", lag, AtomicLong::get)
-                .description("Patches on the assigned partitions not yet committed to the database").register(registry);
-        Gauge.builder("lastseen.apply.ready", health, h -> h.isReady() ? 1 : 0).description("1 while the applier is ready (applying)").register(registry);
+                .description("Patches on the assigned partitions not yet committed to the database")
+                .register(registry);
+        Gauge.builder("lastseen.apply.ready", health, h -> h.isReady() ? 1 : 0)
+                .description("1 while the applier is ready (applying)")
+                .register(registry);
     }
 
     void rows(RowOutcome outcome, long n) {

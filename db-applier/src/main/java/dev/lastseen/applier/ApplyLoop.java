@@ -56,8 +56,17 @@ final class ApplyLoop implements Runnable {
     private long firstPendingNanos;
     private volatile boolean stopping;
 
-    ApplyLoop(Consumer<byte[], byte[]> consumer, PatchReader reader, PatchWriter writer, DataSource database, DeadLetterPublisher deadLetters,
-              ApplierMetrics metrics, ApplierHealth health, ApplierConfig.Batching batching, String topic, Clock clock) {
+    ApplyLoop(
+            Consumer<byte[], byte[]> consumer,
+            PatchReader reader,
+            PatchWriter writer,
+            DataSource database,
+            DeadLetterPublisher deadLetters,
+            ApplierMetrics metrics,
+            ApplierHealth health,
+            ApplierConfig.Batching batching,
+            String topic,
+            Clock clock) {
         this.consumer = consumer;
         this.reader = reader;
         this.writer = writer;
@@ -151,7 +160,10 @@ final class ApplyLoop implements Runnable {
                     }
                     health.running();
                 } catch (SQLException e) {
-                    retryLater(ApplierMetrics.FailureKind.DATABASE, "database: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", backoff);
+                    retryLater(
+                            ApplierMetrics.FailureKind.DATABASE,
+                            "database: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")",
+                            backoff);
                 } catch (RegistryUnavailableException | SchemaRegistryException e) {
                     retryLater(ApplierMetrics.FailureKind.REGISTRY, "schema registry: " + e.getMessage(), backoff);
                 } catch (DeadLetterTopicException e) {
@@ -161,7 +173,9 @@ final class ApplyLoop implements Runnable {
         } finally {
             // Applied, or every record of the batch revoked while waiting: either way, consume again.
             if (!stopping) {
-                List<TopicPartition> paused = consumer.paused().stream().filter(consumer.assignment()::contains).toList();
+                List<TopicPartition> paused = consumer.paused().stream()
+                        .filter(consumer.assignment()::contains)
+                        .toList();
                 consumer.resume(paused);
             }
         }
@@ -179,7 +193,9 @@ final class ApplyLoop implements Runnable {
             } else if (outcome instanceof PatchReader.Rejected why) {
                 rejected.add(new DeadLetterPublisher.Rejection(r, why));
             }
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+            offsets.merge(
+                    new TopicPartition(r.topic(), r.partition()),
+                    new OffsetAndMetadata(r.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         PatchWriter.Result result = patches.isEmpty() ? null : writeInOneTransaction(PatchWriter.collapse(patches));
@@ -191,8 +207,13 @@ final class ApplyLoop implements Runnable {
         }
         for (DeadLetterPublisher.Rejection r : rejected) {
             metrics.deadLettered(r.why().reason());
-            log.warn("Dead-lettered {}-{}@{}: reason={} {}", r.record().topic(), r.record().partition(), r.record().offset(),
-                    r.why().reason().code(), r.why().message());
+            log.warn(
+                    "Dead-lettered {}-{}@{}: reason={} {}",
+                    r.record().topic(),
+                    r.record().partition(),
+                    r.record().offset(),
+                    r.why().reason().code(),
+                    r.why().message());
         }
         if (result != null) {
             metrics.rows(ApplierMetrics.RowOutcome.APPLIED, result.applied());
@@ -235,7 +256,9 @@ final class ApplyLoop implements Runnable {
             throw e;
         } catch (KafkaException e) {
             metrics.failure(ApplierMetrics.FailureKind.OFFSET_COMMIT);
-            log.warn("Offset commit failed after the database commit ({}); the records will be read again and change nothing", e.toString());
+            log.warn(
+                    "Offset commit failed after the database commit ({}); the records will be read again and change nothing",
+                    e.toString());
         }
     }
 
@@ -243,8 +266,12 @@ final class ApplyLoop implements Runnable {
         metrics.failure(kind);
         Duration wait = backoff.next();
         health.retrying(kind.name().toLowerCase(java.util.Locale.ROOT) + " failing, retry #" + backoff.failures());
-        log.warn("Batch of {} record(s) not applied: {}; rolled back, retrying the same batch in {} ms (attempt {})", pending.size(), why,
-                wait.toMillis(), backoff.failures() + 1);
+        log.warn(
+                "Batch of {} record(s) not applied: {}; rolled back, retrying the same batch in {} ms (attempt {})",
+                pending.size(),
+                why,
+                wait.toMillis(),
+                backoff.failures() + 1);
         pauseAndWait(wait);
     }
 
@@ -296,7 +323,10 @@ final class ApplyLoop implements Runnable {
             int before = pending.size();
             pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
             if (pending.size() != before) {
-                log.info("Partitions {} {}: {} uncommitted record(s) of the batch dropped, their next owner applies them", partitions, how,
+                log.info(
+                        "Partitions {} {}: {} uncommitted record(s) of the batch dropped, their next owner applies them",
+                        partitions,
+                        how,
                         before - pending.size());
             }
         }

@@ -5,8 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /** HikariCP pools from the configuration: the applier's own, and the owner's for migrations. */
 public final class DataSources {
-    private DataSources() {
-    }
+    private DataSources() {}
 
     /** The pool the applier runs with (its own role, statement and lock timeouts on every session). */
     public static HikariDataSource applier(ApplierConfig.Database db) {

@@ -35,8 +35,7 @@ final class DeadLetterPublisher implements AutoCloseable {
     }
 
     /** A rejected input record and why. */
-    record Rejection(ConsumerRecord<byte[], byte[]> record, PatchReader.Rejected why) {
-    }
+    record Rejection(ConsumerRecord<byte[], byte[]> record, PatchReader.Rejected why) {}
 
     /** Sends all and waits for their acknowledgements; a failure throws (the batch is retried, nothing committed). */
     void publish(List<Rejection> rejections) {
@@ -53,9 +52,13 @@ final class DeadLetterPublisher implements AutoCloseable {
             try {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
-                throw new KafkaException("writing to dead-letter topic " + topic + " failed: " + e.getCause().getMessage(), e.getCause());
+                throw new KafkaException(
+                        "writing to dead-letter topic " + topic + " failed: "
+                                + e.getCause().getMessage(),
+                        e.getCause());
             } catch (TimeoutException e) {
-                throw new KafkaException("writing to dead-letter topic " + topic + " was not acknowledged within " + timeout, e);
+                throw new KafkaException(
+                        "writing to dead-letter topic " + topic + " was not acknowledged within " + timeout, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KafkaException("interrupted while writing to dead-letter topic " + topic, e);
@@ -68,7 +71,8 @@ final class DeadLetterPublisher implements AutoCloseable {
         headers.add(DeadLetterHeaders.EXCEPTION, utf8(r.why().exceptionClass()));
         headers.add(DeadLetterHeaders.MESSAGE, utf8(r.why().message()));
         headers.add(DeadLetterHeaders.TOPIC, utf8(r.record().topic()));
-        headers.add(DeadLetterHeaders.PARTITION, utf8(Integer.toString(r.record().partition())));
+        headers.add(
+                DeadLetterHeaders.PARTITION, utf8(Integer.toString(r.record().partition())));
         headers.add(DeadLetterHeaders.OFFSET, utf8(Long.toString(r.record().offset())));
         headers.add(DeadLetterHeaders.REASON, utf8(r.why().reason().code()));
         return new ProducerRecord<>(topic, null, r.record().key(), r.record().value(), headers);

@@ -14,11 +14,11 @@ import org.flywaydb.core.api.output.MigrateResult;
 public final class Migrations {
     /** Flyway's history table of lastseen's migrations: it never clashes with the token service's own. */
     public static final String HISTORY_TABLE = "lastseen_schema_history";
+
     static final String LOCATION = "classpath:db/lastseen/migrations/";
     static final String EXAMPLE_LOCATION = "classpath:db/lastseen/example-token-service";
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** Applies lastseen's pending migrations for the target's layout; returns how many ran. */
     public static int migrate(DataSource owner, Target target) {
@@ -53,7 +53,20 @@ public final class Migrations {
     }
 
     static Map<String, String> placeholders(Target t) {
-        return Map.of("schema", t.schema(), "usage_table", t.usageTable(), "tokens_table", t.tokensTable(), "token_id_column", t.tokenIdColumn(),
-                "secret_column", t.secretColumn(), "applier_role", t.applierRole(), "unknown_tokens", t.insertUnknownTokens() ? "insert" : "skip");
+        return Map.of(
+                "schema",
+                t.schema(),
+                "usage_table",
+                t.usageTable(),
+                "tokens_table",
+                t.tokensTable(),
+                "token_id_column",
+                t.tokenIdColumn(),
+                "secret_column",
+                t.secretColumn(),
+                "applier_role",
+                t.applierRole(),
+                "unknown_tokens",
+                t.insertUnknownTokens() ? "insert" : "skip");
     }
 }

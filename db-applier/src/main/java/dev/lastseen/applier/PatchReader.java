@@ -33,11 +33,9 @@ final class PatchReader {
     }
 
     /** A patch, or the reason the record is dead-lettered. */
-    sealed interface Outcome permits Valid, Rejected {
-    }
+    sealed interface Outcome permits Valid, Rejected {}
 
-    record Valid(Patch patch) implements Outcome {
-    }
+    record Valid(Patch patch) implements Outcome {}
 
     /** @param exceptionClass what rejected it, for the dead-letter headers: the decoder's exception, or this class for a rule */
     record Rejected(RejectReason reason, String exceptionClass, String message) implements Outcome {
@@ -48,10 +46,13 @@ final class PatchReader {
 
     Outcome read(String topic, byte[] value) {
         if (value == null) {
-            return Rejected.of(RejectReason.NULL_VALUE, topic + ": record has a null value (patches are never deleted)");
+            return Rejected.of(
+                    RejectReason.NULL_VALUE, topic + ": record has a null value (patches are never deleted)");
         }
         if (value.length > maxRecordBytes) {
-            return Rejected.of(RejectReason.TOO_LARGE, topic + ": record value is " + value.length + " bytes, over the bound of " + maxRecordBytes);
+            return Rejected.of(
+                    RejectReason.TOO_LARGE,
+                    topic + ": record value is " + value.length + " bytes, over the bound of " + maxRecordBytes);
         }
         TokenLastSeen patch;
         try {
@@ -73,8 +74,10 @@ final class PatchReader {
         }
         long now = clock.millis();
         if (at > now + skewAllowanceMillis) {
-            return Rejected.of(RejectReason.FUTURE_TIMESTAMP, RECORD + ".last_seen_at is " + (at - now)
-                    + " ms in the future, beyond the clock-skew allowance of " + skewAllowanceMillis + " ms");
+            return Rejected.of(
+                    RejectReason.FUTURE_TIMESTAMP,
+                    RECORD + ".last_seen_at is " + (at - now) + " ms in the future, beyond the clock-skew allowance of "
+                            + skewAllowanceMillis + " ms");
         }
         Rejected field = bounded("last_seen_colo", p.getLastSeenColo(), MAX_COLO_LENGTH);
         if (field == null) {
@@ -91,12 +94,16 @@ final class PatchReader {
             return null;
         }
         if (value.length() > maxLength) {
-            return Rejected.of(RejectReason.FIELD_TOO_LONG, RECORD + "." + field + " is " + value.length() + " characters, over the bound of " + maxLength);
+            return Rejected.of(
+                    RejectReason.FIELD_TOO_LONG,
+                    RECORD + "." + field + " is " + value.length() + " characters, over the bound of " + maxLength);
         }
         for (int i = 0; i < value.length(); i++) {
             // NUL cannot be stored in a PostgreSQL text column; no control character belongs in a colo or an address.
             if (Character.isISOControl(value.charAt(i))) {
-                return Rejected.of(RejectReason.INVALID_FIELD, RECORD + "." + field + " contains a control character at position " + i);
+                return Rejected.of(
+                        RejectReason.INVALID_FIELD,
+                        RECORD + "." + field + " contains a control character at position " + i);
             }
         }
         return null;

@@ -103,15 +103,25 @@ final class PatchWriter {
                     SELECT token_id, last_seen_at, colo, ip, now() FROM known ORDER BY token_id
                     ON CONFLICT (%2$s) DO UPDATE SET %3$s = excluded.%3$s, %4$s = excluded.%4$s, %5$s = excluded.%5$s, %6$s = excluded.%6$s
                     WHERE target.%3$s < excluded.%3$s
-                """.formatted(t.qualified(t.usageTable()), Target.USAGE_TOKEN_ID, Target.LAST_SEEN_AT, Target.LAST_SEEN_COLO,
-                        Target.LAST_SEEN_IP, Target.LAST_SEEN_UPDATED_AT)
+                """.formatted(
+                                t.qualified(t.usageTable()),
+                                Target.USAGE_TOKEN_ID,
+                                Target.LAST_SEEN_AT,
+                                Target.LAST_SEEN_COLO,
+                                Target.LAST_SEEN_IP,
+                                Target.LAST_SEEN_UPDATED_AT)
                 : """
                 written AS (
                     UPDATE %1$s AS target SET %3$s = k.last_seen_at, %4$s = k.colo, %5$s = k.ip, %6$s = now()
                     FROM known k
                     WHERE target.%2$s = k.token_id AND (target.%3$s IS NULL OR target.%3$s < k.last_seen_at)
-                """.formatted(t.qualified(t.tokensTable()), Target.quoted(t.tokenIdColumn()), Target.LAST_SEEN_AT, Target.LAST_SEEN_COLO,
-                        Target.LAST_SEEN_IP, Target.LAST_SEEN_UPDATED_AT);
+                """.formatted(
+                                t.qualified(t.tokensTable()),
+                                Target.quoted(t.tokenIdColumn()),
+                                Target.LAST_SEEN_AT,
+                                Target.LAST_SEEN_COLO,
+                                Target.LAST_SEEN_IP,
+                                Target.LAST_SEEN_UPDATED_AT);
         return input + known + write + "    " + returning
                 + "SELECT (SELECT count(*) FROM known), (SELECT coalesce(array_agg(ms), '{}') FROM written)";
     }

@@ -22,15 +22,15 @@ import java.util.Set;
  * {@code pg_write_all_data} count too. Each finding carries the statement that fixes it.
  */
 final class PrivilegeCheck {
-    private static final List<String> TABLE_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER");
+    private static final List<String> TABLE_PRIVILEGES =
+            List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER");
     private static final List<String> COLUMN_PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "REFERENCES");
     /** Tables, views and foreign tables outside the system schemas (c: pg_class, n: pg_namespace). */
     private static final String USER_RELATIONS = "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
             + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' ";
 
     /** One privilege too many or too few, and the statement an owner runs to fix it. */
-    record Finding(String problem, List<String> fixes) {
-    }
+    record Finding(String problem, List<String> fixes) {}
 
     /** The applier's role must not start: what is wrong and what to run. */
     static final class PrivilegeException extends RuntimeException {
@@ -46,8 +46,10 @@ final class PrivilegeCheck {
         }
 
         private static String message(String role, List<Finding> findings) {
-            StringBuilder m = new StringBuilder("the database role ").append(role)
-                    .append(" must have exactly the applier's column privileges, and has not (see ops/sql/README.md). Found:");
+            StringBuilder m = new StringBuilder("the database role ")
+                    .append(role)
+                    .append(
+                            " must have exactly the applier's column privileges, and has not (see ops/sql/README.md). Found:");
             Set<String> fixes = new LinkedHashSet<>();
             for (Finding f : findings) {
                 m.append("\n  - ").append(f.problem());
@@ -70,8 +72,7 @@ final class PrivilegeCheck {
         }
     }
 
-    private PrivilegeCheck() {
-    }
+    private PrivilegeCheck() {}
 
     /** Throws {@link PrivilegeException} naming every excess or missing privilege and its fix. */
     static void verify(Connection c, Target target) throws SQLException {
@@ -89,10 +90,13 @@ final class PrivilegeCheck {
         for (Privilege p : tableLevelPrivileges(c)) {
             tableLevel.add(p.table() + "/" + p.privilege());
             List<String> fixes = new ArrayList<>(revokes(c, p, role));
-            List<String> needed = allowed.keySet().stream().filter(a -> a.table().equals(p.table()) && a.privilege().equals(p.privilege()))
-                    .map(Privilege::column).toList();
+            List<String> needed = allowed.keySet().stream()
+                    .filter(a -> a.table().equals(p.table()) && a.privilege().equals(p.privilege()))
+                    .map(Privilege::column)
+                    .toList();
             if (!needed.isEmpty()) {
-                fixes.add("GRANT " + p.privilege() + " (" + String.join(", ", needed) + ") ON TABLE " + p.table() + " TO " + role + ";");
+                fixes.add("GRANT " + p.privilege() + " (" + String.join(", ", needed) + ") ON TABLE " + p.table()
+                        + " TO " + role + ";");
             }
             findings.add(new Finding(p.describe() + secretNote(target, p, c), fixes));
         }
@@ -105,8 +109,9 @@ final class PrivilegeCheck {
         }
         allowed.forEach((p, present) -> {
             if (!present) {
-                findings.add(new Finding("missing " + p.describe(), List.of("GRANT " + p.onClause()
-                        + " TO " + role + ";   -- or run `lastseen apply migrate`")));
+                findings.add(new Finding(
+                        "missing " + p.describe(),
+                        List.of("GRANT " + p.onClause() + " TO " + role + ";   -- or run `lastseen apply migrate`")));
             }
         });
         findings.addAll(ownership(c, target, role));
@@ -145,8 +150,9 @@ final class PrivilegeCheck {
                 rs.next();
                 String name = rs.getString(1);
                 if (name == null) {
-                    throw new IllegalStateException("table " + t.schema() + "." + table + " does not exist (or the role " + currentUser(c)
-                            + " cannot see it): run `lastseen apply migrate` as the schema owner first");
+                    throw new IllegalStateException(
+                            "table " + t.schema() + "." + table + " does not exist (or the role " + currentUser(c)
+                                    + " cannot see it): run `lastseen apply migrate` as the schema owner first");
                 }
                 return name;
             }
@@ -154,7 +160,8 @@ final class PrivilegeCheck {
     }
 
     private static String currentUser(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(current_user)"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(current_user)");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getString(1);
         }
@@ -163,13 +170,15 @@ final class PrivilegeCheck {
     private static List<Finding> roleAttributes(Connection c, String role) throws SQLException {
         List<Finding> findings = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolreplication FROM pg_roles WHERE rolname = current_user");
-             ResultSet rs = ps.executeQuery()) {
+                        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolreplication FROM pg_roles WHERE rolname = current_user");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             String[] attribute = {"SUPERUSER", "BYPASSRLS", "CREATEROLE", "CREATEDB", "REPLICATION"};
             for (int i = 0; i < attribute.length; i++) {
                 if (rs.getBoolean(i + 1)) {
-                    findings.add(new Finding("the role has " + attribute[i], List.of("ALTER ROLE " + role + " NO" + attribute[i] + ";")));
+                    findings.add(new Finding(
+                            "the role has " + attribute[i],
+                            List.of("ALTER ROLE " + role + " NO" + attribute[i] + ";")));
                 }
             }
         }
@@ -194,12 +203,13 @@ final class PrivilegeCheck {
 
     private static List<Privilege> columnPrivileges(Connection c) throws SQLException {
         List<Privilege> found = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid::regclass::text, quote_ident(a.attname), p.privilege "
-                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-                + "CROSS JOIN unnest(?::text[]) AS p(privilege) "
-                + USER_RELATIONS + " AND has_column_privilege(current_user, c.oid, a.attnum, p.privilege) "
-                + "ORDER BY 1, a.attnum, 3")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT c.oid::regclass::text, quote_ident(a.attname), p.privilege "
+                        + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                        + "CROSS JOIN unnest(?::text[]) AS p(privilege) "
+                        + USER_RELATIONS + " AND has_column_privilege(current_user, c.oid, a.attnum, p.privilege) "
+                        + "ORDER BY 1, a.attnum, 3")) {
             ps.setArray(1, c.createArrayOf("text", COLUMN_PRIVILEGES.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -222,16 +232,19 @@ final class PrivilegeCheck {
             fixes.addAll(aclRevokes(c, new Privilege(p.table(), null, p.privilege())));
         }
         if (fixes.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(rolname) FROM pg_roles "
-                    + "WHERE rolname IN ('pg_read_all_data', 'pg_write_all_data') AND pg_has_role(current_user, oid, 'MEMBER')");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT quote_ident(rolname) FROM pg_roles "
+                                    + "WHERE rolname IN ('pg_read_all_data', 'pg_write_all_data') AND pg_has_role(current_user, oid, 'MEMBER')");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     fixes.add("REVOKE " + rs.getString(1) + " FROM " + role + ";");
                 }
             }
         }
         if (fixes.isEmpty()) {
-            fixes.add("-- " + p.describe() + " comes from ownership or a role membership: see the ownership finding, or \\drg " + role + " in psql");
+            fixes.add("-- " + p.describe()
+                    + " comes from ownership or a role membership: see the ownership finding, or \\drg " + role
+                    + " in psql");
         }
         return new ArrayList<>(fixes);
     }
@@ -265,7 +278,8 @@ final class PrivilegeCheck {
 
     private static String secretNote(Target t, Privilege p, Connection c) throws SQLException {
         String tokens = regclassOrNull(c, t.qualified(t.tokensTable()));
-        boolean secret = p.table().equals(tokens) && (p.column() == null || p.column().equals(t.secretColumn()));
+        boolean secret =
+                p.table().equals(tokens) && (p.column() == null || p.column().equals(t.secretColumn()));
         return secret ? " -- this reaches the secret column " + t.secretColumn() : "";
     }
 
@@ -286,17 +300,19 @@ final class PrivilegeCheck {
                 + USER_RELATIONS + " AND pg_has_role(current_user, c.relowner, 'MEMBER') ORDER BY 1")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    findings.add(new Finding("the role owns " + rs.getString(1) + " (an owner can grant itself anything)",
+                    findings.add(new Finding(
+                            "the role owns " + rs.getString(1) + " (an owner can grant itself anything)",
                             List.of("ALTER TABLE " + rs.getString(1) + " OWNER TO <the schema owner>;")));
                 }
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(nspname) FROM pg_namespace "
-                + "WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%' "
-                + "AND pg_has_role(current_user, nspowner, 'MEMBER') ORDER BY 1");
-             ResultSet rs = ps.executeQuery()) {
+                        + "WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%' "
+                        + "AND pg_has_role(current_user, nspowner, 'MEMBER') ORDER BY 1");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                findings.add(new Finding("the role owns schema " + rs.getString(1),
+                findings.add(new Finding(
+                        "the role owns schema " + rs.getString(1),
                         List.of("ALTER SCHEMA " + rs.getString(1) + " OWNER TO <the schema owner>;")));
             }
         }
@@ -306,20 +322,25 @@ final class PrivilegeCheck {
     private static List<Finding> creation(Connection c, String role) throws SQLException {
         List<Finding> findings = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(nspname) FROM pg_namespace "
-                + "WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%' "
-                + "AND has_schema_privilege(current_user, oid, 'CREATE') ORDER BY 1");
-             ResultSet rs = ps.executeQuery()) {
+                        + "WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%' "
+                        + "AND has_schema_privilege(current_user, oid, 'CREATE') ORDER BY 1");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                findings.add(new Finding("CREATE on schema " + rs.getString(1), List.of("REVOKE CREATE ON SCHEMA " + rs.getString(1) + " FROM " + role
-                        + ";   -- and FROM PUBLIC if PUBLIC has it")));
+                findings.add(new Finding(
+                        "CREATE on schema " + rs.getString(1),
+                        List.of("REVOKE CREATE ON SCHEMA " + rs.getString(1) + " FROM " + role
+                                + ";   -- and FROM PUBLIC if PUBLIC has it")));
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(current_database()), has_database_privilege(current_user, current_database(), 'CREATE')");
-             ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT quote_ident(current_database()), has_database_privilege(current_user, current_database(), 'CREATE')");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             if (rs.getBoolean(2)) {
-                findings.add(new Finding("CREATE on database " + rs.getString(1), List.of("REVOKE CREATE ON DATABASE " + rs.getString(1) + " FROM " + role
-                        + ";   -- and FROM PUBLIC if PUBLIC has it")));
+                findings.add(new Finding(
+                        "CREATE on database " + rs.getString(1),
+                        List.of("REVOKE CREATE ON DATABASE " + rs.getString(1) + " FROM " + role
+                                + ";   -- and FROM PUBLIC if PUBLIC has it")));
             }
         }
         return findings;

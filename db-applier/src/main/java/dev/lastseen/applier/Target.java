@@ -20,17 +20,26 @@ import java.util.regex.Pattern;
  * @param applierRole   the role the migrations grant the applier's privileges to
  * @param insertUnknownTokens usage-table layout only: insert rows for token ids the tokens table does not have
  */
-public record Target(Layout layout, String schema, String usageTable, String tokensTable, String tokenIdColumn, String secretColumn,
-                     String applierRole, boolean insertUnknownTokens) {
+public record Target(
+        Layout layout,
+        String schema,
+        String usageTable,
+        String tokensTable,
+        String tokenIdColumn,
+        String secretColumn,
+        String applierRole,
+        boolean insertUnknownTokens) {
     /** Lower-case letters, digits and underscores, not starting with a digit, at most 63 bytes (PostgreSQL's NAMEDATALEN - 1). */
     public static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     /** The last-seen columns, the same in both layouts: the only columns the applier may write. */
     public static final String LAST_SEEN_AT = "last_seen_at";
+
     public static final String LAST_SEEN_COLO = "last_seen_colo";
     public static final String LAST_SEEN_IP = "last_seen_ip";
     public static final String LAST_SEEN_UPDATED_AT = "last_seen_updated_at";
-    public static final List<String> LAST_SEEN_COLUMNS = List.of(LAST_SEEN_AT, LAST_SEEN_COLO, LAST_SEEN_IP, LAST_SEEN_UPDATED_AT);
+    public static final List<String> LAST_SEEN_COLUMNS =
+            List.of(LAST_SEEN_AT, LAST_SEEN_COLO, LAST_SEEN_IP, LAST_SEEN_UPDATED_AT);
     /** Key column of the usage table. */
     public static final String USAGE_TOKEN_ID = "token_id";
 
@@ -52,8 +61,20 @@ public record Target(Layout layout, String schema, String usageTable, String tok
     }
 
     public Target {
-        for (Map.Entry<String, String> name : Map.of("schema", schema, "usageTable", usageTable, "tokensTable", tokensTable,
-                "tokenIdColumn", tokenIdColumn, "secretColumn", secretColumn, "applierRole", applierRole).entrySet()) {
+        for (Map.Entry<String, String> name : Map.of(
+                        "schema",
+                        schema,
+                        "usageTable",
+                        usageTable,
+                        "tokensTable",
+                        tokensTable,
+                        "tokenIdColumn",
+                        tokenIdColumn,
+                        "secretColumn",
+                        secretColumn,
+                        "applierRole",
+                        applierRole)
+                .entrySet()) {
             if (name.getValue() == null || !IDENTIFIER.matcher(name.getValue()).matches()) {
                 throw new IllegalArgumentException(name.getKey() + " is not a lower-case SQL identifier");
             }

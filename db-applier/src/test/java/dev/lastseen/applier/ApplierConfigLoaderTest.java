@@ -30,7 +30,9 @@ class ApplierConfigLoaderTest {
         ApplierConfig c = ApplierConfigLoader.fromMap(minimal());
         assertThat(c.target().layout()).isEqualTo(Target.Layout.USAGE_TABLE);
         assertThat(c.target().writtenTable()).isEqualTo("token_last_seen");
-        assertThat(c.consumer()).containsEntry("isolation.level", "read_committed").containsEntry("enable.auto.commit", "false")
+        assertThat(c.consumer())
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", "false")
                 .containsEntry("group.id", "lastseen-apply");
         assertThat(c.producer()).containsEntry("acks", "all").containsEntry("bootstrap.servers", "kafka:9092");
         assertThat(c.topics().deadLetter()).isEqualTo("lastseen-apply-dlq");
@@ -53,10 +55,19 @@ class ApplierConfigLoaderTest {
         assertThat(ApplierConfigLoader.fromMap(m).database().password()).isEqualTo("from-file-pw");
 
         Path file = dir.resolve("apply.properties");
-        Files.writeString(file, "lastseen.apply.jdbc.url=jdbc:postgresql://db/tokens\nlastseen.apply.jdbc.user=u\n"
-                + "lastseen.schema.registry.url=http://r:1\nbootstrap.servers=k:1\n");
-        ApplierConfig c = ApplierConfigLoader.load(file, Map.of("LASTSEEN_APPLY_JDBC_PASSWORD", "from-env",
-                "LASTSEEN_APPLY_JDBC_PROPERTY_SSLMODE", "verify-full", "LASTSEEN_APPLY_BATCH_MAX_RECORDS", "500"));
+        Files.writeString(
+                file,
+                "lastseen.apply.jdbc.url=jdbc:postgresql://db/tokens\nlastseen.apply.jdbc.user=u\n"
+                        + "lastseen.schema.registry.url=http://r:1\nbootstrap.servers=k:1\n");
+        ApplierConfig c = ApplierConfigLoader.load(
+                file,
+                Map.of(
+                        "LASTSEEN_APPLY_JDBC_PASSWORD",
+                        "from-env",
+                        "LASTSEEN_APPLY_JDBC_PROPERTY_SSLMODE",
+                        "verify-full",
+                        "LASTSEEN_APPLY_BATCH_MAX_RECORDS",
+                        "500"));
         assertThat(c.database().password()).isEqualTo("from-env");
         assertThat(c.database().driverProperties()).containsEntry("sslmode", "verify-full");
         assertThat(c.batching().maxRecords()).isEqualTo(500);
@@ -80,13 +91,18 @@ class ApplierConfigLoaderTest {
         Map<String, Object> m = minimal();
         m.put(ApplierConfigLoader.LAYOUT, "tokens-table");
         m.put(ApplierConfigLoader.UNKNOWN_TOKENS, "insert");
-        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(m)).isInstanceOf(ConfigException.class).hasMessageContaining(ApplierConfigLoader.UNKNOWN_TOKENS);
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ApplierConfigLoader.UNKNOWN_TOKENS);
     }
 
     private static void assertRejected(String key, Object value, String named) {
         Map<String, Object> m = minimal();
         m.put(key, value);
-        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(m)).as("%s=%s", key, value).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(named).satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pa55word"));
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(m))
+                .as("%s=%s", key, value)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(named)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pa55word"));
     }
 }

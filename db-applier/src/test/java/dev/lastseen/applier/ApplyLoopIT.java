@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.applier.testing.PostgresExtension;
-import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.DeadLetterHeaders;
 import dev.lastseen.serde.SpecificAvroSerializer;
@@ -73,9 +73,17 @@ class ApplyLoopIT {
         meters = new SimpleMeterRegistry();
         health = new ApplierHealth();
         ApplierConfig config = ApplierConfigLoader.fromMap(withFastBatches(db.configMap()));
-        loop = new ApplyLoop(consumer, new PatchReader(registry, Clock.systemUTC(), Duration.ofMinutes(5), 16_384), new PatchWriter(config.target()),
-                pool = DataSources.applier(config.database()), new DeadLetterPublisher(dlq, "lastseen-apply-dlq", Duration.ofSeconds(5)),
-                new ApplierMetrics(meters, health), health, config.batching(), TOPIC, Clock.systemUTC());
+        loop = new ApplyLoop(
+                consumer,
+                new PatchReader(registry, Clock.systemUTC(), Duration.ofMinutes(5), 16_384),
+                new PatchWriter(config.target()),
+                pool = DataSources.applier(config.database()),
+                new DeadLetterPublisher(dlq, "lastseen-apply-dlq", Duration.ofSeconds(5)),
+                new ApplierMetrics(meters, health),
+                health,
+                config.batching(),
+                TOPIC,
+                Clock.systemUTC());
         health.running();
         thread = new Thread(loop, "apply-loop-under-test");
         thread.start();
@@ -106,14 +114,27 @@ class ApplyLoopIT {
         assertThat(db.lastSeenByToken()).containsOnly(Map.entry("tok-1", T0 + 1_000), Map.entry("tok-2", T0 + 2_000));
         List<ProducerRecord<byte[], byte[]>> dead = dlq.history();
         assertThat(dead).hasSize(2);
-        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactlyInAnyOrder("bad_magic_byte", "invalid_id");
-        ProducerRecord<byte[], byte[]> garbage = dead.stream().filter(r -> header(r, DeadLetterHeaders.REASON).equals("bad_magic_byte")).findFirst().orElseThrow();
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetterHeaders.REASON))
+                .containsExactlyInAnyOrder("bad_magic_byte", "invalid_id");
+        ProducerRecord<byte[], byte[]> garbage = dead.stream()
+                .filter(r -> header(r, DeadLetterHeaders.REASON).equals("bad_magic_byte"))
+                .findFirst()
+                .orElseThrow();
         assertThat(garbage.value()).isEqualTo("not a wire-format record".getBytes(StandardCharsets.UTF_8));
         assertThat(header(garbage, DeadLetterHeaders.TOPIC)).isEqualTo(TOPIC);
         assertThat(header(garbage, DeadLetterHeaders.PARTITION)).isEqualTo("0");
         assertThat(header(garbage, DeadLetterHeaders.OFFSET)).isEqualTo("1");
-        assertThat(meters.get("lastseen.apply.rows").tag("outcome", "applied").counter().count()).isEqualTo(2);
-        assertThat(meters.get("lastseen.apply.dlq.records").tag("reason", "invalid_id").counter().count()).isEqualTo(1);
+        assertThat(meters.get("lastseen.apply.rows")
+                        .tag("outcome", "applied")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(meters.get("lastseen.apply.dlq.records")
+                        .tag("reason", "invalid_id")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -124,10 +145,17 @@ class ApplyLoopIT {
         server.stop();
         send(P0, patch("tok-1", T0 + 60_000));
         send(P1, patch("tok-2", T0 + 60_000));
-        await().atMost(Duration.ofSeconds(20)).until(() -> meters.get("lastseen.apply.failures").tag("kind", "database").counter().count() >= 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> meters.get("lastseen.apply.failures")
+                                .tag("kind", "database")
+                                .counter()
+                                .count()
+                        >= 2);
         assertThat(health.isReady()).isFalse();
         assertThat(health.isLive()).isTrue();
-        assertThat(committed(P0)).as("nothing committed while the database is down").isEqualTo(1);
+        assertThat(committed(P0))
+                .as("nothing committed while the database is down")
+                .isEqualTo(1);
         assertThat(committed(P1)).isZero();
         assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
 
@@ -143,7 +171,12 @@ class ApplyLoopIT {
     void aRevokedPartitionsUncommittedRecordsAreLeftToTheirNextOwner() throws SQLException {
         server.stop();
         send(P0, patch("tok-1", T0));
-        await().atMost(Duration.ofSeconds(20)).until(() -> meters.get("lastseen.apply.failures").tag("kind", "database").counter().count() >= 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> meters.get("lastseen.apply.failures")
+                                .tag("kind", "database")
+                                .counter()
+                                .count()
+                        >= 1);
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(P1)));
         await().atMost(Duration.ofSeconds(20)).until(() -> consumer.assignment().equals(Set.of(P1)));
         server.start();
@@ -163,8 +196,13 @@ class ApplyLoopIT {
     }
 
     private TokenLastSeen patch(String token, long at) {
-        return TokenLastSeen.newBuilder().setTokenId(token).setAccountId("acct-1").setLastSeenAt(Instant.ofEpochMilli(at)).setLastSeenColo("fra1")
-                .setLastSeenIp("192.0.2.1").build();
+        return TokenLastSeen.newBuilder()
+                .setTokenId(token)
+                .setAccountId("acct-1")
+                .setLastSeenAt(Instant.ofEpochMilli(at))
+                .setLastSeenColo("fra1")
+                .setLastSeenIp("192.0.2.1")
+                .build();
     }
 
     private void send(TopicPartition tp, TokenLastSeen p) {
@@ -174,7 +212,8 @@ class ApplyLoopIT {
     private synchronized void sendRaw(TopicPartition tp, byte[] value) {
         long offset = nextOffset[tp.partition()]++;
         consumer.schedulePollTask(() -> {
-            consumer.addRecord(new ConsumerRecord<>(TOPIC, tp.partition(), offset, "k".getBytes(StandardCharsets.UTF_8), value));
+            consumer.addRecord(
+                    new ConsumerRecord<>(TOPIC, tp.partition(), offset, "k".getBytes(StandardCharsets.UTF_8), value));
             consumer.updateEndOffsets(Map.of(tp, offset + 1));
         });
     }

@@ -31,7 +31,8 @@ class PatchWriterIT {
 
     @ParameterizedTest
     @EnumSource(Target.Layout.class)
-    void replaysDuplicatesAndOlderPatchesNeverMoveLastSeenBackwards(Target.Layout layout, PostgresServer server) throws SQLException {
+    void replaysDuplicatesAndOlderPatchesNeverMoveLastSeenBackwards(Target.Layout layout, PostgresServer server)
+            throws SQLException {
         ApplierDatabase db = ApplierDatabase.create(server, layout);
         Map<String, String> hashes = hashes(20);
         db.insertTokens(hashes);
@@ -48,7 +49,11 @@ class PatchWriterIT {
                 if (!history.isEmpty() && random.nextInt(4) == 0) {
                     p = history.get(random.nextInt(history.size())); // a replay of anything seen before
                 } else {
-                    p = new Patch("tok-" + random.nextInt(20), T0 + random.nextInt(1_000_000), "colo" + random.nextInt(5), "192.0.2." + random.nextInt(250));
+                    p = new Patch(
+                            "tok-" + random.nextInt(20),
+                            T0 + random.nextInt(1_000_000),
+                            "colo" + random.nextInt(5),
+                            "192.0.2." + random.nextInt(250));
                 }
                 batch.add(p);
                 history.add(p);
@@ -59,8 +64,12 @@ class PatchWriterIT {
             assertThat(r.applied() + r.unchanged()).isEqualTo(r.patches());
         }
         assertThat(db.lastSeenByToken()).isEqualTo(oracle);
-        assertThat(db.count("SELECT count(*) FROM last_seen_audit WHERE old_at IS NOT NULL AND new_at <= old_at")).as("changes that did not advance").isZero();
-        assertThat(db.count("SELECT count(*) FROM last_seen_audit")).isGreaterThan(oracle.size()).isLessThan(history.size());
+        assertThat(db.count("SELECT count(*) FROM last_seen_audit WHERE old_at IS NOT NULL AND new_at <= old_at"))
+                .as("changes that did not advance")
+                .isZero();
+        assertThat(db.count("SELECT count(*) FROM last_seen_audit"))
+                .isGreaterThan(oracle.size())
+                .isLessThan(history.size());
         assertThat(db.secretHashes()).isEqualTo(hashes);
 
         // Replaying the whole history again, in another order, changes nothing at all.
@@ -75,8 +84,12 @@ class PatchWriterIT {
 
     @Test
     void duplicatesWithinABatchCollapseToTheLatestWithItsColoAndIp() {
-        List<Patch> collapsed = PatchWriter.collapse(List.of(new Patch("b", 5, "old", "192.0.2.1"), new Patch("a", 3, "x", null),
-                new Patch("b", 9, "new", "192.0.2.9"), new Patch("b", 9, "tie", "192.0.2.10"), new Patch("b", 7, "mid", "192.0.2.7")));
+        List<Patch> collapsed = PatchWriter.collapse(List.of(
+                new Patch("b", 5, "old", "192.0.2.1"),
+                new Patch("a", 3, "x", null),
+                new Patch("b", 9, "new", "192.0.2.9"),
+                new Patch("b", 9, "tie", "192.0.2.10"),
+                new Patch("b", 7, "mid", "192.0.2.7")));
         assertThat(collapsed).containsExactly(new Patch("a", 3, "x", null), new Patch("b", 9, "new", "192.0.2.9"));
     }
 
@@ -85,17 +98,26 @@ class PatchWriterIT {
     void patchesForUnknownTokensAreCountedNotWritten(Target.Layout layout, PostgresServer server) throws SQLException {
         ApplierDatabase db = ApplierDatabase.create(server, layout);
         db.insertTokens(hashes(2));
-        PatchWriter.Result r = apply(db, new PatchWriter(db.config().target()),
-                PatchWriter.collapse(List.of(new Patch("tok-0", T0, "fra1", null), new Patch("tok-9", T0, "fra1", null), new Patch("nope", T0, null, null))));
+        PatchWriter.Result r = apply(
+                db,
+                new PatchWriter(db.config().target()),
+                PatchWriter.collapse(List.of(
+                        new Patch("tok-0", T0, "fra1", null),
+                        new Patch("tok-9", T0, "fra1", null),
+                        new Patch("nope", T0, null, null))));
         assertThat(r.applied()).isEqualTo(1);
         assertThat(r.unknown()).isEqualTo(2);
         assertThat(db.lastSeenByToken()).containsOnlyKeys("tok-0");
     }
 
     @Test
-    void theUsageTableCanInsertUnknownTokensWhenConfiguredWithoutATokensTable(PostgresServer server) throws SQLException {
+    void theUsageTableCanInsertUnknownTokensWhenConfiguredWithoutATokensTable(PostgresServer server)
+            throws SQLException {
         ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.USAGE_TABLE, true, false);
-        PatchWriter.Result r = apply(db, new PatchWriter(db.config().target()), PatchWriter.collapse(List.of(new Patch("tok-9", T0, "fra1", "::1"))));
+        PatchWriter.Result r = apply(
+                db,
+                new PatchWriter(db.config().target()),
+                PatchWriter.collapse(List.of(new Patch("tok-9", T0, "fra1", "::1"))));
         assertThat(r.applied()).isEqualTo(1);
         assertThat(r.unknown()).isZero();
         assertThat(db.lastSeenByToken()).containsEntry("tok-9", T0);
@@ -105,7 +127,10 @@ class PatchWriterIT {
     void deletingATokenDeletesItsUsageRow(PostgresServer server) throws SQLException {
         ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.USAGE_TABLE);
         db.insertTokens(hashes(2));
-        apply(db, new PatchWriter(db.config().target()), PatchWriter.collapse(List.of(new Patch("tok-0", T0, null, null), new Patch("tok-1", T0, null, null))));
+        apply(
+                db,
+                new PatchWriter(db.config().target()),
+                PatchWriter.collapse(List.of(new Patch("tok-0", T0, null, null), new Patch("tok-1", T0, null, null))));
         db.asOwner("DELETE FROM tokens WHERE token_id = 'tok-0'");
         assertThat(db.lastSeenByToken()).containsOnlyKeys("tok-1");
     }
@@ -122,7 +147,10 @@ class PatchWriterIT {
     static Map<String, String> hashes(int n) {
         Map<String, String> hashes = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            hashes.put("tok-" + i, "$2b$10$" + Integer.toHexString(i * 7919 + 0x10000) + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS");
+            hashes.put(
+                    "tok-" + i,
+                    "$2b$10$" + Integer.toHexString(i * 7919 + 0x10000)
+                            + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS");
         }
         return hashes;
     }

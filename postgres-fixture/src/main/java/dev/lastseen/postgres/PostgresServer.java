@@ -71,7 +71,8 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setServerConfig("max_connections", "50")
-                    // A test server: crash safety of the machine is not what the tests check (a benchmark asks for durable).
+                    // A test server: crash safety of the machine is not what the tests check (a benchmark asks for
+                    // durable).
                     .setServerConfig("fsync", durable ? "on" : "off")
                     .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -131,7 +132,8 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Runs statements as the superuser. */
     public void execute(String database, String... statements) {
-        try (Connection c = superuser(database).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = superuser(database).getConnection();
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }

@@ -24,13 +24,14 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     public static final double DEFAULT_WRITE_BUFFER_RATIO = 0.25;
     /** Share of the cache kept for index and filter blocks (high priority pool). */
     private static final double INDEX_FILTER_BLOCK_RATIO = 0.1;
+
     private static final long BLOCK_SIZE = 16 * 1024;
     private static final int MAX_WRITE_BUFFERS = 3;
 
     private static SharedMemory shared;
 
-    private record SharedMemory(long totalBytes, double writeBufferRatio, Cache cache, WriteBufferManager writeBufferManager) {
-    }
+    private record SharedMemory(
+            long totalBytes, double writeBufferRatio, Cache cache, WriteBufferManager writeBufferManager) {}
 
     /** Creates the process-wide cache on first use; later configurations must agree with it. */
     static synchronized SharedMemory sharedMemory(long totalBytes, double writeBufferRatio) {
@@ -72,7 +73,9 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         if (v == null) {
             return fallback;
         }
-        long parsed = v instanceof Number n ? n.longValue() : Long.parseLong(v.toString().trim());
+        long parsed = v instanceof Number n
+                ? n.longValue()
+                : Long.parseLong(v.toString().trim());
         if (parsed < 16L * 1024 * 1024) {
             throw new IllegalArgumentException(key + " must be at least 16 MiB, was " + parsed);
         }
@@ -84,7 +87,9 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         if (v == null) {
             return fallback;
         }
-        double parsed = v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString().trim());
+        double parsed = v instanceof Number n
+                ? n.doubleValue()
+                : Double.parseDouble(v.toString().trim());
         if (!(parsed > 0 && parsed < 1)) {
             throw new IllegalArgumentException(key + " must be between 0 and 1 (exclusive), was " + parsed);
         }

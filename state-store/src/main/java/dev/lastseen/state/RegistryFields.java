@@ -22,7 +22,7 @@ public record RegistryFields(String name, String clientId, String clientSecretHa
     @Override
     public String toString() {
         // Never print the secret hash, even in a debugger or a failing assertion.
-        return "RegistryFields[name=" + name + ", clientId=" + clientId + ", createdAt=" + createdAt
-                + ", expiresAt=" + expiresAt + ", clientSecretHash=<redacted>]";
+        return "RegistryFields[name=" + name + ", clientId=" + clientId + ", createdAt=" + createdAt + ", expiresAt="
+                + expiresAt + ", clientSecretHash=<redacted>]";
     }
 }

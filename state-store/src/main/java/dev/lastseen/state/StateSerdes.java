@@ -7,11 +7,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /** Serdes for the store keys and the two field groups. */
 public final class StateSerdes {
-    private StateSerdes() {
-    }
+    private StateSerdes() {}
 
     public static Serde<TokenKey> tokenKey() {
-        return Serdes.serdeFrom(nullSafe(TokenKey::toBytes), (topic, bytes) -> bytes == null ? null : TokenKey.fromBytes(bytes));
+        return Serdes.serdeFrom(
+                nullSafe(TokenKey::toBytes), (topic, bytes) -> bytes == null ? null : TokenKey.fromBytes(bytes));
     }
 
     public static Serde<UsageFields> usage() {

@@ -9,6 +9,5 @@ public final class StoreNames {
     /** token_id → account_id, so a registry tombstone (which carries no account) can be routed to its account. */
     public static final String TOKEN_ACCOUNT_INDEX = "token-account-index";
 
-    private StoreNames() {
-    }
+    private StoreNames() {}
 }

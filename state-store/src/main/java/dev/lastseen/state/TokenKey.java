@@ -31,7 +31,8 @@ public record TokenKey(String accountId, String tokenId) {
     public static TokenKey fromBytes(byte[] bytes) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == SEPARATOR) {
-                return new TokenKey(new String(bytes, 0, i, StandardCharsets.UTF_8),
+                return new TokenKey(
+                        new String(bytes, 0, i, StandardCharsets.UTF_8),
                         new String(bytes, i + 1, bytes.length - i - 1, StandardCharsets.UTF_8));
             }
         }

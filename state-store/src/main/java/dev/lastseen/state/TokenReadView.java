@@ -16,8 +16,9 @@ public final class TokenReadView {
     private final ReadOnlyKeyValueStore<TokenKey, RegistryFields> registry;
     private final ReadOnlyKeyValueStore<TokenKey, UsageFields> usage;
 
-    public TokenReadView(ReadOnlyKeyValueStore<TokenKey, RegistryFields> registry,
-                         ReadOnlyKeyValueStore<TokenKey, UsageFields> usage) {
+    public TokenReadView(
+            ReadOnlyKeyValueStore<TokenKey, RegistryFields> registry,
+            ReadOnlyKeyValueStore<TokenKey, UsageFields> usage) {
         this.registry = registry;
         this.usage = usage;
     }
@@ -39,7 +40,8 @@ public final class TokenReadView {
      * examined per call, which bounds latency when most tokens are in use; the page then ends
      * early with a continuation point.
      */
-    public UnusedTokensPage unusedSince(String accountId, long unusedSinceMillis, String afterTokenId, int limit, int scanBudget) {
+    public UnusedTokensPage unusedSince(
+            String accountId, long unusedSinceMillis, String afterTokenId, int limit, int scanBudget) {
         if (limit < 1 || scanBudget < 1) {
             throw new IllegalArgumentException("limit and scanBudget must be positive");
         }
@@ -49,7 +51,7 @@ public final class TokenReadView {
         String lastExamined = null;
         int examined = 0;
         try (KeyValueIterator<TokenKey, RegistryFields> regs = registry.range(from, to);
-             KeyValueIterator<TokenKey, UsageFields> uses = usage.range(from, to)) {
+                KeyValueIterator<TokenKey, UsageFields> uses = usage.range(from, to)) {
             KeyValue<TokenKey, UsageFields> pendingUse = uses.hasNext() ? uses.next() : null;
             while (regs.hasNext()) {
                 if (page.size() == limit || examined == scanBudget) {
@@ -62,7 +64,9 @@ public final class TokenReadView {
                 while (pendingUse != null && pendingUse.key.tokenId().compareTo(reg.key.tokenId()) < 0) {
                     pendingUse = uses.hasNext() ? uses.next() : null;
                 }
-                UsageFields use = pendingUse != null && pendingUse.key.tokenId().equals(reg.key.tokenId()) ? pendingUse.value : null;
+                UsageFields use = pendingUse != null && pendingUse.key.tokenId().equals(reg.key.tokenId())
+                        ? pendingUse.value
+                        : null;
                 TokenView view = TokenView.of(reg.key, reg.value, use);
                 if (view.unusedSince(unusedSinceMillis)) {
                     page.add(view);

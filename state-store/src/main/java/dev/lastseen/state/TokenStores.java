@@ -16,28 +16,34 @@ import org.apache.kafka.streams.state.Stores;
  * @param usage             supplier of the usage group's bytes store
  * @param tokenAccountIndex supplier of the token → account index
  */
-public record TokenStores(KeyValueBytesStoreSupplier registry, KeyValueBytesStoreSupplier usage,
-                          KeyValueBytesStoreSupplier tokenAccountIndex) {
+public record TokenStores(
+        KeyValueBytesStoreSupplier registry,
+        KeyValueBytesStoreSupplier usage,
+        KeyValueBytesStoreSupplier tokenAccountIndex) {
 
     /** RocksDB-backed stores: what the application runs with. */
     public static TokenStores persistent() {
-        return new TokenStores(Stores.persistentKeyValueStore(StoreNames.TOKEN_REGISTRY),
+        return new TokenStores(
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_REGISTRY),
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE),
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
     }
 
     public StoreBuilder<KeyValueStore<TokenKey, RegistryFields>> registryBuilder() {
         return Stores.keyValueStoreBuilder(registry, StateSerdes.tokenKey(), StateSerdes.registry())
-                .withLoggingEnabled(Map.of()).withCachingEnabled();
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
     }
 
     public StoreBuilder<KeyValueStore<TokenKey, UsageFields>> usageBuilder() {
         return Stores.keyValueStoreBuilder(usage, StateSerdes.tokenKey(), StateSerdes.usage())
-                .withLoggingEnabled(Map.of()).withCachingEnabled();
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
     }
 
     public StoreBuilder<KeyValueStore<String, String>> tokenAccountIndexBuilder() {
         return Stores.keyValueStoreBuilder(tokenAccountIndex, Serdes.String(), Serdes.String())
-                .withLoggingEnabled(Map.of()).withCachingEnabled();
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
     }
 }

@@ -10,19 +10,24 @@ package dev.lastseen.state;
 public record TokenView(String accountId, String tokenId, Metadata metadata, Usage usage) {
 
     /** @param expiresAt epoch millis, or null when the token does not expire */
-    public record Metadata(String name, String clientId, long createdAt, Long expiresAt) {
-    }
+    public record Metadata(String name, String clientId, long createdAt, Long expiresAt) {}
 
     /** @param lastSeenAt epoch millis, or null when no successful use was recorded */
-    public record Usage(Long lastSeenAt, String lastSeenColo, String lastSeenIp, long successCount, long failureCount) {
-    }
+    public record Usage(
+            Long lastSeenAt, String lastSeenColo, String lastSeenIp, long successCount, long failureCount) {}
 
     static TokenView of(TokenKey key, RegistryFields registry, UsageFields usage) {
-        Metadata metadata = registry == null ? null
+        Metadata metadata = registry == null
+                ? null
                 : new Metadata(registry.name(), registry.clientId(), registry.createdAt(), registry.expiresAt());
-        Usage use = usage == null ? null
-                : new Usage(usage.seen() ? usage.lastSeenAt() : null, usage.lastSeenColo(), usage.lastSeenIp(),
-                        usage.successCount(), usage.failureCount());
+        Usage use = usage == null
+                ? null
+                : new Usage(
+                        usage.seen() ? usage.lastSeenAt() : null,
+                        usage.lastSeenColo(),
+                        usage.lastSeenIp(),
+                        usage.successCount(),
+                        usage.failureCount());
         return new TokenView(key.accountId(), key.tokenId(), metadata, use);
     }
 

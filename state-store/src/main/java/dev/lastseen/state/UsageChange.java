@@ -6,5 +6,4 @@ package dev.lastseen.state;
  * @param lastSeenAdvanced whether last_seen_at moved forward
  * @param patch            the patch to publish, or null when the advance is below the granularity
  */
-public record UsageChange(UsageFields after, boolean lastSeenAdvanced, UsagePatch patch) {
-}
+public record UsageChange(UsageFields after, boolean lastSeenAdvanced, UsagePatch patch) {}

@@ -9,13 +9,25 @@ package dev.lastseen.state;
  * @param lastFailureAt max occurred_at of a failed authentication, or {@link #NEVER}; lets entries
  *                      that never succeeded expire (see {@link UsageWriter#expireNeverSeen})
  */
-public record UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp,
-                          long successCount, long failureCount, long lastPatchedAt, long lastFailureAt) {
+public record UsageFields(
+        long lastSeenAt,
+        String lastSeenColo,
+        String lastSeenIp,
+        long successCount,
+        long failureCount,
+        long lastPatchedAt,
+        long lastFailureAt) {
     public static final long NEVER = Long.MIN_VALUE;
     public static final UsageFields NONE = new UsageFields(NEVER, null, null, 0, 0, NEVER, NEVER);
 
     /** Usage with no failure time recorded (layout v1, and tests). */
-    public UsageFields(long lastSeenAt, String lastSeenColo, String lastSeenIp, long successCount, long failureCount, long lastPatchedAt) {
+    public UsageFields(
+            long lastSeenAt,
+            String lastSeenColo,
+            String lastSeenIp,
+            long successCount,
+            long failureCount,
+            long lastPatchedAt) {
         this(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, NEVER);
     }
 

@@ -34,10 +34,22 @@ public final class UsageWriter {
             lastPatchedAt = occurredAt;
         }
         UsageFields after = advanced
-                ? new UsageFields(occurredAt, colo, ip, before.successCount() + 1, before.failureCount(), lastPatchedAt,
+                ? new UsageFields(
+                        occurredAt,
+                        colo,
+                        ip,
+                        before.successCount() + 1,
+                        before.failureCount(),
+                        lastPatchedAt,
                         before.lastFailureAt())
-                : new UsageFields(before.lastSeenAt(), before.lastSeenColo(), before.lastSeenIp(),
-                        before.successCount() + 1, before.failureCount(), lastPatchedAt, before.lastFailureAt());
+                : new UsageFields(
+                        before.lastSeenAt(),
+                        before.lastSeenColo(),
+                        before.lastSeenIp(),
+                        before.successCount() + 1,
+                        before.failureCount(),
+                        lastPatchedAt,
+                        before.lastFailureAt());
         usage.put(key, after);
         return new UsageChange(after, advanced, patch);
     }
@@ -45,8 +57,14 @@ public final class UsageWriter {
     /** Records a failed authentication at {@code occurredAt}: only the failure count and time change. */
     public UsageChange recordFailure(TokenKey key, long occurredAt) {
         UsageFields before = current(key);
-        UsageFields after = new UsageFields(before.lastSeenAt(), before.lastSeenColo(), before.lastSeenIp(),
-                before.successCount(), before.failureCount() + 1, before.lastPatchedAt(), Math.max(before.lastFailureAt(), occurredAt));
+        UsageFields after = new UsageFields(
+                before.lastSeenAt(),
+                before.lastSeenColo(),
+                before.lastSeenIp(),
+                before.successCount(),
+                before.failureCount() + 1,
+                before.lastPatchedAt(),
+                Math.max(before.lastFailureAt(), occurredAt));
         usage.put(key, after);
         return new UsageChange(after, false, null);
     }
@@ -65,7 +83,8 @@ public final class UsageWriter {
         TokenKey last = null;
         int examined = 0;
         boolean more;
-        try (var it = resumeAfter == null ? usage.all()
+        try (var it = resumeAfter == null
+                ? usage.all()
                 : usage.range(TokenKey.rangeStart(resumeAfter.accountId(), resumeAfter.tokenId()), null)) {
             while (examined < budget && it.hasNext()) {
                 var entry = it.next();
@@ -83,8 +102,7 @@ public final class UsageWriter {
     }
 
     /** The outcome of one bounded expiry pass. */
-    public record Sweep(int expired, TokenKey resumeAfter) {
-    }
+    public record Sweep(int expired, TokenKey resumeAfter) {}
 
     private UsageFields current(TokenKey key) {
         UsageFields stored = usage.get(key);

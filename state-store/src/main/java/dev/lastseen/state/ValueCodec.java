@@ -12,16 +12,20 @@ final class ValueCodec {
     static final byte USAGE_V1 = 1;
     /** v2 adds lastFailureAt after the four v1 longs. */
     static final byte USAGE_V2 = 2;
+
     static final byte REGISTRY_V1 = 1;
 
-    private ValueCodec() {
-    }
+    private ValueCodec() {}
 
     static byte[] encode(UsageFields u) {
         byte[] colo = utf8(u.lastSeenColo());
         byte[] ip = utf8(u.lastSeenIp());
         ByteBuffer b = ByteBuffer.allocate(1 + 8 * 5 + 4 + len(colo) + 4 + len(ip));
-        b.put(USAGE_V2).putLong(u.lastSeenAt()).putLong(u.successCount()).putLong(u.failureCount()).putLong(u.lastPatchedAt())
+        b.put(USAGE_V2)
+                .putLong(u.lastSeenAt())
+                .putLong(u.successCount())
+                .putLong(u.failureCount())
+                .putLong(u.lastPatchedAt())
                 .putLong(u.lastFailureAt());
         putString(b, colo);
         putString(b, ip);
@@ -49,7 +53,10 @@ final class ValueCodec {
         byte[] clientId = utf8(r.clientId());
         byte[] secret = utf8(r.clientSecretHash());
         ByteBuffer b = ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + len(name) + len(clientId) + len(secret));
-        b.put(REGISTRY_V1).putLong(r.createdAt()).put((byte) (r.expiresAt() == null ? 0 : 1)).putLong(r.expiresAt() == null ? 0 : r.expiresAt());
+        b.put(REGISTRY_V1)
+                .putLong(r.createdAt())
+                .put((byte) (r.expiresAt() == null ? 0 : 1))
+                .putLong(r.expiresAt() == null ? 0 : r.expiresAt());
         putString(b, name);
         putString(b, clientId);
         putString(b, secret);

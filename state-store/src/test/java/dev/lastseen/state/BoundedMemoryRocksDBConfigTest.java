@@ -18,7 +18,7 @@ class BoundedMemoryRocksDBConfigTest {
     void everyStoreGetsTheSameSharedCacheAndCappedMemtables() {
         BoundedMemoryRocksDBConfig setter = new BoundedMemoryRocksDBConfig();
         try (Options a = new Options().setTableFormatConfig(new BlockBasedTableConfig());
-             Options b = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
+                Options b = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
             Map<String, Object> configs = Map.of(BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG, 64L * 1024 * 1024);
             setter.setConfig("token-usage", a, configs);
             setter.setConfig("token-registry", b, configs);
@@ -34,11 +34,11 @@ class BoundedMemoryRocksDBConfigTest {
     @Test
     void aTooSmallBudgetIsRejectedNamingTheKey() {
         try (Options o = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
-            assertThatThrownBy(() -> new BoundedMemoryRocksDBConfig().setConfig("s", o,
-                    Map.of(BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG, "1024")))
+            assertThatThrownBy(() -> new BoundedMemoryRocksDBConfig()
+                            .setConfig("s", o, Map.of(BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG, "1024")))
                     .hasMessageContaining(BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG);
-            assertThatThrownBy(() -> new BoundedMemoryRocksDBConfig().setConfig("s", o,
-                    Map.of(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG, "1.5")))
+            assertThatThrownBy(() -> new BoundedMemoryRocksDBConfig()
+                            .setConfig("s", o, Map.of(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG, "1.5")))
                     .hasMessageContaining(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG);
         }
     }

@@ -7,12 +7,14 @@ import org.apache.kafka.streams.state.Stores;
 
 /** Real Kafka Streams key-value stores, initialised outside a topology, for state-store unit tests. */
 final class Stores4Test {
-    private Stores4Test() {
-    }
+    private Stores4Test() {}
 
     static <V> KeyValueStore<TokenKey, V> inMemory(String name, Serde<V> values) {
-        KeyValueStore<TokenKey, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), StateSerdes.tokenKey(), values)
-                .withLoggingDisabled().withCachingDisabled().build();
+        KeyValueStore<TokenKey, V> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(name), StateSerdes.tokenKey(), values)
+                .withLoggingDisabled()
+                .withCachingDisabled()
+                .build();
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         return store;

@@ -8,12 +8,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 class TokenReadViewTest {
-    private final KeyValueStore<TokenKey, RegistryFields> registry = Stores4Test.inMemory("registry", StateSerdes.registry());
+    private final KeyValueStore<TokenKey, RegistryFields> registry =
+            Stores4Test.inMemory("registry", StateSerdes.registry());
     private final KeyValueStore<TokenKey, UsageFields> usage = Stores4Test.inMemory("usage", StateSerdes.usage());
     private final TokenReadView view = new TokenReadView(registry, usage);
 
     private void register(String account, String token) {
-        registry.put(new TokenKey(account, token), new RegistryFields("n-" + token, "c-" + token, "secret-" + token, 1, null));
+        registry.put(
+                new TokenKey(account, token),
+                new RegistryFields("n-" + token, "c-" + token, "secret-" + token, 1, null));
     }
 
     private void use(String account, String token, long at) {

@@ -19,7 +19,8 @@ class UsageWriterTest {
     }
 
     @Property(tries = 1000)
-    void lastSeenIsTheMaxOfAllSuccessesWhateverTheOrder(@ForAll @Size(min = 1, max = 50) List<@LongRange(min = 1, max = 10_000_000) Long> times) {
+    void lastSeenIsTheMaxOfAllSuccessesWhateverTheOrder(
+            @ForAll @Size(min = 1, max = 50) List<@LongRange(min = 1, max = 10_000_000) Long> times) {
         UsageWriter writer = new UsageWriter(store(), Duration.ofSeconds(60));
         long previousPatch = Long.MIN_VALUE;
         UsageChange last = null;
@@ -67,10 +68,10 @@ class UsageWriterTest {
         KeyValueStore<TokenKey, UsageFields> store = store();
         UsageWriter writer = new UsageWriter(store, Duration.ofSeconds(60));
         for (int i = 0; i < 25; i++) {
-            writer.recordFailure(new TokenKey("acct", String.format("guess-%02d", i)), 1_000);   // old failures only
+            writer.recordFailure(new TokenKey("acct", String.format("guess-%02d", i)), 1_000); // old failures only
         }
-        writer.recordFailure(new TokenKey("acct", "recent-guess"), 9_000);                      // failed recently
-        writer.recordSuccess(new TokenKey("acct", "real"), 500, null, null);                     // succeeded once, long ago
+        writer.recordFailure(new TokenKey("acct", "recent-guess"), 9_000); // failed recently
+        writer.recordSuccess(new TokenKey("acct", "real"), 500, null, null); // succeeded once, long ago
         writer.recordFailure(new TokenKey("acct", "real"), 1_000);
 
         int expired = 0;

@@ -9,7 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class ValueCodecTest {
     @Property(tries = 1000)
-    void usageRoundTrips(@ForAll long lastSeen, @ForAll String colo, @ForAll String ip, @ForAll long s, @ForAll long f, @ForAll long p) {
+    void usageRoundTrips(
+            @ForAll long lastSeen,
+            @ForAll String colo,
+            @ForAll String ip,
+            @ForAll long s,
+            @ForAll long f,
+            @ForAll long p) {
         UsageFields u = new UsageFields(lastSeen, colo, ip, s, f, p);
         assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
     }
@@ -29,8 +35,15 @@ class ValueCodecTest {
     @Test
     void layoutV1ValuesStillDecode() {
         java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 32 + 8);
-        v1.put(ValueCodec.USAGE_V1).putLong(42).putLong(1).putLong(2).putLong(42).putInt(-1).putInt(-1);
-        assertThat(ValueCodec.decodeUsage(v1.array())).isEqualTo(new UsageFields(42, null, null, 1, 2, 42, UsageFields.NEVER));
+        v1.put(ValueCodec.USAGE_V1)
+                .putLong(42)
+                .putLong(1)
+                .putLong(2)
+                .putLong(42)
+                .putInt(-1)
+                .putInt(-1);
+        assertThat(ValueCodec.decodeUsage(v1.array()))
+                .isEqualTo(new UsageFields(42, null, null, 1, 2, 42, UsageFields.NEVER));
     }
 
     @Test
@@ -41,9 +54,12 @@ class ValueCodecTest {
 
     @Test
     void registryFieldsRefuseABlankSecretAndNeverPrintOne() {
-        assertThatThrownBy(() -> new RegistryFields("n", "c", " ", 1, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RegistryFields("n", "c", "", 1, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(new RegistryFields("n", "c", "s3cr3t-hash", 1, null).toString()).doesNotContain("s3cr3t-hash");
+        assertThatThrownBy(() -> new RegistryFields("n", "c", " ", 1, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RegistryFields("n", "c", "", 1, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new RegistryFields("n", "c", "s3cr3t-hash", 1, null).toString())
+                .doesNotContain("s3cr3t-hash");
     }
 
     @Test
@@ -52,8 +68,11 @@ class ValueCodecTest {
         byte[] a2 = new TokenKey("acct", "b").toBytes();
         byte[] other = new TokenKey("acct0", "a").toBytes();
         assertThat(java.util.Arrays.compareUnsigned(a1, a2)).isNegative();
-        assertThat(java.util.Arrays.compareUnsigned(a2, TokenKey.rangeEnd("acct").toBytes())).isNegative();
-        assertThat(java.util.Arrays.compareUnsigned(TokenKey.rangeEnd("acct").toBytes(), other)).isNegative();
+        assertThat(java.util.Arrays.compareUnsigned(
+                        a2, TokenKey.rangeEnd("acct").toBytes()))
+                .isNegative();
+        assertThat(java.util.Arrays.compareUnsigned(TokenKey.rangeEnd("acct").toBytes(), other))
+                .isNegative();
         assertThat(TokenKey.fromBytes(a2)).isEqualTo(new TokenKey("acct", "b"));
     }
 }

@@ -33,7 +33,12 @@ public final class LastseenApp implements AutoCloseable {
     private final Readiness readiness;
     private final AutoCloseable observability;
 
-    private LastseenApp(LastseenConfig config, LastseenMetrics metrics, KafkaStreams streams, Readiness readiness, AutoCloseable observability) {
+    private LastseenApp(
+            LastseenConfig config,
+            LastseenMetrics metrics,
+            KafkaStreams streams,
+            Readiness readiness,
+            AutoCloseable observability) {
         this.config = config;
         this.metrics = metrics;
         this.streams = streams;
@@ -46,11 +51,16 @@ public final class LastseenApp implements AutoCloseable {
      *
      * @param accountPartitions partitions of the login topic (the account partitioning)
      */
-    public static LastseenApp start(LastseenConfig config, SchemaRegistryClient registry, MeterRegistry meters, int accountPartitions) {
+    public static LastseenApp start(
+            LastseenConfig config, SchemaRegistryClient registry, MeterRegistry meters, int accountPartitions) {
         LastseenMetrics metrics = new LastseenMetrics(meters);
         SpikeThresholds thresholds = SpikeThresholds.start(config.spikes(), metrics);
-        Topology topology = LastseenTopology.build(TopologySettings.from(config, accountPartitions, Clock.systemUTC()), registry,
-                TokenStores.persistent(), metrics, thresholds);
+        Topology topology = LastseenTopology.build(
+                TopologySettings.from(config, accountPartitions, Clock.systemUTC()),
+                registry,
+                TokenStores.persistent(),
+                metrics,
+                thresholds);
         log.info("Topology:\n{}", topology.describe());
         Properties props = StreamsProperties.of(config, metrics);
         KafkaStreams streams = new KafkaStreams(topology, props);

@@ -48,16 +48,23 @@ public final class LastseenServer implements AutoCloseable {
 
     public static LastseenServer start(LastseenConfig config, SchemaRegistryClient registry, int accountPartitions) {
         LastseenConfig effective = withEndpoint(config);
-        HostInfo self = HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        HostInfo self =
+                HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
         String servedBy = self.host() + ":" + self.port();
         if (effective.apiKeys().isEmpty()) {
-            log.warn("No API keys configured (lastseen.api.keys / lastseen.api.keys.file): every /v1 request will be refused with 403");
+            log.warn(
+                    "No API keys configured (lastseen.api.keys / lastseen.api.keys.file): every /v1 request will be refused with 403");
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LastseenApp app = LastseenApp.start(effective, registry, meters, accountPartitions);
         try {
-            TokenQueryService queries = new TokenQueryService(new KafkaStreamsLocalState(app.streams()), self, effective.query());
-            TokenResource tokens = new TokenResource(queries, new ApiKeyAuthenticator(effective.apiKeys()), effective.query().maxPageScan(), servedBy);
+            TokenQueryService queries =
+                    new TokenQueryService(new KafkaStreamsLocalState(app.streams()), self, effective.query());
+            TokenResource tokens = new TokenResource(
+                    queries,
+                    new ApiKeyAuthenticator(effective.apiKeys()),
+                    effective.query().maxPageScan(),
+                    servedBy);
             HttpServer http = HttpServer.start(effective.http(), servedBy, app.readiness(), meters, tokens::routes);
             return new LastseenServer(meters, app, http, self);
         } catch (RuntimeException e) {
@@ -72,20 +79,32 @@ public final class LastseenServer implements AutoCloseable {
         int port = http.port() == 0 ? freePort(http.host()) : http.port();
         Object configured = config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         String endpoint = configured == null || configured.toString().isBlank()
-                ? advertisedHost(http.host()) + ":" + port : configured.toString().trim();
+                ? advertisedHost(http.host()) + ":" + port
+                : configured.toString().trim();
         HostInfo parsed = HostInfo.buildFromEndpoint(endpoint);
         if (parsed.port() == 0) {
             endpoint = parsed.host() + ":" + port;
         }
         Map<String, Object> streams = new HashMap<>(config.streams());
         streams.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
-        return new LastseenConfig(config.topics(), config.registry(), config.patchGranularity(), config.clockSkewAllowance(), config.bounds(),
-                new LastseenConfig.HttpSettings(http.host(), port), config.apiKeys(), config.spikes(), config.query(),
-                config.neverSeenRetention(), streams);
+        return new LastseenConfig(
+                config.topics(),
+                config.registry(),
+                config.patchGranularity(),
+                config.clockSkewAllowance(),
+                config.bounds(),
+                new LastseenConfig.HttpSettings(http.host(), port),
+                config.apiKeys(),
+                config.spikes(),
+                config.query(),
+                config.neverSeenRetention(),
+                streams);
     }
 
     private static String advertisedHost(String bindHost) {
-        return bindHost == null || bindHost.isBlank() || bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
+        return bindHost == null || bindHost.isBlank() || bindHost.equals("0.0.0.0") || bindHost.equals("::")
+                ? "localhost"
+                : bindHost;
     }
 
     private static int freePort(String host) {

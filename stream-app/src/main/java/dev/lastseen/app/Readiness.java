@@ -24,7 +24,9 @@ public final class Readiness implements StateRestoreListener, HttpServer.Health 
     @Override
     public boolean isLive() {
         KafkaStreams s = streams;
-        return s != null && s.state() != KafkaStreams.State.ERROR && s.state() != KafkaStreams.State.NOT_RUNNING
+        return s != null
+                && s.state() != KafkaStreams.State.ERROR
+                && s.state() != KafkaStreams.State.NOT_RUNNING
                 && s.state() != KafkaStreams.State.PENDING_ERROR;
     }
 
@@ -50,8 +52,7 @@ public final class Readiness implements StateRestoreListener, HttpServer.Health 
     }
 
     @Override
-    public void onBatchRestored(TopicPartition tp, String store, long batchEndOffset, long numRestored) {
-    }
+    public void onBatchRestored(TopicPartition tp, String store, long batchEndOffset, long numRestored) {}
 
     @Override
     public void onRestoreEnd(TopicPartition tp, String store, long totalRestored) {

@@ -7,15 +7,15 @@ import dev.lastseen.registry.SchemaRegistryClient;
 
 /** Builds the schema-registry client the configuration asks for. */
 public final class RegistryClients {
-    private RegistryClients() {
-    }
+    private RegistryClients() {}
 
     public static SchemaRegistryClient create(LastseenConfig.RegistrySettings s) {
         if (s.inMemory()) {
             return new InMemorySchemaRegistry();
         }
         RestSchemaRegistryClient.Settings.Builder b = RestSchemaRegistryClient.Settings.builder(s.url())
-                .connectTimeout(s.connectTimeout()).readTimeout(s.readTimeout());
+                .connectTimeout(s.connectTimeout())
+                .readTimeout(s.readTimeout());
         if (s.bearerToken() != null) {
             b.bearerToken(s.bearerToken());
         } else if (s.basicUser() != null) {

@@ -10,8 +10,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams properties an instance runs with: configuration plus lastseen's error handling. */
 public final class StreamsProperties {
-    private StreamsProperties() {
-    }
+    private StreamsProperties() {}
 
     public static Properties of(LastseenConfig config, LastseenMetrics metrics) {
         Properties p = new Properties();

@@ -5,7 +5,6 @@ import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.bench.BenchStores;
-import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g"})
 public class UsageProcessorBenchmark {
     private static final int SAMPLES = 1 << 16;
 
@@ -63,15 +64,22 @@ public class UsageProcessorBenchmark {
         kv = BenchStores.usage(store, dir);
         context = BenchStores.context(dir);
         context.addStateStore(kv);
-        processor = new UsageProcessor(Duration.ofMinutes(1), new LastseenMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
-                Clock.systemUTC(), Duration.ZERO);
+        processor = new UsageProcessor(
+                Duration.ofMinutes(1),
+                new LastseenMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                Clock.systemUTC(),
+                Duration.ZERO);
         processor.init(context);
-        SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
+        SyntheticTraffic traffic = new SyntheticTraffic(
+                new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
         records = new Record[SAMPLES];
         Instant start = Instant.now();
         for (int k = 0; k < SAMPLES; k++) {
             LoginEvent e = traffic.next(start.plusMillis(k));
-            records[k] = new Record<>(e.getAccountId(), new AccountCommand.Login(e), e.getOccurredAt().toEpochMilli());
+            records[k] = new Record<>(
+                    e.getAccountId(),
+                    new AccountCommand.Login(e),
+                    e.getOccurredAt().toEpochMilli());
         }
     }
 
@@ -89,7 +97,8 @@ public class UsageProcessorBenchmark {
     @Benchmark
     public void processLogin() {
         Record<String, AccountCommand> r = records[i++ & (SAMPLES - 1)];
-        eventTime += 3; // event time moves forward, as in a live stream: last-seen advances, patches cross the granularity
+        eventTime +=
+                3; // event time moves forward, as in a live stream: last-seen advances, patches cross the granularity
         ((AccountCommand.Login) r.value()).event().setOccurredAt(Instant.ofEpochMilli(eventTime));
         processor.process(r);
     }

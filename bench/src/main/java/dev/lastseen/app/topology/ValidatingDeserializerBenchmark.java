@@ -1,11 +1,11 @@
 package dev.lastseen.app.topology;
 
 import dev.lastseen.app.config.InputBounds;
+import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
-import dev.lastseen.app.traffic.SyntheticTraffic;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,15 +42,18 @@ public class ValidatingDeserializerBenchmark {
     public void setUp() {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         SpecificAvroSerializer<LoginEvent> serializer = new SpecificAvroSerializer<>(registry, LoginEvent.class, true);
-        SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
+        SyntheticTraffic traffic = new SyntheticTraffic(
+                new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
         Instant now = Instant.now();
         payloads = new byte[SAMPLES][];
         for (int k = 0; k < SAMPLES; k++) {
             payloads[k] = serializer.serialize(TOPIC, traffic.next(now));
         }
-        deserializer = new ValidatingDeserializer<>(new SpecificAvroDeserializer<>(registry, LoginEvent.class),
+        deserializer = new ValidatingDeserializer<>(
+                new SpecificAvroDeserializer<>(registry, LoginEvent.class),
                 new LoginEventValidator(InputBounds.DEFAULTS, Clock.systemUTC(), Duration.ofMinutes(5)),
-                InputBounds.DEFAULTS.maxRecordBytes(), false);
+                InputBounds.DEFAULTS.maxRecordBytes(),
+                false);
     }
 
     @Benchmark

@@ -1,10 +1,10 @@
 package dev.lastseen.applier.testing;
 
-import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Migrations;
 import dev.lastseen.applier.Target;
+import dev.lastseen.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,7 +29,8 @@ public final class ApplierDatabase {
     private final Target.Layout layout;
     private final boolean insertUnknown;
 
-    private ApplierDatabase(PostgresServer server, String database, String role, Target.Layout layout, boolean insertUnknown) {
+    private ApplierDatabase(
+            PostgresServer server, String database, String role, Target.Layout layout, boolean insertUnknown) {
         this.server = server;
         this.database = database;
         this.role = role;
@@ -42,10 +43,12 @@ public final class ApplierDatabase {
         return create(server, layout, false, true);
     }
 
-    public static ApplierDatabase create(PostgresServer server, Target.Layout layout, boolean insertUnknown, boolean withTokensTable) {
+    public static ApplierDatabase create(
+            PostgresServer server, Target.Layout layout, boolean insertUnknown, boolean withTokensTable) {
         int n = SEQUENCE.incrementAndGet();
         String suffix = n + "_" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-        ApplierDatabase db = new ApplierDatabase(server, server.createDatabase("lastseen_" + suffix), "applier_" + suffix, layout, insertUnknown);
+        ApplierDatabase db = new ApplierDatabase(
+                server, server.createDatabase("lastseen_" + suffix), "applier_" + suffix, layout, insertUnknown);
         Target target = db.config().target();
         if (withTokensTable) {
             Migrations.createExampleTokensTable(db.owner(), target);
@@ -102,8 +105,9 @@ public final class ApplierDatabase {
 
     /** Inserts example tokens with the given secret hashes (token id -> hash). */
     public void insertTokens(Map<String, String> secretHashByToken) {
-        try (Connection c = owner().getConnection(); var ps = c.prepareStatement(
-                "INSERT INTO tokens (token_id, account_id, name, client_id, client_secret_hash) VALUES (?, 'acct-1', ?, ?, ?)")) {
+        try (Connection c = owner().getConnection();
+                var ps = c.prepareStatement(
+                        "INSERT INTO tokens (token_id, account_id, name, client_id, client_secret_hash) VALUES (?, 'acct-1', ?, ?, ?)")) {
             for (var e : secretHashByToken.entrySet()) {
                 ps.setString(1, e.getKey());
                 ps.setString(2, "name of " + e.getKey());
@@ -123,21 +127,27 @@ public final class ApplierDatabase {
      */
     public void installAudit() {
         String table = layout == Target.Layout.USAGE_TABLE ? "token_last_seen" : "tokens";
-        asOwner("CREATE TABLE last_seen_audit (id bigserial PRIMARY KEY, token_id text NOT NULL, old_at timestamptz, new_at timestamptz, "
+        asOwner(
+                "CREATE TABLE last_seen_audit (id bigserial PRIMARY KEY, token_id text NOT NULL, old_at timestamptz, new_at timestamptz, "
                         + "old_secret text, new_secret text, at timestamptz NOT NULL DEFAULT clock_timestamp())",
                 "CREATE FUNCTION audit_last_seen() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN "
-                        + "INSERT INTO last_seen_audit (token_id, old_at, new_at" + (table.equals("tokens") ? ", old_secret, new_secret" : "") + ") VALUES "
+                        + "INSERT INTO last_seen_audit (token_id, old_at, new_at"
+                        + (table.equals("tokens") ? ", old_secret, new_secret" : "") + ") VALUES "
                         + "(NEW.token_id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.last_seen_at END, NEW.last_seen_at"
-                        + (table.equals("tokens") ? ", OLD.client_secret_hash, NEW.client_secret_hash" : "") + "); RETURN NEW; END $$",
-                "CREATE TRIGGER audit_last_seen AFTER INSERT OR UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION audit_last_seen()");
+                        + (table.equals("tokens") ? ", OLD.client_secret_hash, NEW.client_secret_hash" : "")
+                        + "); RETURN NEW; END $$",
+                "CREATE TRIGGER audit_last_seen AFTER INSERT OR UPDATE ON " + table
+                        + " FOR EACH ROW EXECUTE FUNCTION audit_last_seen()");
     }
 
     /** token id -> last_seen_at (epoch ms) of every row the applier wrote, read as the owner. */
     public Map<String, Long> lastSeenByToken() {
         String table = layout == Target.Layout.USAGE_TABLE ? "token_last_seen" : "tokens";
         Map<String, Long> out = new HashMap<>();
-        try (Connection c = owner().getConnection(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT token_id, (extract(epoch FROM last_seen_at) * 1000)::bigint FROM " + table + " WHERE last_seen_at IS NOT NULL")) {
+        try (Connection c = owner().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT token_id, (extract(epoch FROM last_seen_at) * 1000)::bigint FROM "
+                        + table + " WHERE last_seen_at IS NOT NULL")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getLong(2));
             }
@@ -150,8 +160,9 @@ public final class ApplierDatabase {
     /** token id -> client_secret_hash of the tokens table, read as the owner. */
     public Map<String, String> secretHashes() {
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        try (Connection c = owner().getConnection(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT token_id, client_secret_hash FROM tokens ORDER BY token_id")) {
+        try (Connection c = owner().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT token_id, client_secret_hash FROM tokens ORDER BY token_id")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getString(2));
             }
@@ -163,7 +174,9 @@ public final class ApplierDatabase {
 
     /** Runs one statement as the owner and returns its first column as a long. */
     public long count(String sql) {
-        try (Connection c = owner().getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+        try (Connection c = owner().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

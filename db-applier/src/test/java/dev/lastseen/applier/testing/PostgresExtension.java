@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ({@link ApplierDatabase}). Data and log under {@code target/it-work/postgres-*}.
  */
 public final class PostgresExtension implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PostgresExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(PostgresExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -24,13 +25,16 @@ public final class PostgresExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(PostgresServer.class, k -> PostgresServer.start(workDir("postgres")),
-                PostgresServer.class);
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .computeIfAbsent(
+                        PostgresServer.class, k -> PostgresServer.start(workDir("postgres")), PostgresServer.class);
     }
 
     /** A fresh directory under {@code target/it-work} (kept for post-mortems). */
     public static Path workDir(String name) {
-        Path root = Path.of(System.getProperty("lastseen.it.work.dir", "target/it-work")).toAbsolutePath();
+        Path root = Path.of(System.getProperty("lastseen.it.work.dir", "target/it-work"))
+                .toAbsolutePath();
         try {
             return Files.createDirectories(root).resolve(name + "-" + System.nanoTime());
         } catch (IOException e) {

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * routes (a started HttpServer) and each other (selectors, service names, ports, mounts).
  */
 class KubernetesManifestsTest {
-    static final Path IMAGE_PROPERTIES = Path.of("").toAbsolutePath().resolve("../image/lastseen.properties").normalize();
+    static final Path IMAGE_PROPERTIES =
+            Path.of("").toAbsolutePath().resolve("../image/lastseen.properties").normalize();
     static final String POD = "lastseen-1";
     static final String NAMESPACE = "lastseen-test";
     static final long JVM_OVERHEAD_BYTES = 512L << 20;
@@ -75,9 +76,15 @@ class KubernetesManifestsTest {
         Map<String, String> e = new LinkedHashMap<>();
         for (JsonNode from : container.path("envFrom")) {
             if (from.has("configMapRef")) {
-                e.putAll(Manifests.textMap(manifests.named("ConfigMap", from.path("configMapRef").path("name").asText()).path("data")));
+                e.putAll(Manifests.textMap(manifests
+                        .named(
+                                "ConfigMap",
+                                from.path("configMapRef").path("name").asText())
+                        .path("data")));
             } else if (from.has("secretRef")) {
-                e.putAll(Manifests.textMap(manifests.named("Secret", from.path("secretRef").path("name").asText()).path("stringData")));
+                e.putAll(Manifests.textMap(manifests
+                        .named("Secret", from.path("secretRef").path("name").asText())
+                        .path("stringData")));
             }
         }
         Pattern ref = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
@@ -92,12 +99,15 @@ class KubernetesManifestsTest {
                 m.appendTail(expanded);
                 e.put(name, expanded.toString());
             } else {
-                String field = var.path("valueFrom").path("fieldRef").path("fieldPath").asText();
-                e.put(name, switch (field) {
-                    case "metadata.name" -> POD;
-                    case "metadata.namespace" -> NAMESPACE;
-                    default -> throw new AssertionError("unexpected fieldRef " + field + " for " + name);
-                });
+                String field =
+                        var.path("valueFrom").path("fieldRef").path("fieldPath").asText();
+                e.put(
+                        name,
+                        switch (field) {
+                            case "metadata.name" -> POD;
+                            case "metadata.namespace" -> NAMESPACE;
+                            default -> throw new AssertionError("unexpected fieldRef " + field + " for " + name);
+                        });
             }
         }
         return e;
@@ -109,7 +119,8 @@ class KubernetesManifestsTest {
         ConfigLoader.DEFINITION.names().forEach(k -> known.add(ConfigLoader.envName(k)));
         StreamsConfig.configDef().names().forEach(k -> known.add(ConfigLoader.envName(k)));
         try (InputStream logback = LastseenApp.class.getResourceAsStream("/logback.xml")) {
-            Matcher m = Pattern.compile("\\$\\{(LASTSEEN_[A-Z0-9_]+)").matcher(new String(logback.readAllBytes(), StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("\\$\\{(LASTSEEN_[A-Z0-9_]+)")
+                    .matcher(new String(logback.readAllBytes(), StandardCharsets.UTF_8));
             while (m.find()) {
                 known.add(m.group(1));
             }
@@ -132,11 +143,15 @@ class KubernetesManifestsTest {
         names.addAll(Manifests.textMap(configMap.path("data")).keySet());
         names.addAll(Manifests.textMap(secretExample.path("stringData")).keySet());
         container.path("env").forEach(v -> names.add(v.path("name").asText()));
-        List<String> lastseenNames = names.stream().filter(n -> n.startsWith("LASTSEEN_")).toList();
+        List<String> lastseenNames =
+                names.stream().filter(n -> n.startsWith("LASTSEEN_")).toList();
 
         assertThat(lastseenNames).hasSizeGreaterThan(10);
         // ConfigLoader ignores unknown LASTSEEN_* variables, so a misspelt one would silently do nothing.
-        assertThat(lastseenNames).allSatisfy(n -> assertThat(knownEnvironmentNames()).as("known LASTSEEN_* names").contains(n));
+        assertThat(lastseenNames)
+                .allSatisfy(n -> assertThat(knownEnvironmentNames())
+                        .as("known LASTSEEN_* names")
+                        .contains(n));
     }
 
     @Test
@@ -154,14 +169,21 @@ class KubernetesManifestsTest {
         assertThat(httpContainerPort()).isEqualTo(port);
         for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
             JsonNode probePort = container.path(probe).path("httpGet").path("port");
-            assertThat(probePort.isInt() ? probePort.asInt() : resolvePortName(probePort.asText())).as(probe).isEqualTo(port);
+            assertThat(probePort.isInt() ? probePort.asInt() : resolvePortName(probePort.asText()))
+                    .as(probe)
+                    .isEqualTo(port);
         }
         for (JsonNode service : manifests.ofKind("Service")) {
             JsonNode target = service.path("spec").path("ports").get(0).path("targetPort");
             assertThat(target.isInt() ? target.asInt() : resolvePortName(target.asText()))
-                    .as(service.path("metadata").path("name").asText()).isEqualTo(port);
+                    .as(service.path("metadata").path("name").asText())
+                    .isEqualTo(port);
         }
-        assertThat(pod.path("metadata").path("annotations").path("prometheus.io/port").asText()).isEqualTo(String.valueOf(port));
+        assertThat(pod.path("metadata")
+                        .path("annotations")
+                        .path("prometheus.io/port")
+                        .asText())
+                .isEqualTo(String.valueOf(port));
     }
 
     private static int resolvePortName(String name) {
@@ -171,24 +193,41 @@ class KubernetesManifestsTest {
 
     @Test
     void probesAndScrapePathAreRoutesTheRealHttpServerServes() throws Exception {
-        String readiness = container.path("readinessProbe").path("httpGet").path("path").asText();
-        String liveness = container.path("livenessProbe").path("httpGet").path("path").asText();
-        String startup = container.path("startupProbe").path("httpGet").path("path").asText();
-        String metrics = pod.path("metadata").path("annotations").path("prometheus.io/path").asText();
+        String readiness =
+                container.path("readinessProbe").path("httpGet").path("path").asText();
+        String liveness =
+                container.path("livenessProbe").path("httpGet").path("path").asText();
+        String startup =
+                container.path("startupProbe").path("httpGet").path("path").asText();
+        String metrics = pod.path("metadata")
+                .path("annotations")
+                .path("prometheus.io/path")
+                .asText();
 
         // A Readiness with no streams attached: neither live nor ready, as at start-up.
-        try (HttpServer http = HttpServer.start(new LastseenConfig.HttpSettings("127.0.0.1", 0), "manifest-test:0", new Readiness(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), routes -> { })) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try (HttpServer http = HttpServer.start(
+                new LastseenConfig.HttpSettings("127.0.0.1", 0),
+                "manifest-test:0",
+                new Readiness(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                routes -> {})) {
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             java.util.function.Function<String, HttpResponse<String>> get = path -> {
                 try {
-                    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    return client.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                 } catch (IOException | InterruptedException e) {
                     throw new AssertionError(e);
                 }
             };
-            assertThat(get.apply("/no-such-route").statusCode()).as("control: unknown path").isEqualTo(404);
+            assertThat(get.apply("/no-such-route").statusCode())
+                    .as("control: unknown path")
+                    .isEqualTo(404);
 
             HttpResponse<String> ready = get.apply(readiness);
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -204,42 +243,61 @@ class KubernetesManifestsTest {
 
     @Test
     void applicationServerIsThePodsStableNameThroughTheHeadlessService() {
-        JsonNode headless = manifests.named("Service", statefulSet.path("spec").path("serviceName").asText());
+        JsonNode headless = manifests.named(
+                "Service", statefulSet.path("spec").path("serviceName").asText());
         assertThat(headless.path("spec").path("clusterIP").asText()).isEqualTo("None");
 
         String server = (String) config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
-        assertThat(server).isEqualTo(POD + "." + headless.path("metadata").path("name").asText() + "." + NAMESPACE
-                + ".svc.cluster.local:" + config.http().port());
+        assertThat(server)
+                .isEqualTo(POD + "." + headless.path("metadata").path("name").asText() + "." + NAMESPACE
+                        + ".svc.cluster.local:" + config.http().port());
     }
 
     @Test
     void pdbAndServicesSelectExactlyTheStatefulSetsPods() {
         Map<String, String> podLabels = Manifests.textMap(pod.path("metadata").path("labels"));
-        Map<String, String> selector = Manifests.textMap(statefulSet.path("spec").path("selector").path("matchLabels"));
+        Map<String, String> selector =
+                Manifests.textMap(statefulSet.path("spec").path("selector").path("matchLabels"));
         assertThat(podLabels).containsAllEntriesOf(selector);
 
         JsonNode pdb = manifests.one("PodDisruptionBudget");
-        assertThat(Manifests.textMap(pdb.path("spec").path("selector").path("matchLabels"))).isEqualTo(selector);
+        assertThat(Manifests.textMap(pdb.path("spec").path("selector").path("matchLabels")))
+                .isEqualTo(selector);
         assertThat(pdb.path("spec").path("maxUnavailable").asInt()).isEqualTo(1);
         for (JsonNode service : manifests.ofKind("Service")) {
             assertThat(Manifests.textMap(service.path("spec").path("selector"))).isEqualTo(selector);
         }
         Object standbys = config.streams().get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
         assertThat(standbys).as("num.standby.replicas set").isNotNull();
-        assertThat(statefulSet.path("spec").path("replicas").asInt()).as("replicas > standbys").isGreaterThan(Integer.parseInt(standbys.toString()));
+        assertThat(statefulSet.path("spec").path("replicas").asInt())
+                .as("replicas > standbys")
+                .isGreaterThan(Integer.parseInt(standbys.toString()));
     }
 
     @Test
     void stateVolumeIsMountedAtTheConfiguredStateDirAndTmpIsWritable() {
         Map<String, String> mounts = new LinkedHashMap<>();
-        container.path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
+        container
+                .path("volumeMounts")
+                .forEach(m ->
+                        mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
 
         String stateDir = (String) config.streams().get(StreamsConfig.STATE_DIR_CONFIG);
         List<String> claimTemplates = new ArrayList<>();
-        statefulSet.path("spec").path("volumeClaimTemplates").forEach(t -> claimTemplates.add(t.path("metadata").path("name").asText()));
-        assertThat(mounts.get(stateDir)).as("volume mounted at state.dir " + stateDir).isNotNull().isIn(claimTemplates);
+        statefulSet
+                .path("spec")
+                .path("volumeClaimTemplates")
+                .forEach(t -> claimTemplates.add(t.path("metadata").path("name").asText()));
+        assertThat(mounts.get(stateDir))
+                .as("volume mounted at state.dir " + stateDir)
+                .isNotNull()
+                .isIn(claimTemplates);
 
-        assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container
+                        .path("securityContext")
+                        .path("readOnlyRootFilesystem")
+                        .asBoolean())
+                .isTrue();
         List<String> emptyDirs = new ArrayList<>();
         pod.path("spec").path("volumes").forEach(v -> {
             if (v.has("emptyDir")) {
@@ -252,43 +310,56 @@ class KubernetesManifestsTest {
 
     @Test
     void memoryLimitCoversHeapPlusRocksDbMemoryPlusJvmOverhead() {
-        long limit = quantity(container.path("resources").path("limits").path("memory").asText());
-        long request = quantity(container.path("resources").path("requests").path("memory").asText());
+        long limit = quantity(
+                container.path("resources").path("limits").path("memory").asText());
+        long request = quantity(
+                container.path("resources").path("requests").path("memory").asText());
         Matcher xmx = Pattern.compile("-Xmx(\\d+)([kKmMgG]?)").matcher(env.getOrDefault("JDK_JAVA_OPTIONS", ""));
         assertThat(xmx.find()).as("JDK_JAVA_OPTIONS fixes the heap with -Xmx").isTrue();
-        long heap = Long.parseLong(xmx.group(1)) << switch (xmx.group(2).toLowerCase()) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-        };
+        long heap = Long.parseLong(xmx.group(1))
+                << switch (xmx.group(2).toLowerCase()) {
+                    case "k" -> 10;
+                    case "m" -> 20;
+                    case "g" -> 30;
+                    default -> 0;
+                };
         long rocksdb = (Long) config.streams().get(ConfigLoader.ROCKSDB_MEMORY_BYTES);
 
         assertThat(limit).isGreaterThanOrEqualTo(heap + rocksdb + JVM_OVERHEAD_BYTES);
-        assertThat(request).as("request = limit: stateful pods are the last evicted").isEqualTo(limit);
+        assertThat(request)
+                .as("request = limit: stateful pods are the last evicted")
+                .isEqualTo(limit);
     }
 
     static long quantity(String q) {
         Matcher m = Pattern.compile("(\\d+)(Ki|Mi|Gi)?").matcher(q);
         assertThat(m.matches()).as("memory quantity " + q).isTrue();
         long n = Long.parseLong(m.group(1));
-        return m.group(2) == null ? n : n << switch (m.group(2)) {
-            case "Ki" -> 10;
-            case "Mi" -> 20;
-            default -> 30;
-        };
+        return m.group(2) == null
+                ? n
+                : n
+                        << switch (m.group(2)) {
+                            case "Ki" -> 10;
+                            case "Mi" -> 20;
+                            default -> 30;
+                        };
     }
 
     @Test
     void secretValuesComeOnlyFromTheSecret() {
         Set<String> passwordEnvNames = ConfigLoader.DEFINITION.configKeys().values().stream()
-                .filter(k -> k.type == ConfigDef.Type.PASSWORD).map(k -> ConfigLoader.envName(k.name)).collect(Collectors.toSet());
+                .filter(k -> k.type == ConfigDef.Type.PASSWORD)
+                .map(k -> ConfigLoader.envName(k.name))
+                .collect(Collectors.toSet());
         assertThat(passwordEnvNames).contains("LASTSEEN_API_KEYS", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD");
 
         assertThat(Manifests.textMap(configMap.path("data")).keySet()).doesNotContainAnyElementsOf(passwordEnvNames);
-        container.path("env").forEach(v -> assertThat(passwordEnvNames).doesNotContain(v.path("name").asText()));
-        assertThat(Manifests.textMap(secretExample.path("stringData")).keySet()).containsAll(
-                Set.of("LASTSEEN_API_KEYS", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD"));
+        container
+                .path("env")
+                .forEach(v -> assertThat(passwordEnvNames)
+                        .doesNotContain(v.path("name").asText()));
+        assertThat(Manifests.textMap(secretExample.path("stringData")).keySet())
+                .containsAll(Set.of("LASTSEEN_API_KEYS", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD"));
     }
 
     @Test
@@ -302,16 +373,19 @@ class KubernetesManifestsTest {
 
     @Test
     void kustomizationAppliesEveryManifestButTheSecretExample() throws IOException {
-        JsonNode kustomization = Manifests.YAML.readTree(Manifests.DIR.resolve("kustomization.yaml").toFile());
+        JsonNode kustomization = Manifests.YAML.readTree(
+                Manifests.DIR.resolve("kustomization.yaml").toFile());
         Set<String> resources = new TreeSet<>();
         kustomization.path("resources").forEach(r -> resources.add(r.asText()));
         Set<String> manifestFiles = new TreeSet<>(manifests.byFile.keySet());
         manifestFiles.removeAll(Set.of("kustomization.yaml", "secret.example.yaml"));
         assertThat(resources).isEqualTo(manifestFiles);
-        resources.forEach(r -> assertThat(Files.isRegularFile(Manifests.DIR.resolve(r))).isTrue());
+        resources.forEach(
+                r -> assertThat(Files.isRegularFile(Manifests.DIR.resolve(r))).isTrue());
 
         // The image the StatefulSet names is the one kustomize retags.
         String image = container.path("image").asText();
-        assertThat(image.substring(0, image.indexOf(':'))).isEqualTo(kustomization.path("images").get(0).path("name").asText());
+        assertThat(image.substring(0, image.indexOf(':')))
+                .isEqualTo(kustomization.path("images").get(0).path("name").asText());
     }
 }

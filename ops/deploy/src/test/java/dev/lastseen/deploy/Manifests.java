@@ -23,9 +23,11 @@ final class Manifests {
     static Manifests load() throws IOException {
         Manifests m = new Manifests();
         try (Stream<Path> files = Files.list(DIR)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 List<JsonNode> docs = new ArrayList<>();
-                try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
+                try (MappingIterator<JsonNode> it =
+                        YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
                     while (it.hasNext()) {
                         JsonNode doc = it.next();
                         if (doc != null && !doc.isEmpty()) {
@@ -44,7 +46,8 @@ final class Manifests {
     }
 
     JsonNode one(String kind) {
-        List<JsonNode> found = all().stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+        List<JsonNode> found =
+                all().stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
         if (found.size() != 1) {
             throw new AssertionError("expected exactly one " + kind + " in " + DIR + ", found " + found.size());
         }
@@ -52,8 +55,11 @@ final class Manifests {
     }
 
     JsonNode named(String kind, String name) {
-        return all().stream().filter(d -> kind.equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText()))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " in " + DIR));
+        return all().stream()
+                .filter(d -> kind.equals(d.path("kind").asText())
+                        && name.equals(d.path("metadata").path("name").asText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " in " + DIR));
     }
 
     List<JsonNode> ofKind(String kind) {

@@ -25,8 +25,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class OciImage {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Entry(String path, boolean directory, int mode, long uid, long gid, long size) {
-    }
+    record Entry(String path, boolean directory, int mode, long uid, long gid, long size) {}
 
     final Path blobs;
     final JsonNode index;
@@ -45,7 +44,8 @@ final class OciImage {
     /** Unpacks the tarball's blobs into {@code work} and reads the image description and layer listings. */
     static OciImage open(Path tarball, Path work) throws IOException {
         Path dir = Files.createDirectories(work.resolve("layout"));
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tarball)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tarball)))) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 Path target = dir.resolve(e.getName()).normalize();
                 if (!target.startsWith(dir)) {
@@ -60,14 +60,25 @@ final class OciImage {
             }
         }
         JsonNode index = JSON.readTree(dir.resolve("index.json").toFile());
-        JsonNode manifest = JSON.readTree(blob(dir, index.path("manifests").get(0).path("digest").asText()).toFile());
-        JsonNode config = JSON.readTree(blob(dir, manifest.path("config").path("digest").asText()).toFile());
+        JsonNode manifest = JSON.readTree(
+                blob(dir, index.path("manifests").get(0).path("digest").asText())
+                        .toFile());
+        JsonNode config = JSON.readTree(
+                blob(dir, manifest.path("config").path("digest").asText()).toFile());
         OciImage image = new OciImage(dir, index, manifest, config);
         for (Path layer : image.layers()) {
             try (TarArchiveInputStream tar = layerStream(layer)) {
                 for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                     String path = "/" + e.getName().replaceAll("^\\./", "").replaceAll("/$", "");
-                    image.entries.put(path, new Entry(path, e.isDirectory(), e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), e.getSize()));
+                    image.entries.put(
+                            path,
+                            new Entry(
+                                    path,
+                                    e.isDirectory(),
+                                    e.getMode() & 07777,
+                                    e.getLongUserId(),
+                                    e.getLongGroupId(),
+                                    e.getSize()));
                 }
             }
         }
@@ -80,7 +91,8 @@ final class OciImage {
 
     List<Path> layers() {
         List<Path> layers = new ArrayList<>();
-        manifest.path("layers").forEach(l -> layers.add(blob(blobs, l.path("digest").asText())));
+        manifest.path("layers")
+                .forEach(l -> layers.add(blob(blobs, l.path("digest").asText())));
         return layers;
     }
 
@@ -118,9 +130,17 @@ final class OciImage {
 
     static Set<PosixFilePermission> permissions(int mode) {
         Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        PosixFilePermission[] bits = {
+            PosixFilePermission.OTHERS_EXECUTE,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ
+        };
         for (int i = 0; i < bits.length; i++) {
             if ((mode & (1 << i)) != 0) {
                 p.add(bits[i]);

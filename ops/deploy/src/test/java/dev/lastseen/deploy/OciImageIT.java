@@ -36,13 +36,20 @@ class OciImageIT {
 
     @BeforeAll
     static void open() throws IOException {
-        assertThat(TARBALL).as("image tarball (built by the image profile in the package phase)").isRegularFile();
+        assertThat(TARBALL)
+                .as("image tarball (built by the image profile in the package phase)")
+                .isRegularFile();
         deleteRecursively(WORK);
         image = OciImage.open(TARBALL, WORK);
         container = image.config.path("config");
         // The image's own properties file plus the two keys without defaults, through the application's ConfigLoader.
-        imageDefaults = ConfigLoader.load(KubernetesManifestsTest.IMAGE_PROPERTIES,
-                Map.of("LASTSEEN_BOOTSTRAP_SERVERS", "kafka:9092", "LASTSEEN_SCHEMA_REGISTRY_URL", "http://registry:8081"));
+        imageDefaults = ConfigLoader.load(
+                KubernetesManifestsTest.IMAGE_PROPERTIES,
+                Map.of(
+                        "LASTSEEN_BOOTSTRAP_SERVERS",
+                        "kafka:9092",
+                        "LASTSEEN_SCHEMA_REGISTRY_URL",
+                        "http://registry:8081"));
     }
 
     /** The unpacked layout and root file system are twice the image's size. */
@@ -56,14 +63,20 @@ class OciImageIT {
         List<String> entrypoint = OciImage.strings(container.path("Entrypoint"));
         List<String> command = OciImage.strings(container.path("Cmd"));
         assertThat(entrypoint.get(0)).isEqualTo("/opt/java/bin/java");
-        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size())).containsExactly("-jar", "/app/lastseen.jar");
+        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()))
+                .containsExactly("-jar", "/app/lastseen.jar");
         assertThat(command).containsExactly("run", "--config", "/etc/lastseen/lastseen.properties");
 
         String user = container.path("User").asText();
         assertThat(user).isEqualTo("10001:10001");
         assertThat(image.config.path("os").asText()).isEqualTo("linux");
         assertThat(image.config.path("architecture").asText()).isEqualTo("amd64");
-        assertThat(image.index.path("manifests").get(0).path("annotations").path("org.opencontainers.image.ref.name").asText())
+        assertThat(image.index
+                        .path("manifests")
+                        .get(0)
+                        .path("annotations")
+                        .path("org.opencontainers.image.ref.name")
+                        .asText())
                 .isEqualTo(System.getProperty("image.reference"));
     }
 
@@ -82,7 +95,9 @@ class OciImageIT {
         OciImage.Entry dir = image.entries.get(stateDir);
         assertThat(dir).isNotNull();
         assertThat(dir.directory()).isTrue();
-        assertThat(dir.uid() + ":" + dir.gid()).as("state dir owner").isEqualTo(container.path("User").asText());
+        assertThat(dir.uid() + ":" + dir.gid())
+                .as("state dir owner")
+                .isEqualTo(container.path("User").asText());
     }
 
     @Test
@@ -100,19 +115,23 @@ class OciImageIT {
         String jar = entrypoint.get(entrypoint.indexOf("-jar") + 1);
         assertThat(image.entries).containsKey(jar);
         try (JarFile jarFile = new JarFile(rootfs.resolve(jar.substring(1)).toFile())) {
-            assertThat(jarFile.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.lastseen.app.cli.LastseenCommand");
+            assertThat(jarFile.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo("dev.lastseen.app.cli.LastseenCommand");
         }
         String configFile = command.get(command.indexOf("--config") + 1);
-        assertThat(rootfs.resolve(configFile.substring(1))).hasSameTextualContentAs(KubernetesManifestsTest.IMAGE_PROPERTIES);
+        assertThat(rootfs.resolve(configFile.substring(1)))
+                .hasSameTextualContentAs(KubernetesManifestsTest.IMAGE_PROPERTIES);
 
         String uid = container.path("User").asText().split(":")[0];
-        assertThat(Files.readAllLines(rootfs.resolve("etc/passwd"))).anySatisfy(line -> assertThat(line.split(":")[2]).isEqualTo(uid));
+        assertThat(Files.readAllLines(rootfs.resolve("etc/passwd")))
+                .anySatisfy(line -> assertThat(line.split(":")[2]).isEqualTo(uid));
     }
 
     @Test
     void theStatefulSetRunsTheImageAsItsUser() throws IOException {
         Manifests manifests = Manifests.load();
-        JsonNode pod = manifests.one("StatefulSet").path("spec").path("template").path("spec");
+        JsonNode pod =
+                manifests.one("StatefulSet").path("spec").path("template").path("spec");
         String[] user = container.path("User").asText().split(":");
         assertThat(pod.path("securityContext").path("runAsUser").asText()).isEqualTo(user[0]);
         assertThat(pod.path("securityContext").path("runAsGroup").asText()).isEqualTo(user[1]);
@@ -129,8 +148,15 @@ class OciImageIT {
     @Test
     void entrypointRunsFromTheImagesOwnFilesystem() throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/sbin/chroot")), "unshare and chroot available");
-        assumeTrue(root || exec(List.of("/usr/bin/unshare", "--map-root-user", "true"), Map.of()).exit() == 0, "root or user namespaces");
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/sbin/chroot")),
+                "unshare and chroot available");
+        assumeTrue(
+                root
+                        || exec(List.of("/usr/bin/unshare", "--map-root-user", "true"), Map.of())
+                                        .exit()
+                                == 0,
+                "root or user namespaces");
         Path rootfs = unpacked();
         List<String> entrypoint = OciImage.strings(container.path("Entrypoint"));
 
@@ -140,16 +166,20 @@ class OciImageIT {
 
         // The default command reads the image's config file and validates it with the
         // environment: without bootstrap servers it must stop with a message naming the key.
-        Result run = runInImage(rootfs, root, entrypoint, OciImage.strings(container.path("Cmd")),
+        Result run = runInImage(
+                rootfs,
+                root,
+                entrypoint,
+                OciImage.strings(container.path("Cmd")),
                 Map.of("LASTSEEN_SCHEMA_REGISTRY_URL", "http://127.0.0.1:9"));
         assertThat(run.exit()).as(run.output()).isEqualTo(2);
         assertThat(run.output()).contains("bootstrap.servers").contains("LASTSEEN_BOOTSTRAP_SERVERS");
     }
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
-    private static Result runInImage(Path rootfs, boolean root, List<String> entrypoint, List<String> args, Map<String, String> extraEnv)
+    private static Result runInImage(
+            Path rootfs, boolean root, List<String> entrypoint, List<String> args, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
         Map<String, String> env = new java.util.HashMap<>();
         container.path("Env").forEach(e -> {
@@ -158,7 +188,8 @@ class OciImageIT {
         });
         env.putAll(extraEnv);
         String r = rootfs.toAbsolutePath().toString();
-        StringBuilder script = new StringBuilder("set -e; mount --bind /dev '" + r + "/dev'; mount -t proc proc '" + r + "/proc'; exec /usr/sbin/chroot ");
+        StringBuilder script = new StringBuilder("set -e; mount --bind /dev '" + r + "/dev'; mount -t proc proc '" + r
+                + "/proc'; exec /usr/sbin/chroot ");
         if (root) {
             script.append("--userspec=").append(container.path("User").asText()).append(' ');
         }

@@ -32,7 +32,8 @@ class RunbookTest {
     @Test
     void everyAlertsRunbookUrlPointsAtASectionOfTheRunbook() throws IOException {
         Set<String> anchors = anchors(Files.readString(OPS.resolve("RUNBOOK.md")));
-        JsonNode rules = Manifests.YAML.readTree(OPS.resolve("prometheus/rules/lastseen.rules.yml").toFile());
+        JsonNode rules = Manifests.YAML.readTree(
+                OPS.resolve("prometheus/rules/lastseen.rules.yml").toFile());
         Set<String> targets = new TreeSet<>();
         for (JsonNode group : rules.path("groups")) {
             for (JsonNode rule : group.path("rules")) {

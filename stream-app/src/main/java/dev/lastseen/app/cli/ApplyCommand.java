@@ -22,11 +22,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "apply", mixinStandardHelpOptions = true, subcommands = ApplyMigrateCommand.class,
-        description = {"Apply the token-last-seen patches to PostgreSQL, in batches of one transaction each, monotonic (never backwards);",
-                "offsets are committed after the database commit. First checks that its database role has exactly the applier's",
-                "column privileges: a role with more is refused, with the REVOKE to run. Serves /healthz, /readyz and /metrics;",
-                "stops cleanly on SIGTERM/Ctrl-C. Run `lastseen apply migrate` as the schema owner first."})
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        subcommands = ApplyMigrateCommand.class,
+        description = {
+            "Apply the token-last-seen patches to PostgreSQL, in batches of one transaction each, monotonic (never backwards);",
+            "offsets are committed after the database commit. First checks that its database role has exactly the applier's",
+            "column privileges: a role with more is refused, with the REVOKE to run. Serves /healthz, /readyz and /metrics;",
+            "stops cleanly on SIGTERM/Ctrl-C. Run `lastseen apply migrate` as the schema owner first."
+        })
 final class ApplyCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ApplyCommand.class);
 
@@ -34,21 +39,29 @@ final class ApplyCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** Not required by picocli itself: {@code lastseen apply migrate --config FILE} takes its own. */
-    @Option(names = "--config", description = "Properties file (lastseen.apply.* keys: see README; env LASTSEEN_* overrides).")
+    @Option(
+            names = "--config",
+            description = "Properties file (lastseen.apply.* keys: see README; env LASTSEEN_* overrides).")
     Path config;
 
-    @Option(names = "--db-wait", defaultValue = "${env:LASTSEEN_STARTUP_DB_WAIT:-PT5M}",
-            description = "How long start-up waits for an unreachable database: an ISO-8601 duration (env LASTSEEN_STARTUP_DB_WAIT; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--db-wait",
+            defaultValue = "${env:LASTSEEN_STARTUP_DB_WAIT:-PT5M}",
+            description =
+                    "How long start-up waits for an unreachable database: an ISO-8601 duration (env LASTSEEN_STARTUP_DB_WAIT; default ${DEFAULT-VALUE}).")
     Duration databaseWait;
 
     @Override
     public Integer call() throws Exception {
         if (config == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--config=<config>'");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "Missing required option: '--config=<config>'");
         }
         ApplierConfig cfg = ApplierConfigLoader.load(config, System.getenv());
         if (cfg.registry() == null) {
-            throw new ConfigException(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY,
+            throw new ConfigException(
+                    ApplierConfigLoader.REGISTRY_URL,
+                    ApplierConfigLoader.IN_MEMORY_REGISTRY,
                     "is the demo's in-process registry and cannot be shared with another process: give a real registry's REST URL");
         }
         log.info("Starting lastseen apply with {}", cfg);
@@ -56,19 +69,32 @@ final class ApplyCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (MetricsBinding jvm = MetricsBinding.bindJvm(meters);
-             Applier applier = Applier.start(cfg, new RestSchemaRegistryClient(cfg.registry()), meters, databaseWait);
-             HttpServer http = HttpServer.start(new LastseenConfig.HttpSettings(cfg.http().host(), cfg.http().port()),
-                     "lastseen-apply", health(applier.health()), meters, routes -> { })) {
-            // SIGTERM: let the main thread close everything (the batch in hand is abandoned uncommitted) before the JVM exits.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                awaitQuietly(closed);
-            }, "lastseen-apply-shutdown"));
+                Applier applier =
+                        Applier.start(cfg, new RestSchemaRegistryClient(cfg.registry()), meters, databaseWait);
+                HttpServer http = HttpServer.start(
+                        new LastseenConfig.HttpSettings(
+                                cfg.http().host(), cfg.http().port()),
+                        "lastseen-apply",
+                        health(applier.health()),
+                        meters,
+                        routes -> {})) {
+            // SIGTERM: let the main thread close everything (the batch in hand is abandoned uncommitted) before the JVM
+            // exits.
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                stop.countDown();
+                                awaitQuietly(closed);
+                            },
+                            "lastseen-apply-shutdown"));
             log.info("lastseen apply running; /healthz /readyz /metrics on port {}", http.port());
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 if (!applier.health().isLive()) {
-                    // A fatal consumer error (e.g. the group's authorization withdrawn): exit so the supervisor restarts us.
-                    log.error("lastseen apply is no longer live ({}); exiting", applier.health().describe());
+                    // A fatal consumer error (e.g. the group's authorization withdrawn): exit so the supervisor
+                    // restarts us.
+                    log.error(
+                            "lastseen apply is no longer live ({}); exiting",
+                            applier.health().describe());
                     return 1;
                 }
             }

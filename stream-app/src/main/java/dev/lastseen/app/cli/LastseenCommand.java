@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lastseen} command line. */
-@Command(name = "lastseen", mixinStandardHelpOptions = true, version = "lastseen 0.1.0",
+@Command(
+        name = "lastseen",
+        mixinStandardHelpOptions = true,
+        version = "lastseen 0.1.0",
         description = "Per-token last-seen tracking on Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, ApplyCommand.class, LoadgenCommand.class})
 public final class LastseenCommand {

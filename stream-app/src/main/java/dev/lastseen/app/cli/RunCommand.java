@@ -17,18 +17,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run against a real Kafka cluster and schema registry. Checks topics and schemas first "
-                + "(a failed check exits with code 2 and a message saying what to fix). Stops cleanly on SIGTERM/Ctrl-C.")
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run against a real Kafka cluster and schema registry. Checks topics and schemas first "
+                        + "(a failed check exits with code 2 and a message saying what to fix). Stops cleanly on SIGTERM/Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = "--config", required = true, description = "Properties file (keys: see README; env LASTSEEN_* overrides).")
+    @Option(
+            names = "--config",
+            required = true,
+            description = "Properties file (keys: see README; env LASTSEEN_* overrides).")
     Path config;
 
-    @Option(names = "--registry-wait", defaultValue = "${env:LASTSEEN_STARTUP_REGISTRY_WAIT:-PT5M}",
-            description = "How long start-up waits for an unreachable schema registry: an ISO-8601 duration, or 'forever' "
-                    + "(env LASTSEEN_STARTUP_REGISTRY_WAIT; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--registry-wait",
+            defaultValue = "${env:LASTSEEN_STARTUP_REGISTRY_WAIT:-PT5M}",
+            description =
+                    "How long start-up waits for an unreachable schema registry: an ISO-8601 duration, or 'forever' "
+                            + "(env LASTSEEN_STARTUP_REGISTRY_WAIT; default ${DEFAULT-VALUE}).")
     String registryWait;
 
     @CommandLine.Spec
@@ -43,10 +52,13 @@ final class RunCommand implements Callable<Integer> {
         int partitions = StartupChecks.run(cfg, registry, wait);
         CountDownLatch stop = new CountDownLatch(1);
         try (LastseenServer server = LastseenServer.start(cfg, registry, partitions)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                server.close();
-            }, "lastseen-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                stop.countDown();
+                                server.close();
+                            },
+                            "lastseen-shutdown"));
             log.info("lastseen running; HTTP on port {}", server.httpPort());
             stop.await();
         }
@@ -66,7 +78,8 @@ final class RunCommand implements Callable<Integer> {
             }
             return d;
         } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "--registry-wait must be an ISO-8601 duration such as PT5M, or 'forever'; was '" + v + "'");
         }
     }

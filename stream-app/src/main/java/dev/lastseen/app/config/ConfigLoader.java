@@ -73,59 +73,229 @@ public final class ConfigLoader {
 
     /** Bound on the size of the configuration and API-key files: they are inputs too. */
     static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
+
     static final int MAX_API_KEYS = 1000;
     static final int MIN_API_KEY_LENGTH = 16;
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(TOPIC_LOGIN_EVENTS, Type.STRING, "login-events", new ConfigDef.NonEmptyString(), Importance.HIGH, "Input topic of LoginEvent records.")
-            .define(TOPIC_SERVICE_TOKENS, Type.STRING, "service-tokens", new ConfigDef.NonEmptyString(), Importance.HIGH, "Input topic of ServiceToken records (compacted; never written by lastseen).")
-            .define(TOPIC_TOKEN_LAST_SEEN, Type.STRING, "token-last-seen", new ConfigDef.NonEmptyString(), Importance.HIGH, "Output topic of TokenLastSeen patches.")
-            .define(TOPIC_AUTH_FAILURE_ALERTS, Type.STRING, "auth-failure-alerts", new ConfigDef.NonEmptyString(), Importance.HIGH, "Output topic of AuthFailureSpike alerts.")
-            .define(TOPIC_DLQ, Type.STRING, "lastseen-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH, "Dead-letter topic for rejected input records.")
-            .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    TOPIC_LOGIN_EVENTS,
+                    Type.STRING,
+                    "login-events",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Input topic of LoginEvent records.")
+            .define(
+                    TOPIC_SERVICE_TOKENS,
+                    Type.STRING,
+                    "service-tokens",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Input topic of ServiceToken records (compacted; never written by lastseen).")
+            .define(
+                    TOPIC_TOKEN_LAST_SEEN,
+                    Type.STRING,
+                    "token-last-seen",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Output topic of TokenLastSeen patches.")
+            .define(
+                    TOPIC_AUTH_FAILURE_ALERTS,
+                    Type.STRING,
+                    "auth-failure-alerts",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Output topic of AuthFailureSpike alerts.")
+            .define(
+                    TOPIC_DLQ,
+                    Type.STRING,
+                    "lastseen-dlq",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Dead-letter topic for rejected input records.")
+            .define(
+                    REGISTRY_URL,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Base URL of a Confluent-compatible schema registry REST API, e.g. http://host:8081 or http://host:8080/apis/ccompat/v7.")
             .define(REGISTRY_BASIC_USER, Type.STRING, null, Importance.LOW, "Basic-auth user for the registry.")
-            .define(REGISTRY_BASIC_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Basic-auth password for the registry.")
+            .define(
+                    REGISTRY_BASIC_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.LOW,
+                    "Basic-auth password for the registry.")
             .define(REGISTRY_BEARER_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token for the registry.")
-            .define(REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM, "Register lastseen's schemas when their subjects lack them (after a compatibility check).")
-            .define(REGISTRY_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.between(100, 120_000), Importance.LOW, "Registry connect timeout.")
-            .define(REGISTRY_READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100, 300_000), Importance.LOW, "Registry read timeout.")
-            .define(PATCH_GRANULARITY_MS, Type.LONG, 60_000L, Range.between(0, 86_400_000), Importance.MEDIUM,
+            .define(
+                    REGISTRY_AUTO_REGISTER,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Register lastseen's schemas when their subjects lack them (after a compatibility check).")
+            .define(
+                    REGISTRY_CONNECT_TIMEOUT_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(100, 120_000),
+                    Importance.LOW,
+                    "Registry connect timeout.")
+            .define(
+                    REGISTRY_READ_TIMEOUT_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.between(100, 300_000),
+                    Importance.LOW,
+                    "Registry read timeout.")
+            .define(
+                    PATCH_GRANULARITY_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.between(0, 86_400_000),
+                    Importance.MEDIUM,
                     "A TokenLastSeen patch is emitted on a token's first sighting and when last_seen_at advances at least this much past the last patch.")
-            .define(CLOCK_SKEW_ALLOWANCE_MS, Type.LONG, 300_000L, Range.between(0, 86_400_000), Importance.MEDIUM,
+            .define(
+                    CLOCK_SKEW_ALLOWANCE_MS,
+                    Type.LONG,
+                    300_000L,
+                    Range.between(0, 86_400_000),
+                    Importance.MEDIUM,
                     "Events dated further than this into the future are rejected (they would pin last-seen).")
-            .define(MAX_RECORD_BYTES, Type.INT, 16 * 1024, Range.between(64, 1024 * 1024), Importance.MEDIUM, "Largest accepted input record value, in bytes.")
-            .define(NEVER_SEEN_RETENTION_MS, Type.LONG, 7L * 86_400_000, Range.between(0, 3_650L * 86_400_000), Importance.MEDIUM,
+            .define(
+                    MAX_RECORD_BYTES,
+                    Type.INT,
+                    16 * 1024,
+                    Range.between(64, 1024 * 1024),
+                    Importance.MEDIUM,
+                    "Largest accepted input record value, in bytes.")
+            .define(
+                    NEVER_SEEN_RETENTION_MS,
+                    Type.LONG,
+                    7L * 86_400_000,
+                    Range.between(0, 3_650L * 86_400_000),
+                    Importance.MEDIUM,
                     "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
                             + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
             .define(HTTP_HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Interface the REST server binds to.")
-            .define(HTTP_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the REST server (0 picks a free port).")
-            .define(API_KEYS, Type.PASSWORD, null, Importance.HIGH, "Comma-separated bearer API keys for /v1 (at least 16 characters each).")
-            .define(API_KEYS_FILE, Type.STRING, null, Importance.HIGH, "File with one bearer API key per line (# comments allowed).")
-            .define(SPIKE_WINDOW_MS, Type.LONG, 60_000L, Range.between(1_000, 3_600_000), Importance.MEDIUM, "Failure-spike window size.")
-            .define(SPIKE_GRACE_MS, Type.LONG, 30_000L, Range.between(0, 3_600_000), Importance.MEDIUM, "How late a failure may arrive and still count in its window.")
-            .define(SPIKE_MINIMUM, Type.LONG, 20L, Range.between(1, 1_000_000), Importance.MEDIUM, "Default minimum failures per window for a spike.")
-            .define(SPIKE_FACTOR, Type.DOUBLE, 3.0, Range.between(1.0, 1000.0), Importance.MEDIUM, "Default factor over the baseline for a spike.")
-            .define(SPIKE_BASELINE_ALPHA, Type.DOUBLE, 0.2, Range.between(0.001, 1.0), Importance.LOW, "Weight of the newest window in the moving-average baseline.")
-            .define(THRESHOLDS_FILE, Type.STRING, null, Importance.MEDIUM, "Per-account spike thresholds (JSON), reloaded when it changes.")
-            .define(THRESHOLDS_POLL_MS, Type.LONG, 5_000L, Range.between(100, 3_600_000), Importance.LOW, "How often the thresholds file is checked for changes.")
-            .define(QUERY_DEADLINE_MS, Type.LONG, 5_000L, Range.between(100, 60_000), Importance.MEDIUM,
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    7070,
+                    Range.between(0, 65535),
+                    Importance.MEDIUM,
+                    "Port of the REST server (0 picks a free port).")
+            .define(
+                    API_KEYS,
+                    Type.PASSWORD,
+                    null,
+                    Importance.HIGH,
+                    "Comma-separated bearer API keys for /v1 (at least 16 characters each).")
+            .define(
+                    API_KEYS_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.HIGH,
+                    "File with one bearer API key per line (# comments allowed).")
+            .define(
+                    SPIKE_WINDOW_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.between(1_000, 3_600_000),
+                    Importance.MEDIUM,
+                    "Failure-spike window size.")
+            .define(
+                    SPIKE_GRACE_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(0, 3_600_000),
+                    Importance.MEDIUM,
+                    "How late a failure may arrive and still count in its window.")
+            .define(
+                    SPIKE_MINIMUM,
+                    Type.LONG,
+                    20L,
+                    Range.between(1, 1_000_000),
+                    Importance.MEDIUM,
+                    "Default minimum failures per window for a spike.")
+            .define(
+                    SPIKE_FACTOR,
+                    Type.DOUBLE,
+                    3.0,
+                    Range.between(1.0, 1000.0),
+                    Importance.MEDIUM,
+                    "Default factor over the baseline for a spike.")
+            .define(
+                    SPIKE_BASELINE_ALPHA,
+                    Type.DOUBLE,
+                    0.2,
+                    Range.between(0.001, 1.0),
+                    Importance.LOW,
+                    "Weight of the newest window in the moving-average baseline.")
+            .define(
+                    THRESHOLDS_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "Per-account spike thresholds (JSON), reloaded when it changes.")
+            .define(
+                    THRESHOLDS_POLL_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(100, 3_600_000),
+                    Importance.LOW,
+                    "How often the thresholds file is checked for changes.")
+            .define(
+                    QUERY_DEADLINE_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(100, 60_000),
+                    Importance.MEDIUM,
                     "How long a query retries (with backoff) while its state is unavailable (rebalance, restore, owner lost) before answering 503 with Retry-After.")
-            .define(QUERY_FORWARD_CONNECT_TIMEOUT_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
+            .define(
+                    QUERY_FORWARD_CONNECT_TIMEOUT_MS,
+                    Type.LONG,
+                    1_000L,
+                    Range.between(50, 60_000),
+                    Importance.LOW,
                     "Connect timeout of a query forwarded to the instance that owns the account.")
-            .define(QUERY_FORWARD_READ_TIMEOUT_MS, Type.LONG, 3_000L, Range.between(100, 120_000), Importance.LOW,
+            .define(
+                    QUERY_FORWARD_READ_TIMEOUT_MS,
+                    Type.LONG,
+                    3_000L,
+                    Range.between(100, 120_000),
+                    Importance.LOW,
                     "Time a forwarded query may take to answer completely.")
-            .define(QUERY_MAX_PAGE_SCAN, Type.INT, 10_000, Range.between(1_000, 1_000_000), Importance.LOW,
+            .define(
+                    QUERY_MAX_PAGE_SCAN,
+                    Type.INT,
+                    10_000,
+                    Range.between(1_000, 1_000_000),
+                    Importance.LOW,
                     "Most registry entries one listing page examines; a page ends early (with a next_page_token) when reached, bounding latency.")
-            .define(QUERY_MAX_STALE_LAG, Type.LONG, 1_000L, Range.between(0, Long.MAX_VALUE), Importance.LOW,
+            .define(
+                    QUERY_MAX_STALE_LAG,
+                    Type.LONG,
+                    1_000L,
+                    Range.between(0, Long.MAX_VALUE),
+                    Importance.LOW,
                     "A standby (or restoring) copy answers for an unavailable owner only while it is at most this many changelog records behind; a copy still restoring from scratch must not answer.")
-            .define(ROCKSDB_MEMORY_BYTES, Type.LONG, BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY, Range.atLeast(16L * 1024 * 1024), Importance.MEDIUM,
+            .define(
+                    ROCKSDB_MEMORY_BYTES,
+                    Type.LONG,
+                    BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY,
+                    Range.atLeast(16L * 1024 * 1024),
+                    Importance.MEDIUM,
                     "Total off-heap memory of all RocksDB stores (block cache + memtables).")
-            .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.05, 0.9), Importance.LOW,
+            .define(
+                    ROCKSDB_WRITE_BUFFER_RATIO,
+                    Type.DOUBLE,
+                    BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO,
+                    Range.between(0.05, 0.9),
+                    Importance.LOW,
                     "Share of the RocksDB memory given to memtables.");
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Loads a properties file, applies environment overrides, validates. */
     public static LastseenConfig load(Path file, Map<String, String> env) {
@@ -156,7 +326,11 @@ public final class ConfigLoader {
         values.forEach((k, v) -> {
             if (k.startsWith("lastseen.")) {
                 if (!DEFINITION.names().contains(k)) {
-                    throw new ConfigException(k, v, "unknown lastseen configuration key (known keys: " + String.join(", ", DEFINITION.names()) + ")");
+                    throw new ConfigException(
+                            k,
+                            v,
+                            "unknown lastseen configuration key (known keys: " + String.join(", ", DEFINITION.names())
+                                    + ")");
                 }
                 own.put(k, v);
             } else {
@@ -169,51 +343,88 @@ public final class ConfigLoader {
         Password bearer = c.getPassword(REGISTRY_BEARER_TOKEN);
         String basicUser = c.getString(REGISTRY_BASIC_USER);
         if ((basicUser == null) != (basicPassword == null)) {
-            throw new ConfigException(REGISTRY_BASIC_USER + " and " + REGISTRY_BASIC_PASSWORD + " must be set together");
+            throw new ConfigException(
+                    REGISTRY_BASIC_USER + " and " + REGISTRY_BASIC_PASSWORD + " must be set together");
         }
         if (basicUser != null && bearer != null) {
-            throw new ConfigException(REGISTRY_BEARER_TOKEN + " cannot be combined with " + REGISTRY_BASIC_USER + ": choose one registry authentication");
+            throw new ConfigException(REGISTRY_BEARER_TOKEN + " cannot be combined with " + REGISTRY_BASIC_USER
+                    + ": choose one registry authentication");
         }
         String url = c.getString(REGISTRY_URL);
         if (!url.equals("mem:") && !url.startsWith("http://") && !url.startsWith("https://")) {
-            throw new ConfigException(REGISTRY_URL, url, "must be an http:// or https:// URL (or mem: for the in-memory demo registry)");
+            throw new ConfigException(
+                    REGISTRY_URL, url, "must be an http:// or https:// URL (or mem: for the in-memory demo registry)");
         }
-        LastseenConfig.RegistrySettings registry = new LastseenConfig.RegistrySettings(url, basicUser,
-                basicPassword == null ? null : basicPassword.value(), bearer == null ? null : bearer.value(),
-                c.getBoolean(REGISTRY_AUTO_REGISTER), Duration.ofMillis(c.getLong(REGISTRY_CONNECT_TIMEOUT_MS)),
+        LastseenConfig.RegistrySettings registry = new LastseenConfig.RegistrySettings(
+                url,
+                basicUser,
+                basicPassword == null ? null : basicPassword.value(),
+                bearer == null ? null : bearer.value(),
+                c.getBoolean(REGISTRY_AUTO_REGISTER),
+                Duration.ofMillis(c.getLong(REGISTRY_CONNECT_TIMEOUT_MS)),
                 Duration.ofMillis(c.getLong(REGISTRY_READ_TIMEOUT_MS)));
 
-        TopicNames topics = new TopicNames(c.getString(TOPIC_LOGIN_EVENTS), c.getString(TOPIC_SERVICE_TOKENS),
-                c.getString(TOPIC_TOKEN_LAST_SEEN), c.getString(TOPIC_AUTH_FAILURE_ALERTS), c.getString(TOPIC_DLQ));
+        TopicNames topics = new TopicNames(
+                c.getString(TOPIC_LOGIN_EVENTS),
+                c.getString(TOPIC_SERVICE_TOKENS),
+                c.getString(TOPIC_TOKEN_LAST_SEEN),
+                c.getString(TOPIC_AUTH_FAILURE_ALERTS),
+                c.getString(TOPIC_DLQ));
         if (topics.loginEvents().equals(topics.serviceTokens())) {
-            throw new ConfigException(TOPIC_SERVICE_TOKENS, topics.serviceTokens(), "must differ from " + TOPIC_LOGIN_EVENTS);
+            throw new ConfigException(
+                    TOPIC_SERVICE_TOKENS, topics.serviceTokens(), "must differ from " + TOPIC_LOGIN_EVENTS);
         }
         InputBounds d = InputBounds.DEFAULTS;
-        InputBounds bounds = new InputBounds(c.getInt(MAX_RECORD_BYTES), d.maxEventIdLength(), d.maxFailureReasonLength(),
-                d.maxColoLength(), d.maxClientIpLength(), d.maxNameLength(), d.maxClientIdLength(), d.maxSecretHashLength());
+        InputBounds bounds = new InputBounds(
+                c.getInt(MAX_RECORD_BYTES),
+                d.maxEventIdLength(),
+                d.maxFailureReasonLength(),
+                d.maxColoLength(),
+                d.maxClientIpLength(),
+                d.maxNameLength(),
+                d.maxClientIdLength(),
+                d.maxSecretHashLength());
 
-        LastseenConfig.SpikeSettings spikes = new LastseenConfig.SpikeSettings(Duration.ofMillis(c.getLong(SPIKE_WINDOW_MS)),
-                Duration.ofMillis(c.getLong(SPIKE_GRACE_MS)), c.getLong(SPIKE_MINIMUM), c.getDouble(SPIKE_FACTOR),
-                c.getDouble(SPIKE_BASELINE_ALPHA), c.getString(THRESHOLDS_FILE), Duration.ofMillis(c.getLong(THRESHOLDS_POLL_MS)));
+        LastseenConfig.SpikeSettings spikes = new LastseenConfig.SpikeSettings(
+                Duration.ofMillis(c.getLong(SPIKE_WINDOW_MS)),
+                Duration.ofMillis(c.getLong(SPIKE_GRACE_MS)),
+                c.getLong(SPIKE_MINIMUM),
+                c.getDouble(SPIKE_FACTOR),
+                c.getDouble(SPIKE_BASELINE_ALPHA),
+                c.getString(THRESHOLDS_FILE),
+                Duration.ofMillis(c.getLong(THRESHOLDS_POLL_MS)));
 
-        return new LastseenConfig(topics, registry, Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
-                Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)), bounds,
+        return new LastseenConfig(
+                topics,
+                registry,
+                Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
+                Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
+                bounds,
                 new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
-                apiKeys(c), spikes, querySettings(c), Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                apiKeys(c),
+                spikes,
+                querySettings(c),
+                Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
                 streamsProperties(streams, c, topics));
     }
 
     private static LastseenConfig.QuerySettings querySettings(AbstractConfig c) {
-        return new LastseenConfig.QuerySettings(Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
-                Duration.ofMillis(c.getLong(QUERY_FORWARD_CONNECT_TIMEOUT_MS)), Duration.ofMillis(c.getLong(QUERY_FORWARD_READ_TIMEOUT_MS)),
-                c.getInt(QUERY_MAX_PAGE_SCAN), c.getLong(QUERY_MAX_STALE_LAG));
+        return new LastseenConfig.QuerySettings(
+                Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
+                Duration.ofMillis(c.getLong(QUERY_FORWARD_CONNECT_TIMEOUT_MS)),
+                Duration.ofMillis(c.getLong(QUERY_FORWARD_READ_TIMEOUT_MS)),
+                c.getInt(QUERY_MAX_PAGE_SCAN),
+                c.getLong(QUERY_MAX_STALE_LAG));
     }
 
     private static List<String> apiKeys(AbstractConfig c) {
         List<String> keys = new ArrayList<>();
         Password inline = c.getPassword(API_KEYS);
         if (inline != null) {
-            Arrays.stream(inline.value().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(keys::add);
+            Arrays.stream(inline.value().split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(keys::add);
         }
         String file = c.getString(API_KEYS_FILE);
         if (file != null) {
@@ -221,7 +432,8 @@ public final class ConfigLoader {
             try {
                 long size = Files.size(path);
                 if (size > MAX_FILE_BYTES) {
-                    throw new ConfigException(API_KEYS_FILE, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
+                    throw new ConfigException(
+                            API_KEYS_FILE, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
                 }
                 for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
                     String k = line.trim();
@@ -234,18 +446,23 @@ public final class ConfigLoader {
             }
         }
         if (keys.size() > MAX_API_KEYS) {
-            throw new ConfigException(API_KEYS, "[hidden]", keys.size() + " keys configured, over the bound of " + MAX_API_KEYS);
+            throw new ConfigException(
+                    API_KEYS, "[hidden]", keys.size() + " keys configured, over the bound of " + MAX_API_KEYS);
         }
         for (int i = 0; i < keys.size(); i++) {
             if (keys.get(i).length() < MIN_API_KEY_LENGTH) {
                 // Never echo the key itself.
-                throw new ConfigException(API_KEYS, "[hidden]", "key #" + (i + 1) + " is shorter than " + MIN_API_KEY_LENGTH + " characters");
+                throw new ConfigException(
+                        API_KEYS,
+                        "[hidden]",
+                        "key #" + (i + 1) + " is shorter than " + MIN_API_KEY_LENGTH + " characters");
             }
         }
         return keys;
     }
 
-    private static Map<String, Object> streamsProperties(Map<String, Object> given, AbstractConfig own, TopicNames topics) {
+    private static Map<String, Object> streamsProperties(
+            Map<String, Object> given, AbstractConfig own, TopicNames topics) {
         Map<String, Object> p = new HashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -268,11 +485,16 @@ public final class ConfigLoader {
         p.put(ROCKSDB_MEMORY_BYTES, own.getLong(ROCKSDB_MEMORY_BYTES));
         p.put(ROCKSDB_WRITE_BUFFER_RATIO, own.getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
         if (p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
-            throw new ConfigException(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, null,
-                    "is required: the Kafka bootstrap servers (env " + envName(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + ")");
+            throw new ConfigException(
+                    StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    null,
+                    "is required: the Kafka bootstrap servers (env " + envName(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + ")");
         }
         if (!topics.deadLetter().equals(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))) {
-            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG),
+            throw new ConfigException(
+                    StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                    p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG),
                     "must not be set directly: set " + TOPIC_DLQ);
         }
         new StreamsConfig(p); // validates every Kafka Streams key; its errors name the key

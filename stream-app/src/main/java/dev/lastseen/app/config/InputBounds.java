@@ -5,7 +5,14 @@ package dev.lastseen.app.config;
  * to the dead-letter topic with a reason; none is truncated or silently dropped.
  * Account and token ids are bounded by {@link dev.lastseen.avro.Identifiers}.
  */
-public record InputBounds(int maxRecordBytes, int maxEventIdLength, int maxFailureReasonLength, int maxColoLength,
-                          int maxClientIpLength, int maxNameLength, int maxClientIdLength, int maxSecretHashLength) {
+public record InputBounds(
+        int maxRecordBytes,
+        int maxEventIdLength,
+        int maxFailureReasonLength,
+        int maxColoLength,
+        int maxClientIpLength,
+        int maxNameLength,
+        int maxClientIdLength,
+        int maxSecretHashLength) {
     public static final InputBounds DEFAULTS = new InputBounds(16 * 1024, 128, 256, 64, 45, 256, 256, 1024);
 }

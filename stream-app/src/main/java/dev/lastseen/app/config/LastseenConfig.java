@@ -11,9 +11,18 @@ import java.util.Map;
  * @param query   interactive-query routing and bounds
  * @param streams the Kafka Streams properties (everything outside the {@code lastseen.} namespace, plus defaults)
  */
-public record LastseenConfig(TopicNames topics, RegistrySettings registry, Duration patchGranularity,
-                             Duration clockSkewAllowance, InputBounds bounds, HttpSettings http, List<String> apiKeys,
-                             SpikeSettings spikes, QuerySettings query, Duration neverSeenRetention, Map<String, Object> streams) {
+public record LastseenConfig(
+        TopicNames topics,
+        RegistrySettings registry,
+        Duration patchGranularity,
+        Duration clockSkewAllowance,
+        InputBounds bounds,
+        HttpSettings http,
+        List<String> apiKeys,
+        SpikeSettings spikes,
+        QuerySettings query,
+        Duration neverSeenRetention,
+        Map<String, Object> streams) {
 
     public LastseenConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -21,22 +30,28 @@ public record LastseenConfig(TopicNames topics, RegistrySettings registry, Durat
     }
 
     /** How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only). */
-    public record RegistrySettings(String url, String basicUser, String basicPassword, String bearerToken, boolean autoRegister,
-                                   Duration connectTimeout, Duration readTimeout) {
+    public record RegistrySettings(
+            String url,
+            String basicUser,
+            String basicPassword,
+            String bearerToken,
+            boolean autoRegister,
+            Duration connectTimeout,
+            Duration readTimeout) {
         public boolean inMemory() {
             return "mem:".equals(url);
         }
 
         @Override
         public String toString() {
-            return "RegistrySettings[url=" + url + ", auth=" + (bearerToken != null ? "bearer" : basicUser != null ? "basic" : "none")
-                    + ", autoRegister=" + autoRegister + "]";
+            return "RegistrySettings[url=" + url + ", auth="
+                    + (bearerToken != null ? "bearer" : basicUser != null ? "basic" : "none") + ", autoRegister="
+                    + autoRegister + "]";
         }
     }
 
     /** The REST server's address. */
-    public record HttpSettings(String host, int port) {
-    }
+    public record HttpSettings(String host, int port) {}
 
     /**
      * Interactive queries: how long a query may wait for state that is migrating (rebalance,
@@ -44,19 +59,28 @@ public record LastseenConfig(TopicNames topics, RegistrySettings registry, Durat
      * instance may take, how many registry entries one listing page may examine, and how far
      * behind (changelog records) a standby copy may be and still answer.
      */
-    public record QuerySettings(Duration deadline, Duration forwardConnectTimeout, Duration forwardReadTimeout, int maxPageScan,
-                                long maxStaleLag) {
-    }
+    public record QuerySettings(
+            Duration deadline,
+            Duration forwardConnectTimeout,
+            Duration forwardReadTimeout,
+            int maxPageScan,
+            long maxStaleLag) {}
 
     /** Failure-spike detection: window size, grace for late events, and default thresholds. */
-    public record SpikeSettings(Duration window, Duration grace, long minimum, double factor, double baselineAlpha,
-                                String thresholdsFile, Duration thresholdsPollInterval) {
-    }
+    public record SpikeSettings(
+            Duration window,
+            Duration grace,
+            long minimum,
+            double factor,
+            double baselineAlpha,
+            String thresholdsFile,
+            Duration thresholdsPollInterval) {}
 
     @Override
     public String toString() {
         // API keys and any password in streams properties must never reach a log line.
         return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
-                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", apiKeys=" + apiKeys.size() + " configured]";
+                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", apiKeys="
+                + apiKeys.size() + " configured]";
     }
 }

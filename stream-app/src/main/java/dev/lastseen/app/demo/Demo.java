@@ -28,10 +28,10 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class Demo {
     /** Partitions of the demo's topics: enough to show routing and standby answers, small enough to start fast. */
     static final int PARTITIONS = 3;
+
     public static final String DEMO_API_KEY = "demo-key-0123456789abcdef";
 
-    public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {
-    }
+    public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {}
 
     private final Options options;
     private final PrintStream out;
@@ -60,7 +60,7 @@ public final class Demo {
                 return t;
             });
             try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
-                 LastseenServer server = LastseenServer.start(config, registry, PARTITIONS)) {
+                    LastseenServer server = LastseenServer.start(config, registry, PARTITIONS)) {
                 producer.publishRegistry(traffic);
                 printWhereToLook(broker, config, traffic, server.httpPort());
                 scheduler.execute(() -> {
@@ -72,9 +72,14 @@ public final class Demo {
                         out.println("traffic stopped: " + e.getMessage());
                     }
                 });
-                DemoSummary summary = new DemoSummary(server.app().streams(), server.meters(), traffic.tokens().subList(0, 5), out);
+                DemoSummary summary = new DemoSummary(
+                        server.app().streams(),
+                        server.meters(),
+                        traffic.tokens().subList(0, 5),
+                        out);
                 long every = options.summaryEvery().toMillis();
-                scheduler.scheduleAtFixedRate(() -> summary.print(producer.produced()), every, every, TimeUnit.MILLISECONDS);
+                scheduler.scheduleAtFixedRate(
+                        () -> summary.print(producer.produced()), every, every, TimeUnit.MILLISECONDS);
                 if (options.duration() == null) {
                     stop.await();
                 } else {
@@ -103,17 +108,24 @@ public final class Demo {
         return c;
     }
 
-    private void printWhereToLook(EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic, int httpPort) {
+    private void printWhereToLook(
+            EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic, int httpPort) {
         SyntheticTraffic.Token t = traffic.tokens().get(0);
         out.println("lastseen demo: running");
         out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
         out.println("  topics:            " + config.topics());
-        out.println("  traffic:           " + traffic.tokens().size() + " tokens over " + SyntheticTraffic.Settings.demo().accounts()
-                + " accounts, ~" + options.loginsPerSecond() + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
+        out.println("  traffic:           " + traffic.tokens().size() + " tokens over "
+                + SyntheticTraffic.Settings.demo().accounts() + " accounts, ~" + options.loginsPerSecond()
+                + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
         out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
-        out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort + "/metrics | grep ^lastseen_");
-        String curl = "curl -s -H 'Authorization: Bearer " + DEMO_API_KEY + "' 'localhost:" + httpPort + "/v1/accounts/" + t.accountId() + "/tokens";
-        String anHourAgo = java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort
+                + "/metrics | grep ^lastseen_");
+        String curl = "curl -s -H 'Authorization: Bearer " + DEMO_API_KEY + "' 'localhost:" + httpPort + "/v1/accounts/"
+                + t.accountId() + "/tokens";
+        String anHourAgo = java.time.Instant.now()
+                .minusSeconds(3600)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
         out.println("  REST API:          (OpenAPI: curl -s localhost:" + httpPort + "/openapi.yaml)");
         out.println("    " + curl + "/" + t.tokenId() + "'");
         out.println("    " + curl + "?limit=5'");

@@ -30,15 +30,21 @@ final class DemoSummary {
     }
 
     void print(long produced) {
-        double processed = meters.find("lastseen.events").counters().stream().mapToDouble(c -> c.count()).sum();
-        double patches = meters.find("lastseen.patches.emitted").counter() == null ? 0 : meters.find("lastseen.patches.emitted").counter().count();
-        out.printf("%n[%s] state=%s produced=%d processed=%.0f patches=%.0f%n", Instant.now().toString().substring(11, 19),
-                streams.state(), produced, processed, patches);
+        double processed = meters.find("lastseen.events").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+        double patches = meters.find("lastseen.patches.emitted").counter() == null
+                ? 0
+                : meters.find("lastseen.patches.emitted").counter().count();
+        out.printf(
+                "%n[%s] state=%s produced=%d processed=%.0f patches=%.0f%n",
+                Instant.now().toString().substring(11, 19), streams.state(), produced, processed, patches);
         try {
             ReadOnlyKeyValueStore<TokenKey, dev.lastseen.state.UsageFields> usage = streams.store(
                     StoreQueryParameters.fromNameAndType(StoreNames.TOKEN_USAGE, QueryableStoreTypes.keyValueStore()));
-            ReadOnlyKeyValueStore<TokenKey, dev.lastseen.state.RegistryFields> registry = streams.store(
-                    StoreQueryParameters.fromNameAndType(StoreNames.TOKEN_REGISTRY, QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<TokenKey, dev.lastseen.state.RegistryFields> registry =
+                    streams.store(StoreQueryParameters.fromNameAndType(
+                            StoreNames.TOKEN_REGISTRY, QueryableStoreTypes.keyValueStore()));
             out.printf("  tokens tracked: %d with usage, %d registered%n", count(usage), count(registry));
             TokenReadView view = new TokenReadView(registry, usage);
             for (SyntheticTraffic.Token t : sample) {
@@ -62,8 +68,10 @@ final class DemoSummary {
     }
 
     private static String describe(TokenView v) {
-        String lastSeen = v.usage() == null || v.usage().lastSeenAt() == null ? "never"
-                : Instant.ofEpochMilli(v.usage().lastSeenAt()) + " from " + v.usage().lastSeenColo();
+        String lastSeen = v.usage() == null || v.usage().lastSeenAt() == null
+                ? "never"
+                : Instant.ofEpochMilli(v.usage().lastSeenAt()) + " from "
+                        + v.usage().lastSeenColo();
         long ok = v.usage() == null ? 0 : v.usage().successCount();
         long failed = v.usage() == null ? 0 : v.usage().failureCount();
         return String.format("%s/%s last seen %s (ok=%d failed=%d)", v.accountId(), v.tokenId(), lastSeen, ok, failed);

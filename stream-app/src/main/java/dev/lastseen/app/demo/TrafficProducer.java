@@ -23,10 +23,17 @@ final class TrafficProducer implements AutoCloseable {
     private volatile boolean running = true;
 
     TrafficProducer(String bootstrap, SchemaRegistryClient registry, TopicNames topics) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.ACKS_CONFIG, "all");
-        this.tokens = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
-        this.logins = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.ACKS_CONFIG,
+                "all");
+        this.tokens = new KafkaProducer<>(
+                props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+        this.logins = new KafkaProducer<>(
+                props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
         this.topics = topics;
     }
 
@@ -49,7 +56,8 @@ final class TrafficProducer implements AutoCloseable {
             next += intervalNanos;
             long sleep = next - System.nanoTime();
             if (sleep > 0) {
-                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000)); // pacing a load generator, not waiting on state
+                Thread.sleep(
+                        sleep / 1_000_000, (int) (sleep % 1_000_000)); // pacing a load generator, not waiting on state
             }
         }
     }

@@ -24,10 +24,15 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (DeadLetters.isRegistryOutage(exception)) {
-            log.warn("Schema registry unavailable while reading {}-{}@{}: failing the task so the record is retried, not skipped ({})",
-                    context.topic(), context.partition(), context.offset(), exception.getMessage());
+            log.warn(
+                    "Schema registry unavailable while reading {}-{}@{}: failing the task so the record is retried, not skipped ({})",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    exception.getMessage());
             return Response.fail();
         }
         return Response.resume(List.of(router.deadLetter(context, record.key(), record.value(), exception)));

@@ -27,23 +27,38 @@ final class DeadLetterRouter {
     static DeadLetterRouter fromConfigs(Map<String, ?> configs) {
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         if (topic == null) {
-            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
+            throw new ConfigException(
+                    StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
         }
-        return new DeadLetterRouter(topic.toString(), (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY));
+        return new DeadLetterRouter(
+                topic.toString(), (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY));
     }
 
-    ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
+    ProducerRecord<byte[], byte[]> deadLetter(
+            ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
         RejectReason reason = DeadLetters.reasonOf(exception);
         if (metrics != null) {
             metrics.deadLettered(reason);
         }
         if (reason == RejectReason.PROCESSING_ERROR) {
             // Not a rule we wrote: a bug. Keep the trace in our log (never in the DLQ headers).
-            log.error("Processor {} failed on {}-{}@{}; record dead-lettered to {}, processing continues", context.processorNodeId(),
-                    context.topic(), context.partition(), context.offset(), deadLetterTopic, exception);
+            log.error(
+                    "Processor {} failed on {}-{}@{}; record dead-lettered to {}, processing continues",
+                    context.processorNodeId(),
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    deadLetterTopic,
+                    exception);
         } else {
-            log.warn("Rejected {}-{}@{} to {}: reason={} {}", context.topic(), context.partition(), context.offset(),
-                    deadLetterTopic, reason.code(), exception.getMessage());
+            log.warn(
+                    "Rejected {}-{}@{} to {}: reason={} {}",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    deadLetterTopic,
+                    reason.code(),
+                    exception.getMessage());
         }
         return DeadLetters.record(deadLetterTopic, key, value, context, exception, reason);
     }

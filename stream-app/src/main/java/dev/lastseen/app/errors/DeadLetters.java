@@ -24,8 +24,7 @@ public final class DeadLetters {
     public static final String HEADER_OFFSET = DeadLetterHeaders.OFFSET;
     public static final String REASON_HEADER = DeadLetterHeaders.REASON;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** The reason for an exception raised while reading or processing a record. */
     public static RejectReason reasonOf(Throwable e) {
@@ -63,8 +62,13 @@ public final class DeadLetters {
         return false;
     }
 
-    public static ProducerRecord<byte[], byte[]> record(String deadLetterTopic, byte[] key, byte[] value,
-                                                        ErrorHandlerContext context, Throwable e, RejectReason reason) {
+    public static ProducerRecord<byte[], byte[]> record(
+            String deadLetterTopic,
+            byte[] key,
+            byte[] value,
+            ErrorHandlerContext context,
+            Throwable e,
+            RejectReason reason) {
         Headers headers = new RecordHeaders();
         headers.add(HEADER_EXCEPTION, utf8(e.getClass().getName()));
         headers.add(HEADER_MESSAGE, utf8(String.valueOf(e.getMessage())));

@@ -25,10 +25,14 @@ public final class ProcessingFailureHandler implements ProcessingExceptionHandle
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (DeadLetters.isRegistryOutage(exception)) {
-            log.warn("Schema registry unavailable while processing {}-{}@{}: failing the task so the record is retried",
-                    context.topic(), context.partition(), context.offset());
+            log.warn(
+                    "Schema registry unavailable while processing {}-{}@{}: failing the task so the record is retried",
+                    context.topic(),
+                    context.partition(),
+                    context.offset());
             return Response.fail();
         }
-        return Response.resume(List.of(router.deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), exception)));
+        return Response.resume(
+                List.of(router.deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), exception)));
     }
 }

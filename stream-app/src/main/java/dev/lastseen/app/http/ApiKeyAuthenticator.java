@@ -16,6 +16,7 @@ import java.util.Map;
 public final class ApiKeyAuthenticator {
     /** Bound on the presented header: keys are short; anything longer is not a key of ours. */
     static final int MAX_HEADER_CHARS = 1024;
+
     private static final String SCHEME = "Bearer ";
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Bearer realm=\"lastseen\"");
 
@@ -28,14 +29,25 @@ public final class ApiKeyAuthenticator {
     /** Returns normally when the header carries a configured key; otherwise throws the 401/403 problem. */
     public void authenticate(String authorizationHeader) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
-            throw new ProblemException(Problem.of("unauthenticated", "Authentication required", 401,
-                    "Send an API key as 'Authorization: Bearer <key>'."), CHALLENGE);
+            throw new ProblemException(
+                    Problem.of(
+                            "unauthenticated",
+                            "Authentication required",
+                            401,
+                            "Send an API key as 'Authorization: Bearer <key>'."),
+                    CHALLENGE);
         }
         if (authorizationHeader.length() > MAX_HEADER_CHARS
                 || !authorizationHeader.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
                 || authorizationHeader.substring(SCHEME.length()).isBlank()) {
-            throw new ProblemException(Problem.of("unauthenticated", "Authentication required", 401,
-                    "The Authorization header is malformed: expected 'Bearer <key>' (at most " + MAX_HEADER_CHARS + " characters)."), CHALLENGE);
+            throw new ProblemException(
+                    Problem.of(
+                            "unauthenticated",
+                            "Authentication required",
+                            401,
+                            "The Authorization header is malformed: expected 'Bearer <key>' (at most "
+                                    + MAX_HEADER_CHARS + " characters)."),
+                    CHALLENGE);
         }
         byte[] presented = sha256(authorizationHeader.substring(SCHEME.length()).trim());
         boolean match = false;
@@ -43,9 +55,13 @@ public final class ApiKeyAuthenticator {
             match |= MessageDigest.isEqual(digest, presented); // no early exit: same work whichever key matches
         }
         if (!match) {
-            throw new ProblemException(Problem.of("forbidden", "Forbidden", 403, keyDigests.isEmpty()
-                    ? "This instance has no API keys configured (lastseen.api.keys or lastseen.api.keys.file), so every key is refused."
-                    : "The API key is not valid for this service."));
+            throw new ProblemException(Problem.of(
+                    "forbidden",
+                    "Forbidden",
+                    403,
+                    keyDigests.isEmpty()
+                            ? "This instance has no API keys configured (lastseen.api.keys or lastseen.api.keys.file), so every key is refused."
+                            : "The API key is not valid for this service."));
         }
     }
 

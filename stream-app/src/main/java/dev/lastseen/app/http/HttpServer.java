@@ -30,6 +30,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     /** The OpenAPI document on the classpath and the route it is served at. */
     public static final String OPENAPI_RESOURCE = "/openapi.yaml";
+
     public static final String OPENAPI_PATH = "/openapi.yaml";
     private static final int MAX_PATH_LOG_CHARS = 200;
 
@@ -42,7 +43,10 @@ public final class HttpServer implements AutoCloseable {
         /** One line for the problem document's detail (states, never secrets). */
         String describe();
 
-        static Health of(java.util.function.BooleanSupplier live, java.util.function.BooleanSupplier ready, java.util.function.Supplier<String> describe) {
+        static Health of(
+                java.util.function.BooleanSupplier live,
+                java.util.function.BooleanSupplier ready,
+                java.util.function.Supplier<String> describe) {
             return new Health() {
                 @Override
                 public boolean isLive() {
@@ -63,8 +67,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** A registered route, as the OpenAPI document must describe it. */
-    public record Route(String method, String path) {
-    }
+    public record Route(String method, String path) {}
 
     private final Javalin javalin;
     private final List<Route> routes;
@@ -77,8 +80,12 @@ public final class HttpServer implements AutoCloseable {
     /**
      * @param servedBy the instance id ({@code host:port} of {@code application.server}) put on every response
      */
-    public static HttpServer start(LastseenConfig.HttpSettings settings, String servedBy, Health readiness,
-                                   PrometheusMeterRegistry meters, Consumer<RoutesConfig> apiRoutes) {
+    public static HttpServer start(
+            LastseenConfig.HttpSettings settings,
+            String servedBy,
+            Health readiness,
+            PrometheusMeterRegistry meters,
+            Consumer<RoutesConfig> apiRoutes) {
         byte[] openApi = openApiDocument();
         List<Route> routes = new ArrayList<>();
         Javalin app = Javalin.create(config -> {
@@ -105,26 +112,57 @@ public final class HttpServer implements AutoCloseable {
                 if (readiness.isReady()) {
                     ctx.json(Map.of("status", "READY", "served_by", servedBy));
                 } else {
-                    problem(ctx, Problem.of("not-ready", "Not ready", 503, readiness.describe()), Map.of("Retry-After", "1"), servedBy);
+                    problem(
+                            ctx,
+                            Problem.of("not-ready", "Not ready", 503, readiness.describe()),
+                            Map.of("Retry-After", "1"),
+                            servedBy);
                 }
             });
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
-            config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/yaml").result(openApi));
+            config.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(meters.scrape()));
+            config.routes.get(
+                    OPENAPI_PATH, ctx -> ctx.contentType("application/yaml").result(openApi));
             apiRoutes.accept(config.routes);
-            config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), e.headers(), servedBy));
+            config.routes.exception(
+                    ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), e.headers(), servedBy));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("Unhandled error serving {} {}", ctx.method(), abbreviate(ctx.path()), e);
-                problem(ctx, Problem.of("internal-error", "Internal error", 500,
-                        "The server failed to answer; the error is logged. Retry, and report it if it persists."), Map.of(), servedBy);
+                problem(
+                        ctx,
+                        Problem.of(
+                                "internal-error",
+                                "Internal error",
+                                500,
+                                "The server failed to answer; the error is logged. Retry, and report it if it persists."),
+                        Map.of(),
+                        servedBy);
             });
             config.routes.error(404, "*", ctx -> {
                 String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith(Problem.CONTENT_TYPE)) { // not already answered as a problem by a handler
-                    problem(ctx, Problem.of("not-found", "Not found", 404, "No resource at " + abbreviate(ctx.path())), Map.of(), servedBy);
+                if (type == null
+                        || !type.startsWith(Problem.CONTENT_TYPE)) { // not already answered as a problem by a handler
+                    problem(
+                            ctx,
+                            Problem.of("not-found", "Not found", 404, "No resource at " + abbreviate(ctx.path())),
+                            Map.of(),
+                            servedBy);
                 }
             });
-            config.routes.error(405, "*", ctx -> problem(ctx, Problem.of("method-not-allowed", "Method not allowed", 405,
-                    ctx.method() + " is not supported on " + abbreviate(ctx.path())), Map.of(), servedBy));
+            config.routes.error(
+                    405,
+                    "*",
+                    ctx -> problem(
+                            ctx,
+                            Problem.of(
+                                    "method-not-allowed",
+                                    "Method not allowed",
+                                    405,
+                                    ctx.method() + " is not supported on " + abbreviate(ctx.path())),
+                            Map.of(),
+                            servedBy));
         });
         app.start(settings.host(), settings.port());
         log.info("HTTP server listening on {}:{} as {}", settings.host(), app.port(), servedBy);
@@ -145,7 +183,8 @@ public final class HttpServer implements AutoCloseable {
     private static byte[] openApiDocument() {
         try (InputStream in = HttpServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("The OpenAPI document " + OPENAPI_RESOURCE + " is missing from the classpath");
+                throw new IllegalStateException(
+                        "The OpenAPI document " + OPENAPI_RESOURCE + " is missing from the classpath");
             }
             return in.readAllBytes();
         } catch (IOException e) {

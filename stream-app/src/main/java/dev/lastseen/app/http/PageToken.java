@@ -17,11 +17,11 @@ import java.util.Base64;
 final class PageToken {
     /** Bound on the encoded form: version + digest + the longest id, in base64. */
     static final int MAX_CHARS = 4 * ((1 + 8 + Identifiers.MAX_ID_LENGTH + 2) / 3);
+
     private static final byte VERSION = 1;
     private static final int DIGEST_BYTES = 8;
 
-    private PageToken() {
-    }
+    private PageToken() {}
 
     static String encode(String accountId, long unusedSinceMillis, String afterTokenId) {
         byte[] id = afterTokenId.getBytes(StandardCharsets.US_ASCII);
@@ -46,7 +46,8 @@ final class PageToken {
         }
         byte[] digest = Arrays.copyOfRange(raw, 1, 1 + DIGEST_BYTES);
         if (!MessageDigest.isEqual(digest, queryDigest(accountId, unusedSinceMillis))) {
-            throw invalid("belongs to a different listing (account_id or unused_since changed); start again without page_token");
+            throw invalid(
+                    "belongs to a different listing (account_id or unused_since changed); start again without page_token");
         }
         String after = new String(raw, 1 + DIGEST_BYTES, raw.length - 1 - DIGEST_BYTES, StandardCharsets.US_ASCII);
         if (!Identifiers.isValid(after)) {
@@ -64,7 +65,8 @@ final class PageToken {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(accountId.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
-            sha.update(ByteBuffer.allocate(Long.BYTES).putLong(unusedSinceMillis).array());
+            sha.update(
+                    ByteBuffer.allocate(Long.BYTES).putLong(unusedSinceMillis).array());
             return Arrays.copyOf(sha.digest(), DIGEST_BYTES);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);

@@ -10,8 +10,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param servedBy extension member: the instance that produced the answer (set by the server)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance,
-                      @JsonProperty("served_by") String servedBy) {
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
+        @JsonProperty("served_by") String servedBy) {
     public static final String CONTENT_TYPE = "application/problem+json";
     /** Base of the stable problem type URIs. */
     public static final String TYPE_BASE = "https://lastseen.dev/problems/";

@@ -11,8 +11,12 @@ import java.util.List;
  * @param nextPageToken opaque continuation, null on the last page
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record TokenListResponse(List<TokenJson> tokens, String nextPageToken, String servedBy, boolean stale,
-                                @JsonInclude(JsonInclude.Include.NON_NULL) Long lag) {
+public record TokenListResponse(
+        List<TokenJson> tokens,
+        String nextPageToken,
+        String servedBy,
+        boolean stale,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long lag) {
     public TokenListResponse {
         tokens = List.copyOf(tokens);
     }

@@ -29,10 +29,12 @@ public final class TokenResource {
     public static final int MAX_LIMIT = 1000;
     /** Seconds a client should wait after a 503 before retrying. */
     static final String RETRY_AFTER_SECONDS = "1";
+
     private static final int MAX_INSTANT_CHARS = 64;
     private static final int MAX_LIMIT_CHARS = 8;
     /** 1970-01-01 .. 9999-12-31: every instant a token's use can have, and no epoch-millis overflow. */
     private static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private static final Set<String> LIST_PARAMETERS = Set.of("unused_since", "limit", "page_token");
 
     private final TokenQueryService queries;
@@ -59,9 +61,16 @@ public final class TokenResource {
         onlyParameters(ctx, Set.of());
         QueryOutcome<Optional<TokenView>> outcome = queries.token(accountId, tokenId, request(ctx));
         if (outcome instanceof QueryOutcome.Local<Optional<TokenView>> local) {
-            TokenView view = local.value().orElseThrow(() -> new ProblemException(Problem.of("token-not-found", "Token not found", 404,
-                    "Account " + accountId + " has no token " + tokenId + (local.stale()
-                            ? " in this instance's standby copy (stale: the token may be newer than the copy)" : "") + ".")));
+            TokenView view = local.value()
+                    .orElseThrow(() -> new ProblemException(Problem.of(
+                            "token-not-found",
+                            "Token not found",
+                            404,
+                            "Account " + accountId + " has no token " + tokenId
+                                    + (local.stale()
+                                            ? " in this instance's standby copy (stale: the token may be newer than the copy)"
+                                            : "")
+                                    + ".")));
             ctx.json(new TokenResponse(TokenJson.of(view), servedBy, local.stale(), local.lag()));
         } else {
             answerOtherwise(ctx, outcome);
@@ -76,11 +85,15 @@ public final class TokenResource {
         int limit = limit(ctx.queryParam("limit"));
         String pageToken = ctx.queryParam("page_token");
         String after = pageToken == null ? null : PageToken.decode(pageToken, accountId, unusedSince);
-        QueryOutcome<UnusedTokensPage> outcome = queries.unusedSince(accountId, unusedSince, after, limit, scanBudget, request(ctx));
+        QueryOutcome<UnusedTokensPage> outcome =
+                queries.unusedSince(accountId, unusedSince, after, limit, scanBudget, request(ctx));
         if (outcome instanceof QueryOutcome.Local<UnusedTokensPage> local) {
             UnusedTokensPage page = local.value();
-            String next = page.nextAfterTokenId() == null ? null : PageToken.encode(accountId, unusedSince, page.nextAfterTokenId());
-            ctx.json(new TokenListResponse(page.tokens().stream().map(TokenJson::of).toList(), next, servedBy, local.stale(), local.lag()));
+            String next = page.nextAfterTokenId() == null
+                    ? null
+                    : PageToken.encode(accountId, unusedSince, page.nextAfterTokenId());
+            ctx.json(new TokenListResponse(
+                    page.tokens().stream().map(TokenJson::of).toList(), next, servedBy, local.stale(), local.lag()));
         } else {
             answerOtherwise(ctx, outcome);
         }
@@ -89,7 +102,8 @@ public final class TokenResource {
     private QueryRequest request(Context ctx) {
         String query = ctx.queryString();
         String pathAndQuery = ctx.req().getRequestURI() + (query == null || query.isEmpty() ? "" : "?" + query);
-        return new QueryRequest("1".equals(ctx.header(QueryHeaders.FORWARDED)), pathAndQuery, ctx.header("Authorization"));
+        return new QueryRequest(
+                "1".equals(ctx.header(QueryHeaders.FORWARDED)), pathAndQuery, ctx.header("Authorization"));
     }
 
     /** A remote answer passed on, or unavailable as 503 problem with Retry-After. */
@@ -99,7 +113,8 @@ public final class TokenResource {
         } else if (outcome instanceof QueryOutcome.Unavailable<?> unavailable) {
             throw unavailable(unavailable.detail());
         } else {
-            throw new IllegalStateException("unexpected outcome " + outcome.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "unexpected outcome " + outcome.getClass().getSimpleName());
         }
     }
 
@@ -111,8 +126,13 @@ public final class TokenResource {
     }
 
     private static ProblemException unavailable(String detail) {
-        return new ProblemException(Problem.of("unavailable", "State temporarily unavailable", 503,
-                "The account's state cannot be read right now: " + detail + ". Retry after the Retry-After delay."),
+        return new ProblemException(
+                Problem.of(
+                        "unavailable",
+                        "State temporarily unavailable",
+                        503,
+                        "The account's state cannot be read right now: " + detail
+                                + ". Retry after the Retry-After delay."),
                 Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
 
@@ -120,8 +140,9 @@ public final class TokenResource {
         String value = ctx.pathParam(name);
         String problem = Identifiers.problem(value);
         if (problem != null) {
-            throw ProblemException.badRequest(name, name + " " + problem + " (ids are 1.." + Identifiers.MAX_ID_LENGTH
-                    + " visible ASCII characters).");
+            throw ProblemException.badRequest(
+                    name,
+                    name + " " + problem + " (ids are 1.." + Identifiers.MAX_ID_LENGTH + " visible ASCII characters).");
         }
         return value;
     }
@@ -131,11 +152,23 @@ public final class TokenResource {
         for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
             String name = HttpServer.abbreviate(p.getKey());
             if (!allowed.contains(p.getKey())) {
-                throw ProblemException.badRequest(name, "Unknown query parameter '" + name + "'"
-                        + (allowed.isEmpty() ? "; this resource takes none." : "; allowed: " + String.join(", ", allowed.stream().sorted().toList()) + "."));
+                throw ProblemException.badRequest(
+                        name,
+                        "Unknown query parameter '" + name + "'"
+                                + (allowed.isEmpty()
+                                        ? "; this resource takes none."
+                                        : "; allowed: "
+                                                + String.join(
+                                                        ", ",
+                                                        allowed.stream()
+                                                                .sorted()
+                                                                .toList()) + "."));
             }
             if (p.getValue().size() > 1) {
-                throw ProblemException.badRequest(name, "Query parameter '" + name + "' is given " + p.getValue().size() + " times; give it once.");
+                throw ProblemException.badRequest(
+                        name,
+                        "Query parameter '" + name + "' is given "
+                                + p.getValue().size() + " times; give it once.");
             }
         }
     }
@@ -170,7 +203,9 @@ public final class TokenResource {
             return DEFAULT_LIMIT;
         }
         String why = "limit must be a whole number from 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ").";
-        if (value.isEmpty() || value.length() > MAX_LIMIT_CHARS || !value.chars().allMatch(Character::isDigit)) {
+        if (value.isEmpty()
+                || value.length() > MAX_LIMIT_CHARS
+                || !value.chars().allMatch(Character::isDigit)) {
             throw ProblemException.badRequest("limit", why);
         }
         int limit = Integer.parseInt(value);

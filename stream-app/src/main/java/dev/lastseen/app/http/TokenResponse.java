@@ -11,5 +11,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param lag   changelog records the standby is behind (only when stale and known)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record TokenResponse(TokenJson token, String servedBy, boolean stale, @JsonInclude(JsonInclude.Include.NON_NULL) Long lag) {
-}
+public record TokenResponse(
+        TokenJson token,
+        String servedBy,
+        boolean stale,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long lag) {}

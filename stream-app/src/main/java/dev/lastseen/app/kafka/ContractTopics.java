@@ -9,8 +9,7 @@ import java.util.Map;
  * {@code ops/stack.sh}.
  */
 public final class ContractTopics {
-    private ContractTopics() {
-    }
+    private ContractTopics() {}
 
     /** Creates every topic (idempotent); the dead-letter topic gets one partition. */
     public static void create(EmbeddedKraftBroker broker, TopicNames topics, int partitions) {

@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -35,9 +36,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 
 /**
  * A real single-node Kafka broker, in KRaft combined mode (broker + controller in one
@@ -66,6 +64,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     /** Partitions of __consumer_offsets / __transaction_state: small, a single node starts faster. */
     private static final int INTERNAL_TOPIC_PARTITIONS = 5;
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_START_ATTEMPTS = 3;
@@ -112,7 +111,11 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
             } catch (RuntimeException e) {
                 last = e;
                 // A picked port may have been taken between picking and binding: try other ports.
-                LOG.warn("Embedded Kafka broker failed to start on ports {}/{} (attempt {}): {}", p, c, attempt,
+                LOG.warn(
+                        "Embedded Kafka broker failed to start on ports {}/{} (attempt {}): {}",
+                        p,
+                        c,
+                        attempt,
                         e.toString());
             }
         }
@@ -140,7 +143,11 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
             // KafkaRaftServer.startup() returns once the broker is unfenced; make sure a client can
             // actually see the broker in its metadata before handing it out.
             awaitBroker(admin);
-            LOG.info("Embedded Kafka broker ready on {}:{} (controller {}), data in {}", HOST, port, controllerPort,
+            LOG.info(
+                    "Embedded Kafka broker ready on {}:{} (controller {}), data in {}",
+                    HOST,
+                    port,
+                    controllerPort,
                     dataDir);
             return new EmbeddedKraftBroker(server, dataDir, port, controllerPort, admin);
         } catch (RuntimeException | Error e) {
@@ -160,7 +167,8 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     private static KafkaRaftServer newServer(Properties props) {
         try {
             Class<?> configClass = Class.forName("kafka.server.KafkaConfig");
-            Object config = configClass.getMethod("fromProps", Properties.class, boolean.class)
+            Object config = configClass
+                    .getMethod("fromProps", Properties.class, boolean.class)
                     .invoke(null, props, false);
             return KafkaRaftServer.class.getConstructor(configClass, Time.class).newInstance(config, Time.SYSTEM);
         } catch (InvocationTargetException e) {
@@ -247,8 +255,9 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             rc = StorageTool.execute(args, out);
         } catch (Exception e) {
-            throw new IllegalStateException("formatting Kafka storage failed: " + e.getMessage() + " "
-                    + buf.toString(StandardCharsets.UTF_8), e);
+            throw new IllegalStateException(
+                    "formatting Kafka storage failed: " + e.getMessage() + " " + buf.toString(StandardCharsets.UTF_8),
+                    e);
         }
         String output = buf.toString(StandardCharsets.UTF_8).trim();
         if (rc != 0) {
@@ -275,7 +284,8 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
                 }
             } catch (ExecutionException | TimeoutException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("embedded Kafka broker did not become ready in " + READY_TIMEOUT, e);
+                    throw new IllegalStateException(
+                            "embedded Kafka broker did not become ready in " + READY_TIMEOUT, e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -344,14 +354,20 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
             try {
-                TopicDescription d = admin.describeTopics(Set.of(name)).allTopicNames()
-                        .get(5, TimeUnit.SECONDS).get(name);
-                if (d != null && d.partitions().stream().map(TopicPartitionInfo::leader).allMatch(Objects::nonNull)) {
+                TopicDescription d = admin.describeTopics(Set.of(name))
+                        .allTopicNames()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(name);
+                if (d != null
+                        && d.partitions().stream()
+                                .map(TopicPartitionInfo::leader)
+                                .allMatch(Objects::nonNull)) {
                     return;
                 }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe topic " + name + ": " + e.getCause(), e.getCause());
+                    throw new IllegalStateException(
+                            "cannot describe topic " + name + ": " + e.getCause(), e.getCause());
                 }
             } catch (TimeoutException e) {
                 // retry below
@@ -475,13 +491,16 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         defaultLogLevelsUnlessConfigured();
         EmbeddedKraftBroker broker = start(dataDir, port, controllerPort);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                broker.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "embedded-kraft-broker-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                broker.close();
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        "embedded-kraft-broker-shutdown"));
         System.out.println("bootstrap.servers=" + broker.bootstrapServers());
         System.out.println("controller=" + HOST + ":" + broker.controllerPort());
         System.out.flush();
@@ -491,7 +510,8 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     /** Logback without a config file logs everything at DEBUG; for the standalone broker use INFO. */
     private static void defaultLogLevelsUnlessConfigured() {
         ClassLoader cl = EmbeddedKraftBroker.class.getClassLoader();
-        if (System.getProperty("logback.configurationFile") != null || cl.getResource("logback.xml") != null
+        if (System.getProperty("logback.configurationFile") != null
+                || cl.getResource("logback.xml") != null
                 || cl.getResource("logback-test.xml") != null) {
             return;
         }

@@ -12,8 +12,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * committed output shows quickly, and the given registry. Callers add what is theirs.
  */
 public final class SingleBrokerConfig {
-    private SingleBrokerConfig() {
-    }
+    private SingleBrokerConfig() {}
 
     /** A mutable map of configuration keys, ready for {@link ConfigLoader#fromMap}. */
     public static Map<String, Object> base(String bootstrap, String applicationId, Path stateDir, String registryUrl) {

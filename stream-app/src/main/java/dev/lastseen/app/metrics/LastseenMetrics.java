@@ -35,25 +35,50 @@ public final class LastseenMetrics {
         for (CredentialType type : CredentialType.values()) {
             Map<AuthOutcome, Counter> byOutcome = new EnumMap<>(AuthOutcome.class);
             for (AuthOutcome outcome : AuthOutcome.values()) {
-                byOutcome.put(outcome, Counter.builder("lastseen.events").description("Valid login events processed")
-                        .tag("credential_type", type.name()).tag("outcome", outcome.name()).register(registry));
+                byOutcome.put(
+                        outcome,
+                        Counter.builder("lastseen.events")
+                                .description("Valid login events processed")
+                                .tag("credential_type", type.name())
+                                .tag("outcome", outcome.name())
+                                .register(registry));
             }
             events.put(type, byOutcome);
         }
         for (RejectReason reason : RejectReason.values()) {
-            dlq.put(reason, Counter.builder("lastseen.dlq.records").description("Input records sent to the dead-letter topic")
-                    .tag("reason", reason.code()).register(registry));
+            dlq.put(
+                    reason,
+                    Counter.builder("lastseen.dlq.records")
+                            .description("Input records sent to the dead-letter topic")
+                            .tag("reason", reason.code())
+                            .register(registry));
         }
-        lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced").description("Times a token's last_seen_at moved forward").register(registry);
-        patchesEmitted = Counter.builder("lastseen.patches.emitted").description("TokenLastSeen patches written").register(registry);
-        secretRejected = Counter.builder("lastseen.secret.rejected").description("Registry records rejected for a missing, empty or blank client_secret_hash").register(registry);
-        authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes").description("AuthFailureSpike alerts raised").register(registry);
+        lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced")
+                .description("Times a token's last_seen_at moved forward")
+                .register(registry);
+        patchesEmitted = Counter.builder("lastseen.patches.emitted")
+                .description("TokenLastSeen patches written")
+                .register(registry);
+        secretRejected = Counter.builder("lastseen.secret.rejected")
+                .description("Registry records rejected for a missing, empty or blank client_secret_hash")
+                .register(registry);
+        authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes")
+                .description("AuthFailureSpike alerts raised")
+                .register(registry);
         neverSeenExpired = Counter.builder("lastseen.usage.never.seen.expired")
-                .description("Usage entries of token ids that never authenticated successfully, expired after the retention").register(registry);
-        configRejected = Counter.builder("lastseen.config.rejected").description("Runtime configuration files rejected (last good kept)").register(registry);
-        freshness = Timer.builder("lastseen.freshness").description("Event time to queryable state")
+                .description(
+                        "Usage entries of token ids that never authenticated successfully, expired after the retention")
+                .register(registry);
+        configRejected = Counter.builder("lastseen.config.rejected")
+                .description("Runtime configuration files rejected (last good kept)")
+                .register(registry);
+        freshness = Timer.builder("lastseen.freshness")
+                .description("Event time to queryable state")
                 // An exact bucket at the 1 s objective (ops/prometheus rules), besides the generated ones.
-                .publishPercentileHistogram().serviceLevelObjectives(Duration.ofSeconds(1)).minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofSeconds(1))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry);
     }
 

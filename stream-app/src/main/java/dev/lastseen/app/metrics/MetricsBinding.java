@@ -62,7 +62,12 @@ public final class MetricsBinding implements AutoCloseable {
     /** The JVM's meters only (memory, GC, threads, class loading, CPU, uptime): for {@code lastseen apply}, which has no streams client. */
     public static MetricsBinding bindJvm(MeterRegistry registry) {
         JvmGcMetrics gc = new JvmGcMetrics();
-        List<MeterBinder> binders = List.of(gc, new JvmMemoryMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(), new ProcessorMetrics(),
+        List<MeterBinder> binders = List.of(
+                gc,
+                new JvmMemoryMetrics(),
+                new JvmThreadMetrics(),
+                new ClassLoaderMetrics(),
+                new ProcessorMetrics(),
                 new UptimeMetrics());
         binders.forEach(b -> b.bindTo(registry));
         return new MetricsBinding(new ArrayList<>(List.of(gc)), null);

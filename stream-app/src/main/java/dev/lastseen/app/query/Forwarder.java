@@ -29,15 +29,20 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class Forwarder {
     /** A listing page of 1000 tokens is well under 1 MiB; anything larger is not an answer of ours. */
     static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-    private static final List<String> PASSED_HEADERS = List.of(QueryHeaders.SERVED_BY, "Retry-After", "WWW-Authenticate");
+
+    private static final List<String> PASSED_HEADERS =
+            List.of(QueryHeaders.SERVED_BY, "Retry-After", "WWW-Authenticate");
 
     private final HttpClient http;
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
     public Forwarder(Duration connectTimeout, Duration readTimeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
@@ -46,14 +51,19 @@ public final class Forwarder {
      * @param pathAndQuery the raw (still encoded) path and query of the caller's request
      * @param authorization the caller's Authorization header, or null
      */
-    public ForwardedResponse forward(HostInfo owner, String pathAndQuery, String authorization) throws ForwardFailedException {
+    public ForwardedResponse forward(HostInfo owner, String pathAndQuery, String authorization)
+            throws ForwardFailedException {
         URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(readTimeout).header(QueryHeaders.FORWARDED, "1")
-                .header("Accept", "application/json").GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(readTimeout)
+                .header(QueryHeaders.FORWARDED, "1")
+                .header("Accept", "application/json")
+                .GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request.build(), info -> new BoundedBody(MAX_RESPONSE_BYTES));
+        CompletableFuture<HttpResponse<byte[]>> future =
+                http.sendAsync(request.build(), info -> new BoundedBody(MAX_RESPONSE_BYTES));
         // The request timeout stops at the response headers; this bounds the whole exchange, body included.
         long limit = connectTimeout.plus(readTimeout).toMillis();
         String target = owner.host() + ":" + owner.port();
@@ -67,15 +77,17 @@ public final class Forwarder {
             return new ForwardedResponse(response.statusCode(), contentType, response.body(), headers);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new ForwardFailedException("instance " + target + " gave no complete answer within " + limit + " ms", e);
+            throw new ForwardFailedException(
+                    "instance " + target + " gave no complete answer within " + limit + " ms", e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new ForwardFailedException("interrupted while waiting for instance " + target, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            String why = cause instanceof HttpTimeoutException ? "timed out" : cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            String why = cause instanceof HttpTimeoutException
+                    ? "timed out"
+                    : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
             throw new ForwardFailedException("instance " + target + " did not answer (" + why + ")", cause);
         }
     }

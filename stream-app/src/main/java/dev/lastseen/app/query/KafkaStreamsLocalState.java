@@ -31,6 +31,7 @@ public final class KafkaStreamsLocalState implements LocalState {
     private static final Logger log = LoggerFactory.getLogger(KafkaStreamsLocalState.class);
     /** Lags are fetched from the broker (end offsets): cache them briefly so a burst of stale reads costs one fetch. */
     private static final Duration LAG_CACHE = Duration.ofMillis(250);
+
     private static final Duration LAG_FAILURE_LOG_EVERY = Duration.ofMinutes(1);
 
     private final KafkaStreams streams;
@@ -39,8 +40,7 @@ public final class KafkaStreamsLocalState implements LocalState {
     private volatile CachedLags lags = new CachedLags(Instant.EPOCH, Map.of());
     private volatile Instant lastLagFailureLogged = Instant.EPOCH;
 
-    private record CachedLags(Instant at, Map<Integer, Long> byPartition) {
-    }
+    private record CachedLags(Instant at, Map<Integer, Long> byPartition) {}
 
     public KafkaStreamsLocalState(KafkaStreams streams) {
         this(streams, Clock.systemUTC());
@@ -63,13 +63,15 @@ public final class KafkaStreamsLocalState implements LocalState {
 
     @Override
     public TokenReadView view(int partition, boolean stale) {
-        return new TokenReadView(this.<RegistryFields>store(StoreNames.TOKEN_REGISTRY, partition, stale),
+        return new TokenReadView(
+                this.<RegistryFields>store(StoreNames.TOKEN_REGISTRY, partition, stale),
                 this.<UsageFields>store(StoreNames.TOKEN_USAGE, partition, stale));
     }
 
     private <V> ReadOnlyKeyValueStore<TokenKey, V> store(String name, int partition, boolean stale) {
-        StoreQueryParameters<ReadOnlyKeyValueStore<TokenKey, V>> params =
-                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<TokenKey, V>keyValueStore()).withPartition(partition);
+        StoreQueryParameters<ReadOnlyKeyValueStore<TokenKey, V>> params = StoreQueryParameters.fromNameAndType(
+                        name, QueryableStoreTypes.<TokenKey, V>keyValueStore())
+                .withPartition(partition);
         return streams.store(stale ? params.enableStaleStores() : params);
     }
 

@@ -9,6 +9,5 @@ public final class QueryHeaders {
     /** On a forwarded answer: the instance that received the request and forwarded it. */
     public static final String ROUTED_VIA = "X-Lastseen-Routed-Via";
 
-    private QueryHeaders() {
-    }
+    private QueryHeaders() {}
 }

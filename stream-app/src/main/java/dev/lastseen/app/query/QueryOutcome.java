@@ -12,14 +12,11 @@ public sealed interface QueryOutcome<T> {
      * @param stale true when read from a standby (or a still-restoring active) because the active was unavailable
      * @param lag   records the copy is behind, when stale and known; null otherwise
      */
-    record Local<T>(T value, boolean stale, Long lag) implements QueryOutcome<T> {
-    }
+    record Local<T>(T value, boolean stale, Long lag) implements QueryOutcome<T> {}
 
     /** The owning instance answered (success or a definite error such as 404); pass it on. */
-    record Remote<T>(ForwardedResponse response) implements QueryOutcome<T> {
-    }
+    record Remote<T>(ForwardedResponse response) implements QueryOutcome<T> {}
 
     /** No instance could answer before the deadline; {@code detail} says why (never a secret). */
-    record Unavailable<T>(String detail) implements QueryOutcome<T> {
-    }
+    record Unavailable<T>(String detail) implements QueryOutcome<T> {}
 }

@@ -39,8 +39,11 @@ public final class TokenQueryService {
     private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
     /** A client in one of these states will not serve again: waiting for it is pointless. */
-    private static final Set<KafkaStreams.State> TERMINAL = EnumSet.of(KafkaStreams.State.PENDING_SHUTDOWN,
-            KafkaStreams.State.NOT_RUNNING, KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.ERROR);
+    private static final Set<KafkaStreams.State> TERMINAL = EnumSet.of(
+            KafkaStreams.State.PENDING_SHUTDOWN,
+            KafkaStreams.State.NOT_RUNNING,
+            KafkaStreams.State.PENDING_ERROR,
+            KafkaStreams.State.ERROR);
 
     /** Pauses between attempts; a seam for tests. */
     interface Sleeper {
@@ -57,12 +60,24 @@ public final class TokenQueryService {
     private final ConcurrentHashMap<String, Long> lastLogged = new ConcurrentHashMap<>();
 
     public TokenQueryService(LocalState local, HostInfo self, LastseenConfig.QuerySettings settings) {
-        this(local, self, new Forwarder(settings.forwardConnectTimeout(), settings.forwardReadTimeout()), settings.deadline(),
-                settings.maxStaleLag(), System::nanoTime, d -> Thread.sleep(d.toMillis()));
+        this(
+                local,
+                self,
+                new Forwarder(settings.forwardConnectTimeout(), settings.forwardReadTimeout()),
+                settings.deadline(),
+                settings.maxStaleLag(),
+                System::nanoTime,
+                d -> Thread.sleep(d.toMillis()));
     }
 
-    TokenQueryService(LocalState local, HostInfo self, Forwarder forwarder, Duration deadline, long maxStaleLag, LongSupplier nanoTime,
-                      Sleeper sleeper) {
+    TokenQueryService(
+            LocalState local,
+            HostInfo self,
+            Forwarder forwarder,
+            Duration deadline,
+            long maxStaleLag,
+            LongSupplier nanoTime,
+            Sleeper sleeper) {
         this.local = local;
         this.self = self;
         this.forwarder = forwarder;
@@ -83,9 +98,17 @@ public final class TokenQueryService {
     }
 
     /** A page of the account's registered tokens with no successful use at or after {@code unusedSinceMillis}. */
-    public QueryOutcome<UnusedTokensPage> unusedSince(String accountId, long unusedSinceMillis, String afterTokenId, int limit,
-                                                      int scanBudget, QueryRequest request) {
-        return query(accountId, request, view -> view.unusedSince(accountId, unusedSinceMillis, afterTokenId, limit, scanBudget));
+    public QueryOutcome<UnusedTokensPage> unusedSince(
+            String accountId,
+            long unusedSinceMillis,
+            String afterTokenId,
+            int limit,
+            int scanBudget,
+            QueryRequest request) {
+        return query(
+                accountId,
+                request,
+                view -> view.unusedSince(accountId, unusedSinceMillis, afterTokenId, limit, scanBudget));
     }
 
     <T> QueryOutcome<T> query(String accountId, QueryRequest request, Function<TokenReadView, T> read) {
@@ -102,16 +125,26 @@ public final class TokenQueryService {
             KafkaStreams.State state = local.state();
             long remaining = end - nanoTime.getAsLong();
             if (request.forwarded() || TERMINAL.contains(state) || remaining <= 0) {
-                String detail = attempt.reason() + (request.forwarded() ? "" : " (tried " + attempts + " time(s) over "
-                        + Duration.ofNanos(nanoTime.getAsLong() - start).toMillis() + " ms)");
-                logOnce("unavailable:" + attempt.reason(), "Query for account {} unavailable: {}", accountId, detail, null);
+                String detail = attempt.reason()
+                        + (request.forwarded()
+                                ? ""
+                                : " (tried " + attempts + " time(s) over "
+                                        + Duration.ofNanos(nanoTime.getAsLong() - start)
+                                                .toMillis() + " ms)");
+                logOnce(
+                        "unavailable:" + attempt.reason(),
+                        "Query for account {} unavailable: {}",
+                        accountId,
+                        detail,
+                        null);
                 return new QueryOutcome.Unavailable<>(detail);
             }
             try {
                 sleeper.sleep(min(backoff, Duration.ofNanos(remaining)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new QueryOutcome.Unavailable<>("interrupted while waiting for the account's state: " + attempt.reason());
+                return new QueryOutcome.Unavailable<>(
+                        "interrupted while waiting for the account's state: " + attempt.reason());
             }
             backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
@@ -130,8 +163,12 @@ public final class TokenQueryService {
 
     private <T> Attempt<T> attempt(String accountId, QueryRequest request, Function<TokenReadView, T> read) {
         KeyQueryMetadata md = local.metadataFor(accountId);
-        if (md == null || KeyQueryMetadata.NOT_AVAILABLE.equals(md) || md.activeHost() == null || md.activeHost().port() < 0) {
-            return Attempt.retry("the account's partition has no known owner yet (streams state " + local.state() + ")");
+        if (md == null
+                || KeyQueryMetadata.NOT_AVAILABLE.equals(md)
+                || md.activeHost() == null
+                || md.activeHost().port() < 0) {
+            return Attempt.retry(
+                    "the account's partition has no known owner yet (streams state " + local.state() + ")");
         }
         int partition = md.partition();
         HostInfo owner = md.activeHost();
@@ -140,12 +177,15 @@ public final class TokenQueryService {
             try {
                 return Attempt.done(new QueryOutcome.Local<>(read.apply(local.view(partition, false)), false, null));
             } catch (InvalidStateStoreException e) {
-                ownerProblem = "partition " + partition + " is not queryable on its owner " + describe(self) + " yet (restoring or migrating)";
+                ownerProblem = "partition " + partition + " is not queryable on its owner " + describe(self)
+                        + " yet (restoring or migrating)";
             }
         } else if (request.forwarded()) {
             Attempt<T> stale = md.standbyHosts().contains(self) ? readStale(partition, read) : null;
-            return stale != null ? stale
-                    : Attempt.retry("instance " + describe(self) + " cannot answer for partition " + partition + " (owner: " + describe(owner) + ")");
+            return stale != null
+                    ? stale
+                    : Attempt.retry("instance " + describe(self) + " cannot answer for partition " + partition
+                            + " (owner: " + describe(owner) + ")");
         } else {
             try {
                 ForwardedResponse answer = forwarder.forward(owner, request.pathAndQuery(), request.authorization());
@@ -155,7 +195,12 @@ public final class TokenQueryService {
                 ownerProblem = "owner " + describe(owner) + " of partition " + partition + " cannot answer yet";
             } catch (ForwardFailedException e) {
                 ownerProblem = "owner " + describe(owner) + " of partition " + partition + " is unreachable";
-                logOnce("forward:" + describe(owner), "Forwarding a query to {} failed: {}", describe(owner), e.getMessage(), e.getCause());
+                logOnce(
+                        "forward:" + describe(owner),
+                        "Forwarding a query to {} failed: {}",
+                        describe(owner),
+                        e.getMessage(),
+                        e.getCause());
             }
         }
         // The owner cannot answer: a copy that is close enough behind can, with an answer that says it is stale.
@@ -178,10 +223,16 @@ public final class TokenQueryService {
                     return Attempt.done(new QueryOutcome.Remote<>(answer));
                 }
             } catch (ForwardFailedException e) {
-                logOnce("forward:" + describe(standby), "Forwarding a query to standby {} failed: {}", describe(standby), e.getMessage(), e.getCause());
+                logOnce(
+                        "forward:" + describe(standby),
+                        "Forwarding a query to standby {} failed: {}",
+                        describe(standby),
+                        e.getMessage(),
+                        e.getCause());
             }
         }
-        return Attempt.retry(ownerProblem + (md.standbyHosts().isEmpty() ? " and no standby is configured" : " and no standby could answer"));
+        return Attempt.retry(ownerProblem
+                + (md.standbyHosts().isEmpty() ? " and no standby is configured" : " and no standby could answer"));
     }
 
     /**

@@ -16,7 +16,12 @@ record Baseline(double failuresPerWindow, long windowStart) {
     private static final int BYTES = Double.BYTES + Long.BYTES;
 
     static final Serde<Baseline> SERDE = Serdes.serdeFrom(
-            (topic, b) -> b == null ? null : ByteBuffer.allocate(BYTES).putDouble(b.failuresPerWindow).putLong(b.windowStart).array(),
+            (topic, b) -> b == null
+                    ? null
+                    : ByteBuffer.allocate(BYTES)
+                            .putDouble(b.failuresPerWindow)
+                            .putLong(b.windowStart)
+                            .array(),
             (topic, bytes) -> {
                 if (bytes == null) {
                     return null;

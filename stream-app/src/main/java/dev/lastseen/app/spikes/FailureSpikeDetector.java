@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
 final class FailureSpikeDetector implements Processor<String, LoginEvent, String, AuthFailureSpike> {
     private static final Logger log = LoggerFactory.getLogger(FailureSpikeDetector.class);
     static final int SWEEP_EVERY_WINDOWS = 10;
-    static final double NEGLIGIBLE_BASELINE = ThresholdsLimits.DEFAULT_MIN_MINIMUM / ThresholdsLimits.DEFAULT_MAX_FACTOR;
+    static final double NEGLIGIBLE_BASELINE =
+            ThresholdsLimits.DEFAULT_MIN_MINIMUM / ThresholdsLimits.DEFAULT_MAX_FACTOR;
 
     private final long windowMillis;
     private final long graceMillis;
@@ -66,9 +67,11 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
     private long observedTime;
     /** No window starting before this is open, so closing windows needs no scan until then (per-event cost). */
     private long nextClosableStart;
+
     private long nextSweep;
 
-    FailureSpikeDetector(LastseenConfig.SpikeSettings settings, Supplier<Thresholds> thresholds, LastseenMetrics metrics) {
+    FailureSpikeDetector(
+            LastseenConfig.SpikeSettings settings, Supplier<Thresholds> thresholds, LastseenMetrics metrics) {
         this.windowMillis = settings.window().toMillis();
         this.graceMillis = settings.grace().toMillis();
         this.alpha = settings.baselineAlpha();
@@ -106,14 +109,17 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
 
     private static boolean isTokenFailure(LoginEvent event) {
         CredentialType type = event.getCredentialType();
-        return event.getOutcome() == AuthOutcome.FAILURE && event.getTokenId() != null
+        return event.getOutcome() == AuthOutcome.FAILURE
+                && event.getTokenId() != null
                 && (type == CredentialType.SERVICE_TOKEN || type == CredentialType.API_TOKEN);
     }
 
     private void count(String account, String token, long at) {
         long start = Math.floorDiv(at, windowMillis) * windowMillis;
         if (isClosed(start)) {
-            log.debug("Dropped a failure {} ms after its window closed (grace {} ms)", observedTime - start - windowMillis - graceMillis,
+            log.debug(
+                    "Dropped a failure {} ms after its window closed (grace {} ms)",
+                    observedTime - start - windowMillis - graceMillis,
                     graceMillis);
             return;
         }
@@ -139,7 +145,8 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
         // Windows start at multiples of the size, and none can open at or before lastClosedStart any more.
         nextClosableStart = Math.floorDiv(lastClosedStart, windowMillis) * windowMillis + windowMillis;
         List<KeyValue<String, Long>> closed = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = counts.range(WindowKeys.first(), WindowKeys.afterWindowsStartingAtOrBefore(lastClosedStart))) {
+        try (KeyValueIterator<String, Long> it =
+                counts.range(WindowKeys.first(), WindowKeys.afterWindowsStartingAtOrBefore(lastClosedStart))) {
             it.forEachRemaining(closed::add);
         }
         for (KeyValue<String, Long> window : closed) {
@@ -160,14 +167,26 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
         double limit = Math.max(threshold.minimum(), threshold.factor() * baseline);
         if (failures > limit) {
             String token = WindowKeys.token(scope);
-            AuthFailureSpike spike = AuthFailureSpike.newBuilder().setAccountId(account).setTokenId(token)
-                    .setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(start + windowMillis))
-                    .setFailures(failures).setBaseline(baseline).build();
+            AuthFailureSpike spike = AuthFailureSpike.newBuilder()
+                    .setAccountId(account)
+                    .setTokenId(token)
+                    .setWindowStart(Instant.ofEpochMilli(start))
+                    .setWindowEnd(Instant.ofEpochMilli(start + windowMillis))
+                    .setFailures(failures)
+                    .setBaseline(baseline)
+                    .build();
             context.forward(new Record<>(account, spike, outputTimestamp));
             metrics.authFailureSpike();
-            log.info("Authentication failure spike: account {}{} had {} failures in [{}, {}), over max(minimum {}, {} x baseline {})",
-                    account, token == null ? "" : " token " + token, failures, spike.getWindowStart(), spike.getWindowEnd(),
-                    threshold.minimum(), threshold.factor(), String.format("%.2f", baseline));
+            log.info(
+                    "Authentication failure spike: account {}{} had {} failures in [{}, {}), over max(minimum {}, {} x baseline {})",
+                    account,
+                    token == null ? "" : " token " + token,
+                    failures,
+                    spike.getWindowStart(),
+                    spike.getWindowEnd(),
+                    threshold.minimum(),
+                    threshold.factor(),
+                    String.format("%.2f", baseline));
         }
         Baseline base = stored == null ? new Baseline(0.0, start - windowMillis) : stored;
         baselines.put(scope, base.fold(start, failures, windowMillis, alpha));

@@ -26,13 +26,19 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class FailureSpikeTopology {
     /** Processor node names, fixed so operators and tests can find them in the description. */
     public static final String DETECTOR = "auth-failure-spike-detector";
+
     public static final String SINK = "auth-failure-alerts-sink";
 
-    private FailureSpikeTopology() {
-    }
+    private FailureSpikeTopology() {}
 
-    public static void attach(KStream<String, LoginEvent> loginsByAccount, LastseenConfig.SpikeSettings settings, String alertsTopic,
-                              Supplier<Thresholds> thresholds, SchemaRegistryClient registry, boolean autoRegister, LastseenMetrics metrics) {
+    public static void attach(
+            KStream<String, LoginEvent> loginsByAccount,
+            LastseenConfig.SpikeSettings settings,
+            String alertsTopic,
+            Supplier<Thresholds> thresholds,
+            SchemaRegistryClient registry,
+            boolean autoRegister,
+            LastseenMetrics metrics) {
         StoreBuilder<?> counts = SpikeStores.windowCounts();
         StoreBuilder<?> baselines = SpikeStores.baselines();
         ProcessorSupplier<String, LoginEvent, String, AuthFailureSpike> detector = new ProcessorSupplier<>() {
@@ -46,9 +52,14 @@ public final class FailureSpikeTopology {
                 return Set.of(counts, baselines);
             }
         };
-        loginsByAccount.process(detector, Named.as(DETECTOR))
-                .to(alertsTopic, Produced.with(Serdes.String(), AvroSerdes.specific(AuthFailureSpike.class, registry, autoRegister))
-                        .withName(SINK));
+        loginsByAccount
+                .process(detector, Named.as(DETECTOR))
+                .to(
+                        alertsTopic,
+                        Produced.with(
+                                        Serdes.String(),
+                                        AvroSerdes.specific(AuthFailureSpike.class, registry, autoRegister))
+                                .withName(SINK));
     }
 
     /** The thresholds configuration alone gives: its default for every account, no overrides. */

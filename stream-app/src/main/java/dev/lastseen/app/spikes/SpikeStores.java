@@ -17,16 +17,18 @@ public final class SpikeStores {
     /** Scope key (account, or account and token) → {@link Baseline}: one entry per key, deleted once decayed. */
     public static final String BASELINES = "auth-failure-baselines";
 
-    private SpikeStores() {
-    }
+    private SpikeStores() {}
 
     static StoreBuilder<KeyValueStore<String, Long>> windowCounts() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_COUNTS), Serdes.String(), Serdes.Long())
-                .withLoggingEnabled(Map.of()).withCachingEnabled();
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(WINDOW_COUNTS), Serdes.String(), Serdes.Long())
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
     }
 
     static StoreBuilder<KeyValueStore<String, Baseline>> baselines() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BASELINES), Serdes.String(), Baseline.SERDE)
-                .withLoggingEnabled(Map.of()).withCachingEnabled();
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
     }
 }

@@ -30,8 +30,12 @@ public final class SpikeThresholds implements Supplier<Thresholds>, AutoCloseabl
         if (settings.thresholdsFile() == null || settings.thresholdsFile().isBlank()) {
             return new SpikeThresholds(() -> defaults, null);
         }
-        ThresholdsReloader reloader = new ThresholdsReloader(Path.of(settings.thresholdsFile()), new ThresholdsParser(), defaults,
-                settings.thresholdsPollInterval(), (reason, message) -> metrics.configRejected());
+        ThresholdsReloader reloader = new ThresholdsReloader(
+                Path.of(settings.thresholdsFile()),
+                new ThresholdsParser(),
+                defaults,
+                settings.thresholdsPollInterval(),
+                (reason, message) -> metrics.configRejected());
         reloader.start();
         return new SpikeThresholds(reloader::current, reloader);
     }

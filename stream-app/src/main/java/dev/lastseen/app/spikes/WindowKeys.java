@@ -15,8 +15,7 @@ final class WindowKeys {
     /** The observed-event-time entry: '~' sorts after every hex digit, outside all window ranges. */
     static final String OBSERVED_TIME = "~observed-event-time";
 
-    private WindowKeys() {
-    }
+    private WindowKeys() {}
 
     static String accountScope(String account) {
         return account + SEPARATOR;

@@ -51,26 +51,39 @@ public final class RegistryWait {
             try {
                 T result = step.get();
                 if (attempt > 1) {
-                    log.info("Schema registry at {} reachable after {} attempts ({} s)", registryUrl, attempt,
+                    log.info(
+                            "Schema registry at {} reachable after {} attempts ({} s)",
+                            registryUrl,
+                            attempt,
                             Duration.ofNanos(nanoClock.get() - start).toSeconds());
                 }
                 return result;
             } catch (RegistryUnavailableException e) {
                 Duration waited = Duration.ofNanos(nanoClock.get() - start);
                 if (deadline != null && waited.plusMillis(delay).compareTo(deadline) > 0) {
-                    throw new StartupCheckException("the schema registry at " + registryUrl + " was unreachable for " + waited.toSeconds()
-                            + " s while " + what + " (last error: " + e.getMessage() + "); start it or fix "
-                            + "lastseen.schema.registry.url, or wait longer with --registry-wait (now " + deadline + ")");
+                    throw new StartupCheckException(
+                            "the schema registry at " + registryUrl + " was unreachable for " + waited.toSeconds()
+                                    + " s while " + what + " (last error: " + e.getMessage() + "); start it or fix "
+                                    + "lastseen.schema.registry.url, or wait longer with --registry-wait (now "
+                                    + deadline + ")");
                 }
-                log.warn("Schema registry at {} unavailable while {} (attempt {}, {} s so far): {}. Next attempt in {} ms; {}",
-                        registryUrl, what, attempt, waited.toSeconds(), e.getMessage(), delay,
-                        deadline == null ? "waiting without a deadline (--registry-wait=forever)"
+                log.warn(
+                        "Schema registry at {} unavailable while {} (attempt {}, {} s so far): {}. Next attempt in {} ms; {}",
+                        registryUrl,
+                        what,
+                        attempt,
+                        waited.toSeconds(),
+                        e.getMessage(),
+                        delay,
+                        deadline == null
+                                ? "waiting without a deadline (--registry-wait=forever)"
                                 : "giving up after " + deadline.toSeconds() + " s (--registry-wait)");
                 try {
                     sleeper.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new StartupCheckException("interrupted while waiting for the schema registry at " + registryUrl);
+                    throw new StartupCheckException(
+                            "interrupted while waiting for the schema registry at " + registryUrl);
                 }
                 delay = Math.min(MAX_DELAY_MS, delay * 2);
             }

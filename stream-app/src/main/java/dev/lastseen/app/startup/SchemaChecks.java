@@ -2,8 +2,8 @@ package dev.lastseen.app.startup;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.app.topology.LastseenTopology;
+import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
@@ -33,8 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaChecks {
     private static final Logger log = LoggerFactory.getLogger(SchemaChecks.class);
 
-    private SchemaChecks() {
-    }
+    private SchemaChecks() {}
 
     /** The contract's subjects (TopicNameStrategy, {@code <topic>-value}) with lastseen's schemas. */
     public static List<SchemaExpectation> of(TopicNames topics) {
@@ -51,7 +50,8 @@ public final class SchemaChecks {
      */
     public static List<SchemaExpectation> of(TopicNames topics, String applicationId) {
         List<SchemaExpectation> all = new java.util.ArrayList<>(of(topics));
-        all.add(expectation(LastseenTopology.loginRepartitionTopic(applicationId), LoginEvent.getClassSchema(), SchemaRole.WRITER));
+        all.add(expectation(
+                LastseenTopology.loginRepartitionTopic(applicationId), LoginEvent.getClassSchema(), SchemaRole.WRITER));
         return List.copyOf(all);
     }
 
@@ -65,11 +65,14 @@ public final class SchemaChecks {
      *
      * @throws RegistryUnavailableException when the registry cannot be reached (retry later)
      */
-    public static List<String> check(SchemaRegistryClient registry, List<SchemaExpectation> expectations, boolean autoRegister) {
+    public static List<String> check(
+            SchemaRegistryClient registry, List<SchemaExpectation> expectations, boolean autoRegister) {
         List<String> problems = new ArrayList<>();
         for (SchemaExpectation e : expectations) {
             try {
-                String problem = e.role() == SchemaRole.READER ? checkReader(registry, e) : checkWriter(registry, e, autoRegister);
+                String problem = e.role() == SchemaRole.READER
+                        ? checkReader(registry, e)
+                        : checkWriter(registry, e, autoRegister);
                 if (problem != null) {
                     problems.add(problem);
                 }
@@ -85,19 +88,27 @@ public final class SchemaChecks {
     private static String checkReader(SchemaRegistryClient registry, SchemaExpectation e) {
         Optional<RegisteredSchema> latest = registry.latest(e.subject());
         if (latest.isEmpty()) {
-            log.info("Subject {} has no schema yet; lastseen will read whatever compatible schema producers register", e.subject());
+            log.info(
+                    "Subject {} has no schema yet; lastseen will read whatever compatible schema producers register",
+                    e.subject());
             return null;
         }
         RegisteredSchema writer = latest.get();
         SchemaCompatibility.SchemaPairCompatibility verdict =
                 SchemaCompatibility.checkReaderWriterCompatibility(e.schema(), writer.schema());
         if (verdict.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            return "records on topic '" + e.topic() + "' are written with schema id " + writer.id() + " (subject '" + e.subject()
-                    + "' version " + writer.version() + "), which lastseen's " + e.schema().getFullName() + " cannot read: "
+            return "records on topic '" + e.topic() + "' are written with schema id " + writer.id() + " (subject '"
+                    + e.subject()
+                    + "' version " + writer.version() + "), which lastseen's "
+                    + e.schema().getFullName() + " cannot read: "
                     + oneLine(verdict.getDescription())
                     + "; register a backward-compatible producer schema, or upgrade lastseen to a version that reads it";
         }
-        log.info("Subject {}: latest schema id {} (version {}) is readable as {}", e.subject(), writer.id(), writer.version(),
+        log.info(
+                "Subject {}: latest schema id {} (version {}) is readable as {}",
+                e.subject(),
+                writer.id(),
+                writer.version(),
                 e.schema().getFullName());
         return null;
     }
@@ -105,7 +116,11 @@ public final class SchemaChecks {
     private static String checkWriter(SchemaRegistryClient registry, SchemaExpectation e, boolean autoRegister) {
         try {
             int id = registry.lookup(e.subject(), e.schema());
-            log.info("Subject {}: lastseen's {} is registered as schema id {}", e.subject(), e.schema().getFullName(), id);
+            log.info(
+                    "Subject {}: lastseen's {} is registered as schema id {}",
+                    e.subject(),
+                    e.schema().getFullName(),
+                    id);
             return null;
         } catch (SchemaRegistryException notRegistered) {
             if (!notRegistered.isNotFound() || notRegistered.errorCode() / 100 != 404) {
@@ -113,17 +128,25 @@ public final class SchemaChecks {
             }
         }
         if (!registry.isCompatible(e.subject(), e.schema())) {
-            return "lastseen's " + e.schema().getFullName() + " is not compatible with the latest schema of subject '" + e.subject()
-                    + "' (level " + registry.compatibility(e.subject()) + "), so its consumers could not read lastseen's output on topic '"
-                    + e.topic() + "'; fix the subject's schema or compatibility level, or point lastseen at another topic";
+            return "lastseen's " + e.schema().getFullName() + " is not compatible with the latest schema of subject '"
+                    + e.subject()
+                    + "' (level " + registry.compatibility(e.subject())
+                    + "), so its consumers could not read lastseen's output on topic '"
+                    + e.topic()
+                    + "'; fix the subject's schema or compatibility level, or point lastseen at another topic";
         }
         if (!autoRegister) {
-            return "subject '" + e.subject() + "' does not have lastseen's " + e.schema().getFullName()
+            return "subject '" + e.subject() + "' does not have lastseen's "
+                    + e.schema().getFullName()
                     + " and auto-registration is off; register it (it is compatible) or set "
                     + ConfigLoader.REGISTRY_AUTO_REGISTER + "=true";
         }
         int id = registry.register(e.subject(), e.schema());
-        log.info("Subject {}: registered lastseen's {} as schema id {}", e.subject(), e.schema().getFullName(), id);
+        log.info(
+                "Subject {}: registered lastseen's {} as schema id {}",
+                e.subject(),
+                e.schema().getFullName(),
+                id);
         return null;
     }
 

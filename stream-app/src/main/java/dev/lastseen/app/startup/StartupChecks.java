@@ -39,8 +39,7 @@ public final class StartupChecks {
     static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(StartupChecks.class);
 
-    private StartupChecks() {
-    }
+    private StartupChecks() {}
 
     /**
      * Runs every check.
@@ -52,20 +51,30 @@ public final class StartupChecks {
     public static int run(LastseenConfig config, SchemaRegistryClient registry, Duration registryWait) {
         Object bootstrap = config.streams().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         Map<String, Object> adminConfig = new HashMap<>(config.streams());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames()); // security settings etc. apply to the admin too
+        adminConfig
+                .keySet()
+                .retainAll(AdminClientConfig.configNames()); // security settings etc. apply to the admin too
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
         TopicChecks.Outcome topics;
         try (Admin admin = Admin.create(adminConfig)) {
             topics = checkTopics(config, admin, registry, String.valueOf(bootstrap));
         }
         List<String> problems = new ArrayList<>(topics.problems());
-        problems.addAll(new RegistryWait(config.registry().url(), registryWait).run("checking lastseen's schemas",
-                () -> SchemaChecks.check(registry, SchemaChecks.of(config.topics(),
-                        String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG))), config.registry().autoRegister())));
+        problems.addAll(new RegistryWait(config.registry().url(), registryWait)
+                .run(
+                        "checking lastseen's schemas",
+                        () -> SchemaChecks.check(
+                                registry,
+                                SchemaChecks.of(
+                                        config.topics(),
+                                        String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG))),
+                                config.registry().autoRegister())));
         if (!problems.isEmpty()) {
             throw new StartupCheckException(describe(problems));
         }
-        log.info("Start-up checks passed: topics exist, account partitions = {}, schemas compatible", topics.accountPartitions());
+        log.info(
+                "Start-up checks passed: topics exist, account partitions = {}, schemas compatible",
+                topics.accountPartitions());
         return topics.accountPartitions();
     }
 
@@ -80,7 +89,8 @@ public final class StartupChecks {
         return b.toString();
     }
 
-    private static TopicChecks.Outcome checkTopics(LastseenConfig config, Admin admin, SchemaRegistryClient registry, String bootstrap) {
+    private static TopicChecks.Outcome checkTopics(
+            LastseenConfig config, Admin admin, SchemaRegistryClient registry, String bootstrap) {
         String applicationId = String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
         Set<String> internal = accountKeyedRepartitionTopics(applicationId, topologyOf(config, registry));
         Set<String> asked = new TreeSet<>(internal);
@@ -94,7 +104,10 @@ public final class StartupChecks {
 
     /** The topology as it will run (serdes are built but not used; nothing is contacted). */
     private static Topology topologyOf(LastseenConfig config, SchemaRegistryClient registry) {
-        return LastseenTopology.build(TopologySettings.from(config, 1, Clock.systemUTC()), registry, TokenStores.persistent(),
+        return LastseenTopology.build(
+                TopologySettings.from(config, 1, Clock.systemUTC()),
+                registry,
+                TokenStores.persistent(),
                 new LastseenMetrics(new SimpleMeterRegistry()));
     }
 
@@ -108,7 +121,8 @@ public final class StartupChecks {
         for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
             for (TopologyDescription.Node node : sub.nodes()) {
                 if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
-                    source.topicSet().stream().filter(t -> t.endsWith("-repartition"))
+                    source.topicSet().stream()
+                            .filter(t -> t.endsWith("-repartition"))
                             .map(t -> t.startsWith(applicationId + "-") ? t : applicationId + "-" + t)
                             .forEach(names::add);
                 }
@@ -120,19 +134,26 @@ public final class StartupChecks {
     /** Partition counts of those topics that exist. */
     private static Map<String, Integer> partitionCounts(Admin admin, Set<String> topics, String bootstrap) {
         Map<String, Integer> counts = new HashMap<>();
-        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(topics).topicNameValues();
         long deadline = System.nanoTime() + KAFKA_TIMEOUT.toNanos();
         for (Map.Entry<String, KafkaFuture<TopicDescription>> f : futures.entrySet()) {
             try {
                 long left = Math.max(1, deadline - System.nanoTime());
-                counts.put(f.getKey(), f.getValue().get(left, TimeUnit.NANOSECONDS).partitions().size());
+                counts.put(
+                        f.getKey(),
+                        f.getValue()
+                                .get(left, TimeUnit.NANOSECONDS)
+                                .partitions()
+                                .size());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                     throw kafkaSilent(bootstrap);
                 }
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new StartupCheckException("cannot describe topic '" + f.getKey() + "' on " + bootstrap + ": "
-                            + e.getCause().getMessage() + " (check bootstrap.servers and the client's ACLs/credentials)");
+                            + e.getCause().getMessage()
+                            + " (check bootstrap.servers and the client's ACLs/credentials)");
                 }
             } catch (TimeoutException e) {
                 throw kafkaSilent(bootstrap);

@@ -17,8 +17,7 @@ import java.util.TreeSet;
  * topics with that count itself; a mismatching existing one would split an account across tasks.)
  */
 public final class TopicChecks {
-    private TopicChecks() {
-    }
+    private TopicChecks() {}
 
     /** The result: the account partition count (0 when the login topic is missing) and the problems found. */
     public record Outcome(int accountPartitions, List<String> problems) {
@@ -31,7 +30,8 @@ public final class TopicChecks {
      * @param partitionsByTopic       partition counts of the topics that exist (those asked about)
      * @param accountKeyedInternal    full names of the account-keyed repartition topics
      */
-    public static Outcome check(TopicNames topics, Map<String, Integer> partitionsByTopic, Set<String> accountKeyedInternal) {
+    public static Outcome check(
+            TopicNames topics, Map<String, Integer> partitionsByTopic, Set<String> accountKeyedInternal) {
         List<String> problems = new ArrayList<>();
         Map<String, String> required = new LinkedHashMap<>();
         required.put(topics.loginEvents(), ConfigLoader.TOPIC_LOGIN_EVENTS);
@@ -41,7 +41,8 @@ public final class TopicChecks {
         required.put(topics.deadLetter(), ConfigLoader.TOPIC_DLQ);
         required.forEach((topic, key) -> {
             if (!partitionsByTopic.containsKey(topic)) {
-                problems.add("topic '" + topic + "' does not exist: create it (ops/stack.sh up creates the contract topics) or set " + key);
+                problems.add("topic '" + topic
+                        + "' does not exist: create it (ops/stack.sh up creates the contract topics) or set " + key);
             }
         });
         int accountPartitions = partitionsByTopic.getOrDefault(topics.loginEvents(), 0);
@@ -49,8 +50,10 @@ public final class TopicChecks {
             for (String internal : new TreeSet<>(accountKeyedInternal)) {
                 Integer have = partitionsByTopic.get(internal);
                 if (have != null && have != accountPartitions) {
-                    problems.add("internal topic '" + internal + "' has " + have + " partitions but '" + topics.loginEvents() + "' has "
-                            + accountPartitions + ", so an account's records would land in different tasks; delete it while lastseen is "
+                    problems.add("internal topic '" + internal + "' has " + have + " partitions but '"
+                            + topics.loginEvents() + "' has "
+                            + accountPartitions
+                            + ", so an account's records would land in different tasks; delete it while lastseen is "
                             + "stopped (kafka-streams-application-reset, or kafka-topics --delete) so it is recreated with "
                             + accountPartitions);
                 }

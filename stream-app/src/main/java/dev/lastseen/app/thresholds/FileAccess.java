@@ -16,7 +16,7 @@ import java.util.Arrays;
 public interface FileAccess {
 
     /** Size, modification time and file key (inode, where the OS has one). */
-    record FileStat(long size, FileTime lastModified, Object fileKey) { }
+    record FileStat(long size, FileTime lastModified, Object fileKey) {}
 
     /** @throws java.nio.file.NoSuchFileException if the file does not exist */
     FileStat stat(Path file) throws IOException;

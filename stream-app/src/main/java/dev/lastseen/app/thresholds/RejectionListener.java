@@ -14,5 +14,5 @@ public interface RejectionListener {
 
     void rejected(RejectionReason reason, String message);
 
-    RejectionListener NONE = (reason, message) -> { };
+    RejectionListener NONE = (reason, message) -> {};
 }

@@ -3,7 +3,7 @@ package dev.lastseen.app.thresholds;
 /** Makes untrusted text safe for a single log line. */
 final class Texts {
 
-    private Texts() { }
+    private Texts() {}
 
     /** Escapes control characters (so a message stays on one line) and caps the length. */
     static String oneLine(String s, int maxChars) {

@@ -35,16 +35,19 @@ public record ThresholdsLimits(
 
     public ThresholdsLimits {
         if (maxFileBytes < 1 || maxFileBytes > HARD_MAX_FILE_BYTES) {
-            throw new IllegalArgumentException("maxFileBytes must be in [1, " + HARD_MAX_FILE_BYTES + "], was " + maxFileBytes);
+            throw new IllegalArgumentException(
+                    "maxFileBytes must be in [1, " + HARD_MAX_FILE_BYTES + "], was " + maxFileBytes);
         }
         if (maxEntries < 0) {
             throw new IllegalArgumentException("maxEntries must be >= 0, was " + maxEntries);
         }
         if (minMinimum < 1 || maxMinimum < minMinimum) {
-            throw new IllegalArgumentException("need 1 <= minMinimum <= maxMinimum, was [" + minMinimum + ", " + maxMinimum + "]");
+            throw new IllegalArgumentException(
+                    "need 1 <= minMinimum <= maxMinimum, was [" + minMinimum + ", " + maxMinimum + "]");
         }
         if (!Double.isFinite(minFactor) || !Double.isFinite(maxFactor) || minFactor <= 0.0 || maxFactor < minFactor) {
-            throw new IllegalArgumentException("need finite 0 < minFactor <= maxFactor, was [" + minFactor + ", " + maxFactor + "]");
+            throw new IllegalArgumentException(
+                    "need finite 0 < minFactor <= maxFactor, was [" + minFactor + ", " + maxFactor + "]");
         }
         if (maxAccountIdLength < 1) {
             throw new IllegalArgumentException("maxAccountIdLength must be >= 1, was " + maxAccountIdLength);
@@ -52,17 +55,23 @@ public record ThresholdsLimits(
     }
 
     public static ThresholdsLimits defaults() {
-        return new ThresholdsLimits(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_ENTRIES,
-                DEFAULT_MIN_MINIMUM, DEFAULT_MAX_MINIMUM,
-                DEFAULT_MIN_FACTOR, DEFAULT_MAX_FACTOR,
+        return new ThresholdsLimits(
+                DEFAULT_MAX_FILE_BYTES,
+                DEFAULT_MAX_ENTRIES,
+                DEFAULT_MIN_MINIMUM,
+                DEFAULT_MAX_MINIMUM,
+                DEFAULT_MIN_FACTOR,
+                DEFAULT_MAX_FACTOR,
                 DEFAULT_MAX_ACCOUNT_ID_LENGTH);
     }
 
     public ThresholdsLimits withMaxFileBytes(long bytes) {
-        return new ThresholdsLimits(bytes, maxEntries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
+        return new ThresholdsLimits(
+                bytes, maxEntries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
     }
 
     public ThresholdsLimits withMaxEntries(int entries) {
-        return new ThresholdsLimits(maxFileBytes, entries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
+        return new ThresholdsLimits(
+                maxFileBytes, entries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
     }
 }

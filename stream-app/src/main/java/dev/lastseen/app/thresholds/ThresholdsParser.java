@@ -82,7 +82,8 @@ public final class ThresholdsParser {
     /** Rejects a size over {@code maxFileBytes}. */
     public void checkSize(long sizeBytes) throws ThresholdsRejectedException {
         if (sizeBytes > limits.maxFileBytes()) {
-            throw new ThresholdsRejectedException(RejectionReason.FILE_TOO_LARGE,
+            throw new ThresholdsRejectedException(
+                    RejectionReason.FILE_TOO_LARGE,
                     "file is " + sizeBytes + " bytes, over the maxFileBytes bound of " + limits.maxFileBytes());
         }
     }
@@ -96,22 +97,26 @@ public final class ThresholdsParser {
         } catch (ThresholdsRejectedException e) {
             throw e;
         } catch (JsonEOFException e) {
-            throw new ThresholdsRejectedException(RejectionReason.TRUNCATED,
-                    "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
+            throw new ThresholdsRejectedException(
+                    RejectionReason.TRUNCATED, "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
         } catch (StreamConstraintsException e) {
-            throw new ThresholdsRejectedException(RejectionReason.OUT_OF_BOUNDS,
-                    "JSON structure bound exceeded " + at(e.getLocation()) + ": " + detail(e), e);
+            throw new ThresholdsRejectedException(
+                    RejectionReason.OUT_OF_BOUNDS,
+                    "JSON structure bound exceeded " + at(e.getLocation()) + ": " + detail(e),
+                    e);
         } catch (JsonProcessingException e) {
             if (atEndOfInput(e)) {
-                throw new ThresholdsRejectedException(RejectionReason.TRUNCATED,
-                        "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
+                throw new ThresholdsRejectedException(
+                        RejectionReason.TRUNCATED, "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
             }
-            throw new ThresholdsRejectedException(RejectionReason.MALFORMED_JSON,
-                    "malformed JSON " + at(e.getLocation()) + ": " + detail(e), e);
+            throw new ThresholdsRejectedException(
+                    RejectionReason.MALFORMED_JSON, "malformed JSON " + at(e.getLocation()) + ": " + detail(e), e);
         } catch (IOException e) {
             // Reading from a byte array: only Jackson's own exceptions are expected.
-            throw new ThresholdsRejectedException(RejectionReason.MALFORMED_JSON,
-                    "unreadable JSON: " + Texts.oneLine(String.valueOf(e.getMessage()), MAX_DETAIL_CHARS), e);
+            throw new ThresholdsRejectedException(
+                    RejectionReason.MALFORMED_JSON,
+                    "unreadable JSON: " + Texts.oneLine(String.valueOf(e.getMessage()), MAX_DETAIL_CHARS),
+                    e);
         }
     }
 
@@ -180,9 +185,11 @@ public final class ThresholdsParser {
                         }
                         accounts = accounts();
                     }
-                    default -> throw reject(RejectionReason.UNKNOWN_FIELD,
-                            "unknown top-level field " + Texts.quote(field, limits.maxAccountIdLength())
-                                    + " (expected version, default, accounts)");
+                    default ->
+                        throw reject(
+                                RejectionReason.UNKNOWN_FIELD,
+                                "unknown top-level field " + Texts.quote(field, limits.maxAccountIdLength())
+                                        + " (expected version, default, accounts)");
                 }
             }
             if (!sawVersion) {
@@ -196,7 +203,8 @@ public final class ThresholdsParser {
             }
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
-                throw reject(RejectionReason.TRAILING_CONTENT,
+                throw reject(
+                        RejectionReason.TRAILING_CONTENT,
                         "trailing content after the top-level object " + at(p.currentTokenLocation()));
             }
             return new Thresholds(defaultThreshold, accounts);
@@ -207,8 +215,10 @@ public final class ThresholdsParser {
                 throw reject(RejectionReason.WRONG_TYPE, "version must be an integer, found " + describe(t));
             }
             if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != FORMAT_VERSION) {
-                throw reject(RejectionReason.UNSUPPORTED_VERSION,
-                        "unsupported version " + Texts.oneLine(p.getText(), 40) + " (supported: " + FORMAT_VERSION + ")");
+                throw reject(
+                        RejectionReason.UNSUPPORTED_VERSION,
+                        "unsupported version " + Texts.oneLine(p.getText(), 40) + " (supported: " + FORMAT_VERSION
+                                + ")");
             }
         }
 
@@ -223,7 +233,8 @@ public final class ThresholdsParser {
                 entries++;
                 if (entries > limits.maxEntries()) {
                     // Rejected as soon as entry maxEntries + 1 appears; the rest is never read.
-                    throw reject(RejectionReason.TOO_MANY_ENTRIES,
+                    throw reject(
+                            RejectionReason.TOO_MANY_ENTRIES,
                             "accounts has more than the maxEntries bound of " + limits.maxEntries() + " entries");
                 }
                 String accountId = p.currentName();
@@ -240,24 +251,30 @@ public final class ThresholdsParser {
         private void validateAccountId(String id) throws ThresholdsRejectedException {
             int max = limits.maxAccountIdLength();
             if (id.isBlank()) {
-                throw reject(RejectionReason.INVALID_ACCOUNT_ID,
+                throw reject(
+                        RejectionReason.INVALID_ACCOUNT_ID,
                         "account id " + Texts.quote(id, max) + " is empty or blank");
             }
             if (id.length() > max) {
-                throw reject(RejectionReason.INVALID_ACCOUNT_ID, "account id " + Texts.quote(id, 32)
-                        + " is " + id.length() + " chars long, over the maxAccountIdLength bound of " + max);
+                throw reject(
+                        RejectionReason.INVALID_ACCOUNT_ID,
+                        "account id " + Texts.quote(id, 32) + " is " + id.length()
+                                + " chars long, over the maxAccountIdLength bound of " + max);
             }
             for (int i = 0; i < id.length(); i++) {
                 char c = id.charAt(i);
                 if (Character.isISOControl(c)) {
-                    throw reject(RejectionReason.INVALID_ACCOUNT_ID, "account id " + Texts.quote(id, max)
-                            + " contains control character U+" + String.format("%04X", (int) c) + " at index " + i);
+                    throw reject(
+                            RejectionReason.INVALID_ACCOUNT_ID,
+                            "account id " + Texts.quote(id, max) + " contains control character U+"
+                                    + String.format("%04X", (int) c) + " at index " + i);
                 }
                 if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
                     i++;
                 } else if (Character.isSurrogate(c)) {
-                    throw reject(RejectionReason.INVALID_ACCOUNT_ID, "account id " + Texts.quote(id, max)
-                            + " contains an unpaired surrogate at index " + i);
+                    throw reject(
+                            RejectionReason.INVALID_ACCOUNT_ID,
+                            "account id " + Texts.quote(id, max) + " contains an unpaired surrogate at index " + i);
                 }
             }
         }
@@ -285,8 +302,11 @@ public final class ThresholdsParser {
                         }
                         factor = factor(path + ".factor");
                     }
-                    default -> throw reject(RejectionReason.UNKNOWN_FIELD, "unknown field " + path + "."
-                            + Texts.quote(field, limits.maxAccountIdLength()) + " (expected minimum, factor)");
+                    default ->
+                        throw reject(
+                                RejectionReason.UNKNOWN_FIELD,
+                                "unknown field " + path + "." + Texts.quote(field, limits.maxAccountIdLength())
+                                        + " (expected minimum, factor)");
                 }
             }
             if (minimum == null) {
@@ -309,7 +329,8 @@ public final class ThresholdsParser {
             }
             long value = p.getLongValue();
             if (value < limits.minMinimum() || value > limits.maxMinimum()) {
-                throw outOfBounds(path, Long.toString(value), "[" + limits.minMinimum() + ", " + limits.maxMinimum() + "]");
+                throw outOfBounds(
+                        path, Long.toString(value), "[" + limits.minMinimum() + ", " + limits.maxMinimum() + "]");
             }
             return value;
         }
@@ -322,7 +343,9 @@ public final class ThresholdsParser {
             double value = p.getDoubleValue();
             // !(in range) also catches NaN and the infinity a too-large literal becomes.
             if (!(value >= limits.minFactor() && value <= limits.maxFactor())) {
-                throw outOfBounds(path, Texts.oneLine(p.getText(), 40),
+                throw outOfBounds(
+                        path,
+                        Texts.oneLine(p.getText(), 40),
                         "[" + limits.minFactor() + ", " + limits.maxFactor() + "]");
             }
             return value;

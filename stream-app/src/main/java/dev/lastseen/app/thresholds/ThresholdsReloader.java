@@ -67,7 +67,7 @@ public final class ThresholdsReloader implements AutoCloseable {
     }
 
     /** What the last poll looked at: hash is null when the content was not read. */
-    private record Fingerprint(FileAccess.FileStat stat, String sha256) { }
+    private record Fingerprint(FileAccess.FileStat stat, String sha256) {}
 
     private final Path file;
     private final ThresholdsParser parser;
@@ -91,14 +91,23 @@ public final class ThresholdsReloader implements AutoCloseable {
      * @param pollInterval how often {@link #start()} polls; at least 100 ms
      * @param listener     told about every rejection (wire to {@code lastseen_config_rejected_total})
      */
-    public ThresholdsReloader(Path file, ThresholdsParser parser, Thresholds defaults,
-                              Duration pollInterval, RejectionListener listener) {
+    public ThresholdsReloader(
+            Path file,
+            ThresholdsParser parser,
+            Thresholds defaults,
+            Duration pollInterval,
+            RejectionListener listener) {
         this(file, parser, defaults, pollInterval, listener, FileAccess.DEFAULT);
     }
 
     /** As above, with the file operations replaceable (tests). */
-    public ThresholdsReloader(Path file, ThresholdsParser parser, Thresholds defaults,
-                              Duration pollInterval, RejectionListener listener, FileAccess files) {
+    public ThresholdsReloader(
+            Path file,
+            ThresholdsParser parser,
+            Thresholds defaults,
+            Duration pollInterval,
+            RejectionListener listener,
+            FileAccess files) {
         this.file = Objects.requireNonNull(file, "file");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.current = new AtomicReference<>(Objects.requireNonNull(defaults, "defaults"));
@@ -161,8 +170,10 @@ public final class ThresholdsReloader implements AutoCloseable {
             try {
                 return poll();
             } catch (Exception e) {
-                reject(RejectionReason.INTERNAL_ERROR, "unexpected " + e.getClass().getName() + ": "
-                        + Texts.oneLine(String.valueOf(e.getMessage()), 200));
+                reject(
+                        RejectionReason.INTERNAL_ERROR,
+                        "unexpected " + e.getClass().getName() + ": "
+                                + Texts.oneLine(String.valueOf(e.getMessage()), 200));
                 log.debug("Unexpected failure while reloading thresholds file {}", file, e);
                 return Result.REJECTED;
             }
@@ -179,8 +190,11 @@ public final class ThresholdsReloader implements AutoCloseable {
             reloadNow();
         } catch (Throwable t) { // NOPMD: the poll loop must survive anything
             try {
-                log.error("Thresholds reloader for {} failed unexpectedly ({}); the last good thresholds remain "
-                        + "in force and polling continues", file, t.toString());
+                log.error(
+                        "Thresholds reloader for {} failed unexpectedly ({}); the last good thresholds remain "
+                                + "in force and polling continues",
+                        file,
+                        t.toString());
                 listener.rejected(RejectionReason.INTERNAL_ERROR, t.toString());
             } catch (Throwable ignored) { // NOPMD
                 // nothing more can be done; keep the schedule alive
@@ -195,8 +209,8 @@ public final class ThresholdsReloader implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return missing();
         } catch (IOException e) {
-            return rejectOnce(new Fingerprint(null, null), RejectionReason.UNREADABLE,
-                    "cannot stat file: " + describe(e));
+            return rejectOnce(
+                    new Fingerprint(null, null), RejectionReason.UNREADABLE, "cannot stat file: " + describe(e));
         }
         missingLogged = false;
 
@@ -215,8 +229,8 @@ public final class ThresholdsReloader implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return changedWhileReading("file disappeared while being read");
         } catch (IOException e) {
-            return rejectOnce(new Fingerprint(before, null), RejectionReason.UNREADABLE,
-                    "cannot read file: " + describe(e));
+            return rejectOnce(
+                    new Fingerprint(before, null), RejectionReason.UNREADABLE, "cannot read file: " + describe(e));
         }
 
         FileAccess.FileStat after;
@@ -248,8 +262,12 @@ public final class ThresholdsReloader implements AutoCloseable {
         }
         current.set(parsed);
         appliedHash = hash;
-        log.info("Applied thresholds file {}: {} account override(s), default minimum={} factor={}, sha256={}",
-                file, parsed.size(), parsed.defaultThreshold().minimum(), parsed.defaultThreshold().factor(),
+        log.info(
+                "Applied thresholds file {}: {} account override(s), default minimum={} factor={}, sha256={}",
+                file,
+                parsed.size(),
+                parsed.defaultThreshold().minimum(),
+                parsed.defaultThreshold().factor(),
                 shortHash(hash));
         return Result.APPLIED;
     }
@@ -259,12 +277,18 @@ public final class ThresholdsReloader implements AutoCloseable {
         if (!missingLogged) {
             missingLogged = true;
             if (appliedHash == null) {
-                log.info("No thresholds file at {}; using the defaults ({} account override(s), default minimum={} "
-                                + "factor={}) until one appears", file, current().size(),
-                        current().defaultThreshold().minimum(), current().defaultThreshold().factor());
+                log.info(
+                        "No thresholds file at {}; using the defaults ({} account override(s), default minimum={} "
+                                + "factor={}) until one appears",
+                        file,
+                        current().size(),
+                        current().defaultThreshold().minimum(),
+                        current().defaultThreshold().factor());
             } else {
-                log.warn("Thresholds file {} has disappeared; the last good thresholds ({}) remain in force",
-                        file, inForce());
+                log.warn(
+                        "Thresholds file {} has disappeared; the last good thresholds ({}) remain in force",
+                        file,
+                        inForce());
             }
         }
         return Result.FILE_MISSING;
@@ -286,8 +310,12 @@ public final class ThresholdsReloader implements AutoCloseable {
     }
 
     private void reject(RejectionReason reason, String message) {
-        log.warn("Rejected thresholds file {}: {} [{}]; the last good thresholds ({}) remain in force",
-                file, Texts.oneLine(message, 400), reason.code(), inForce());
+        log.warn(
+                "Rejected thresholds file {}: {} [{}]; the last good thresholds ({}) remain in force",
+                file,
+                Texts.oneLine(message, 400),
+                reason.code(),
+                inForce());
         try {
             listener.rejected(reason, message);
         } catch (RuntimeException e) {

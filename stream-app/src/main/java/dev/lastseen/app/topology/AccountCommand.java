@@ -9,14 +9,12 @@ import dev.lastseen.state.RegistryFields;
  * in the same task (and so one instance answers per-account queries), while each kind is
  * routed to the only processor allowed to write its field group.
  */
-sealed interface AccountCommand permits AccountCommand.Login, AccountCommand.RegistryUpsert, AccountCommand.RegistryDelete {
+sealed interface AccountCommand
+        permits AccountCommand.Login, AccountCommand.RegistryUpsert, AccountCommand.RegistryDelete {
 
-    record Login(LoginEvent event) implements AccountCommand {
-    }
+    record Login(LoginEvent event) implements AccountCommand {}
 
-    record RegistryUpsert(String tokenId, RegistryFields fields) implements AccountCommand {
-    }
+    record RegistryUpsert(String tokenId, RegistryFields fields) implements AccountCommand {}
 
-    record RegistryDelete(String tokenId) implements AccountCommand {
-    }
+    record RegistryDelete(String tokenId) implements AccountCommand {}
 }

@@ -6,8 +6,7 @@ import dev.lastseen.avro.Identifiers;
 
 /** Shared field checks. Messages name the record, the field and the bound — never the value. */
 final class FieldRules {
-    private FieldRules() {
-    }
+    private FieldRules() {}
 
     static void id(String record, String field, String value) {
         String problem = Identifiers.problem(value);
@@ -21,19 +20,23 @@ final class FieldRules {
             return;
         }
         if (value.length() > maxLength) {
-            throw new RejectedRecordException(RejectReason.FIELD_TOO_LONG,
+            throw new RejectedRecordException(
+                    RejectReason.FIELD_TOO_LONG,
                     record + "." + field + " is " + value.length() + " characters, over the bound of " + maxLength);
         }
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i))) {
-                throw new RejectedRecordException(RejectReason.INVALID_FIELD, record + "." + field + " contains a control character at position " + i);
+                throw new RejectedRecordException(
+                        RejectReason.INVALID_FIELD,
+                        record + "." + field + " contains a control character at position " + i);
             }
         }
     }
 
     static void required(String record, String field, String value, int maxLength) {
         if (value == null || value.isEmpty()) {
-            throw new RejectedRecordException(RejectReason.INVALID_FIELD, record + "." + field + " is missing or empty");
+            throw new RejectedRecordException(
+                    RejectReason.INVALID_FIELD, record + "." + field + " is missing or empty");
         }
         bounded(record, field, value, maxLength);
     }

@@ -44,51 +44,76 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class LastseenTopology {
     /** Names of processor nodes, fixed so tests and operators can find them in the description. */
     public static final String USAGE_PROCESSOR = "usage-writer";
+
     public static final String REGISTRY_PROCESSOR = "registry-writer";
     public static final String INDEX_PROCESSOR = "token-account-index";
     static final String LOGIN_REKEY_TOPIC = "login-by-account";
     static final String REGISTRY_REKEY_TOPIC = "registry-by-account";
 
-    private LastseenTopology() {
-    }
+    private LastseenTopology() {}
 
     /** The topology with the configured spike thresholds for every account (no thresholds file). */
-    public static Topology build(TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics) {
+    public static Topology build(
+            TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics) {
         Thresholds fixed = FailureSpikeTopology.configuredDefaults(settings.spikes());
         return build(settings, registry, stores, metrics, () -> fixed);
     }
 
     /** @param thresholds the per-account spike thresholds in force, read at every window evaluation */
-    public static Topology build(TopologySettings settings, SchemaRegistryClient registry, TokenStores stores, LastseenMetrics metrics,
-                                 Supplier<Thresholds> thresholds) {
+    public static Topology build(
+            TopologySettings settings,
+            SchemaRegistryClient registry,
+            TokenStores stores,
+            LastseenMetrics metrics,
+            Supplier<Thresholds> thresholds) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // The serializer writes only the internal login repartition topic (start-up checks cover its subject).
-        Serde<LoginEvent> loginIn = Serdes.serdeFrom(AvroSerdes.specific(LoginEvent.class, registry, settings.autoRegister()).serializer(),
-                new ValidatingDeserializer<>(new SpecificAvroDeserializer<>(registry, LoginEvent.class),
+        Serde<LoginEvent> loginIn = Serdes.serdeFrom(
+                AvroSerdes.specific(LoginEvent.class, registry, settings.autoRegister())
+                        .serializer(),
+                new ValidatingDeserializer<>(
+                        new SpecificAvroDeserializer<>(registry, LoginEvent.class),
                         new LoginEventValidator(settings.bounds(), settings.clock(), settings.clockSkewAllowance()),
-                        settings.bounds().maxRecordBytes(), false));
-        Serde<ServiceToken> tokenIn = Serdes.serdeFrom(AvroSerdes.specific(ServiceToken.class, registry, true).serializer(),
-                new ValidatingDeserializer<>(new SpecificAvroDeserializer<>(registry, ServiceToken.class),
-                        new ServiceTokenValidator(settings.bounds()), settings.bounds().maxRecordBytes(), true));
+                        settings.bounds().maxRecordBytes(),
+                        false));
+        Serde<ServiceToken> tokenIn = Serdes.serdeFrom(
+                AvroSerdes.specific(ServiceToken.class, registry, true).serializer(),
+                new ValidatingDeserializer<>(
+                        new SpecificAvroDeserializer<>(registry, ServiceToken.class),
+                        new ServiceTokenValidator(settings.bounds()),
+                        settings.bounds().maxRecordBytes(),
+                        true));
         Serde<TokenLastSeen> patchOut = AvroSerdes.specific(TokenLastSeen.class, registry, settings.autoRegister());
 
         KStream<String, LoginEvent> loginsByAccount = loginsByAccount(builder, settings, loginIn);
-        FailureSpikeTopology.attach(loginsByAccount, settings.spikes(), settings.topics().authFailureAlerts(), thresholds, registry,
-                settings.autoRegister(), metrics);
-        KStream<String, AccountCommand> logins = loginsByAccount
-                .mapValues(AccountCommand.Login::new, Named.as("login-command"));
+        FailureSpikeTopology.attach(
+                loginsByAccount,
+                settings.spikes(),
+                settings.topics().authFailureAlerts(),
+                thresholds,
+                registry,
+                settings.autoRegister(),
+                metrics);
+        KStream<String, AccountCommand> logins =
+                loginsByAccount.mapValues(AccountCommand.Login::new, Named.as("login-command"));
         KStream<String, AccountCommand> registryChanges = registryByAccount(builder, settings, stores, tokenIn);
 
         // One merged stream: both writers descend from it, so they share a sub-topology and a task per account.
         KStream<String, AccountCommand> commands = logins.merge(registryChanges, Named.as("account-commands"));
         commands.split(Named.as("command-"))
-                .branch((account, c) -> c instanceof AccountCommand.Login, Branched.withConsumer(usage ->
-                        usage.process(usageWriter(settings, stores, metrics), Named.as(USAGE_PROCESSOR))
-                                .to(settings.topics().tokenLastSeen(), Produced.with(Serdes.String(), patchOut).withName("token-last-seen-sink")),
-                        "login"))
-                .defaultBranch(Branched.withConsumer(reg ->
-                        reg.process(registryWriter(stores), Named.as(REGISTRY_PROCESSOR)), "registry"));
+                .branch(
+                        (account, c) -> c instanceof AccountCommand.Login,
+                        Branched.withConsumer(
+                                usage -> usage.process(
+                                                usageWriter(settings, stores, metrics), Named.as(USAGE_PROCESSOR))
+                                        .to(
+                                                settings.topics().tokenLastSeen(),
+                                                Produced.with(Serdes.String(), patchOut)
+                                                        .withName("token-last-seen-sink")),
+                                "login"))
+                .defaultBranch(Branched.withConsumer(
+                        reg -> reg.process(registryWriter(stores), Named.as(REGISTRY_PROCESSOR)), "registry"));
 
         return builder.build();
     }
@@ -98,8 +123,10 @@ public final class LastseenTopology {
         return applicationId + "-" + LOGIN_REKEY_TOPIC + "-repartition";
     }
 
-    private static KStream<String, LoginEvent> loginsByAccount(StreamsBuilder builder, TopologySettings settings, Serde<LoginEvent> loginIn) {
-        KStream<String, LoginEvent> source = builder.stream(settings.topics().loginEvents(),
+    private static KStream<String, LoginEvent> loginsByAccount(
+            StreamsBuilder builder, TopologySettings settings, Serde<LoginEvent> loginIn) {
+        KStream<String, LoginEvent> source = builder.stream(
+                settings.topics().loginEvents(),
                 Consumed.with(Serdes.String(), loginIn).withName("login-events-source"));
         // Events are normally keyed by account already; only the rest pay for a repartition.
         Map<String, KStream<String, LoginEvent>> byKeying = source.split(Named.as("login-"))
@@ -107,14 +134,17 @@ public final class LastseenTopology {
                 .defaultBranch(Branched.as("unkeyed"));
         KStream<String, LoginEvent> rekeyed = byKeying.get("login-unkeyed")
                 .selectKey((key, event) -> event.getAccountId(), Named.as("login-key-by-account"))
-                .repartition(repartitioned(Repartitioned.<String, LoginEvent>with(Serdes.String(), loginIn).withName(LOGIN_REKEY_TOPIC),
+                .repartition(repartitioned(
+                        Repartitioned.<String, LoginEvent>with(Serdes.String(), loginIn)
+                                .withName(LOGIN_REKEY_TOPIC),
                         settings.accountPartitions()));
         return byKeying.get("login-keyed").merge(rekeyed, Named.as("logins-by-account"));
     }
 
-    private static KStream<String, AccountCommand> registryByAccount(StreamsBuilder builder, TopologySettings settings, TokenStores stores,
-                                                                     Serde<ServiceToken> tokenIn) {
-        KStream<String, ServiceToken> source = builder.stream(settings.topics().serviceTokens(),
+    private static KStream<String, AccountCommand> registryByAccount(
+            StreamsBuilder builder, TopologySettings settings, TokenStores stores, Serde<ServiceToken> tokenIn) {
+        KStream<String, ServiceToken> source = builder.stream(
+                settings.topics().serviceTokens(),
                 Consumed.with(Serdes.String(), tokenIn).withName("service-tokens-source"));
         StoreBuilder<?> index = stores.tokenAccountIndexBuilder();
         ProcessorSupplier<String, ServiceToken, String, AccountCommand> indexer = new ProcessorSupplier<>() {
@@ -129,21 +159,24 @@ public final class LastseenTopology {
             }
         };
         return source.process(indexer, Named.as(INDEX_PROCESSOR))
-                .repartition(repartitioned(Repartitioned.<String, AccountCommand>with(Serdes.String(), new RegistryCommandSerde())
-                        .withName(REGISTRY_REKEY_TOPIC), settings.accountPartitions()));
+                .repartition(repartitioned(
+                        Repartitioned.<String, AccountCommand>with(Serdes.String(), new RegistryCommandSerde())
+                                .withName(REGISTRY_REKEY_TOPIC),
+                        settings.accountPartitions()));
     }
 
     private static <V> Repartitioned<String, V> repartitioned(Repartitioned<String, V> r, int partitions) {
         return partitions > 0 ? r.withNumberOfPartitions(partitions) : r;
     }
 
-    private static ProcessorSupplier<String, AccountCommand, String, TokenLastSeen> usageWriter(TopologySettings settings, TokenStores stores,
-                                                                                                 LastseenMetrics metrics) {
+    private static ProcessorSupplier<String, AccountCommand, String, TokenLastSeen> usageWriter(
+            TopologySettings settings, TokenStores stores, LastseenMetrics metrics) {
         StoreBuilder<?> usage = stores.usageBuilder();
         return new ProcessorSupplier<>() {
             @Override
             public UsageProcessor get() {
-                return new UsageProcessor(settings.patchGranularity(), metrics, settings.clock(), settings.neverSeenRetention());
+                return new UsageProcessor(
+                        settings.patchGranularity(), metrics, settings.clock(), settings.neverSeenRetention());
             }
 
             @Override

@@ -32,16 +32,21 @@ final class LoginEventValidator implements Consumer<LoginEvent> {
         FieldRules.id(RECORD, "account_id", e.getAccountId());
         long occurredAt = e.getOccurredAt().toEpochMilli();
         if (occurredAt <= 0) {
-            throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP, RECORD + ".occurred_at is not after the epoch");
+            throw new RejectedRecordException(
+                    RejectReason.INVALID_TIMESTAMP, RECORD + ".occurred_at is not after the epoch");
         }
         long latestAccepted = clock.millis() + skewAllowanceMillis;
         if (occurredAt > latestAccepted) {
-            throw new RejectedRecordException(RejectReason.FUTURE_TIMESTAMP, RECORD + ".occurred_at is "
-                    + (occurredAt - clock.millis()) + " ms in the future, beyond the clock-skew allowance of " + skewAllowanceMillis + " ms");
+            throw new RejectedRecordException(
+                    RejectReason.FUTURE_TIMESTAMP,
+                    RECORD + ".occurred_at is " + (occurredAt - clock.millis())
+                            + " ms in the future, beyond the clock-skew allowance of " + skewAllowanceMillis + " ms");
         }
         if (isTokenCredential(e.getCredentialType())) {
             if (e.getTokenId() == null) {
-                throw new RejectedRecordException(RejectReason.MISSING_TOKEN_ID, RECORD + ".token_id is required for credential_type " + e.getCredentialType());
+                throw new RejectedRecordException(
+                        RejectReason.MISSING_TOKEN_ID,
+                        RECORD + ".token_id is required for credential_type " + e.getCredentialType());
             }
             FieldRules.id(RECORD, "token_id", e.getTokenId());
         } else if (e.getTokenId() != null) {

@@ -37,10 +37,16 @@ final class RegistryCommandSerde implements Serde<AccountCommand> {
                 tokenId = d.tokenId();
                 body = new byte[0];
             } else {
-                throw new SerializationException("Not a registry command: " + command.getClass().getSimpleName());
+                throw new SerializationException(
+                        "Not a registry command: " + command.getClass().getSimpleName());
             }
             byte[] token = tokenId.getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(1 + 4 + token.length + body.length).put(kind).putInt(token.length).put(token).put(body).array();
+            return ByteBuffer.allocate(1 + 4 + token.length + body.length)
+                    .put(kind)
+                    .putInt(token.length)
+                    .put(token)
+                    .put(body)
+                    .array();
         };
     }
 
@@ -63,7 +69,8 @@ final class RegistryCommandSerde implements Serde<AccountCommand> {
             }
             byte[] rest = new byte[b.remaining()];
             b.get(rest);
-            return new AccountCommand.RegistryUpsert(tokenId, fields.deserializer().deserialize(topic, rest));
+            return new AccountCommand.RegistryUpsert(
+                    tokenId, fields.deserializer().deserialize(topic, rest));
         };
     }
 }

@@ -28,17 +28,21 @@ final class ServiceTokenValidator implements Consumer<ServiceToken> {
         FieldRules.id(RECORD, "account_id", t.getAccountId());
         String secret = t.getClientSecretHash();
         if (secret == null || secret.isBlank()) {
-            throw new RejectedRecordException(RejectReason.BLANK_SECRET,
+            throw new RejectedRecordException(
+                    RejectReason.BLANK_SECRET,
                     RECORD + ".client_secret_hash is missing, empty or blank; the previous good record stays in force");
         }
         if (secret.length() > bounds.maxSecretHashLength()) {
-            throw new RejectedRecordException(RejectReason.FIELD_TOO_LONG,
-                    RECORD + ".client_secret_hash is " + secret.length() + " characters, over the bound of " + bounds.maxSecretHashLength());
+            throw new RejectedRecordException(
+                    RejectReason.FIELD_TOO_LONG,
+                    RECORD + ".client_secret_hash is " + secret.length() + " characters, over the bound of "
+                            + bounds.maxSecretHashLength());
         }
         FieldRules.required(RECORD, "name", t.getName(), bounds.maxNameLength());
         FieldRules.required(RECORD, "client_id", t.getClientId(), bounds.maxClientIdLength());
         if (t.getCreatedAt().toEpochMilli() <= 0) {
-            throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP, RECORD + ".created_at is not after the epoch");
+            throw new RejectedRecordException(
+                    RejectReason.INVALID_TIMESTAMP, RECORD + ".created_at is not after the epoch");
         }
     }
 }

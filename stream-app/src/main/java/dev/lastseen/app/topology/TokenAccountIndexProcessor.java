@@ -31,7 +31,8 @@ final class TokenAccountIndexProcessor implements Processor<String, ServiceToken
         ServiceToken token = record.value();
         if (token == null) {
             if (tokenId == null) {
-                throw new RejectedRecordException(RejectReason.INVALID_ID, "ServiceToken tombstone has a null key: no token to delete");
+                throw new RejectedRecordException(
+                        RejectReason.INVALID_ID, "ServiceToken tombstone has a null key: no token to delete");
             }
             String account = accountByToken.get(tokenId);
             if (account != null) {
@@ -41,7 +42,8 @@ final class TokenAccountIndexProcessor implements Processor<String, ServiceToken
             return;
         }
         if (!token.getTokenId().equals(tokenId)) {
-            throw new RejectedRecordException(RejectReason.KEY_MISMATCH,
+            throw new RejectedRecordException(
+                    RejectReason.KEY_MISMATCH,
                     "ServiceToken key does not equal its token_id: the topic must be keyed by token_id");
         }
         String previousAccount = accountByToken.get(tokenId);
@@ -51,8 +53,13 @@ final class TokenAccountIndexProcessor implements Processor<String, ServiceToken
         if (!token.getAccountId().equals(previousAccount)) {
             accountByToken.put(tokenId, token.getAccountId());
         }
-        RegistryFields fields = new RegistryFields(token.getName(), token.getClientId(), token.getClientSecretHash(),
-                token.getCreatedAt().toEpochMilli(), token.getExpiresAt() == null ? null : token.getExpiresAt().toEpochMilli());
-        context.forward(record.withKey(token.getAccountId()).withValue(new AccountCommand.RegistryUpsert(tokenId, fields)));
+        RegistryFields fields = new RegistryFields(
+                token.getName(),
+                token.getClientId(),
+                token.getClientSecretHash(),
+                token.getCreatedAt().toEpochMilli(),
+                token.getExpiresAt() == null ? null : token.getExpiresAt().toEpochMilli());
+        context.forward(
+                record.withKey(token.getAccountId()).withValue(new AccountCommand.RegistryUpsert(tokenId, fields)));
     }
 }

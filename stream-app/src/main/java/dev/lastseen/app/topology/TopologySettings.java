@@ -15,12 +15,27 @@ import java.time.Duration;
  * @param autoRegister      whether output serializers register their schemas
  * @param neverSeenRetention how long usage of a never-successful token id is kept after its last failure (0: forever)
  */
-public record TopologySettings(TopicNames topics, Duration patchGranularity, Duration clockSkewAllowance, InputBounds bounds,
-                               LastseenConfig.SpikeSettings spikes, int accountPartitions, boolean autoRegister, Clock clock,
-                               Duration neverSeenRetention) {
+public record TopologySettings(
+        TopicNames topics,
+        Duration patchGranularity,
+        Duration clockSkewAllowance,
+        InputBounds bounds,
+        LastseenConfig.SpikeSettings spikes,
+        int accountPartitions,
+        boolean autoRegister,
+        Clock clock,
+        Duration neverSeenRetention) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
-        return new TopologySettings(config.topics(), config.patchGranularity(), config.clockSkewAllowance(), config.bounds(),
-                config.spikes(), accountPartitions, config.registry().autoRegister(), clock, config.neverSeenRetention());
+        return new TopologySettings(
+                config.topics(),
+                config.patchGranularity(),
+                config.clockSkewAllowance(),
+                config.bounds(),
+                config.spikes(),
+                accountPartitions,
+                config.registry().autoRegister(),
+                clock,
+                config.neverSeenRetention());
     }
 }

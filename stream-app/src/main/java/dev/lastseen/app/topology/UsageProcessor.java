@@ -26,6 +26,7 @@ final class UsageProcessor implements Processor<String, AccountCommand, String, 
     private final LastseenMetrics metrics;
     /** How often, and how many entries at most, the never-seen expiry examines: bounded work per pass. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
+
     static final int SWEEP_BUDGET = 10_000;
 
     private final Clock clock;
@@ -52,7 +53,8 @@ final class UsageProcessor implements Processor<String, AccountCommand, String, 
 
     /** One bounded pass of the never-seen expiry; successive passes walk the whole store. */
     private void sweep() {
-        UsageWriter.Sweep sweep = writer.expireNeverSeen(sweepResumeAfter, clock.millis() - neverSeenRetention.toMillis(), SWEEP_BUDGET);
+        UsageWriter.Sweep sweep =
+                writer.expireNeverSeen(sweepResumeAfter, clock.millis() - neverSeenRetention.toMillis(), SWEEP_BUDGET);
         sweepResumeAfter = sweep.resumeAfter();
         if (sweep.expired() > 0) {
             metrics.neverSeenExpired(sweep.expired());
@@ -79,8 +81,12 @@ final class UsageProcessor implements Processor<String, AccountCommand, String, 
         }
         UsagePatch patch = change.patch();
         if (patch != null) {
-            TokenLastSeen value = new TokenLastSeen(patch.tokenId(), patch.accountId(), Instant.ofEpochMilli(patch.lastSeenAt()),
-                    patch.lastSeenColo(), patch.lastSeenIp());
+            TokenLastSeen value = new TokenLastSeen(
+                    patch.tokenId(),
+                    patch.accountId(),
+                    Instant.ofEpochMilli(patch.lastSeenAt()),
+                    patch.lastSeenColo(),
+                    patch.lastSeenIp());
             context.forward(record.withKey(patch.tokenId()).withValue(value));
             metrics.patchEmitted();
         }

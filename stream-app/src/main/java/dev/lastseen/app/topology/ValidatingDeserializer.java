@@ -29,10 +29,12 @@ final class ValidatingDeserializer<T> implements Deserializer<T> {
             if (tombstonesAllowed) {
                 return null;
             }
-            throw new RejectedRecordException(RejectReason.NULL_VALUE, topic + ": record has a null value (this topic has no deletes)");
+            throw new RejectedRecordException(
+                    RejectReason.NULL_VALUE, topic + ": record has a null value (this topic has no deletes)");
         }
         if (data.length > maxBytes) {
-            throw new RejectedRecordException(RejectReason.TOO_LARGE,
+            throw new RejectedRecordException(
+                    RejectReason.TOO_LARGE,
                     topic + ": record value is " + data.length + " bytes, over the bound of " + maxBytes);
         }
         T value = decoder.deserialize(topic, data);

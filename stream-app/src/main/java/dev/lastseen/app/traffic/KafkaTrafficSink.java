@@ -40,8 +40,13 @@ public final class KafkaTrafficSink implements TrafficSink {
      * @param compression producer compression type (none, gzip, snappy, lz4, zstd)
      * @param acks        producer acks (all, 1, 0)
      */
-    public KafkaTrafficSink(String bootstrapServers, SchemaRegistryClient registry, String registryTopic, String loginTopic,
-                            String compression, String acks) {
+    public KafkaTrafficSink(
+            String bootstrapServers,
+            SchemaRegistryClient registry,
+            String registryTopic,
+            String loginTopic,
+            String compression,
+            String acks) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, acks);
@@ -49,11 +54,14 @@ public final class KafkaTrafficSink implements TrafficSink {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(60).toMillis());
+        props.put(
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(60).toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "lastseen-loadgen");
-        this.tokens = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+        this.tokens = new KafkaProducer<>(
+                props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
         try {
-            this.logins = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+            this.logins = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
         } catch (RuntimeException e) {
             tokens.close();
             throw e;

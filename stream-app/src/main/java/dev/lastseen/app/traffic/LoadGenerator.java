@@ -15,10 +15,12 @@ import java.util.function.Consumer;
 public final class LoadGenerator {
     /** Pacing sleeps at most this long at a time, so progress and stop stay responsive. */
     private static final long MAX_PARK_NANOS = 50_000_000L;
+
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
 
     /** What a run did. */
-    public record Result(long registryRecords, long logins, long acked, long failed, String firstFailure, Duration loginElapsed) {
+    public record Result(
+            long registryRecords, long logins, long acked, long failed, String firstFailure, Duration loginElapsed) {
         public double loginsPerSecond() {
             return logins / Math.max(loginElapsed.toNanos() / 1e9, 1e-9);
         }
@@ -44,7 +46,9 @@ public final class LoadGenerator {
     public Result run(LoadPlan plan, boolean publishRegistry) {
         long registry = publishRegistry ? publishRegistry() : 0;
         long start = System.nanoTime();
-        long deadline = plan.duration() == null ? Long.MAX_VALUE : start + plan.duration().toNanos();
+        long deadline = plan.duration() == null
+                ? Long.MAX_VALUE
+                : start + plan.duration().toNanos();
         double nanosPerEvent = plan.paced() ? 1e9 / plan.ratePerSecond() : 0;
         long expected = plan.expectedTotal();
         long nextProgress = start + PROGRESS_EVERY_NANOS;
@@ -58,7 +62,12 @@ public final class LoadGenerator {
             }
             if (now - nextProgress >= 0) {
                 double recent = (sent - lastProgressCount) / ((now - lastProgressAt) / 1e9);
-                progress.accept(Progress.line(sent, sink.acked() - registry, recent, Duration.ofNanos(now - start), expected,
+                progress.accept(Progress.line(
+                        sent,
+                        sink.acked() - registry,
+                        recent,
+                        Duration.ofNanos(now - start),
+                        expected,
                         deadline == Long.MAX_VALUE ? null : Duration.ofNanos(deadline - now)));
                 lastProgressCount = sent;
                 lastProgressAt = now;

@@ -18,13 +18,15 @@ public record LoadPlan(long ratePerSecond, long count, Duration duration) {
 
     public LoadPlan {
         if (ratePerSecond < 0 || ratePerSecond > MAX_RATE) {
-            throw new IllegalArgumentException("rate must be between 1 and " + MAX_RATE + " (or as fast as possible), was " + ratePerSecond);
+            throw new IllegalArgumentException(
+                    "rate must be between 1 and " + MAX_RATE + " (or as fast as possible), was " + ratePerSecond);
         }
         if (count != UNBOUNDED && (count < 0 || count > MAX_COUNT)) {
             throw new IllegalArgumentException("count must be between 0 and " + MAX_COUNT + ", was " + count);
         }
         if (duration != null && (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0)) {
-            throw new IllegalArgumentException("duration must be positive and at most " + MAX_DURATION + ", was " + duration);
+            throw new IllegalArgumentException(
+                    "duration must be positive and at most " + MAX_DURATION + ", was " + duration);
         }
     }
 
@@ -35,7 +37,9 @@ public record LoadPlan(long ratePerSecond, long count, Duration duration) {
     /** Logins the plan expects to produce in total, when it can tell (for an ETA); -1 otherwise. */
     public long expectedTotal() {
         if (count != UNBOUNDED) {
-            return duration != null && paced() ? Math.min(count, saturatingMultiply(ratePerSecond, duration.toSeconds())) : count;
+            return duration != null && paced()
+                    ? Math.min(count, saturatingMultiply(ratePerSecond, duration.toSeconds()))
+                    : count;
         }
         return duration != null && paced() ? saturatingMultiply(ratePerSecond, duration.toSeconds()) : -1;
     }

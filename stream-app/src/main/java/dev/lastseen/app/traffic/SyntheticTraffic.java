@@ -25,14 +25,15 @@ import java.util.UUID;
 public final class SyntheticTraffic {
     /** Largest fleet: the Zipf table is 8 bytes a token (80 MB here). */
     public static final int MAX_TOKENS = 10_000_000;
+
     public static final int MAX_ACCOUNTS = 1_000_000;
     /** Largest out-of-order jitter: the application's clock-skew bound is minutes, not days. */
     public static final Duration MAX_JITTER = Duration.ofHours(1);
+
     private static final String[] COLOS = {"fra1", "ams2", "iad3", "sjc1", "sin2", "gru1"};
 
     /** One token of the synthetic fleet. */
-    public record Token(String accountId, String tokenId) {
-    }
+    public record Token(String accountId, String tokenId) {}
 
     /**
      * @param accounts         accounts the tokens are spread over (1..{@value #MAX_ACCOUNTS}, at most {@code tokens})
@@ -43,15 +44,21 @@ public final class SyntheticTraffic {
      * @param maxJitter        events are dated up to this much before "now" (0..1 h)
      * @param seed             same seed, same traffic
      */
-    public record Settings(int accounts, int tokens, double zipfExponent, double failureRatio, double userSessionRatio,
-                           Duration maxJitter, long seed) {
+    public record Settings(
+            int accounts,
+            int tokens,
+            double zipfExponent,
+            double failureRatio,
+            double userSessionRatio,
+            Duration maxJitter,
+            long seed) {
         public Settings {
             if (tokens < 1 || tokens > MAX_TOKENS) {
                 throw new IllegalArgumentException("tokens must be between 1 and " + MAX_TOKENS + ", was " + tokens);
             }
             if (accounts < 1 || accounts > MAX_ACCOUNTS || accounts > tokens) {
-                throw new IllegalArgumentException("accounts must be between 1 and min(tokens, " + MAX_ACCOUNTS + "), was " + accounts
-                        + " for " + tokens + " tokens");
+                throw new IllegalArgumentException("accounts must be between 1 and min(tokens, " + MAX_ACCOUNTS
+                        + "), was " + accounts + " for " + tokens + " tokens");
             }
             if (!(zipfExponent >= 0 && zipfExponent <= 5)) {
                 throw new IllegalArgumentException("zipf exponent must be between 0 and 5, was " + zipfExponent);
@@ -60,7 +67,8 @@ public final class SyntheticTraffic {
                 throw new IllegalArgumentException("failure ratio must be between 0 and 1, was " + failureRatio);
             }
             if (!(userSessionRatio >= 0 && userSessionRatio <= 1)) {
-                throw new IllegalArgumentException("user session ratio must be between 0 and 1, was " + userSessionRatio);
+                throw new IllegalArgumentException(
+                        "user session ratio must be between 0 and 1, was " + userSessionRatio);
             }
             if (maxJitter == null || maxJitter.isNegative() || maxJitter.compareTo(MAX_JITTER) > 0) {
                 throw new IllegalArgumentException("jitter must be between 0 and " + MAX_JITTER + ", was " + maxJitter);
@@ -103,10 +111,16 @@ public final class SyntheticTraffic {
 
     /** The registry record of a token, as the token service would publish it. */
     public ServiceToken registryRecord(Token t, Instant createdAt) {
-        return ServiceToken.newBuilder().setTokenId(t.tokenId()).setAccountId(t.accountId()).setName("service " + t.tokenId())
+        return ServiceToken.newBuilder()
+                .setTokenId(t.tokenId())
+                .setAccountId(t.accountId())
+                .setName("service " + t.tokenId())
                 .setClientId("client-" + t.tokenId())
-                .setClientSecretHash("sha256:" + UUID.nameUUIDFromBytes(t.tokenId().getBytes(StandardCharsets.UTF_8)))
-                .setCreatedAt(createdAt).setExpiresAt(null).build();
+                .setClientSecretHash(
+                        "sha256:" + UUID.nameUUIDFromBytes(t.tokenId().getBytes(StandardCharsets.UTF_8)))
+                .setCreatedAt(createdAt)
+                .setExpiresAt(null)
+                .build();
     }
 
     /** The next login, dated up to the jitter before {@code now}. */
@@ -115,11 +129,17 @@ public final class SyntheticTraffic {
         Instant at = jitterMillis == 0 ? now : now.minusMillis(random.nextLong(jitterMillis + 1));
         boolean session = random.nextDouble() < settings.userSessionRatio();
         boolean failed = random.nextDouble() < settings.failureRatio();
-        return LoginEvent.newBuilder().setEventId(new UUID(random.nextLong(), random.nextLong()).toString()).setOccurredAt(at)
-                .setAccountId(t.accountId()).setCredentialType(session ? CredentialType.USER_SESSION : CredentialType.SERVICE_TOKEN)
-                .setTokenId(session ? null : t.tokenId()).setOutcome(failed ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS)
-                .setFailureReason(failed ? "invalid_secret" : null).setColo(COLOS[random.nextInt(COLOS.length)])
-                .setClientIp("198.51.100." + random.nextInt(1, 255)).build();
+        return LoginEvent.newBuilder()
+                .setEventId(new UUID(random.nextLong(), random.nextLong()).toString())
+                .setOccurredAt(at)
+                .setAccountId(t.accountId())
+                .setCredentialType(session ? CredentialType.USER_SESSION : CredentialType.SERVICE_TOKEN)
+                .setTokenId(session ? null : t.tokenId())
+                .setOutcome(failed ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS)
+                .setFailureReason(failed ? "invalid_secret" : null)
+                .setColo(COLOS[random.nextInt(COLOS.length)])
+                .setClientIp("198.51.100." + random.nextInt(1, 255))
+                .build();
     }
 
     /** {@code prefix} + {@code n} zero-padded to {@code width} digits, as {@code String.format("%0<width>d")} but cheaper. */

@@ -27,7 +27,8 @@ class ConfigLoaderTest {
     void defaultsAreTheContractNamesAndExactlyOnce() {
         LastseenConfig c = ConfigLoader.fromMap(minimal());
         assertThat(c.topics()).isEqualTo(TopicNames.DEFAULTS);
-        assertThat(c.streams()).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        assertThat(c.streams())
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "lastseen-dlq");
         assertThat(c.patchGranularity().toSeconds()).isEqualTo(60);
         assertThat(c.http().port()).isEqualTo(7070);
@@ -37,10 +38,14 @@ class ConfigLoaderTest {
     void aMissingRequiredKeyIsNamed() {
         Map<String, Object> m = minimal();
         m.remove(ConfigLoader.REGISTRY_URL);
-        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).isInstanceOf(ConfigException.class).hasMessageContaining(ConfigLoader.REGISTRY_URL);
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ConfigLoader.REGISTRY_URL);
         Map<String, Object> noBootstrap = minimal();
         noBootstrap.remove(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        assertThatThrownBy(() -> ConfigLoader.fromMap(noBootstrap)).hasMessageContaining("bootstrap.servers").hasMessageContaining("LASTSEEN_BOOTSTRAP_SERVERS");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(noBootstrap))
+                .hasMessageContaining("bootstrap.servers")
+                .hasMessageContaining("LASTSEEN_BOOTSTRAP_SERVERS");
     }
 
     @Test
@@ -53,33 +58,52 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.fromMap(port)).hasMessageContaining(ConfigLoader.HTTP_PORT);
         Map<String, Object> url = minimal();
         url.put(ConfigLoader.REGISTRY_URL, "registry:8081");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(url)).hasMessageContaining(ConfigLoader.REGISTRY_URL).hasMessageContaining("http://");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(url))
+                .hasMessageContaining(ConfigLoader.REGISTRY_URL)
+                .hasMessageContaining("http://");
     }
 
     @Test
     void aMisspelledLastseenKeyIsRejectedRatherThanIgnored() {
         Map<String, Object> m = minimal();
         m.put("lastseen.last-seen.granularity", "1000");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining("lastseen.last-seen.granularity").hasMessageContaining("unknown");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .hasMessageContaining("lastseen.last-seen.granularity")
+                .hasMessageContaining("unknown");
     }
 
     @Test
     void anInvalidKafkaStreamsValueIsNamedByKafkaStreams() {
         Map<String, Object> m = minimal();
         m.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "many");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .hasMessageContaining(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
     }
 
     @Test
     void environmentOverridesTheFile() throws Exception {
         Path file = dir.resolve("lastseen.properties");
-        Files.writeString(file, "bootstrap.servers=file:9092\nlastseen.schema.registry.url=http://r:8081\nlastseen.http.port=8000\n");
-        LastseenConfig c = ConfigLoader.load(file, Map.of("LASTSEEN_HTTP_PORT", "9000", "LASTSEEN_BOOTSTRAP_SERVERS", "env:9092",
-                "LASTSEEN_NUM_STANDBY_REPLICAS", "1", "LASTSEEN_SASL_MECHANISM", "SCRAM-SHA-512"));
+        Files.writeString(
+                file,
+                "bootstrap.servers=file:9092\nlastseen.schema.registry.url=http://r:8081\nlastseen.http.port=8000\n");
+        LastseenConfig c = ConfigLoader.load(
+                file,
+                Map.of(
+                        "LASTSEEN_HTTP_PORT",
+                        "9000",
+                        "LASTSEEN_BOOTSTRAP_SERVERS",
+                        "env:9092",
+                        "LASTSEEN_NUM_STANDBY_REPLICAS",
+                        "1",
+                        "LASTSEEN_SASL_MECHANISM",
+                        "SCRAM-SHA-512"));
         assertThat(c.http().port()).isEqualTo(9000);
-        assertThat(c.streams()).containsEntry("bootstrap.servers", "env:9092").containsEntry("num.standby.replicas", "1")
+        assertThat(c.streams())
+                .containsEntry("bootstrap.servers", "env:9092")
+                .containsEntry("num.standby.replicas", "1")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
-        assertThat(ConfigLoader.envName("lastseen.last-seen.granularity.ms")).isEqualTo("LASTSEEN_LAST_SEEN_GRANULARITY_MS");
+        assertThat(ConfigLoader.envName("lastseen.last-seen.granularity.ms"))
+                .isEqualTo("LASTSEEN_LAST_SEEN_GRANULARITY_MS");
     }
 
     @Test
@@ -92,7 +116,9 @@ class ConfigLoaderTest {
 
         Map<String, Object> shortKey = minimal();
         shortKey.put(ConfigLoader.API_KEYS, "tiny-secret");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(shortKey)).hasMessageContaining("shorter than 16").hasMessageNotContaining("tiny-secret");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(shortKey))
+                .hasMessageContaining("shorter than 16")
+                .hasMessageNotContaining("tiny-secret");
     }
 
     @Test

@@ -19,10 +19,17 @@ class DemoIT {
 
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertThat(exit).isZero();
-        assertThat(Pattern.compile("acct-\\d{3}/tok-\\d{7} last seen 20\\d\\d-\\d\\d-\\d\\dT").matcher(printed).find())
-                .as("a live last-seen value in:%n%s", printed).isTrue();
-        assertThat(Pattern.compile("processed=[1-9]\\d*").matcher(printed).find()).isTrue();
-        assertThat(Pattern.compile("tokens tracked: [1-9]\\d* with usage, 300 registered").matcher(printed).find()).isTrue();
+        assertThat(Pattern.compile("acct-\\d{3}/tok-\\d{7} last seen 20\\d\\d-\\d\\d-\\d\\dT")
+                        .matcher(printed)
+                        .find())
+                .as("a live last-seen value in:%n%s", printed)
+                .isTrue();
+        assertThat(Pattern.compile("processed=[1-9]\\d*").matcher(printed).find())
+                .isTrue();
+        assertThat(Pattern.compile("tokens tracked: [1-9]\\d* with usage, 300 registered")
+                        .matcher(printed)
+                        .find())
+                .isTrue();
         assertThat(printed).contains("stopped cleanly");
     }
 }

@@ -30,27 +30,41 @@ class ApiKeyAuthenticatorTest {
 
     @Test
     void missingOrMalformedHeadersAre401AndWrongKeys403() {
-        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate(null))).isEqualTo(401);
-        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate(" "))).isEqualTo(401);
-        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate(KEY_A))).isEqualTo(401);
-        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Basic " + KEY_A))).isEqualTo(401);
-        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Bearer " + "k".repeat(2000)))).isEqualTo(401);
-        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Bearer " + KEY_A + "x"))).isEqualTo(403);
-        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Bearer " + KEY_A.substring(1)))).isEqualTo(403);
+        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate(null)))
+                .isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate(" ")))
+                .isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate(KEY_A)))
+                .isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Basic " + KEY_A)))
+                .isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Bearer " + "k".repeat(2000))))
+                .isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Bearer " + KEY_A + "x")))
+                .isEqualTo(403);
+        org.assertj.core.api.Assertions.assertThat(status(() -> auth.authenticate("Bearer " + KEY_A.substring(1))))
+                .isEqualTo(403);
     }
 
     @Test
     void withNoKeysConfiguredEveryKeyIsRefusedAndTheAnswerSaysWhy() {
         assertThatThrownBy(() -> new ApiKeyAuthenticator(List.of()).authenticate("Bearer " + KEY_A))
-                .isInstanceOfSatisfying(ProblemException.class, e -> org.assertj.core.api.Assertions.assertThat(e.problem().detail())
-                        .contains("no API keys configured"));
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        e -> org.assertj.core.api.Assertions.assertThat(
+                                        e.problem().detail())
+                                .contains("no API keys configured"));
     }
 
     @Test
     void problemsNeverEchoThePresentedKey() {
         for (String header : List.of("Bearer wrong-" + KEY_A, "Basic " + KEY_A, KEY_A)) {
-            assertThatThrownBy(() -> auth.authenticate(header)).isInstanceOfSatisfying(ProblemException.class,
-                    e -> org.assertj.core.api.Assertions.assertThat(e.problem().toString()).doesNotContain(KEY_A));
+            assertThatThrownBy(() -> auth.authenticate(header))
+                    .isInstanceOfSatisfying(
+                            ProblemException.class,
+                            e -> org.assertj.core.api.Assertions.assertThat(
+                                            e.problem().toString())
+                                    .doesNotContain(KEY_A));
         }
     }
 }

@@ -25,7 +25,8 @@ class LargeAccountListingTest {
     private static final int BIG = 100_000;
     private static final int SMALL = 1_000;
     private static final Instant USED_AT = Instant.parse("2026-11-01T00:00:00Z");
-    private static final long UNUSED_SINCE = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
+    private static final long UNUSED_SINCE =
+            Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
     private static final QueryRequest LOCAL = new QueryRequest(false, "/", null);
     private static QueryTestKit kit;
     private static String base;
@@ -33,7 +34,7 @@ class LargeAccountListingTest {
     @BeforeAll
     static void fill() {
         kit = new QueryTestKit();
-        kit.putAccount("big", BIG, 3, USED_AT);   // every third token used after UNUSED_SINCE
+        kit.putAccount("big", BIG, 3, USED_AT); // every third token used after UNUSED_SINCE
         kit.putAccount("small", SMALL, 3, USED_AT);
         base = kit.startHttp();
     }
@@ -52,10 +53,13 @@ class LargeAccountListingTest {
         do {
             String url = base + "/v1/accounts/big/tokens?unused_since=2026-10-01T00:00:00Z&limit=1000"
                     + (pageToken == null ? "" : "&page_token=" + pageToken);
-            JsonNode page = Json.MAPPER.readTree(http.get(url, QueryTestKit.API_KEY).body());
+            JsonNode page =
+                    Json.MAPPER.readTree(http.get(url, QueryTestKit.API_KEY).body());
             assertThat(page.get("tokens").size()).isLessThanOrEqualTo(1000);
             page.get("tokens").forEach(t -> seen.add(t.get("token_id").asText()));
-            pageToken = page.get("next_page_token").isNull() ? null : page.get("next_page_token").asText();
+            pageToken = page.get("next_page_token").isNull()
+                    ? null
+                    : page.get("next_page_token").asText();
             pages++;
         } while (pageToken != null);
 
@@ -74,10 +78,14 @@ class LargeAccountListingTest {
         TokenQueryService service = kit.queryService();
         long small = minAllocated(() -> render(service.unusedSince("small", UNUSED_SINCE, null, 100, 10_000, LOCAL)));
         long bigFirst = minAllocated(() -> render(service.unusedSince("big", UNUSED_SINCE, null, 100, 10_000, LOCAL)));
-        long bigLast = minAllocated(() -> render(service.unusedSince("big", UNUSED_SINCE, "tok-0099800", 100, 10_000, LOCAL)));
-        long bigLimit1000 = minAllocated(() -> render(service.unusedSince("big", UNUSED_SINCE, null, 1000, 10_000, LOCAL)));
-        System.out.printf("bytes allocated per request, limit 100: account of %d: %d; account of %d: first page %d, last page %d;"
-                + " limit 1000: %d%n", SMALL, small, BIG, bigFirst, bigLast, bigLimit1000);
+        long bigLast =
+                minAllocated(() -> render(service.unusedSince("big", UNUSED_SINCE, "tok-0099800", 100, 10_000, LOCAL)));
+        long bigLimit1000 =
+                minAllocated(() -> render(service.unusedSince("big", UNUSED_SINCE, null, 1000, 10_000, LOCAL)));
+        System.out.printf(
+                "bytes allocated per request, limit 100: account of %d: %d; account of %d: first page %d, last page %d;"
+                        + " limit 1000: %d%n",
+                SMALL, small, BIG, bigFirst, bigLast, bigLimit1000);
         // Loading the account would allocate ~100x more for the big one; streaming allocates the same.
         assertThat(bigFirst).isLessThan(small * 3);
         assertThat(bigLast).isLessThan(small * 3);
@@ -88,8 +96,8 @@ class LargeAccountListingTest {
         UnusedTokensPage page = ((QueryOutcome.Local<UnusedTokensPage>) outcome).value();
         assertThat(page.tokens()).isNotEmpty();
         try {
-            return Json.MAPPER.writeValueAsString(new TokenListResponse(page.tokens().stream().map(TokenJson::of).toList(),
-                    page.nextAfterTokenId(), "x", false, null));
+            return Json.MAPPER.writeValueAsString(new TokenListResponse(
+                    page.tokens().stream().map(TokenJson::of).toList(), page.nextAfterTokenId(), "x", false, null));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

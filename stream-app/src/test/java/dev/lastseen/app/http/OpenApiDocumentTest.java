@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document describes exactly the routes the server registers, and the served copy is the one in the repo. */
 class OpenApiDocumentTest {
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+    private static final Set<String> METHODS =
+            Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
     @Test
     void everyRegisteredRouteIsDocumentedAndEveryDocumentedRouteIsRegistered() throws Exception {
@@ -26,17 +27,21 @@ class OpenApiDocumentTest {
         }
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         Set<String> documented = new TreeSet<>();
-        doc.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-            if (METHODS.contains(method)) {
-                documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
-            }
-        }));
+        doc.get("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+                    if (METHODS.contains(method)) {
+                        documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
+                    }
+                }));
 
         try (QueryTestKit kit = new QueryTestKit()) {
             String base = kit.startHttp();
             Set<String> registered = new TreeSet<>();
             kit.http().routes().forEach(r -> registered.add(r.method() + " " + r.path()));
-            assertThat(registered).as("routes registered by the server").isNotEmpty()
+            assertThat(registered)
+                    .as("routes registered by the server")
+                    .isNotEmpty()
                     .contains("GET " + TokenResource.TOKEN_PATH, "GET " + TokenResource.LIST_PATH, "GET /readyz");
             assertThat(documented).isEqualTo(registered);
 
@@ -64,7 +69,11 @@ class OpenApiDocumentTest {
                 assertThat(p.get("schema").get("maxLength").asInt()).isEqualTo(PageToken.MAX_CHARS);
             }
         }
-        assertThat(doc.get("components").get("schemas").get("Id").get("maxLength").asInt())
+        assertThat(doc.get("components")
+                        .get("schemas")
+                        .get("Id")
+                        .get("maxLength")
+                        .asInt())
                 .isEqualTo(dev.lastseen.avro.Identifiers.MAX_ID_LENGTH);
     }
 }

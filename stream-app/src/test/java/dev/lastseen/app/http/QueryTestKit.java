@@ -74,7 +74,9 @@ public final class QueryTestKit implements AutoCloseable {
         values.put(ConfigLoader.REGISTRY_URL, "mem:");
         values.put(ConfigLoader.API_KEYS, API_KEY);
         try {
-            values.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("lastseen-query-kit").toString());
+            values.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createTempDirectory("lastseen-query-kit").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,17 +84,28 @@ public final class QueryTestKit implements AutoCloseable {
         values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         config = ConfigLoader.fromMap(values);
         LastseenMetrics metrics = new LastseenMetrics(new SimpleMeterRegistry());
-        driver = new TopologyTestDriver(LastseenTopology.build(TopologySettings.from(config, 0, Clock.fixed(NOW, ZoneOffset.UTC)), registry,
-                TokenStores.persistent(), metrics), StreamsProperties.of(config, metrics), NOW);
+        driver = new TopologyTestDriver(
+                LastseenTopology.build(
+                        TopologySettings.from(config, 0, Clock.fixed(NOW, ZoneOffset.UTC)),
+                        registry,
+                        TokenStores.persistent(),
+                        metrics),
+                StreamsProperties.of(config, metrics),
+                NOW);
         StringSerializer keys = new StringSerializer();
-        tokens = driver.createInputTopic(config.topics().serviceTokens(), keys, new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
-        logins = driver.createInputTopic(config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+        tokens = driver.createInputTopic(
+                config.topics().serviceTokens(),
+                keys,
+                new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+        logins = driver.createInputTopic(
+                config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
     }
 
     /** A secret hash that no response may ever contain; registered with {@link SecretScan}. */
     public static String secretFor(String accountId, String tokenId) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest((accountId + "/" + tokenId).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest((accountId + "/" + tokenId).getBytes(StandardCharsets.UTF_8));
             String secret = "sha256:" + HexFormat.of().formatHex(d);
             SecretScan.registerSecret(secret);
             return secret;
@@ -103,16 +116,33 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** Publishes a registry record through the topology, as the token service would. */
     public void register(String accountId, String tokenId) {
-        tokens.pipeInput(tokenId, ServiceToken.newBuilder().setTokenId(tokenId).setAccountId(accountId).setName("deploy bot " + tokenId)
-                .setClientId("client-" + tokenId).setClientSecretHash(secretFor(accountId, tokenId))
-                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z")).setExpiresAt(null).build());
+        tokens.pipeInput(
+                tokenId,
+                ServiceToken.newBuilder()
+                        .setTokenId(tokenId)
+                        .setAccountId(accountId)
+                        .setName("deploy bot " + tokenId)
+                        .setClientId("client-" + tokenId)
+                        .setClientSecretHash(secretFor(accountId, tokenId))
+                        .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
+                        .setExpiresAt(null)
+                        .build());
     }
 
     public void login(String accountId, String tokenId, Instant at, boolean success) {
-        logins.pipeInput(accountId, LoginEvent.newBuilder().setEventId(java.util.UUID.randomUUID().toString()).setOccurredAt(at)
-                .setAccountId(accountId).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(tokenId)
-                .setOutcome(success ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE).setFailureReason(success ? null : "bad_secret")
-                .setColo("fra1").setClientIp("192.0.2.10").build());
+        logins.pipeInput(
+                accountId,
+                LoginEvent.newBuilder()
+                        .setEventId(java.util.UUID.randomUUID().toString())
+                        .setOccurredAt(at)
+                        .setAccountId(accountId)
+                        .setCredentialType(CredentialType.SERVICE_TOKEN)
+                        .setTokenId(tokenId)
+                        .setOutcome(success ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE)
+                        .setFailureReason(success ? null : "bad_secret")
+                        .setColo("fra1")
+                        .setClientIp("192.0.2.10")
+                        .build());
     }
 
     /**
@@ -128,9 +158,11 @@ public final class QueryTestKit implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             String tokenId = String.format("tok-%07d", i);
             TokenKey key = new TokenKey(accountId, tokenId);
-            regBatch.add(KeyValue.pair(key, new RegistryFields("n" + i, "c" + i, secretFor(accountId, tokenId), 1_000L, null)));
+            regBatch.add(KeyValue.pair(
+                    key, new RegistryFields("n" + i, "c" + i, secretFor(accountId, tokenId), 1_000L, null)));
             if (usedEvery > 0 && i % usedEvery == 0) {
-                useBatch.add(KeyValue.pair(key, new UsageFields(usedAt.toEpochMilli(), "fra1", null, 1, 0, usedAt.toEpochMilli())));
+                useBatch.add(KeyValue.pair(
+                        key, new UsageFields(usedAt.toEpochMilli(), "fra1", null, 1, 0, usedAt.toEpochMilli())));
             }
             if (regBatch.size() == 5_000 || i == count - 1) {
                 reg.putAll(regBatch);
@@ -142,7 +174,8 @@ public final class QueryTestKit implements AutoCloseable {
     }
 
     public TokenReadView readView() {
-        return new TokenReadView(driver.getKeyValueStore(StoreNames.TOKEN_REGISTRY), driver.getKeyValueStore(StoreNames.TOKEN_USAGE));
+        return new TokenReadView(
+                driver.getKeyValueStore(StoreNames.TOKEN_REGISTRY), driver.getKeyValueStore(StoreNames.TOKEN_USAGE));
     }
 
     /** This instance owns every account: one partition, fresh. */
@@ -182,8 +215,13 @@ public final class QueryTestKit implements AutoCloseable {
     public String startHttp() {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String servedBy = SELF.host() + ":" + SELF.port();
-        TokenResource resource = new TokenResource(queryService(), new ApiKeyAuthenticator(config.apiKeys()), config.query().maxPageScan(), servedBy);
-        http = HttpServer.start(new LastseenConfig.HttpSettings("127.0.0.1", 0), servedBy, new Readiness(), meters, resource::routes);
+        TokenResource resource = new TokenResource(
+                queryService(),
+                new ApiKeyAuthenticator(config.apiKeys()),
+                config.query().maxPageScan(),
+                servedBy);
+        http = HttpServer.start(
+                new LastseenConfig.HttpSettings("127.0.0.1", 0), servedBy, new Readiness(), meters, resource::routes);
         return "http://127.0.0.1:" + http.port();
     }
 

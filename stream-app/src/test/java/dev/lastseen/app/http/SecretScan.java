@@ -17,18 +17,19 @@ public final class SecretScan {
     private static final int PREFIX = 6;
     /** prefix → (length → secrets of that prefix and length) */
     private static final Map<String, Map<Integer, Set<String>>> SECRETS = new ConcurrentHashMap<>();
+
     private static final AtomicLong SECRET_COUNT = new AtomicLong();
     private static final AtomicLong BODIES = new AtomicLong();
 
-    private SecretScan() {
-    }
+    private SecretScan() {}
 
     public static void registerSecret(String secret) {
         if (secret.length() < PREFIX) {
             throw new IllegalArgumentException("test secrets must be at least " + PREFIX + " characters");
         }
         boolean added = SECRETS.computeIfAbsent(secret.substring(0, PREFIX), p -> new ConcurrentHashMap<>())
-                .computeIfAbsent(secret.length(), l -> ConcurrentHashMap.newKeySet()).add(secret);
+                .computeIfAbsent(secret.length(), l -> ConcurrentHashMap.newKeySet())
+                .add(secret);
         if (added) {
             SECRET_COUNT.incrementAndGet();
         }
@@ -39,8 +40,8 @@ public final class SecretScan {
         BODIES.incrementAndGet();
         String found = find(body);
         if (found != null) {
-            throw new AssertionError("A response body contains a registered secret (" + found.length() + " characters, starting "
-                    + found.substring(0, PREFIX) + "...) at " + where);
+            throw new AssertionError("A response body contains a registered secret (" + found.length()
+                    + " characters, starting " + found.substring(0, PREFIX) + "...) at " + where);
         }
     }
 
@@ -52,7 +53,8 @@ public final class SecretScan {
         for (Map.Entry<String, Map<Integer, Set<String>>> byPrefix : SECRETS.entrySet()) {
             String prefix = byPrefix.getKey();
             for (int at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
-                for (Map.Entry<Integer, Set<String>> byLength : byPrefix.getValue().entrySet()) {
+                for (Map.Entry<Integer, Set<String>> byLength :
+                        byPrefix.getValue().entrySet()) {
                     int end = at + byLength.getKey();
                     if (end <= text.length() && byLength.getValue().contains(text.substring(at, end))) {
                         return text.substring(at, end);

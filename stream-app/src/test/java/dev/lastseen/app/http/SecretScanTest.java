@@ -12,9 +12,12 @@ class SecretScanTest {
         String secret = QueryTestKit.secretFor("scan-acct", "scan-token");
         String body = "{\"detail\":\"oops " + secret + " leaked\"}";
         assertThat(SecretScan.find(body)).isEqualTo(secret);
-        assertThatThrownBy(() -> SecretScan.check(body, "test")).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> SecretScan.check(body, "test"))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageNotContaining(secret.substring(10));
-        assertThat(SecretScan.find("{\"detail\":\"" + secret.substring(0, secret.length() - 1) + "\"}")).isNull();
-        assertThat(SecretScan.find(secret.substring(0, 10) + "x" + secret.substring(11))).isNull();
+        assertThat(SecretScan.find("{\"detail\":\"" + secret.substring(0, secret.length() - 1) + "\"}"))
+                .isNull();
+        assertThat(SecretScan.find(secret.substring(0, 10) + "x" + secret.substring(11)))
+                .isNull();
     }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
  * The HTTP client of the tests: every body it receives goes through {@link SecretScan}.
  */
 public final class TestHttp {
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Duration timeout;
 
     public TestHttp() {
@@ -29,7 +30,8 @@ public final class TestHttp {
     }
 
     public HttpResponse<String> get(String url, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
         headers.forEach(b::header);
         try {
             HttpResponse<String> response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -34,7 +34,8 @@ class TokenApiTest {
             kit.register("acct-3", "page-" + i); // token ids are unique across accounts
         }
         kit.login("acct-1", "tok-1", Instant.parse("2026-11-20T10:00:00Z"), true);
-        kit.login("acct-1", "tok-1", Instant.parse("2026-11-20T09:00:00Z"), true); // older: last seen must not move back
+        kit.login(
+                "acct-1", "tok-1", Instant.parse("2026-11-20T09:00:00Z"), true); // older: last seen must not move back
         kit.login("acct-1", "tok-1", Instant.parse("2026-11-20T11:00:00Z"), false);
         kit.login("acct-1", "tok-3", Instant.parse("2026-10-01T00:00:00Z"), true);
         kit.login("acct-1", "unregistered", Instant.parse("2026-11-20T10:00:00Z"), true);
@@ -60,7 +61,8 @@ class TokenApiTest {
 
     private static void assertProblem(HttpResponse<String> r, int status, String type) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith(Problem.CONTENT_TYPE));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith(Problem.CONTENT_TYPE));
         JsonNode p = json(r);
         assertThat(p.get("type").asText()).isEqualTo(Problem.TYPE_BASE + type);
         assertThat(p.get("status").asInt()).isEqualTo(status);
@@ -92,8 +94,13 @@ class TokenApiTest {
 
     @Test
     void aNeverUsedTokenHasNoUsageAndAnUnregisteredButUsedTokenHasNoMetadata() {
-        assertThat(json(get("/v1/accounts/acct-1/tokens/tok-0")).get("token").get("usage").isNull()).isTrue();
-        JsonNode unregistered = json(get("/v1/accounts/acct-1/tokens/unregistered")).get("token");
+        assertThat(json(get("/v1/accounts/acct-1/tokens/tok-0"))
+                        .get("token")
+                        .get("usage")
+                        .isNull())
+                .isTrue();
+        JsonNode unregistered =
+                json(get("/v1/accounts/acct-1/tokens/unregistered")).get("token");
         assertThat(unregistered.get("metadata").isNull()).isTrue();
         assertThat(unregistered.get("usage").get("success_count").asLong()).isEqualTo(1);
     }
@@ -111,7 +118,8 @@ class TokenApiTest {
         assertThat(body.get("next_page_token").isNull()).isTrue();
         assertThat(body.get("served_by").asText()).isEqualTo(SERVED_BY);
         // An offset is accepted and means the same instant.
-        assertThat(ids(json(get("/v1/accounts/acct-1/tokens?unused_since=2026-11-01T01:00:00%2B01:00")))).hasSize(6);
+        assertThat(ids(json(get("/v1/accounts/acct-1/tokens?unused_since=2026-11-01T01:00:00%2B01:00"))))
+                .hasSize(6);
         // No unused_since: every registered token.
         assertThat(ids(json(get("/v1/accounts/acct-1/tokens")))).hasSize(7);
     }
@@ -122,9 +130,12 @@ class TokenApiTest {
         String pageToken = null;
         int pages = 0;
         do {
-            JsonNode page = json(get("/v1/accounts/acct-3/tokens?limit=2" + (pageToken == null ? "" : "&page_token=" + pageToken)));
+            JsonNode page = json(
+                    get("/v1/accounts/acct-3/tokens?limit=2" + (pageToken == null ? "" : "&page_token=" + pageToken)));
             seen.addAll(ids(page));
-            pageToken = page.get("next_page_token").isNull() ? null : page.get("next_page_token").asText();
+            pageToken = page.get("next_page_token").isNull()
+                    ? null
+                    : page.get("next_page_token").asText();
             pages++;
             if (pages == 2) {
                 kit.register("acct-3", "page-00"); // inserted behind the cursor: must not appear or shift later pages
@@ -136,31 +147,39 @@ class TokenApiTest {
 
     @Test
     void aPageTokenOfAnotherListingIsRejectedNamingTheParameter() {
-        String token = json(get("/v1/accounts/acct-1/tokens?limit=1")).get("next_page_token").asText();
+        String token = json(get("/v1/accounts/acct-1/tokens?limit=1"))
+                .get("next_page_token")
+                .asText();
         HttpResponse<String> otherAccount = get("/v1/accounts/acct-2/tokens?limit=1&page_token=" + token);
         assertProblem(otherAccount, 400, "invalid-parameter");
         assertThat(json(otherAccount).get("title").asText()).contains("page_token");
-        assertProblem(get("/v1/accounts/acct-1/tokens?unused_since=2026-01-01T00:00:00Z&page_token=" + token), 400, "invalid-parameter");
+        assertProblem(
+                get("/v1/accounts/acct-1/tokens?unused_since=2026-01-01T00:00:00Z&page_token=" + token),
+                400,
+                "invalid-parameter");
         assertProblem(get("/v1/accounts/acct-1/tokens?page_token=not-a-token!"), 400, "invalid-parameter");
-        assertProblem(get("/v1/accounts/acct-1/tokens?page_token=" + "A".repeat(PageToken.MAX_CHARS + 4)), 400, "invalid-parameter");
+        assertProblem(
+                get("/v1/accounts/acct-1/tokens?page_token=" + "A".repeat(PageToken.MAX_CHARS + 4)),
+                400,
+                "invalid-parameter");
     }
 
     @ParameterizedTest(name = "{0} -> 400 naming {1}")
     @CsvSource({
-            "/v1/accounts/acct-1/tokens?limit=0, limit",
-            "/v1/accounts/acct-1/tokens?limit=1001, limit",
-            "/v1/accounts/acct-1/tokens?limit=-5, limit",
-            "/v1/accounts/acct-1/tokens?limit=99999999999999999999, limit",
-            "/v1/accounts/acct-1/tokens?limit=ten, limit",
-            "/v1/accounts/acct-1/tokens?limit=, limit",
-            "/v1/accounts/acct-1/tokens?limit=1&limit=2, limit",
-            "/v1/accounts/acct-1/tokens?unused_since=yesterday, unused_since",
-            "/v1/accounts/acct-1/tokens?unused_since=1969-12-31T23:59:59Z, unused_since",
-            "/v1/accounts/acct-1/tokens?unused_since=+1000000000-01-01T00:00:00Z, unused_since",
-            "/v1/accounts/acct-1/tokens?unused-since=2026-01-01T00:00:00Z, unused-since",
-            "/v1/accounts/acct-1/tokens/tok-1?verbose=1, verbose",
-            "/v1/accounts/acct%20x/tokens, account_id",
-            "/v1/accounts/acct-1/tokens/tok%09x, token_id",
+        "/v1/accounts/acct-1/tokens?limit=0, limit",
+        "/v1/accounts/acct-1/tokens?limit=1001, limit",
+        "/v1/accounts/acct-1/tokens?limit=-5, limit",
+        "/v1/accounts/acct-1/tokens?limit=99999999999999999999, limit",
+        "/v1/accounts/acct-1/tokens?limit=ten, limit",
+        "/v1/accounts/acct-1/tokens?limit=, limit",
+        "/v1/accounts/acct-1/tokens?limit=1&limit=2, limit",
+        "/v1/accounts/acct-1/tokens?unused_since=yesterday, unused_since",
+        "/v1/accounts/acct-1/tokens?unused_since=1969-12-31T23:59:59Z, unused_since",
+        "/v1/accounts/acct-1/tokens?unused_since=+1000000000-01-01T00:00:00Z, unused_since",
+        "/v1/accounts/acct-1/tokens?unused-since=2026-01-01T00:00:00Z, unused-since",
+        "/v1/accounts/acct-1/tokens/tok-1?verbose=1, verbose",
+        "/v1/accounts/acct%20x/tokens, account_id",
+        "/v1/accounts/acct-1/tokens/tok%09x, token_id",
     })
     void invalidParametersAre400ProblemsNamingTheParameter(String pathAndQuery, String parameter) {
         HttpResponse<String> r = get(pathAndQuery.replace("+", "%2B"));
@@ -181,7 +200,8 @@ class TokenApiTest {
         String url = base + "/v1/accounts/acct-1/tokens/tok-1";
         HttpResponse<String> none = http.get(url, Map.of());
         assertProblem(none, 401, "unauthenticated");
-        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(none.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertProblem(http.get(url, Map.of("Authorization", "Basic dXNlcjpwYXNz")), 401, "unauthenticated");
         assertProblem(http.get(url, Map.of("Authorization", "Bearer ")), 401, "unauthenticated");
         assertProblem(http.get(url, Map.of("Authorization", "Bearer " + "x".repeat(2000))), 401, "unauthenticated");

@@ -39,23 +39,38 @@ public final class ApicurioRegistry implements AutoCloseable {
         Path home = Path.of(System.getProperty("lastseen.it.apicurio.dir", "target/apicurio"));
         Path jar = home.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No Apicurio Registry at " + jar + ": run the integration tests through Maven "
-                    + "(mvn verify), which unpacks io.apicurio:apicurio-registry-app there");
+            throw new IllegalStateException(
+                    "No Apicurio Registry at " + jar + ": run the integration tests through Maven "
+                            + "(mvn verify), which unpacks io.apicurio:apicurio-registry-app there");
         }
         Path work = ItPaths.workDir("apicurio");
         int port = freePort();
         int management = freePort();
         Path log = work.resolve("registry.log");
-        List<String> cmd = new ArrayList<>(List.of(java21().toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + work,
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-                "-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",
+        List<String> cmd = new ArrayList<>(List.of(
+                java21().toString(),
+                "-Xms64m",
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.awt.headless=true",
+                "-Djava.io.tmpdir=" + work,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + management,
+                "-Dapicurio.storage.kind=sql",
+                "-Dapicurio.storage.sql.kind=h2",
                 "-Dapicurio.datasource.url=jdbc:h2:mem:lastseen-it;DB_CLOSE_DELAY=-1",
-                "-Dapicurio.storage.snapshot.location=" + work, "-Dapicurio.import.work-dir=" + work,
-                "-jar", jar.toString()));
+                "-Dapicurio.storage.snapshot.location=" + work,
+                "-Dapicurio.import.work-dir=" + work,
+                "-jar",
+                jar.toString()));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             ApicurioRegistry registry = new ApicurioRegistry(p, port, log);
             registry.awaitReady();
             return registry;
@@ -74,14 +89,19 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(
+                        "Apicurio Registry exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(3)).build(),
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                                .timeout(Duration.ofSeconds(3))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -122,12 +142,16 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
         try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
             jvms.filter(d -> d.getFileName().toString().matches(".*-(2[1-9]|[3-9]\\d)(-.*)?"))
-                    .map(d -> d.resolve("bin/java")).forEach(candidates::add);
+                    .map(d -> d.resolve("bin/java"))
+                    .forEach(candidates::add);
         } catch (IOException e) {
             // no /usr/lib/jvm: only the explicit candidates
         }
-        return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
-                "Apicurio Registry needs Java 21+; none found: set LASTSEEN_REGISTRY_JAVA to a java binary"));
+        return candidates.stream()
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "Apicurio Registry needs Java 21+; none found: set LASTSEEN_REGISTRY_JAVA to a java binary"));
     }
 
     static int freePort() {

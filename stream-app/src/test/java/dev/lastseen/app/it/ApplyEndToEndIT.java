@@ -8,10 +8,10 @@ import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.testing.ApplierDatabase;
-import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.DeadLetterHeaders;
 import dev.lastseen.serde.SpecificAvroSerializer;
@@ -58,7 +58,8 @@ class ApplyEndToEndIT {
     private static final Duration READY = Duration.ofSeconds(120);
 
     @Test
-    void usageRowsEqualTheOracleAndNoSecretChangesThroughAnApplierKillAndADatabaseRestart(ApicurioRegistry apicurio) throws Exception {
+    void usageRowsEqualTheOracleAndNoSecretChangesThroughAnApplierKillAndADatabaseRestart(ApicurioRegistry apicurio)
+            throws Exception {
         Path work = ItPaths.workDir("apply-e2e");
         List<String> report = new ArrayList<>();
         EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(work.resolve("broker"), 0);
@@ -77,23 +78,37 @@ class ApplyEndToEndIT {
             ApplierDatabase db = ApplierDatabase.create(postgres, Target.Layout.USAGE_TABLE);
             List<String[]> tokens = tokens();
             Map<String, String> hashes = new LinkedHashMap<>();
-            tokens.forEach(t -> hashes.put(t[1], "$2b$12$" + t[1] + "-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"));
+            tokens.forEach(
+                    t -> hashes.put(t[1], "$2b$12$" + t[1] + "-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"));
             db.insertTokens(hashes);
             db.installAudit();
             publishRegistry(bootstrap, registry, topics, tokens);
 
-            app = new AppProcess("run", work, ItKafka.appConfig(bootstrap, apicurio.url(), topics, "apply-e2e-app", work.resolve("state")));
-            applier = new AppProcess("apply", work, applyConfig(db, bootstrap, apicurio.url(), topics, applyDlq), "apply", ApplierConfigLoader.HTTP_PORT);
+            app = new AppProcess(
+                    "run",
+                    work,
+                    ItKafka.appConfig(bootstrap, apicurio.url(), topics, "apply-e2e-app", work.resolve("state")));
+            applier = new AppProcess(
+                    "apply",
+                    work,
+                    applyConfig(db, bootstrap, apicurio.url(), topics, applyDlq),
+                    "apply",
+                    ApplierConfigLoader.HTTP_PORT);
             app.start();
             applier.start();
             AppProcess fApp = app;
             AppProcess fApplier = applier;
-            await("both processes ready").atMost(READY).pollInterval(Duration.ofMillis(500)).until(() -> fApp.isReady() && fApplier.isReady());
+            await("both processes ready")
+                    .atMost(READY)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> fApp.isReady() && fApplier.isReady());
 
             Map<String, Long> oracle = new ConcurrentHashMap<>();
             AtomicLong acked = new AtomicLong();
             AtomicReference<Exception> sendFailure = new AtomicReference<>();
-            Thread load = new Thread(() -> storm(bootstrap, registry, topics, tokens, producing, acked, oracle, sendFailure), "apply-e2e-storm");
+            Thread load = new Thread(
+                    () -> storm(bootstrap, registry, topics, tokens, producing, acked, oracle, sendFailure),
+                    "apply-e2e-storm");
             load.start();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 1_500);
@@ -102,43 +117,61 @@ class ApplyEndToEndIT {
             report.add("SIGKILL lastseen apply after " + acked.get() + " acked logins");
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 3_000);
             applier.start();
-            await("applier ready after restart").atMost(READY).pollInterval(Duration.ofMillis(250)).until(fApplier::isReady);
-            report.add(String.format("lastseen apply ready again %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
+            await("applier ready after restart")
+                    .atMost(READY)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(fApplier::isReady);
+            report.add(String.format(
+                    "lastseen apply ready again %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 4_500);
             long stoppedAt = System.nanoTime();
             postgres.stop();
-            await("applier reports not ready while the database is down").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+            await("applier reports not ready while the database is down")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> !fApplier.isReady());
             long target = acked.get() + 1_500;
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= target);
             postgres.start();
             long restartedAt = System.nanoTime();
             report.add(String.format("database down for %.1f s", (restartedAt - stoppedAt) / 1e9));
-            await("applier ready after the database is back").atMost(READY).pollInterval(Duration.ofMillis(250)).until(fApplier::isReady);
-            report.add(String.format("lastseen apply ready %.1f s after the database came back", (System.nanoTime() - restartedAt) / 1e9));
+            await("applier ready after the database is back")
+                    .atMost(READY)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(fApplier::isReady);
+            report.add(String.format(
+                    "lastseen apply ready %.1f s after the database came back",
+                    (System.nanoTime() - restartedAt) / 1e9));
 
             long end = acked.get() + 1_500;
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= end);
             producing.set(false);
             load.join(60_000);
             assertThat(sendFailure.get()).as("every login acknowledged").isNull();
-            report.add("logins acked: " + acked.get() + ", tokens with a successful login: " + oracle.size() + " of " + tokens.size());
+            report.add("logins acked: " + acked.get() + ", tokens with a successful login: " + oracle.size() + " of "
+                    + tokens.size());
 
             sendGarbagePatch(bootstrap, topics.tokenLastSeen());
             long settle = System.nanoTime();
-            await("usage rows equal the oracle").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            await("usage rows equal the oracle")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> assertThat(db.lastSeenByToken()).isEqualTo(oracle));
-            report.add(String.format("usage rows equal to the oracle %.1f s after the storm stopped", (System.nanoTime() - settle) / 1e9));
+            report.add(String.format(
+                    "usage rows equal to the oracle %.1f s after the storm stopped",
+                    (System.nanoTime() - settle) / 1e9));
 
             assertThat(db.secretHashes()).as("secret hashes byte-identical").isEqualTo(hashes);
             long changes = db.count("SELECT count(*) FROM last_seen_audit");
-            long backwards = db.count("SELECT count(*) FROM last_seen_audit WHERE old_at IS NOT NULL AND new_at < old_at");
+            long backwards =
+                    db.count("SELECT count(*) FROM last_seen_audit WHERE old_at IS NOT NULL AND new_at < old_at");
             report.add("row changes recorded by the audit trigger: " + changes + ", backwards: " + backwards);
             assertThat(changes).isGreaterThanOrEqualTo(oracle.size());
             assertThat(backwards).isZero();
 
-            List<ConsumerRecord<byte[], byte[]>> dead = ItKafka.readUntil(bootstrap, applyDlq, Duration.ofSeconds(30), r -> !r.isEmpty());
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    ItKafka.readUntil(bootstrap, applyDlq, Duration.ofSeconds(30), r -> !r.isEmpty());
             assertThat(dead).hasSize(1);
             assertThat(ItKafka.header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("bad_magic_byte");
             assertThat(ItKafka.header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(topics.tokenLastSeen());
@@ -157,7 +190,8 @@ class ApplyEndToEndIT {
         }
     }
 
-    private static Map<String, Object> applyConfig(ApplierDatabase db, String bootstrap, String registryUrl, TopicNames topics, String dlq) {
+    private static Map<String, Object> applyConfig(
+            ApplierDatabase db, String bootstrap, String registryUrl, TopicNames topics, String dlq) {
         Map<String, Object> c = new HashMap<>(db.configMap());
         c.remove(ApplierConfigLoader.MIGRATE_USER);
         c.put("bootstrap.servers", bootstrap);
@@ -186,19 +220,34 @@ class ApplyEndToEndIT {
         return tokens;
     }
 
-    private static void publishRegistry(String bootstrap, RestSchemaRegistryClient registry, TopicNames topics, List<String[]> tokens) throws Exception {
-        try (KafkaProducer<String, ServiceToken> p = new KafkaProducer<>(ItKafka.producerConfig(bootstrap), new StringSerializer(),
+    private static void publishRegistry(
+            String bootstrap, RestSchemaRegistryClient registry, TopicNames topics, List<String[]> tokens)
+            throws Exception {
+        try (KafkaProducer<String, ServiceToken> p = new KafkaProducer<>(
+                ItKafka.producerConfig(bootstrap),
+                new StringSerializer(),
                 new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
             for (String[] t : tokens) {
-                p.send(new ProducerRecord<>(topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "registry-hash-of-" + t[1]))).get();
+                p.send(new ProducerRecord<>(
+                                topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "registry-hash-of-" + t[1])))
+                        .get();
             }
         }
     }
 
     /** Logins at a steady rate, out of order by up to 3 s, 10 % failures; the oracle keeps each token's latest acknowledged success. */
-    private static void storm(String bootstrap, RestSchemaRegistryClient registry, TopicNames topics, List<String[]> tokens, AtomicBoolean producing,
-                              AtomicLong acked, Map<String, Long> oracle, AtomicReference<Exception> failure) {
-        try (KafkaProducer<String, LoginEvent> p = new KafkaProducer<>(ItKafka.producerConfig(bootstrap), new StringSerializer(),
+    private static void storm(
+            String bootstrap,
+            RestSchemaRegistryClient registry,
+            TopicNames topics,
+            List<String[]> tokens,
+            AtomicBoolean producing,
+            AtomicLong acked,
+            Map<String, Long> oracle,
+            AtomicReference<Exception> failure) {
+        try (KafkaProducer<String, LoginEvent> p = new KafkaProducer<>(
+                ItKafka.producerConfig(bootstrap),
+                new StringSerializer(),
                 new SpecificAvroSerializer<>(registry, LoginEvent.class, true))) {
             long n = 0;
             long interval = 1_000_000_000L / LOGINS_PER_SECOND;
@@ -232,9 +281,15 @@ class ApplyEndToEndIT {
     }
 
     private static void sendGarbagePatch(String bootstrap, String topic) throws Exception {
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(topic, "tok-0-0".getBytes(StandardCharsets.UTF_8), "not a patch".getBytes(StandardCharsets.UTF_8))).get();
+            p.send(new ProducerRecord<>(
+                            topic,
+                            "tok-0-0".getBytes(StandardCharsets.UTF_8),
+                            "not a patch".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
     }
 }

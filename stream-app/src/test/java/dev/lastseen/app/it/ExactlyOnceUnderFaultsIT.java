@@ -87,16 +87,21 @@ class ExactlyOnceUnderFaultsIT {
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         PatchWatch watch = new PatchWatch(bootstrap, topics.tokenLastSeen());
         try {
-            a = new AppProcess("instance-a", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-a")));
-            b = new AppProcess("instance-b", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-b")));
+            a = new AppProcess(
+                    "instance-a", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-a")));
+            b = new AppProcess(
+                    "instance-b", work, instanceConfig(bootstrap, apicurio.url(), topics, work.resolve("state-b")));
             a.start();
             b.start();
             AppProcess fa = a;
             AppProcess fb = b;
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> fa.isReady() && fb.isReady());
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> fa.isReady() && fb.isReady());
             watch.start();
 
-            Thread load = new Thread(() -> produceLoad(bootstrap, registry, topics, tokens, producing, acked, sendFailure), "eos-load");
+            Thread load = new Thread(
+                    () -> produceLoad(bootstrap, registry, topics, tokens, producing, acked, sendFailure), "eos-load");
             load.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 1500);
 
@@ -105,22 +110,30 @@ class ExactlyOnceUnderFaultsIT {
             report.add("SIGKILL instance-a after " + acked.get() + " acked events");
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 2500);
             a.start();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(fa::isReady);
-            report.add(String.format("instance-a ready again %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(fa::isReady);
+            report.add(String.format(
+                    "instance-a ready again %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
 
             long stopAt = System.nanoTime();
             broker.close();
             broker = EmbeddedKraftBroker.start(brokerDir, broker.port(), broker.controllerPort());
             long brokerBack = System.nanoTime();
             report.add(String.format("broker down for %.1f s", (brokerBack - stopAt) / 1e9));
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> fa.isReady() && fb.isReady());
-            report.add(String.format("both instances ready %.1f s after the broker came back", (System.nanoTime() - brokerBack) / 1e9));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> fa.isReady() && fb.isReady());
+            report.add(String.format(
+                    "both instances ready %.1f s after the broker came back", (System.nanoTime() - brokerBack) / 1e9));
             long target = acked.get() + 1500;
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= target);
             producing.set(false);
             load.join(120_000);
             assertThat(sendFailure.get()).as("every send acknowledged").isNull();
-            assertThat(a.isAlive() && b.isAlive()).as("both instances still running").isTrue();
+            assertThat(a.isAlive() && b.isAlive())
+                    .as("both instances still running")
+                    .isTrue();
 
             Expected expected = expectedFromInput(bootstrap, topics.loginEvents(), registry);
             report.add("events acked by the broker: " + acked.get() + ", in login-events: " + expected.events
@@ -130,21 +143,32 @@ class ExactlyOnceUnderFaultsIT {
 
             long settleStart = System.nanoTime();
             AtomicReference<Map<TokenKey, UsageFields>> state = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                state.set(committedUsage(bootstrap));
-                assertThat(diff(expected, state.get())).isEmpty();
-            });
-            report.add(String.format("committed state equal to the input %.1f s after the load stopped", (System.nanoTime() - settleStart) / 1e9));
-            report.add("tokens checked: " + expected.successes.size() + " with successes, " + expected.failures.size() + " with failures");
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        state.set(committedUsage(bootstrap));
+                        assertThat(diff(expected, state.get())).isEmpty();
+                    });
+            report.add(String.format(
+                    "committed state equal to the input %.1f s after the load stopped",
+                    (System.nanoTime() - settleStart) / 1e9));
+            report.add("tokens checked: " + expected.successes.size() + " with successes, " + expected.failures.size()
+                    + " with failures");
 
             PatchWatch.Result patches = watch.stopAndCheck(registry);
-            report.add("token-last-seen patches (read_committed): " + patches.count() + ", backwards moves: " + patches.backwards()
-                    + String.format(", longest gap between committed patches: %.1f s", patches.longestGapNanos() / 1e9));
+            report.add("token-last-seen patches (read_committed): " + patches.count() + ", backwards moves: "
+                    + patches.backwards()
+                    + String.format(
+                            ", longest gap between committed patches: %.1f s", patches.longestGapNanos() / 1e9));
             assertThat(patches.backwards()).isZero();
             assertThat(patches.last()).isEqualTo(expected.lastSeenByToken());
 
-            assertThat(endOffsets(bootstrap, topics.serviceTokens())).as("service-tokens end offsets").isEqualTo(serviceTokensEnd);
-            assertThat(producersOn(bootstrap, topics.serviceTokens())).as("producers that wrote service-tokens").isEmpty();
+            assertThat(endOffsets(bootstrap, topics.serviceTokens()))
+                    .as("service-tokens end offsets")
+                    .isEqualTo(serviceTokensEnd);
+            assertThat(producersOn(bootstrap, topics.serviceTokens()))
+                    .as("producers that wrote service-tokens")
+                    .isEmpty();
             report.add("service-tokens: end offsets unchanged " + serviceTokensEnd.values() + ", no producer ids");
         } finally {
             producing.set(false);
@@ -160,7 +184,8 @@ class ExactlyOnceUnderFaultsIT {
         }
     }
 
-    private static Map<String, Object> instanceConfig(String bootstrap, String registryUrl, TopicNames topics, Path stateDir) {
+    private static Map<String, Object> instanceConfig(
+            String bootstrap, String registryUrl, TopicNames topics, Path stateDir) {
         Map<String, Object> c = ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, stateDir);
         // A killed member is noticed in seconds rather than the default 45 s.
         c.put("session.timeout.ms", "6000");
@@ -168,22 +193,38 @@ class ExactlyOnceUnderFaultsIT {
         return c;
     }
 
-    private static void publishRegistry(String bootstrap, RestSchemaRegistryClient registry, TopicNames topics, List<String[]> tokens)
+    private static void publishRegistry(
+            String bootstrap, RestSchemaRegistryClient registry, TopicNames topics, List<String[]> tokens)
             throws Exception {
-        // Not idempotent on purpose: such a producer leaves no producer id, so any producer id found on the topic later is lastseen's.
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        try (KafkaProducer<String, ServiceToken> p = new KafkaProducer<>(props, new StringSerializer(),
-                new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
+        // Not idempotent on purpose: such a producer leaves no producer id, so any producer id found on the topic later
+        // is lastseen's.
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                false);
+        try (KafkaProducer<String, ServiceToken> p = new KafkaProducer<>(
+                props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
             for (String[] t : tokens) {
-                p.send(new ProducerRecord<>(topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "hash-" + t[1]))).get();
+                p.send(new ProducerRecord<>(topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "hash-" + t[1])))
+                        .get();
             }
         }
     }
 
-    private static void produceLoad(String bootstrap, RestSchemaRegistryClient registry, TopicNames topics, List<String[]> tokens,
-                                    AtomicBoolean producing, AtomicLong acked, AtomicReference<Exception> failure) {
-        try (KafkaProducer<String, LoginEvent> p = new KafkaProducer<>(ItKafka.producerConfig(bootstrap), new StringSerializer(),
+    private static void produceLoad(
+            String bootstrap,
+            RestSchemaRegistryClient registry,
+            TopicNames topics,
+            List<String[]> tokens,
+            AtomicBoolean producing,
+            AtomicLong acked,
+            AtomicReference<Exception> failure) {
+        try (KafkaProducer<String, LoginEvent> p = new KafkaProducer<>(
+                ItKafka.producerConfig(bootstrap),
+                new StringSerializer(),
                 new SpecificAvroSerializer<>(registry, LoginEvent.class, true))) {
             long n = 0;
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -192,7 +233,8 @@ class ExactlyOnceUnderFaultsIT {
                 AuthOutcome outcome = rnd.nextInt(10) == 0 ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS;
                 Instant at = Instant.now().minusMillis(rnd.nextInt(3_000)); // out of order by up to 3 s
                 LoginEvent e = ItKafka.login("ev-" + n++, t[0], t[1], at, outcome);
-                String key = rnd.nextInt(5) == 0 ? null : t[0]; // some without a key: re-keyed through the repartition topic
+                String key =
+                        rnd.nextInt(5) == 0 ? null : t[0]; // some without a key: re-keyed through the repartition topic
                 p.send(new ProducerRecord<>(topics.loginEvents(), key, e), (md, ex) -> {
                     if (ex != null) {
                         failure.compareAndSet(null, ex);
@@ -209,8 +251,12 @@ class ExactlyOnceUnderFaultsIT {
     }
 
     /** What the input topic holds, per token: the expected final state. */
-    private record Expected(long events, long duplicates, Map<TokenKey, Long> maxSuccess, Map<TokenKey, Long> successes,
-                            Map<TokenKey, Long> failures) {
+    private record Expected(
+            long events,
+            long duplicates,
+            Map<TokenKey, Long> maxSuccess,
+            Map<TokenKey, Long> successes,
+            Map<TokenKey, Long> failures) {
         Map<String, Long> lastSeenByToken() {
             Map<String, Long> m = new HashMap<>();
             maxSuccess.forEach((k, v) -> m.put(k.tokenId(), v));
@@ -271,9 +317,11 @@ class ExactlyOnceUnderFaultsIT {
             long ok = expected.successes.getOrDefault(k, 0L);
             long failed = expected.failures.getOrDefault(k, 0L);
             Long max = expected.maxSuccess.get(k);
-            if (u.successCount() != ok || u.failureCount() != failed || !java.util.Objects.equals(u.lastSeenAt(), max)) {
-                problems.add(k + ": state ok=" + u.successCount() + " failed=" + u.failureCount() + " last=" + u.lastSeenAt()
-                        + ", input ok=" + ok + " failed=" + failed + " last=" + max);
+            if (u.successCount() != ok
+                    || u.failureCount() != failed
+                    || !java.util.Objects.equals(u.lastSeenAt(), max)) {
+                problems.add(k + ": state ok=" + u.successCount() + " failed=" + u.failureCount() + " last="
+                        + u.lastSeenAt() + ", input ok=" + ok + " failed=" + failed + " last=" + max);
             }
         }
         if (state.size() != keys.size()) {
@@ -312,8 +360,7 @@ class ExactlyOnceUnderFaultsIT {
      * visible outage).
      */
     private static final class PatchWatch implements AutoCloseable {
-        record Result(long count, long backwards, long longestGapNanos, Map<String, Long> last) {
-        }
+        record Result(long count, long backwards, long longestGapNanos, Map<String, Long> last) {}
 
         private final String bootstrap;
         private final String topic;
@@ -334,10 +381,20 @@ class ExactlyOnceUnderFaultsIT {
         }
 
         private void run() {
-            Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                    "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<String, Object> c = Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest");
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
                 consumer.assign(parts);
                 consumer.seekToBeginning(parts);
                 long lastArrival = System.nanoTime();
@@ -360,7 +417,8 @@ class ExactlyOnceUnderFaultsIT {
             List<ConsumerRecord<byte[], byte[]>> tail = ItKafka.readAll(bootstrap, topic, Duration.ofSeconds(30));
             running.set(false);
             thread.join(10_000);
-            SpecificAvroDeserializer<TokenLastSeen> decoder = new SpecificAvroDeserializer<>(registry, TokenLastSeen.class);
+            SpecificAvroDeserializer<TokenLastSeen> decoder =
+                    new SpecificAvroDeserializer<>(registry, TokenLastSeen.class);
             Map<String, Long> last = new HashMap<>();
             long backwards = 0;
             for (ConsumerRecord<byte[], byte[]> r : tail) { // the whole topic, in offset order per partition

@@ -27,12 +27,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class ItKafka {
     static final int PARTITIONS = 3;
 
-    private ItKafka() {
-    }
+    private ItKafka() {}
 
     static TopicNames topics(String prefix) {
-        return new TopicNames(prefix + "login-events", prefix + "service-tokens", prefix + "token-last-seen",
-                prefix + "auth-failure-alerts", prefix + "lastseen-dlq");
+        return new TopicNames(
+                prefix + "login-events",
+                prefix + "service-tokens",
+                prefix + "token-last-seen",
+                prefix + "auth-failure-alerts",
+                prefix + "lastseen-dlq");
     }
 
     static void createTopics(EmbeddedKraftBroker broker, TopicNames t, int partitions) {
@@ -40,7 +43,8 @@ final class ItKafka {
     }
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */
-    static Map<String, Object> appConfig(String bootstrap, String registryUrl, TopicNames t, String applicationId, Path stateDir) {
+    static Map<String, Object> appConfig(
+            String bootstrap, String registryUrl, TopicNames t, String applicationId, Path stateDir) {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, applicationId, stateDir, registryUrl);
         c.put(ConfigLoader.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
         c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
@@ -55,20 +59,43 @@ final class ItKafka {
     }
 
     static Map<String, Object> producerConfig(String bootstrap) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                120_000);
     }
 
     static LoginEvent login(String eventId, String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder().setEventId(eventId).setOccurredAt(at).setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token).setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null).setColo("fra1").setClientIp("192.0.2.7").build();
+        return LoginEvent.newBuilder()
+                .setEventId(eventId)
+                .setOccurredAt(at)
+                .setAccountId(account)
+                .setCredentialType(CredentialType.SERVICE_TOKEN)
+                .setTokenId(token)
+                .setOutcome(outcome)
+                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
+                .setColo("fra1")
+                .setClientIp("192.0.2.7")
+                .build();
     }
 
     static ServiceToken token(String account, String token, String secretHash) {
-        return ServiceToken.newBuilder().setTokenId(token).setAccountId(account).setName("name of " + token).setClientId("client-" + token)
-                .setClientSecretHash(secretHash).setCreatedAt(Instant.parse("2025-01-01T00:00:00Z")).setExpiresAt(null).build();
+        return ServiceToken.newBuilder()
+                .setTokenId(token)
+                .setAccountId(account)
+                .setName("name of " + token)
+                .setClientId("client-" + token)
+                .setClientSecretHash(secretHash)
+                .setCreatedAt(Instant.parse("2025-01-01T00:00:00Z"))
+                .setExpiresAt(null)
+                .build();
     }
 
     /**
@@ -80,20 +107,30 @@ final class ItKafka {
     }
 
     /** Reads the topic (read_committed) until {@code done} holds for what was read at the end offsets, or the timeout. */
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic, Duration timeout,
-                                                          Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    static List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        Map<String, Object> c = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             while (true) {
                 Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-                while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                        && System.nanoTime() < deadline) {
                     consumer.poll(Duration.ofMillis(200)).forEach(all::add);
                 }
                 if (done.test(all) || System.nanoTime() >= deadline) {

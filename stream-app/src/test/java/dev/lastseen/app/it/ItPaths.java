@@ -7,11 +7,11 @@ import java.nio.file.Path;
 
 /** Where integration tests keep their files: {@code target/it-work/<name>-<nanos>} (kept for post-mortems). */
 final class ItPaths {
-    private ItPaths() {
-    }
+    private ItPaths() {}
 
     static Path workDir(String name) {
-        Path root = Path.of(System.getProperty("lastseen.it.work.dir", "target/it-work")).toAbsolutePath();
+        Path root = Path.of(System.getProperty("lastseen.it.work.dir", "target/it-work"))
+                .toAbsolutePath();
         try {
             return Files.createDirectories(root.resolve(name + "-" + System.nanoTime()));
         } catch (IOException e) {
@@ -20,7 +20,8 @@ final class ItPaths {
     }
 
     static Path lastseenJar() {
-        Path jar = Path.of(System.getProperty("lastseen.it.jar", "target/lastseen.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty("lastseen.it.jar", "target/lastseen.jar"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No " + jar + ": run through Maven (mvn verify builds it in package)");
         }

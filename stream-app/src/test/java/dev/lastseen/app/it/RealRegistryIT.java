@@ -72,8 +72,8 @@ class RealRegistryIT {
         TopicNames topics = ItKafka.topics("rr-");
         ItKafka.createTopics(broker, topics, ItKafka.PARTITIONS);
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
-        LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(broker.bootstrapServers(), apicurio.url(), topics, "rr-app",
-                ItPaths.workDir("rr-state")));
+        LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(
+                broker.bootstrapServers(), apicurio.url(), topics, "rr-app", ItPaths.workDir("rr-state")));
 
         int partitions = StartupChecks.run(config, registry, Duration.ofSeconds(30));
         assertThat(partitions).isEqualTo(ItKafka.PARTITIONS);
@@ -82,44 +82,67 @@ class RealRegistryIT {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
         Schema newer = withExtraOptionalField(LoginEvent.getClassSchema());
         try (LastseenServer server = LastseenServer.start(config, registry, partitions);
-             KafkaProducer<String, ServiceToken> tokens = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
-                     new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
-             KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
-                     new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-             KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
-                     new StringSerializer(), new SpecificAvroSerializer<>(registry, newer, LoginEvent.class, true))) {
-            tokens.send(new ProducerRecord<>(topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", "hash-a"))).get();
+                KafkaProducer<String, ServiceToken> tokens = new KafkaProducer<>(
+                        ItKafka.producerConfig(broker.bootstrapServers()),
+                        new StringSerializer(),
+                        new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+                KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(
+                        ItKafka.producerConfig(broker.bootstrapServers()),
+                        new StringSerializer(),
+                        new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+                KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(
+                        ItKafka.producerConfig(broker.bootstrapServers()),
+                        new StringSerializer(),
+                        new SpecificAvroSerializer<>(registry, newer, LoginEvent.class, true))) {
+            tokens.send(new ProducerRecord<>(
+                            topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", "hash-a")))
+                    .get();
             for (int i = 0; i < 5; i++) {
-                v1.send(new ProducerRecord<>(topics.loginEvents(), "acct-1",
-                        ItKafka.login("a-" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS))).get();
+                v1.send(new ProducerRecord<>(
+                                topics.loginEvents(),
+                                "acct-1",
+                                ItKafka.login("a-" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                        .get();
             }
-            v1.send(new ProducerRecord<>(topics.loginEvents(), "acct-1", ItKafka.login("a-f", "acct-1", "tok-a", t0.plusSeconds(9),
-                    AuthOutcome.FAILURE))).get();
+            v1.send(new ProducerRecord<>(
+                            topics.loginEvents(),
+                            "acct-1",
+                            ItKafka.login("a-f", "acct-1", "tok-a", t0.plusSeconds(9), AuthOutcome.FAILURE)))
+                    .get();
             // A producer that upgraded to a schema with an extra optional field.
             for (int i = 0; i < 3; i++) {
-                v2.send(new ProducerRecord<>(topics.loginEvents(), "acct-2",
-                        ItKafka.login("b-" + i, "acct-2", "tok-b", t0.plusSeconds(10 + i), AuthOutcome.SUCCESS))).get();
+                v2.send(new ProducerRecord<>(
+                                topics.loginEvents(),
+                                "acct-2",
+                                ItKafka.login(
+                                        "b-" + i, "acct-2", "tok-b", t0.plusSeconds(10 + i), AuthOutcome.SUCCESS)))
+                        .get();
             }
 
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .ignoreException(org.apache.kafka.streams.errors.InvalidStateStoreException.class).untilAsserted(() -> {
-                ReadOnlyKeyValueStore<TokenKey, UsageFields> usage = server.app().streams().store(
-                        StoreQueryParameters.fromNameAndType(StoreNames.TOKEN_USAGE, QueryableStoreTypes.keyValueStore()));
-                UsageFields a = usage.get(new TokenKey("acct-1", "tok-a"));
-                UsageFields b = usage.get(new TokenKey("acct-2", "tok-b"));
-                assertThat(a).isNotNull();
-                assertThat(b).isNotNull();
-                assertThat(a.lastSeenAt()).isEqualTo(t0.plusSeconds(4).toEpochMilli());
-                assertThat(a.successCount()).isEqualTo(5);
-                assertThat(a.failureCount()).isEqualTo(1);
-                assertThat(b.lastSeenAt()).isEqualTo(t0.plusSeconds(12).toEpochMilli());
-                assertThat(b.successCount()).isEqualTo(3);
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreException(org.apache.kafka.streams.errors.InvalidStateStoreException.class)
+                    .untilAsserted(() -> {
+                        ReadOnlyKeyValueStore<TokenKey, UsageFields> usage = server.app()
+                                .streams()
+                                .store(StoreQueryParameters.fromNameAndType(
+                                        StoreNames.TOKEN_USAGE, QueryableStoreTypes.keyValueStore()));
+                        UsageFields a = usage.get(new TokenKey("acct-1", "tok-a"));
+                        UsageFields b = usage.get(new TokenKey("acct-2", "tok-b"));
+                        assertThat(a).isNotNull();
+                        assertThat(b).isNotNull();
+                        assertThat(a.lastSeenAt()).isEqualTo(t0.plusSeconds(4).toEpochMilli());
+                        assertThat(a.successCount()).isEqualTo(5);
+                        assertThat(a.failureCount()).isEqualTo(1);
+                        assertThat(b.lastSeenAt()).isEqualTo(t0.plusSeconds(12).toEpochMilli());
+                        assertThat(b.successCount()).isEqualTo(3);
+                    });
         }
 
         // The output, consumed and decoded through the registry: the latest patch per token carries the max.
         SpecificAvroDeserializer<TokenLastSeen> decoder = new SpecificAvroDeserializer<>(registry, TokenLastSeen.class);
-        List<ConsumerRecord<byte[], byte[]>> patches = ItKafka.readAll(broker.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> patches =
+                ItKafka.readAll(broker.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30));
         Map<String, Instant> lastPatch = new java.util.HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : patches) {
             TokenLastSeen p = decoder.deserialize(r.topic(), r.value());
@@ -128,10 +151,16 @@ class RealRegistryIT {
         }
         assertThat(lastPatch).containsEntry("tok-a", t0.plusSeconds(4)).containsEntry("tok-b", t0.plusSeconds(12));
 
-        assertThat(registry.subjects()).contains("rr-login-events-value", "rr-service-tokens-value", "rr-token-last-seen-value",
-                "rr-auth-failure-alerts-value");
-        assertThat(registry.latest("rr-login-events-value").orElseThrow().schema()).isEqualTo(newer);
-        assertThat(registry.latest("rr-login-events-value").orElseThrow().version()).isEqualTo(2);
+        assertThat(registry.subjects())
+                .contains(
+                        "rr-login-events-value",
+                        "rr-service-tokens-value",
+                        "rr-token-last-seen-value",
+                        "rr-auth-failure-alerts-value");
+        assertThat(registry.latest("rr-login-events-value").orElseThrow().schema())
+                .isEqualTo(newer);
+        assertThat(registry.latest("rr-login-events-value").orElseThrow().version())
+                .isEqualTo(2);
     }
 
     @Test
@@ -140,8 +169,14 @@ class RealRegistryIT {
         ItKafka.createTopics(broker, topics, ItKafka.PARTITIONS);
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
         registry.setCompatibility(topics.loginEvents() + "-value", "NONE");
-        registry.register(topics.loginEvents() + "-value", SchemaBuilder.record("LoginEvent").namespace("dev.lastseen.avro").fields()
-                .requiredString("event_id").requiredLong("occurred_at").endRecord());
+        registry.register(
+                topics.loginEvents() + "-value",
+                SchemaBuilder.record("LoginEvent")
+                        .namespace("dev.lastseen.avro")
+                        .fields()
+                        .requiredString("event_id")
+                        .requiredLong("occurred_at")
+                        .endRecord());
         Path work = ItPaths.workDir("bad-run");
         Path file = work.resolve("lastseen.properties");
         Properties props = new Properties();
@@ -151,15 +186,31 @@ class RealRegistryIT {
             props.store(out, null);
         }
 
-        Process p = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", ItPaths.lastseenJar().toString(), "run", "--config", file.toString(),
-                "--registry-wait", "PT20S").redirectErrorStream(true).redirectOutput(work.resolve("out.txt").toFile()).start();
+        Process p = new ProcessBuilder(
+                        javaBin(),
+                        "-Xmx256m",
+                        "-jar",
+                        ItPaths.lastseenJar().toString(),
+                        "run",
+                        "--config",
+                        file.toString(),
+                        "--registry-wait",
+                        "PT20S")
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("out.txt").toFile())
+                .start();
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("lastseen run exits").isTrue();
         String output = Files.readString(work.resolve("out.txt"));
-        List<String> lines = output.lines().filter(l -> l.startsWith("lastseen: ")).toList();
+        List<String> lines =
+                output.lines().filter(l -> l.startsWith("lastseen: ")).toList();
 
         assertThat(p.exitValue()).as(output).isEqualTo(2);
-        assertThat(lines).as(output).singleElement().asString()
-                .startsWith("lastseen: start-up check failed: records on topic 'bad-login-events' are written with schema id")
+        assertThat(lines)
+                .as(output)
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "lastseen: start-up check failed: records on topic 'bad-login-events' are written with schema id")
                 .contains("account_id");
         assertThat(output).doesNotContain("\tat ").doesNotContain("Exception in thread");
     }

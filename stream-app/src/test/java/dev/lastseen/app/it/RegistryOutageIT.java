@@ -20,7 +20,6 @@ import dev.lastseen.state.UsageFields;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -70,13 +69,13 @@ class RegistryOutageIT {
         RestSchemaRegistryClient direct = RestSchemaRegistryClient.create(apicurio.url());
         try (SwitchableProxy proxy = new SwitchableProxy(apicurio.port())) {
             String viaProxy = "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7";
-            LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(broker.bootstrapServers(), viaProxy, topics, "ro-app",
-                    ItPaths.workDir("ro-state")));
+            LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(
+                    broker.bootstrapServers(), viaProxy, topics, "ro-app", ItPaths.workDir("ro-state")));
             SchemaRegistryClient appRegistry = RestSchemaRegistryClient.create(viaProxy);
 
             // Start-up with the registry away: waited for (with backoff), not a crash.
-            CompletableFuture<Integer> checks = CompletableFuture.supplyAsync(
-                    () -> StartupChecks.run(config, appRegistry, Duration.ofSeconds(90)));
+            CompletableFuture<Integer> checks =
+                    CompletableFuture.supplyAsync(() -> StartupChecks.run(config, appRegistry, Duration.ofSeconds(90)));
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> !checks.isDone());
             proxy.on();
             int partitions = checks.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -85,13 +84,20 @@ class RegistryOutageIT {
             Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(120);
             Schema newer = RealRegistryIT.withExtraOptionalField(LoginEvent.getClassSchema());
             try (LastseenServer server = LastseenServer.start(config, appRegistry, partitions);
-                 KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
-                         new StringSerializer(), new SpecificAvroSerializer<>(direct, LoginEvent.class, true));
-                 KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(ItKafka.producerConfig(broker.bootstrapServers()),
-                         new StringSerializer(), new SpecificAvroSerializer<>(direct, newer, LoginEvent.class, true))) {
+                    KafkaProducer<String, LoginEvent> v1 = new KafkaProducer<>(
+                            ItKafka.producerConfig(broker.bootstrapServers()),
+                            new StringSerializer(),
+                            new SpecificAvroSerializer<>(direct, LoginEvent.class, true));
+                    KafkaProducer<String, LoginEvent> v2 = new KafkaProducer<>(
+                            ItKafka.producerConfig(broker.bootstrapServers()),
+                            new StringSerializer(),
+                            new SpecificAvroSerializer<>(direct, newer, LoginEvent.class, true))) {
                 for (int i = 0; i < 10; i++) {
-                    v1.send(new ProducerRecord<>(topics.loginEvents(), "acct-1", ItKafka.login("a" + i, "acct-1", "tok-a", t0.plusSeconds(i),
-                            AuthOutcome.SUCCESS))).get();
+                    v1.send(new ProducerRecord<>(
+                                    topics.loginEvents(),
+                                    "acct-1",
+                                    ItKafka.login("a" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                            .get();
                 }
                 awaitUsage(server, "acct-1", "tok-a", 10, t0.plusSeconds(9));
                 Set<String> threadsBefore = threadNames(server);
@@ -99,14 +105,23 @@ class RegistryOutageIT {
                 proxy.off();
                 for (int i = 0; i < 20; i++) {
                     // A schema id the application has never seen: it must ask the registry, which is gone.
-                    v2.send(new ProducerRecord<>(topics.loginEvents(), "acct-2", ItKafka.login("b" + i, "acct-2", "tok-b", t0.plusSeconds(i),
-                            AuthOutcome.SUCCESS))).get();
-                    v1.send(new ProducerRecord<>(topics.loginEvents(), "acct-1", ItKafka.login("c" + i, "acct-1", "tok-a",
-                            t0.plusSeconds(20 + i), AuthOutcome.SUCCESS))).get();
+                    v2.send(new ProducerRecord<>(
+                                    topics.loginEvents(),
+                                    "acct-2",
+                                    ItKafka.login("b" + i, "acct-2", "tok-b", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                            .get();
+                    v1.send(new ProducerRecord<>(
+                                    topics.loginEvents(),
+                                    "acct-1",
+                                    ItKafka.login(
+                                            "c" + i, "acct-1", "tok-a", t0.plusSeconds(20 + i), AuthOutcome.SUCCESS)))
+                            .get();
                 }
                 // The failing task's thread is replaced (possibly more than once) while the registry is away.
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                        .until(() -> !threadNames(server).isEmpty() && !threadNames(server).equals(threadsBefore));
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> !threadNames(server).isEmpty()
+                                && !threadNames(server).equals(threadsBefore));
                 double dlqDuringOutage = dlqTotal(server);
                 proxy.on();
 
@@ -115,15 +130,21 @@ class RegistryOutageIT {
                 assertThat(dlqDuringOutage).isZero();
                 assertThat(dlqTotal(server)).isZero();
             }
-            assertThat(ItKafka.readAll(broker.bootstrapServers(), topics.deadLetter(), Duration.ofSeconds(10))).isEmpty();
+            assertThat(ItKafka.readAll(broker.bootstrapServers(), topics.deadLetter(), Duration.ofSeconds(10)))
+                    .isEmpty();
         }
     }
 
-    private static void awaitUsage(LastseenServer server, String account, String token, long successes, Instant lastSeen) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreException(InvalidStateStoreException.class)
+    private static void awaitUsage(
+            LastseenServer server, String account, String token, long successes, Instant lastSeen) {
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreException(InvalidStateStoreException.class)
                 .untilAsserted(() -> {
-                    ReadOnlyKeyValueStore<TokenKey, UsageFields> usage = server.app().streams().store(
-                            StoreQueryParameters.fromNameAndType(StoreNames.TOKEN_USAGE, QueryableStoreTypes.keyValueStore()));
+                    ReadOnlyKeyValueStore<TokenKey, UsageFields> usage = server.app()
+                            .streams()
+                            .store(StoreQueryParameters.fromNameAndType(
+                                    StoreNames.TOKEN_USAGE, QueryableStoreTypes.keyValueStore()));
                     UsageFields u = usage.get(new TokenKey(account, token));
                     assertThat(u).isNotNull();
                     assertThat(u.successCount()).isEqualTo(successes);
@@ -132,11 +153,14 @@ class RegistryOutageIT {
     }
 
     private static Set<String> threadNames(LastseenServer server) {
-        return server.app().streams().metadataForLocalThreads().stream().map(ThreadMetadata::threadName).collect(Collectors.toSet());
+        return server.app().streams().metadataForLocalThreads().stream()
+                .map(ThreadMetadata::threadName)
+                .collect(Collectors.toSet());
     }
 
     private static double dlqTotal(LastseenServer server) {
-        return server.meters().find("lastseen.dlq.records").counters().stream().mapToDouble(c -> c.count()).sum();
+        return server.meters().find("lastseen.dlq.records").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
-
 }

@@ -17,7 +17,8 @@ final class SharedRegistry implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        return context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .computeIfAbsent(ApicurioRegistry.class, k -> ApicurioRegistry.start(), ApicurioRegistry.class);
     }
 }

@@ -2,6 +2,8 @@ package dev.lastseen.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -28,9 +29,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-
 /** Starts a real KRaft broker in this JVM; transactional produce/consume; restart on the same data dir. */
 class EmbeddedKraftBrokerIT {
 
@@ -42,7 +40,8 @@ class EmbeddedKraftBrokerIT {
         // Without a logback(-test).xml logback logs everything at DEBUG; the broker is very chatty.
         ClassLoader cl = EmbeddedKraftBrokerIT.class.getClassLoader();
         if (System.getProperty("logback.configurationFile") == null
-                && cl.getResource("logback-test.xml") == null && cl.getResource("logback.xml") == null
+                && cl.getResource("logback-test.xml") == null
+                && cl.getResource("logback.xml") == null
                 && LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
             ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
             ctx.getLogger("dev.lastseen").setLevel(Level.INFO);
@@ -62,11 +61,19 @@ class EmbeddedKraftBrokerIT {
             broker.createTopic(topic, 3, Map.of("cleanup.policy", "compact")); // idempotent
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic);
+                TopicDescription d = admin.describeTopics(Set.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic);
                 assertThat(d.partitions()).hasSize(3);
                 ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-                assertThat(admin.describeConfigs(Set.of(res)).all().get().get(res)
-                        .get("cleanup.policy").value()).isEqualTo("compact");
+                assertThat(admin.describeConfigs(Set.of(res))
+                                .all()
+                                .get()
+                                .get(res)
+                                .get("cleanup.policy")
+                                .value())
+                        .isEqualTo("compact");
             }
 
             try (KafkaProducer<String, String> producer = transactionalProducer(bootstrap)) {
@@ -90,22 +97,34 @@ class EmbeddedKraftBrokerIT {
     }
 
     private static KafkaProducer<String, String> transactionalProducer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-tx",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        "it-tx",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     private static List<String> readCommitted(String bootstrap, String topic, int expected) {
         List<String> seen = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-group-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "it-group-" + System.nanoTime(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (seen.size() < expected && System.nanoTime() < deadline) {

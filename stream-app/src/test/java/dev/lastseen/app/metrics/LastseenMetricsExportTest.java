@@ -30,7 +30,8 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_auth_failure_spikes_total counter")
                 .contains("# TYPE lastseen_config_rejected_total counter");
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
-        assertThat(count(scrape, "^lastseen_events_total\\{")).isEqualTo(CredentialType.values().length * AuthOutcome.values().length);
+        assertThat(count(scrape, "^lastseen_events_total\\{"))
+                .isEqualTo(CredentialType.values().length * AuthOutcome.values().length);
         assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(RejectReason.values().length);
     }
 
@@ -40,7 +41,8 @@ class LastseenMetricsExportTest {
         metrics.freshness(10_000, 12_000);
         metrics.freshness(10_000, 9_000); // clock skew within the allowance: zero, not negative
         String scrape = registry.scrape();
-        assertThat(scrape).containsPattern("(?m)^lastseen_freshness_seconds_bucket\\{le=\"1.0\"} 2(\\.0)?$")
+        assertThat(scrape)
+                .containsPattern("(?m)^lastseen_freshness_seconds_bucket\\{le=\"1.0\"} 2(\\.0)?$")
                 .containsPattern("(?m)^lastseen_freshness_seconds_count 3(\\.0)?$")
                 .containsPattern("(?m)^lastseen_freshness_seconds_sum 2\\.4");
     }
@@ -59,9 +61,15 @@ class LastseenMetricsExportTest {
                 String key = m.group(1);
                 String value = m.group(2);
                 switch (key) {
-                    case "credential_type" -> assertThat(Arrays.stream(CredentialType.values()).map(Enum::name)).contains(value);
-                    case "outcome" -> assertThat(Arrays.stream(AuthOutcome.values()).map(Enum::name)).contains(value);
-                    case "reason" -> assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code)).contains(value);
+                    case "credential_type" ->
+                        assertThat(Arrays.stream(CredentialType.values()).map(Enum::name))
+                                .contains(value);
+                    case "outcome" ->
+                        assertThat(Arrays.stream(AuthOutcome.values()).map(Enum::name))
+                                .contains(value);
+                    case "reason" ->
+                        assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code))
+                                .contains(value);
                     case "le" -> assertThat(value).matches("\\+Inf|[0-9.E-]+");
                     default -> throw new AssertionError("unexpected label " + key + " on " + line);
                 }
@@ -70,6 +78,9 @@ class LastseenMetricsExportTest {
     }
 
     private static long count(String scrape, String regex) {
-        return Pattern.compile(regex, Pattern.MULTILINE).matcher(scrape).results().count();
+        return Pattern.compile(regex, Pattern.MULTILINE)
+                .matcher(scrape)
+                .results()
+                .count();
     }
 }

@@ -40,16 +40,22 @@ class DashboardAndRulesTest {
             List<JsonNode> all = new ArrayList<>();
             dashboard.path("panels").forEach(all::add);
             for (JsonNode panel : all) {
-                assertThat(ids.add(panel.path("id").asInt())).as("unique panel id %s", panel.path("id")).isTrue();
+                assertThat(ids.add(panel.path("id").asInt()))
+                        .as("unique panel id %s", panel.path("id"))
+                        .isTrue();
                 JsonNode grid = panel.path("gridPos");
-                assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("%s fits 24 columns", panel.path("title")).isLessThanOrEqualTo(24);
+                assertThat(grid.path("x").asInt() + grid.path("w").asInt())
+                        .as("%s fits 24 columns", panel.path("title"))
+                        .isLessThanOrEqualTo(24);
             }
             for (JsonNode panel : Dashboards.panels(dashboard.path("panels"))) {
                 assertThat(panel.path("datasource").path("uid").asText()).isEqualTo("${datasource}");
                 assertThat(panel.path("targets")).isNotEmpty();
                 for (JsonNode target : panel.path("targets")) {
                     assertThat(target.path("refId").asText()).isNotBlank();
-                    assertThat(target.path("expr").asText()).as("expr of %s", panel.path("title")).isNotBlank();
+                    assertThat(target.path("expr").asText())
+                            .as("expr of %s", panel.path("title"))
+                            .isNotBlank();
                 }
             }
         }
@@ -57,8 +63,10 @@ class DashboardAndRulesTest {
 
     @Test
     void theDashboardCoversThroughputFreshnessLagDeadLettersSpikesRocksDbJvmAndTheApplier() throws IOException {
-        String exprs = String.join("\n", allQueries().stream().map(Dashboards.PanelQuery::expr).toList());
-        assertThat(exprs).contains("rate(lastseen_events_total")
+        String exprs = String.join(
+                "\n", allQueries().stream().map(Dashboards.PanelQuery::expr).toList());
+        assertThat(exprs)
+                .contains("rate(lastseen_events_total")
                 .contains("histogram_quantile(0.5, sum by (le) (rate(lastseen_freshness_seconds_bucket")
                 .contains("histogram_quantile(0.99, sum by (le) (rate(lastseen_freshness_seconds_bucket")
                 .contains("kafka_consumer_fetch_manager_records_lag")
@@ -87,7 +95,9 @@ class DashboardAndRulesTest {
         try (Stream<Path> rules = Files.list(Dashboards.opsDir().resolve("prometheus/rules"))) {
             for (Path file : rules.toList()) {
                 for (String line : Files.readAllLines(file)) {
-                    if (line.trim().startsWith("expr:") || line.trim().startsWith("kafka_") || line.trim().startsWith("or ")) {
+                    if (line.trim().startsWith("expr:")
+                            || line.trim().startsWith("kafka_")
+                            || line.trim().startsWith("or ")) {
                         LASTSEEN_NAME.matcher(line).results().forEach(r -> used.add(r.group()));
                     }
                 }

@@ -17,13 +17,15 @@ final class Dashboards {
     record PanelQuery(String dashboard, String panel, String refId, String expr) {
         /** The expression as Prometheus' own API accepts it: Grafana's interval variables replaced. */
         String promql() {
-            return expr.replace("$__rate_interval", "30s").replace("${__rate_interval}", "30s")
-                    .replace("$__interval", "5s").replace("${__interval}", "5s").replace("$__range", "5m");
+            return expr.replace("$__rate_interval", "30s")
+                    .replace("${__rate_interval}", "30s")
+                    .replace("$__interval", "5s")
+                    .replace("${__interval}", "5s")
+                    .replace("$__range", "5m");
         }
     }
 
-    private Dashboards() {
-    }
+    private Dashboards() {}
 
     /** The repository's {@code ops/} directory, found from the module's working directory. */
     static Path opsDir() {
@@ -32,7 +34,8 @@ final class Dashboards {
                 return dir.resolve("ops");
             }
         }
-        throw new IllegalStateException("no ops/grafana and ops/prometheus above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no ops/grafana and ops/prometheus above " + Path.of("").toAbsolutePath());
     }
 
     static List<Path> files() throws IOException {
@@ -67,7 +70,11 @@ final class Dashboards {
     private static void collect(String dashboard, JsonNode panels, List<PanelQuery> out) {
         for (JsonNode panel : panels(panels)) {
             for (JsonNode target : panel.path("targets")) {
-                out.add(new PanelQuery(dashboard, panel.path("title").asText(), target.path("refId").asText(), target.path("expr").asText()));
+                out.add(new PanelQuery(
+                        dashboard,
+                        panel.path("title").asText(),
+                        target.path("refId").asText(),
+                        target.path("expr").asText()));
             }
         }
     }

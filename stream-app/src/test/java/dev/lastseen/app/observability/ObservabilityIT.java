@@ -9,24 +9,24 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.kafka.ContractTopics;
 import dev.lastseen.app.kafka.EmbeddedKraftBroker;
 import dev.lastseen.app.kafka.SingleBrokerConfig;
-import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.testing.ApplierDatabase;
-import dev.lastseen.postgres.PostgresServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,9 +67,17 @@ class ObservabilityIT {
     private static final int PARTITIONS = 3;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     /** Alerts each named by the issue: every one must be loaded and evaluate without error. */
-    private static final List<String> REQUIRED_ALERTS = List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenDlqRateHigh",
-            "LastseenConsumerLagHigh", "LastseenFreshnessSloBreach", "LastseenStreamThreadDead", "LastseenConfigRejected", "LastseenApplyLagHigh",
-            "LastseenApplyFailing", "LastseenApplyDown");
+    private static final List<String> REQUIRED_ALERTS = List.of(
+            "LastseenAuthFailureSpike",
+            "LastseenSecretRejected",
+            "LastseenDlqRateHigh",
+            "LastseenConsumerLagHigh",
+            "LastseenFreshnessSloBreach",
+            "LastseenStreamThreadDead",
+            "LastseenConfigRejected",
+            "LastseenApplyLagHigh",
+            "LastseenApplyFailing",
+            "LastseenApplyDown");
 
     @TempDir
     Path dir;
@@ -78,7 +86,9 @@ class ObservabilityIT {
     void everyDashboardQueryReturnsLiveDataAndTheRulesLoadAndFire() throws Exception {
         Path binary = PrometheusServer.binary();
         if (binary == null) {
-            assertThat(System.getenv("CI")).as("prometheus must be installed in CI (ops/install-prometheus.sh)").isNull();
+            assertThat(System.getenv("CI"))
+                    .as("prometheus must be installed in CI (ops/install-prometheus.sh)")
+                    .isNull();
             assumeTrue(false, "prometheus is not installed; run ops/install-prometheus.sh (this test runs in CI)");
         }
         List<Dashboards.PanelQuery> queries = new ArrayList<>();
@@ -88,29 +98,56 @@ class ObservabilityIT {
         assertThat(queries).as("panel queries in ops/grafana").isNotEmpty();
 
         Path thresholds = dir.resolve("thresholds.json");
-        Files.writeString(thresholds, "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"acct-004\":{\"minimum\":500,\"factor\":3.0}}}");
-        SyntheticTraffic traffic = new SyntheticTraffic(new SyntheticTraffic.Settings(5, 100, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 7));
+        Files.writeString(
+                thresholds,
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"acct-004\":{\"minimum\":500,\"factor\":3.0}}}");
+        SyntheticTraffic traffic =
+                new SyntheticTraffic(new SyntheticTraffic.Settings(5, 100, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 7));
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
-             PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"))) {
+                PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"))) {
             LastseenConfig config = ConfigLoader.fromMap(appConfig(broker.bootstrapServers(), thresholds));
             ContractTopics.create(broker, config.topics(), PARTITIONS);
             broker.createTopic("lastseen-apply-dlq", 1, Map.of());
             PrometheusMeterRegistry applyMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (Producers producers = new Producers(broker.bootstrapServers(), registry, config.topics());
-                 LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
-                 Applier applier = Applier.start(applyConfig(postgres, broker.bootstrapServers(), config.topics().tokenLastSeen()), registry,
-                         applyMeters, Duration.ofSeconds(30));
-                 HttpServer applyHttp = HttpServer.start(new LastseenConfig.HttpSettings("127.0.0.1", 0), "lastseen-apply",
-                         HttpServer.Health.of(applier.health()::isLive, applier.health()::isReady, applier.health()::describe), applyMeters, routes -> { });
-                 PrometheusServer prometheus = PrometheusServer.start(binary, Files.createDirectories(dir.resolve("prometheus")),
-                         Map.of("lastseen", "127.0.0.1:" + server.httpPort(), "lastseen-apply", "127.0.0.1:" + applyHttp.port()), ruleFiles())) {
+                    LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
+                    Applier applier = Applier.start(
+                            applyConfig(
+                                    postgres,
+                                    broker.bootstrapServers(),
+                                    config.topics().tokenLastSeen()),
+                            registry,
+                            applyMeters,
+                            Duration.ofSeconds(30));
+                    HttpServer applyHttp = HttpServer.start(
+                            new LastseenConfig.HttpSettings("127.0.0.1", 0),
+                            "lastseen-apply",
+                            HttpServer.Health.of(
+                                    applier.health()::isLive, applier.health()::isReady, applier.health()::describe),
+                            applyMeters,
+                            routes -> {});
+                    PrometheusServer prometheus = PrometheusServer.start(
+                            binary,
+                            Files.createDirectories(dir.resolve("prometheus")),
+                            Map.of(
+                                    "lastseen",
+                                    "127.0.0.1:" + server.httpPort(),
+                                    "lastseen-apply",
+                                    "127.0.0.1:" + applyHttp.port()),
+                            ruleFiles())) {
                 producers.registry(traffic);
                 Thread load = producers.steadyTraffic(traffic, 150);
                 try {
-                    await("prometheus scrapes the app").atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                            .until(() -> prometheus.query("up{job=\"lastseen\"} == 1").size() == 1);
+                    await("prometheus scrapes the app")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(500))
+                            .ignoreExceptions()
+                            .until(() -> prometheus
+                                            .query("up{job=\"lastseen\"} == 1")
+                                            .size()
+                                    == 1);
                     // Incidents, after the first scrape so counters are seen to increase.
                     producers.failureBurst("acct-000", traffic.tokens().get(0).tokenId(), 120);
                     producers.garbageLogin();
@@ -119,21 +156,38 @@ class ObservabilityIT {
 
                     for (Dashboards.PanelQuery q : queries) {
                         await(q.dashboard() + " / " + q.panel() + " / " + q.refId() + ": " + q.promql())
-                                .atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
+                                .atMost(DEADLINE)
+                                .pollInterval(Duration.ofSeconds(1))
                                 .until(() -> !prometheus.query(q.promql()).isEmpty());
                     }
                     // The live data behind them, not only series at zero.
-                    for (String nonZero : List.of("sum(lastseen_events_total) > 0", "sum(lastseen_apply_rows_total{outcome=\"applied\"}) > 0", "sum(lastseen_auth_failure_spikes_total) > 0",
-                            "sum(lastseen_dlq_records_total) > 0", "lastseen_secret_rejected_total > 0", "lastseen_config_rejected_total > 0",
-                            "lastseen_freshness_seconds_count > 0", "sum(kafka_stream_state_block_cache_usage) > 0")) {
-                        await(nonZero).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> !prometheus.query(nonZero).isEmpty());
+                    for (String nonZero : List.of(
+                            "sum(lastseen_events_total) > 0",
+                            "sum(lastseen_apply_rows_total{outcome=\"applied\"}) > 0",
+                            "sum(lastseen_auth_failure_spikes_total) > 0",
+                            "sum(lastseen_dlq_records_total) > 0",
+                            "lastseen_secret_rejected_total > 0",
+                            "lastseen_config_rejected_total > 0",
+                            "lastseen_freshness_seconds_count > 0",
+                            "sum(kafka_stream_state_block_cache_usage) > 0")) {
+                        await(nonZero)
+                                .atMost(DEADLINE)
+                                .pollInterval(Duration.ofSeconds(1))
+                                .until(() -> !prometheus.query(nonZero).isEmpty());
                     }
 
-                    await("every rule loaded and evaluated healthily").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
+                    await("every rule loaded and evaluated healthily")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofSeconds(1))
                             .untilAsserted(() -> assertRulesHealthy(prometheus.ruleGroups()));
-                    for (String alert : List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenConfigRejected")) {
-                        await(alert + " fires").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
-                                .until(() -> !prometheus.query("ALERTS{alertname=\"" + alert + "\",alertstate=\"firing\"}").isEmpty());
+                    for (String alert :
+                            List.of("LastseenAuthFailureSpike", "LastseenSecretRejected", "LastseenConfigRejected")) {
+                        await(alert + " fires")
+                                .atMost(DEADLINE)
+                                .pollInterval(Duration.ofSeconds(1))
+                                .until(() -> !prometheus
+                                        .query("ALERTS{alertname=\"" + alert + "\",alertstate=\"firing\"}")
+                                        .isEmpty());
                     }
 
                     assertLabelsAreBounded(keepScrape(server.httpPort()), traffic);
@@ -161,7 +215,11 @@ class ObservabilityIT {
         for (JsonNode group : groups) {
             for (JsonNode rule : group.path("rules")) {
                 rules++;
-                assertThat(rule.path("health").asText()).as("health of %s: %s", rule.path("name").asText(), rule.path("lastError").asText())
+                assertThat(rule.path("health").asText())
+                        .as(
+                                "health of %s: %s",
+                                rule.path("name").asText(),
+                                rule.path("lastError").asText())
                         .isEqualTo("ok");
                 if ("alerting".equals(rule.path("type").asText())) {
                     alerts.add(rule.path("name").asText());
@@ -200,13 +258,17 @@ class ObservabilityIT {
             while (l.find()) {
                 String key = l.group(1);
                 String value = l.group(2);
-                assertThat(ids).as("label %s=%s of %s is an account or token id", key, value, name).doesNotContain(value);
+                assertThat(ids)
+                        .as("label %s=%s of %s is an account or token id", key, value, name)
+                        .doesNotContain(value);
                 if (name.startsWith("lastseen_")) {
                     assertThat(allowed).as("label %s of %s", key, name).containsKey(key);
                     if (key.equals("le")) {
                         assertThat(value).matches("\\+Inf|[0-9.eE+-]+");
                     } else {
-                        assertThat(allowed.get(key)).as("value of %s on %s", key, name).contains(value);
+                        assertThat(allowed.get(key))
+                                .as("value of %s on %s", key, name)
+                                .contains(value);
                     }
                 }
             }
@@ -242,15 +304,21 @@ class ObservabilityIT {
     }
 
     private static String scrape(int port) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }
 
     /** `lastseen apply` in this process, on its own database: a usage table without a tokens table (every patch's row is written). */
-    private static dev.lastseen.applier.ApplierConfig applyConfig(PostgresServer postgres, String bootstrap, String topic) {
-        Map<String, Object> c = new java.util.HashMap<>(ApplierDatabase.create(postgres, Target.Layout.USAGE_TABLE, true, false).configMap());
+    private static dev.lastseen.applier.ApplierConfig applyConfig(
+            PostgresServer postgres, String bootstrap, String topic) {
+        Map<String, Object> c =
+                new java.util.HashMap<>(ApplierDatabase.create(postgres, Target.Layout.USAGE_TABLE, true, false)
+                        .configMap());
         c.put("bootstrap.servers", bootstrap);
         c.put(ApplierConfigLoader.TOPIC, topic);
         c.put(ApplierConfigLoader.BATCH_LINGER_MS, "100");
@@ -258,7 +326,8 @@ class ObservabilityIT {
     }
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {
-        Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-observability-it", dir.resolve("state"), "mem:");
+        Map<String, Object> c =
+                SingleBrokerConfig.base(bootstrap, "lastseen-observability-it", dir.resolve("state"), "mem:");
         c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
         c.put(ConfigLoader.HTTP_PORT, 0);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 32L * 1024 * 1024);
@@ -278,34 +347,41 @@ class ObservabilityIT {
         private final AtomicBoolean running = new AtomicBoolean(true);
 
         Producers(String bootstrap, InMemorySchemaRegistry registry, TopicNames topics) {
-            Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10);
-            logins = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-            tokens = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+            Map<String, Object> props =
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10);
+            logins = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+            tokens = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
             raw = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
             this.topics = topics;
         }
 
         void registry(SyntheticTraffic traffic) {
             Instant created = Instant.now().minus(Duration.ofDays(30));
-            traffic.tokens().forEach(t -> tokens.send(new ProducerRecord<>(topics.serviceTokens(), t.tokenId(), traffic.registryRecord(t, created))));
+            traffic.tokens()
+                    .forEach(t -> tokens.send(new ProducerRecord<>(
+                            topics.serviceTokens(), t.tokenId(), traffic.registryRecord(t, created))));
             tokens.flush();
         }
 
         /** Logins at about {@code perSecond} on a daemon thread until {@link #stop()}. */
         Thread steadyTraffic(SyntheticTraffic traffic, int perSecond) {
-            Thread t = new Thread(() -> {
-                long interval = 1_000_000_000L / perSecond;
-                long next = System.nanoTime();
-                while (running.get()) {
-                    LoginEvent e = traffic.next(Instant.now());
-                    logins.send(new ProducerRecord<>(topics.loginEvents(), e.getAccountId(), e));
-                    next += interval;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing a load generator
-                    }
-                }
-            }, "observability-it-traffic");
+            Thread t = new Thread(
+                    () -> {
+                        long interval = 1_000_000_000L / perSecond;
+                        long next = System.nanoTime();
+                        while (running.get()) {
+                            LoginEvent e = traffic.next(Instant.now());
+                            logins.send(new ProducerRecord<>(topics.loginEvents(), e.getAccountId(), e));
+                            next += interval;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing a load generator
+                            }
+                        }
+                    },
+                    "observability-it-traffic");
             t.setDaemon(true);
             t.start();
             return t;
@@ -314,23 +390,43 @@ class ObservabilityIT {
         void failureBurst(String account, String token, int failures) {
             Instant now = Instant.now();
             for (int i = 0; i < failures; i++) {
-                LoginEvent e = LoginEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(now.plusMillis(i % 100))
-                        .setAccountId(account).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token)
-                        .setOutcome(AuthOutcome.FAILURE).setFailureReason("invalid_secret").setColo("fra1").setClientIp("203.0.113.9").build();
+                LoginEvent e = LoginEvent.newBuilder()
+                        .setEventId(UUID.randomUUID().toString())
+                        .setOccurredAt(now.plusMillis(i % 100))
+                        .setAccountId(account)
+                        .setCredentialType(CredentialType.SERVICE_TOKEN)
+                        .setTokenId(token)
+                        .setOutcome(AuthOutcome.FAILURE)
+                        .setFailureReason("invalid_secret")
+                        .setColo("fra1")
+                        .setClientIp("203.0.113.9")
+                        .build();
                 logins.send(new ProducerRecord<>(topics.loginEvents(), account, e));
             }
             logins.flush();
         }
 
         void garbageLogin() {
-            raw.send(new ProducerRecord<>(topics.loginEvents(), "acct-000".getBytes(StandardCharsets.UTF_8),
+            raw.send(new ProducerRecord<>(
+                    topics.loginEvents(),
+                    "acct-000".getBytes(StandardCharsets.UTF_8),
                     "not avro at all".getBytes(StandardCharsets.UTF_8)));
             raw.flush();
         }
 
         void blankSecret(String account, String token) {
-            tokens.send(new ProducerRecord<>(topics.serviceTokens(), token, ServiceToken.newBuilder().setTokenId(token).setAccountId(account)
-                    .setName("blank").setClientId("client-blank").setClientSecretHash("   ").setCreatedAt(Instant.now()).setExpiresAt(null).build()));
+            tokens.send(new ProducerRecord<>(
+                    topics.serviceTokens(),
+                    token,
+                    ServiceToken.newBuilder()
+                            .setTokenId(token)
+                            .setAccountId(account)
+                            .setName("blank")
+                            .setClientId("client-blank")
+                            .setClientSecretHash("   ")
+                            .setCreatedAt(Instant.now())
+                            .setExpiresAt(null)
+                            .build()));
             tokens.flush();
         }
 

@@ -25,7 +25,8 @@ final class PrometheusServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private PrometheusServer(Process process, Path log, int port) {
         this.process = process;
@@ -45,7 +46,8 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** @param targets scrape job name -> {@code host:port} */
-    static PrometheusServer start(Path binary, Path dir, java.util.Map<String, String> targets, List<Path> ruleFiles) throws IOException {
+    static PrometheusServer start(Path binary, Path dir, java.util.Map<String, String> targets, List<Path> ruleFiles)
+            throws IOException {
         StringBuilder config = new StringBuilder()
                 .append("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n")
                 .append("rule_files:\n");
@@ -53,16 +55,26 @@ final class PrometheusServer implements AutoCloseable {
             config.append("  - '").append(rules.toAbsolutePath()).append("'\n");
         }
         config.append("scrape_configs:\n");
-        targets.forEach((job, target) -> config.append("  - job_name: ").append(job).append("\n    metrics_path: /metrics\n")
-                .append("    static_configs:\n      - targets: ['").append(target).append("']\n"));
+        targets.forEach((job, target) -> config.append("  - job_name: ")
+                .append(job)
+                .append("\n    metrics_path: /metrics\n")
+                .append("    static_configs:\n      - targets: ['")
+                .append(target)
+                .append("']\n"));
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         Path data = Files.createDirectories(dir.resolve("data"));
         Path log = dir.resolve("prometheus.log");
         int port = freePort();
-        Process process = new ProcessBuilder(binary.toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + data,
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(
+                        binary.toString(),
+                        "--config.file=" + configFile,
+                        "--storage.tsdb.path=" + data,
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new PrometheusServer(process, log, port);
     }
 
@@ -105,7 +117,9 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {

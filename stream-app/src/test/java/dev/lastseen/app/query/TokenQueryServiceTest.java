@@ -30,8 +30,10 @@ import org.junit.jupiter.api.Test;
 /** Routing decisions of the query service against scripted metadata and real HTTP peers. */
 class TokenQueryServiceTest {
     private static final HostInfo SELF = new HostInfo("127.0.0.1", 1);
-    private static final QueryRequest CLIENT = new QueryRequest(false, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
-    private static final QueryRequest FORWARDED = new QueryRequest(true, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
+    private static final QueryRequest CLIENT =
+            new QueryRequest(false, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
+    private static final QueryRequest FORWARDED =
+            new QueryRequest(true, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
 
     private static final long MAX_STALE_LAG = 10;
     private final ScriptedState state = new ScriptedState();
@@ -40,14 +42,22 @@ class TokenQueryServiceTest {
     private final List<Peer> peers = new ArrayList<>();
 
     private TokenQueryService service(Duration deadline) {
-        return new TokenQueryService(state, SELF, new Forwarder(Duration.ofMillis(500), Duration.ofSeconds(2)), deadline, MAX_STALE_LAG, nanos::get, d -> {
-            sleeps.add(d);
-            nanos.addAndGet(d.toNanos());
-        });
+        return new TokenQueryService(
+                state,
+                SELF,
+                new Forwarder(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                deadline,
+                MAX_STALE_LAG,
+                nanos::get,
+                d -> {
+                    sleeps.add(d);
+                    nanos.addAndGet(d.toNanos());
+                });
     }
 
     private QueryOutcome<String> query(QueryRequest request) {
-        return service(Duration.ofSeconds(1)).query("a", request, view -> state.lastStale ? "stale-read" : "fresh-read");
+        return service(Duration.ofSeconds(1))
+                .query("a", request, view -> state.lastStale ? "stale-read" : "fresh-read");
     }
 
     @AfterEach
@@ -73,7 +83,9 @@ class TokenQueryServiceTest {
             assertThat(new String(r.response().body(), StandardCharsets.UTF_8)).isEqualTo("{\"served_by\":\"owner\"}");
         });
         assertThat(owner.requests).hasSize(1);
-        assertThat(owner.requests.get(0)).containsEntry("path", "/v1/accounts/a/tokens/t").containsEntry("forwarded", "1")
+        assertThat(owner.requests.get(0))
+                .containsEntry("path", "/v1/accounts/a/tokens/t")
+                .containsEntry("forwarded", "1")
                 .containsEntry("authorization", "Bearer client-key-0123456789");
         assertThat(state.views).isEmpty();
     }
@@ -83,7 +95,10 @@ class TokenQueryServiceTest {
         Peer owner = peer(404, "{}");
         Peer standby = peer(200, "{}");
         state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(standby.host()), 0));
-        assertThat(query(CLIENT)).isInstanceOfSatisfying(QueryOutcome.Remote.class, r -> assertThat(r.response().status()).isEqualTo(404));
+        assertThat(query(CLIENT))
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Remote.class,
+                        r -> assertThat(r.response().status()).isEqualTo(404));
         assertThat(standby.requests).isEmpty();
     }
 
@@ -92,10 +107,14 @@ class TokenQueryServiceTest {
         Peer owner = peer(200, "{}");
         state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(), 5));
         QueryOutcome<String> outcome = query(FORWARDED);
-        assertThat(outcome).isInstanceOfSatisfying(QueryOutcome.Unavailable.class,
-                u -> assertThat(u.detail()).contains("cannot answer for partition 5"));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Unavailable.class,
+                        u -> assertThat(u.detail()).contains("cannot answer for partition 5"));
         assertThat(owner.requests).isEmpty();
-        assertThat(sleeps).as("the forwarding instance keeps the one retry loop").isEmpty();
+        assertThat(sleeps)
+                .as("the forwarding instance keeps the one retry loop")
+                .isEmpty();
     }
 
     @Test
@@ -142,7 +161,8 @@ class TokenQueryServiceTest {
         Peer standby = peer(200, "{\"stale\":true}");
         state.metadata.add(new KeyQueryMetadata(SELF, Set.of(standby.host()), 1));
         state.freshUnavailable = true;
-        state.lag = OptionalLong.of(MAX_STALE_LAG + 1); // restoring from scratch: its "no tokens" would be wrong, not stale
+        state.lag =
+                OptionalLong.of(MAX_STALE_LAG + 1); // restoring from scratch: its "no tokens" would be wrong, not stale
         assertThat(query(CLIENT)).isInstanceOf(QueryOutcome.Remote.class);
         assertThat(standby.requests).hasSize(1);
         assertThat(state.views).isEmpty();
@@ -170,8 +190,10 @@ class TokenQueryServiceTest {
     void itGivesUpAtTheDeadlineWithTheReasonAndNeverBusyLoops() {
         state.metadata.add(KeyQueryMetadata.NOT_AVAILABLE); // repeats forever
         QueryOutcome<String> outcome = query(CLIENT);
-        assertThat(outcome).isInstanceOfSatisfying(QueryOutcome.Unavailable.class,
-                u -> assertThat(u.detail()).contains("no known owner").contains("over 1000 ms"));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Unavailable.class,
+                        u -> assertThat(u.detail()).contains("no known owner").contains("over 1000 ms"));
         assertThat(sleeps).allSatisfy(d -> assertThat(d).isPositive());
         assertThat(sleeps.stream().mapToLong(Duration::toMillis).sum()).isEqualTo(1000);
         assertThat(sleeps).hasSizeLessThan(10);
@@ -180,8 +202,10 @@ class TokenQueryServiceTest {
     @Test
     void anOwnerThatStaysUnreachableWithNoStandbyIsUnavailableAtTheDeadline() {
         state.metadata.add(new KeyQueryMetadata(deadHost(), Set.of(), 0));
-        assertThat(query(CLIENT)).isInstanceOfSatisfying(QueryOutcome.Unavailable.class,
-                u -> assertThat(u.detail()).contains("unreachable").contains("no standby is configured"));
+        assertThat(query(CLIENT))
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Unavailable.class,
+                        u -> assertThat(u.detail()).contains("unreachable").contains("no standby is configured"));
     }
 
     @Test
@@ -237,9 +261,13 @@ class TokenQueryServiceTest {
         Peer(int status, String body) throws IOException {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.createContext("/", exchange -> {
-                requests.add(Map.of("path", exchange.getRequestURI().toString(),
-                        "forwarded", String.valueOf(exchange.getRequestHeaders().getFirst(QueryHeaders.FORWARDED)),
-                        "authorization", String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"))));
+                requests.add(Map.of(
+                        "path",
+                        exchange.getRequestURI().toString(),
+                        "forwarded",
+                        String.valueOf(exchange.getRequestHeaders().getFirst(QueryHeaders.FORWARDED)),
+                        "authorization",
+                        String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"))));
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(status, bytes.length);

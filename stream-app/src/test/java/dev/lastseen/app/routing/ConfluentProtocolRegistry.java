@@ -91,17 +91,27 @@ final class ConfluentProtocolRegistry implements AutoCloseable {
         }
         if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) {
             Schema schema = schema(body);
-            return JSON.createObjectNode().put("subject", subject(m)).put("id", registry.lookup(subject(m), schema))
-                    .put("version", 1).put("schema", schema.toString());
+            return JSON.createObjectNode()
+                    .put("subject", subject(m))
+                    .put("id", registry.lookup(subject(m), schema))
+                    .put("version", 1)
+                    .put("schema", schema.toString());
         }
         if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
-            return JSON.createObjectNode().put("schema", registry.schemaById(Integer.parseInt(m.group(1))).toString());
+            return JSON.createObjectNode()
+                    .put(
+                            "schema",
+                            registry.schemaById(Integer.parseInt(m.group(1))).toString());
         }
         if (method.equals("GET") && (m = LATEST.matcher(path)).matches()) {
             String subject = subject(m);
-            var latest = registry.latest(subject).orElseThrow(() ->
-                    new SchemaRegistryException("Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND));
-            return JSON.createObjectNode().put("subject", subject).put("id", latest.id()).put("version", latest.version())
+            var latest = registry.latest(subject)
+                    .orElseThrow(() -> new SchemaRegistryException(
+                            "Subject '" + subject + "' not found", 404, SchemaRegistryException.SUBJECT_NOT_FOUND));
+            return JSON.createObjectNode()
+                    .put("subject", subject)
+                    .put("id", latest.id())
+                    .put("version", latest.version())
                     .put("schema", latest.schema().toString());
         }
         if (method.equals("GET") && path.equals("/subjects")) {

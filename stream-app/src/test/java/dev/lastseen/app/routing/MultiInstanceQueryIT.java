@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,11 +75,13 @@ class MultiInstanceQueryIT {
     void everyInstanceAnswersEveryAccountThroughTheLossOfAnInstanceWithAndWithoutAStandby() throws Exception {
         SecretScan.registerSecret(API_KEY);
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
-        TopicNames topics = ConfigLoader.fromMap(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", ConfigLoader.REGISTRY_URL, "mem:")).topics();
+        TopicNames topics = ConfigLoader.fromMap(
+                        Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", ConfigLoader.REGISTRY_URL, "mem:"))
+                .topics();
         List<AppProcess> all = new ArrayList<>();
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
-             ConfluentProtocolRegistry registry = new ConfluentProtocolRegistry(schemas);
-             Producers producers = new Producers(broker.bootstrapServers(), schemas, topics)) {
+                ConfluentProtocolRegistry registry = new ConfluentProtocolRegistry(schemas);
+                Producers producers = new Producers(broker.bootstrapServers(), schemas, topics)) {
             broker.createTopic(topics.loginEvents(), PARTITIONS, Map.of());
             broker.createTopic(topics.serviceTokens(), PARTITIONS, Map.of("cleanup.policy", "compact"));
             broker.createTopic(topics.tokenLastSeen(), PARTITIONS, Map.of("cleanup.policy", "compact"));
@@ -113,17 +114,27 @@ class MultiInstanceQueryIT {
 
             System.out.println("FAILOVER with num.standby.replicas=1: " + withStandby);
             System.out.println("FAILOVER with num.standby.replicas=0: " + withoutStandby);
-            System.out.printf("restarted instance converged; %d response bodies scanned for %d secrets%n",
+            System.out.printf(
+                    "restarted instance converged; %d response bodies scanned for %d secrets%n",
                     SecretScan.bodiesChecked(), SecretScan.secretsRegistered());
             assertThat(converged).isPositive();
             // The goal: with a standby, no query fails while an instance is lost.
-            assertThat(withStandby.failed()).as("failed queries with a standby: %s", withStandby).isZero();
-            assertThat(withStandby.stale()).as("the survivors answered from the standby meanwhile").isPositive();
-            // Without one, the partition is unavailable until the group notices (session timeout) and restores it elsewhere.
+            assertThat(withStandby.failed())
+                    .as("failed queries with a standby: %s", withStandby)
+                    .isZero();
+            assertThat(withStandby.stale())
+                    .as("the survivors answered from the standby meanwhile")
+                    .isPositive();
+            // Without one, the partition is unavailable until the group notices (session timeout) and restores it
+            // elsewhere.
             // Queries for them wait (up to the 5 s query deadline) or fail; measured, and bounded generously here.
-            assertThat(withoutStandby.degradedUntilMillis()).as("%s", withoutStandby).isBetween(1_000L, 30_000L);
+            assertThat(withoutStandby.degradedUntilMillis())
+                    .as("%s", withoutStandby)
+                    .isBetween(1_000L, 30_000L);
             for (AppProcess p : all) {
-                assertThat(SecretScan.find(p.logText())).as("a secret in the log of %s", p.name()).isNull();
+                assertThat(SecretScan.find(p.logText()))
+                        .as("a secret in the log of %s", p.name())
+                        .isNull();
             }
         } finally {
             for (AppProcess p : all) {
@@ -134,15 +145,21 @@ class MultiInstanceQueryIT {
 
     // ------------------------------------------------------------------ instances
 
-    private List<AppProcess> startInstances(String group, int standbys, EmbeddedKraftBroker broker, ConfluentProtocolRegistry registry,
-                                            List<AppProcess> all) {
+    private List<AppProcess> startInstances(
+            String group,
+            int standbys,
+            EmbeddedKraftBroker broker,
+            ConfluentProtocolRegistry registry,
+            List<AppProcess> all) {
         List<AppProcess> started = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int port = freePort();
             Properties c = new Properties();
             c.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             c.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-it-" + group);
-            c.setProperty(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(group + "-state-" + i).toString());
+            c.setProperty(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    dir.resolve(group + "-state-" + i).toString());
             c.setProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
             c.setProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys));
             c.setProperty(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
@@ -156,7 +173,8 @@ class MultiInstanceQueryIT {
             // tens of records behind: the bound on stale answers is scaled down to match (a hot standby here lags 0).
             c.setProperty(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
             c.setProperty(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
-            AppProcess p = new AppProcess(group + "-" + i, dir.resolve("apps"), port, c, Map.of("LASTSEEN_API_KEYS", API_KEY));
+            AppProcess p =
+                    new AppProcess(group + "-" + i, dir.resolve("apps"), port, c, Map.of("LASTSEEN_API_KEYS", API_KEY));
             all.add(p);
             started.add(p);
             p.start();
@@ -166,43 +184,76 @@ class MultiInstanceQueryIT {
     }
 
     private void awaitReady(List<AppProcess> instances, Duration max) {
-        await("instances ready").atMost(max).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
-            for (AppProcess p : instances) {
-                assertThat(p.alive()).as("%s is running; its log ends:%n%s", p.name(), p.logTail(40)).isTrue();
-                assertThat(http.get(p.baseUrl() + "/readyz", (String) null).statusCode()).as(p.name()).isEqualTo(200);
-            }
-        });
+        await("instances ready")
+                .atMost(max)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    for (AppProcess p : instances) {
+                        assertThat(p.alive())
+                                .as("%s is running; its log ends:%n%s", p.name(), p.logTail(40))
+                                .isTrue();
+                        assertThat(http.get(p.baseUrl() + "/readyz", (String) null)
+                                        .statusCode())
+                                .as(p.name())
+                                .isEqualTo(200);
+                    }
+                });
     }
 
     private void awaitAllCorrect(List<AppProcess> instances, Duration max) {
-        await("every instance answers every account").atMost(max).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            for (AppProcess p : instances) {
-                assertThat(p.alive()).as("%s is running; its log ends:%n%s", p.name(), p.logTail(40)).isTrue();
-                for (String account : model.accounts()) {
-                    for (boolean listing : new boolean[] {true, false}) {
-                        Probe probe = probe(p, account, listing);
-                        assertThat(probe.ok()).as("%s %s: %s", p.name(), account, probe.problem()).isTrue();
+        await("every instance answers every account")
+                .atMost(max)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    for (AppProcess p : instances) {
+                        assertThat(p.alive())
+                                .as("%s is running; its log ends:%n%s", p.name(), p.logTail(40))
+                                .isTrue();
+                        for (String account : model.accounts()) {
+                            for (boolean listing : new boolean[] {true, false}) {
+                                Probe probe = probe(p, account, listing);
+                                assertThat(probe.ok())
+                                        .as("%s %s: %s", p.name(), account, probe.problem())
+                                        .isTrue();
+                            }
+                        }
                     }
-                }
-            }
-        });
+                });
     }
 
     // ------------------------------------------------------------------ failover
 
-    record FailoverReport(int queries, int failed, int stale, long windowMillis, long firstFailureMillis, long lastFailureMillis,
-                          long degradedUntilMillis, long maxLatencyMillis, String sampleFailure) {
+    record FailoverReport(
+            int queries,
+            int failed,
+            int stale,
+            long windowMillis,
+            long firstFailureMillis,
+            long lastFailureMillis,
+            long degradedUntilMillis,
+            long maxLatencyMillis,
+            String sampleFailure) {
         @Override
         public String toString() {
-            return String.format("%d queries, %d failed, %d answered stale (standby or restoring copy); failed-query window %d ms"
+            return String.format(
+                    "%d queries, %d failed, %d answered stale (standby or restoring copy); failed-query window %d ms"
                             + " (failed queries from +%d ms to +%d ms after the kill); queries failed or waited > 1 s until +%d ms;"
-                            + " slowest answer %d ms%s", queries, failed, stale, windowMillis, firstFailureMillis, lastFailureMillis,
-                    degradedUntilMillis, maxLatencyMillis, sampleFailure == null ? "" : "; e.g. " + sampleFailure);
+                            + " slowest answer %d ms%s",
+                    queries,
+                    failed,
+                    stale,
+                    windowMillis,
+                    firstFailureMillis,
+                    lastFailureMillis,
+                    degradedUntilMillis,
+                    maxLatencyMillis,
+                    sampleFailure == null ? "" : "; e.g. " + sampleFailure);
         }
     }
 
-    private record Observation(long startNanos, long atNanos, boolean ok, boolean stale, long latencyMillis, String problem) {
-    }
+    private record Observation(
+            long startNanos, long atNanos, boolean ok, boolean stale, long latencyMillis, String problem) {}
 
     /**
      * Kills {@code victim} and queries every account through the survivors from two threads until
@@ -224,22 +275,26 @@ class MultiInstanceQueryIT {
                     long start = System.nanoTime();
                     Probe probe = probe(p, account, random.nextBoolean());
                     long end = System.nanoTime();
-                    seen.add(new Observation(start, end, probe.ok(), probe.stale(), (end - start) / 1_000_000, probe.problem()));
+                    seen.add(new Observation(
+                            start, end, probe.ok(), probe.stale(), (end - start) / 1_000_000, probe.problem()));
                 }
             });
         }
-        await("failover settled").atMost(MAX_OBSERVATION.plusSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            long now = System.nanoTime();
-            if (now - killedAt > MAX_OBSERVATION.toNanos()) {
-                return true;
-            }
-            if (now - killedAt < Duration.ofSeconds(15).toNanos()) {
-                return false;
-            }
-            long recent = now - Duration.ofSeconds(5).toNanos();
-            return seen.stream().filter(o -> o.atNanos() > recent).allMatch(o -> o.ok() && !o.stale())
-                    && seen.stream().anyMatch(o -> o.atNanos() > recent);
-        });
+        await("failover settled")
+                .atMost(MAX_OBSERVATION.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    long now = System.nanoTime();
+                    if (now - killedAt > MAX_OBSERVATION.toNanos()) {
+                        return true;
+                    }
+                    if (now - killedAt < Duration.ofSeconds(15).toNanos()) {
+                        return false;
+                    }
+                    long recent = now - Duration.ofSeconds(5).toNanos();
+                    return seen.stream().filter(o -> o.atNanos() > recent).allMatch(o -> o.ok() && !o.stale())
+                            && seen.stream().anyMatch(o -> o.atNanos() > recent);
+                });
         running.set(false);
         clients.shutdown();
         assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -249,21 +304,31 @@ class MultiInstanceQueryIT {
         // The window runs from the start of the first query that failed to the answer of the last one.
         long first = failed.stream().mapToLong(Observation::startNanos).min().orElse(killedAt);
         long last = failed.stream().mapToLong(Observation::atNanos).max().orElse(killedAt);
-        long degradedUntil = all.stream().filter(o -> !o.ok() || o.latencyMillis() > 1000).mapToLong(Observation::atNanos).max().orElse(killedAt);
-        return new FailoverReport(all.size(), failed.size(), (int) all.stream().filter(Observation::stale).count(),
-                failed.isEmpty() ? 0 : (last - first) / 1_000_000, failed.isEmpty() ? 0 : (first - killedAt) / 1_000_000,
-                failed.isEmpty() ? 0 : (last - killedAt) / 1_000_000, (degradedUntil - killedAt) / 1_000_000, all.stream().mapToLong(Observation::latencyMillis).max().orElse(0),
+        long degradedUntil = all.stream()
+                .filter(o -> !o.ok() || o.latencyMillis() > 1000)
+                .mapToLong(Observation::atNanos)
+                .max()
+                .orElse(killedAt);
+        return new FailoverReport(
+                all.size(),
+                failed.size(),
+                (int) all.stream().filter(Observation::stale).count(),
+                failed.isEmpty() ? 0 : (last - first) / 1_000_000,
+                failed.isEmpty() ? 0 : (first - killedAt) / 1_000_000,
+                failed.isEmpty() ? 0 : (last - killedAt) / 1_000_000,
+                (degradedUntil - killedAt) / 1_000_000,
+                all.stream().mapToLong(Observation::latencyMillis).max().orElse(0),
                 failed.isEmpty() ? null : failed.get(0).problem());
     }
 
     // ------------------------------------------------------------------ queries and the expected answers
 
-    private record Probe(boolean ok, boolean stale, String problem) {
-    }
+    private record Probe(boolean ok, boolean stale, String problem) {}
 
     /** One query through an instance, checked against the model: the account's listing, or its first token. */
     private Probe probe(AppProcess p, String account, boolean listing) {
-        String url = p.baseUrl() + "/v1/accounts/" + account + "/tokens" + (listing ? "?limit=1000" : "/" + model.tokens(account).get(0));
+        String url = p.baseUrl() + "/v1/accounts/" + account + "/tokens"
+                + (listing ? "?limit=1000" : "/" + model.tokens(account).get(0));
         try {
             HttpResponse<String> r = http.get(url, API_KEY);
             if (r.statusCode() != 200) {
@@ -275,7 +340,8 @@ class MultiInstanceQueryIT {
             JsonNode body = Json.MAPPER.readTree(r.body());
             boolean stale = body.get("stale").asBoolean();
             String wrong = listing ? model.checkListing(account, body) : model.checkToken(account, body.get("token"));
-            return new Probe(wrong == null, stale, wrong == null ? null : wrong + " (served by " + body.get("served_by") + ")");
+            return new Probe(
+                    wrong == null, stale, wrong == null ? null : wrong + " (served by " + body.get("served_by") + ")");
         } catch (IOException | RuntimeException e) {
             return new Probe(false, false, e.toString());
         }
@@ -339,9 +405,17 @@ class MultiInstanceQueryIT {
         }
 
         private static LoginEvent event(String account, String token, Instant at, AuthOutcome outcome) {
-            return LoginEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at).setAccountId(account)
-                    .setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token).setOutcome(outcome)
-                    .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null).setColo("fra1").setClientIp("192.0.2.1").build();
+            return LoginEvent.newBuilder()
+                    .setEventId(UUID.randomUUID().toString())
+                    .setOccurredAt(at)
+                    .setAccountId(account)
+                    .setCredentialType(CredentialType.SERVICE_TOKEN)
+                    .setTokenId(token)
+                    .setOutcome(outcome)
+                    .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
+                    .setColo("fra1")
+                    .setClientIp("192.0.2.1")
+                    .build();
         }
 
         String checkListing(String account, JsonNode body) {
@@ -365,8 +439,10 @@ class MultiInstanceQueryIT {
             }
             String at = token.get("usage").get("last_seen_at").asText();
             long count = token.get("usage").get("success_count").asLong();
-            return Instant.parse(at).toEpochMilli() == lastSeen.get(key) && count == successes.get(key) ? null
-                    : key + " last seen " + at + " x" + count + ", expected " + Instant.ofEpochMilli(lastSeen.get(key)) + " x" + successes.get(key);
+            return Instant.parse(at).toEpochMilli() == lastSeen.get(key) && count == successes.get(key)
+                    ? null
+                    : key + " last seen " + at + " x" + count + ", expected " + Instant.ofEpochMilli(lastSeen.get(key))
+                            + " x" + successes.get(key);
         }
     }
 
@@ -377,17 +453,28 @@ class MultiInstanceQueryIT {
         private final TopicNames topics;
 
         Producers(String bootstrap, InMemorySchemaRegistry schemas, TopicNames topics) {
-            Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
-            this.tokens = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(schemas, ServiceToken.class, true));
-            this.logins = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(schemas, LoginEvent.class, true));
+            Map<String, Object> props =
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
+            this.tokens = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(schemas, ServiceToken.class, true));
+            this.logins = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(schemas, LoginEvent.class, true));
             this.topics = topics;
         }
 
         void registry(Model model) {
-            model.tokens.forEach((account, ids) -> ids.forEach(id -> tokens.send(new ProducerRecord<>(topics.serviceTokens(), id,
-                    ServiceToken.newBuilder().setTokenId(id).setAccountId(account).setName("bot " + id).setClientId("client-" + id)
-                            .setClientSecretHash(QueryTestKit.secretFor(account, id)).setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
-                            .setExpiresAt(null).build()))));
+            model.tokens.forEach((account, ids) -> ids.forEach(id -> tokens.send(new ProducerRecord<>(
+                    topics.serviceTokens(),
+                    id,
+                    ServiceToken.newBuilder()
+                            .setTokenId(id)
+                            .setAccountId(account)
+                            .setName("bot " + id)
+                            .setClientId("client-" + id)
+                            .setClientSecretHash(QueryTestKit.secretFor(account, id))
+                            .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
+                            .setExpiresAt(null)
+                            .build()))));
             tokens.flush();
         }
 

@@ -33,7 +33,11 @@ class FailureSpikeDetectionTest {
             for (int w = 0; w < 12; w++) {
                 for (int a = 0; a < 3; a++) {
                     for (int t = 0; t < 5; t++) {
-                        h.failures("acct-" + a, "tok-" + a + "-" + t, window(w).plusSeconds(t * 10L), 3); // 15 a window per account
+                        h.failures(
+                                "acct-" + a,
+                                "tok-" + a + "-" + t,
+                                window(w).plusSeconds(t * 10L),
+                                3); // 15 a window per account
                         h.success("acct-" + a, "tok-" + a + "-" + t, window(w).plusSeconds(t * 10L + 5));
                     }
                 }
@@ -52,7 +56,9 @@ class FailureSpikeDetectionTest {
             h.failures("acct-a", "tok-1", window(0).plusSeconds(40), 20);
             h.failures("acct-a", "tok-2", window(0).plusSeconds(50), 5);
             h.success("acct-a", "tok-3", window(0).plusSeconds(59));
-            assertThat(h.alerts.isEmpty()).as("no alert before the window closes").isTrue();
+            assertThat(h.alerts.isEmpty())
+                    .as("no alert before the window closes")
+                    .isTrue();
 
             for (int w = 1; w < 6; w++) {
                 h.success("acct-a", "tok-3", afterClose(w - 1));
@@ -62,12 +68,20 @@ class FailureSpikeDetectionTest {
             List<KeyValue<String, AuthFailureSpike>> alerts = h.alerts.readKeyValuesToList();
             assertThat(alerts).extracting(kv -> kv.key).containsOnly("acct-a");
             assertThat(alerts).extracting(kv -> kv.value.getTokenId()).containsExactlyInAnyOrder(null, "tok-1");
-            AuthFailureSpike account = alerts.stream().filter(kv -> kv.value.getTokenId() == null).findFirst().orElseThrow().value;
+            AuthFailureSpike account = alerts.stream()
+                    .filter(kv -> kv.value.getTokenId() == null)
+                    .findFirst()
+                    .orElseThrow()
+                    .value;
             assertThat(account.getFailures()).isEqualTo(55);
             assertThat(account.getWindowStart()).isEqualTo(window(0));
             assertThat(account.getWindowEnd()).isEqualTo(window(1));
             assertThat(account.getBaseline()).isZero();
-            AuthFailureSpike token = alerts.stream().filter(kv -> "tok-1".equals(kv.value.getTokenId())).findFirst().orElseThrow().value;
+            AuthFailureSpike token = alerts.stream()
+                    .filter(kv -> "tok-1".equals(kv.value.getTokenId()))
+                    .findFirst()
+                    .orElseThrow()
+                    .value;
             assertThat(token.getFailures()).isEqualTo(50);
             assertThat(h.spikesCounted()).isEqualTo(2);
         }
@@ -81,7 +95,8 @@ class FailureSpikeDetectionTest {
             h.success("acct-a", "tok-9", afterClose(1));
 
             List<AuthFailureSpike> alerts = h.alerts.readValuesToList();
-            assertThat(alerts).extracting(AuthFailureSpike::getWindowStart)
+            assertThat(alerts)
+                    .extracting(AuthFailureSpike::getWindowStart)
                     .containsExactlyInAnyOrder(window(0), window(0), window(1), window(1));
             assertThat(h.spikesCounted()).isEqualTo(4);
         }
@@ -92,7 +107,8 @@ class FailureSpikeDetectionTest {
         try (SpikeHarness h = new SpikeHarness()) {
             h.failures("acct-a", "tok-1", window(0).plusSeconds(10), 20); // exactly the minimum: not a spike
             h.success("acct-a", "tok-2", window(1).plusMillis(GRACE_MS - 1_000)); // window 0 ended, grace not over
-            h.send(SpikeHarness.login("acct-a", "tok-1", window(0).plusSeconds(58), AuthOutcome.FAILURE)); // late, inside grace
+            h.send(SpikeHarness.login(
+                    "acct-a", "tok-1", window(0).plusSeconds(58), AuthOutcome.FAILURE)); // late, inside grace
             assertThat(h.alerts.isEmpty()).isTrue();
 
             h.success("acct-a", "tok-2", afterClose(0));
@@ -128,7 +144,8 @@ class FailureSpikeDetectionTest {
             }
             List<AuthFailureSpike> learning = h.alerts.readValuesToList();
             // A new key starts from no baseline, so its first windows alert; once learned, the same rate does not.
-            assertThat(learning).isNotEmpty()
+            assertThat(learning)
+                    .isNotEmpty()
                     .allSatisfy(a -> assertThat(a.getWindowStart()).isBefore(window(4)));
 
             h.failures("acct-a", "tok-1", window(12).plusSeconds(5), 10 * steady);
@@ -145,18 +162,26 @@ class FailureSpikeDetectionTest {
 
     @Test
     void theAccountsCurrentThresholdsDecideAndAChangeAppliesToTheNextWindow() {
-        Thresholds strictB = new Thresholds(new SpikeThreshold(20, 3.0), Map.of("acct-b", new SpikeThreshold(100, 3.0)));
+        Thresholds strictB =
+                new Thresholds(new SpikeThreshold(20, 3.0), Map.of("acct-b", new SpikeThreshold(100, 3.0)));
         try (SpikeHarness h = new SpikeHarness(strictB)) {
             h.failures("acct-a", "tok-a", window(0).plusSeconds(5), 50);
             h.failures("acct-b", "tok-b", window(0).plusSeconds(5), 50);
             h.success("acct-a", "tok-x", afterClose(0));
-            assertThat(h.alerts.readValuesToList()).extracting(AuthFailureSpike::getAccountId).containsOnly("acct-a").hasSize(2);
+            assertThat(h.alerts.readValuesToList())
+                    .extracting(AuthFailureSpike::getAccountId)
+                    .containsOnly("acct-a")
+                    .hasSize(2);
 
-            h.thresholds.set(new Thresholds(new SpikeThreshold(20, 3.0), Map.of("acct-a", new SpikeThreshold(500, 3.0))));
+            h.thresholds.set(
+                    new Thresholds(new SpikeThreshold(20, 3.0), Map.of("acct-a", new SpikeThreshold(500, 3.0))));
             h.failures("acct-a", "tok-a", window(5).plusSeconds(5), 50);
             h.failures("acct-b", "tok-b", window(5).plusSeconds(5), 50);
             h.success("acct-a", "tok-x", afterClose(5));
-            assertThat(h.alerts.readValuesToList()).extracting(AuthFailureSpike::getAccountId).containsOnly("acct-b").hasSize(2);
+            assertThat(h.alerts.readValuesToList())
+                    .extracting(AuthFailureSpike::getAccountId)
+                    .containsOnly("acct-b")
+                    .hasSize(2);
         }
     }
 
@@ -164,9 +189,15 @@ class FailureSpikeDetectionTest {
     void onlyFailedTokenAuthenticationsCount() {
         try (SpikeHarness h = new SpikeHarness()) {
             for (int i = 0; i < 50; i++) {
-                h.send(LoginEvent.newBuilder().setEventId("session-" + i).setOccurredAt(window(0).plusMillis(i * 100L))
-                        .setAccountId("acct-a").setCredentialType(CredentialType.USER_SESSION).setTokenId(null)
-                        .setOutcome(AuthOutcome.FAILURE).setFailureReason("bad_password").build());
+                h.send(LoginEvent.newBuilder()
+                        .setEventId("session-" + i)
+                        .setOccurredAt(window(0).plusMillis(i * 100L))
+                        .setAccountId("acct-a")
+                        .setCredentialType(CredentialType.USER_SESSION)
+                        .setTokenId(null)
+                        .setOutcome(AuthOutcome.FAILURE)
+                        .setFailureReason("bad_password")
+                        .build());
                 h.success("acct-a", "tok-1", window(0).plusMillis(i * 100L + 50));
             }
             h.success("acct-a", "tok-1", afterClose(0));
@@ -184,7 +215,8 @@ class FailureSpikeDetectionTest {
             assertThat(keys(h.baselines())).hasSize(51); // the account and its 50 tokens
             assertThat(keys(h.windowCounts())).containsExactly(WindowKeys.OBSERVED_TIME);
 
-            // Quiet windows: the baselines decay; after ln(0.001 / 100) / ln(0.8) ≈ 52 windows even the account's is negligible.
+            // Quiet windows: the baselines decay; after ln(0.001 / 100) / ln(0.8) ≈ 52 windows even the account's is
+            // negligible.
             for (int w = 1; w < 80; w++) {
                 h.success("acct-a", "tok-quiet", window(w).plusSeconds(1));
             }
@@ -203,7 +235,9 @@ class FailureSpikeDetectionTest {
             assertThat(WindowKeys.start(key)).isEqualTo(s);
             assertThat(WindowKeys.account(WindowKeys.scope(key))).isEqualTo("acct-a");
             assertThat(WindowKeys.token(WindowKeys.scope(key))).isEqualTo("tok-1");
-            assertThat(key).isLessThan(WindowKeys.afterWindowsStartingAtOrBefore(s)).isLessThan(WindowKeys.OBSERVED_TIME);
+            assertThat(key)
+                    .isLessThan(WindowKeys.afterWindowsStartingAtOrBefore(s))
+                    .isLessThan(WindowKeys.OBSERVED_TIME);
         }
         assertThat(keys).isSorted();
         assertThat(WindowKeys.token(WindowKeys.accountScope("acct-a"))).isNull();

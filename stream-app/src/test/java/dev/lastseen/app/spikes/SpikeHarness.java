@@ -42,6 +42,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class SpikeHarness implements AutoCloseable {
     /** A window boundary, so window arithmetic in tests reads plainly. */
     static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+
     static final long WINDOW_MS = 60_000;
     static final long GRACE_MS = 30_000;
 
@@ -64,21 +65,35 @@ final class SpikeHarness implements AutoCloseable {
         values.put(ConfigLoader.SPIKE_WINDOW_MS, WINDOW_MS);
         values.put(ConfigLoader.SPIKE_GRACE_MS, GRACE_MS);
         try {
-            values.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("lastseen-spikes").toString());
+            values.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createTempDirectory("lastseen-spikes").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         values.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         LastseenConfig config = ConfigLoader.fromMap(values);
-        thresholds = new AtomicReference<>(initial != null ? initial : FailureSpikeTopology.configuredDefaults(config.spikes()));
+        thresholds = new AtomicReference<>(
+                initial != null ? initial : FailureSpikeTopology.configuredDefaults(config.spikes()));
         // Wall clock far after the events: usage's clock-skew check must not reject them.
         Clock clock = Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC);
-        driver = new TopologyTestDriver(LastseenTopology.build(TopologySettings.from(config, 0, clock), registry, TokenStores.persistent(),
-                metrics, thresholds::get), StreamsProperties.of(config, metrics), T0);
-        logins = driver.createInputTopic(config.topics().loginEvents(), new StringSerializer(),
+        driver = new TopologyTestDriver(
+                LastseenTopology.build(
+                        TopologySettings.from(config, 0, clock),
+                        registry,
+                        TokenStores.persistent(),
+                        metrics,
+                        thresholds::get),
+                StreamsProperties.of(config, metrics),
+                T0);
+        logins = driver.createInputTopic(
+                config.topics().loginEvents(),
+                new StringSerializer(),
                 new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-        alerts = driver.createOutputTopic(config.topics().authFailureAlerts(), new StringDeserializer(),
+        alerts = driver.createOutputTopic(
+                config.topics().authFailureAlerts(),
+                new StringDeserializer(),
                 new SpecificAvroDeserializer<>(registry, AuthFailureSpike.class));
     }
 
@@ -98,9 +113,17 @@ final class SpikeHarness implements AutoCloseable {
     }
 
     static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at).setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token).setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "invalid_secret" : null).setColo("fra1").setClientIp("192.0.2.7").build();
+        return LoginEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(at)
+                .setAccountId(account)
+                .setCredentialType(CredentialType.SERVICE_TOKEN)
+                .setTokenId(token)
+                .setOutcome(outcome)
+                .setFailureReason(outcome == AuthOutcome.FAILURE ? "invalid_secret" : null)
+                .setColo("fra1")
+                .setClientIp("192.0.2.7")
+                .build();
     }
 
     /** Start of window {@code n} after {@link #T0}. */

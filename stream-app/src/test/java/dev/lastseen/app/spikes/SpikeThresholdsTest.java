@@ -29,8 +29,14 @@ class SpikeThresholdsTest {
     private final LastseenMetrics metrics = new LastseenMetrics(meters);
 
     private LastseenConfig.SpikeSettings settings(Path file) {
-        return new LastseenConfig.SpikeSettings(Duration.ofMinutes(1), Duration.ofSeconds(30), 25, 4.0, 0.2,
-                file == null ? null : file.toString(), POLL);
+        return new LastseenConfig.SpikeSettings(
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(30),
+                25,
+                4.0,
+                0.2,
+                file == null ? null : file.toString(),
+                POLL);
     }
 
     private double rejected() {
@@ -65,11 +71,13 @@ class SpikeThresholdsTest {
             assertThat(thresholds.get().forAccount("acct-other").minimum()).isEqualTo(20); // the file's default
 
             replace(file, file("acct-1", 70));
-            await().atMost(DEADLINE).until(() -> thresholds.get().forAccount("acct-1").minimum() == 70);
+            await().atMost(DEADLINE)
+                    .until(() -> thresholds.get().forAccount("acct-1").minimum() == 70);
             assertThat(rejected()).isZero();
 
             // Ten times the allowed entries (the incident behind the contract): refused, counted, nothing changes.
-            StringBuilder huge = new StringBuilder("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{");
+            StringBuilder huge =
+                    new StringBuilder("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{");
             for (int i = 0; i < 10 * ThresholdsLimits.DEFAULT_MAX_ENTRIES; i++) {
                 huge.append(i == 0 ? "" : ",").append("\"acct-").append(i).append("\":{\"minimum\":1,\"factor\":1.0}");
             }
@@ -90,7 +98,8 @@ class SpikeThresholdsTest {
 
             // And a good file after all that is applied: the reloader kept running.
             replace(file, good);
-            await().atMost(DEADLINE).until(() -> thresholds.get().forAccount("acct-1").minimum() == 90);
+            await().atMost(DEADLINE)
+                    .until(() -> thresholds.get().forAccount("acct-1").minimum() == 90);
             assertThat(rejected()).isEqualTo(3);
         }
     }

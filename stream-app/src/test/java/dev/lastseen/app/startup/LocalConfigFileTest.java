@@ -16,8 +16,11 @@ class LocalConfigFileTest {
     @Test
     void localConfigLoadsAndPointsAtTheStacksDefaultEndpoints() {
         // The file names its key file relative to the repository root; tests run in stream-app/.
-        LastseenConfig config = ConfigLoader.load(OPS_CONFIG.resolve("local.properties"),
-                Map.of("LASTSEEN_API_KEYS_FILE", OPS_CONFIG.resolve("api-keys.example").toString()));
+        LastseenConfig config = ConfigLoader.load(
+                OPS_CONFIG.resolve("local.properties"),
+                Map.of(
+                        "LASTSEEN_API_KEYS_FILE",
+                        OPS_CONFIG.resolve("api-keys.example").toString()));
 
         assertThat(config.streams()).containsEntry("bootstrap.servers", "127.0.0.1:9092");
         assertThat(config.registry().url()).isEqualTo("http://127.0.0.1:8081/apis/ccompat/v7");

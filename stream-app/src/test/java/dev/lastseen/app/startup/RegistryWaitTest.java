@@ -16,10 +16,14 @@ class RegistryWaitTest {
     private final AtomicLong nanos = new AtomicLong();
 
     private RegistryWait waitUpTo(Duration deadline) {
-        return new RegistryWait("http://registry:8081", deadline, millis -> {
-            sleeps.add(millis);
-            nanos.addAndGet(Duration.ofMillis(millis).toNanos());
-        }, nanos::get);
+        return new RegistryWait(
+                "http://registry:8081",
+                deadline,
+                millis -> {
+                    sleeps.add(millis);
+                    nanos.addAndGet(Duration.ofMillis(millis).toNanos());
+                },
+                nanos::get);
     }
 
     @Test
@@ -40,8 +44,9 @@ class RegistryWaitTest {
     @Test
     void theDeadlineEndsTheWaitWithAOneLineMessageNamingTheRegistryAndTheOption() {
         assertThatThrownBy(() -> waitUpTo(Duration.ofSeconds(10)).run("checking lastseen's schemas", () -> {
-            throw new RegistryUnavailableException("connection refused");
-        })).isInstanceOf(StartupCheckException.class)
+                    throw new RegistryUnavailableException("connection refused");
+                }))
+                .isInstanceOf(StartupCheckException.class)
                 .hasMessageContaining("http://registry:8081")
                 .hasMessageContaining("--registry-wait")
                 .hasMessageNotContaining("\n");
@@ -51,8 +56,9 @@ class RegistryWaitTest {
     @Test
     void otherFailuresAreNotWaitedFor() {
         assertThatThrownBy(() -> waitUpTo(null).run("checking", () -> {
-            throw new IllegalStateException("bug");
-        })).isInstanceOf(IllegalStateException.class);
+                    throw new IllegalStateException("bug");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(sleeps).isEmpty();
     }
 }

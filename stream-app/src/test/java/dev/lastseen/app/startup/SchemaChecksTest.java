@@ -20,7 +20,8 @@ class SchemaChecksTest {
         assertThat(SchemaChecks.check(registry, expectations, true)).isEmpty();
 
         assertThat(registry.subjects()).containsExactly("auth-failure-alerts-value", "token-last-seen-value");
-        assertThat(registry.latest("token-last-seen-value").orElseThrow().schema()).isEqualTo(TokenLastSeen.getClassSchema());
+        assertThat(registry.latest("token-last-seen-value").orElseThrow().schema())
+                .isEqualTo(TokenLastSeen.getClassSchema());
     }
 
     @Test
@@ -38,7 +39,9 @@ class SchemaChecksTest {
         registry.register("token-last-seen-value", TokenLastSeen.getClassSchema());
         registry.register("auth-failure-alerts-value", dev.lastseen.avro.AuthFailureSpike.getClassSchema());
 
-        assertThat(SchemaChecks.check(registry, withInternal, false)).singleElement().asString()
+        assertThat(SchemaChecks.check(registry, withInternal, false))
+                .singleElement()
+                .asString()
                 .contains("lastseen-login-by-account-repartition-value");
         assertThat(SchemaChecks.check(registry, withInternal, true)).isEmpty();
         assertThat(registry.subjects()).contains("lastseen-login-by-account-repartition-value");
@@ -63,26 +66,36 @@ class SchemaChecksTest {
     void aProducerSchemaOurReaderCannotReadStopsStartUp() {
         // A producer dropped a field our reader needs and has no default for.
         registry.setCompatibility("login-events-value", "NONE");
-        Schema withoutAccount = SchemaBuilder.record("LoginEvent").namespace("dev.lastseen.avro").fields()
-                .requiredString("event_id").requiredLong("occurred_at").endRecord();
+        Schema withoutAccount = SchemaBuilder.record("LoginEvent")
+                .namespace("dev.lastseen.avro")
+                .fields()
+                .requiredString("event_id")
+                .requiredLong("occurred_at")
+                .endRecord();
         registry.register("login-events-value", withoutAccount);
 
         List<String> problems = SchemaChecks.check(registry, expectations, true);
 
-        assertThat(problems).singleElement().asString()
+        assertThat(problems)
+                .singleElement()
+                .asString()
                 .contains("topic 'login-events'", "schema id", "cannot read", "account_id");
     }
 
     @Test
     void anOutputSubjectWithAnIncompatibleSchemaIsAProblemAndNothingIsRegistered() {
-        Schema other = SchemaBuilder.record("TokenLastSeen").namespace("dev.lastseen.avro").fields()
-                .requiredInt("something_else").endRecord();
+        Schema other = SchemaBuilder.record("TokenLastSeen")
+                .namespace("dev.lastseen.avro")
+                .fields()
+                .requiredInt("something_else")
+                .endRecord();
         registry.register("token-last-seen-value", other);
 
         List<String> problems = SchemaChecks.check(registry, expectations, true);
 
         assertThat(problems).singleElement().asString().contains("not compatible", "token-last-seen-value", "BACKWARD");
-        assertThat(registry.latest("token-last-seen-value").orElseThrow().schema()).isEqualTo(other);
+        assertThat(registry.latest("token-last-seen-value").orElseThrow().schema())
+                .isEqualTo(other);
     }
 
     static Schema withExtraOptionalField(Schema base) {

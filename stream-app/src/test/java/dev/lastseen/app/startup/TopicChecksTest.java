@@ -17,7 +17,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TopicChecksTest {
-    private static final Set<String> REPARTITION = Set.of("app-login-by-account-repartition", "app-registry-by-account-repartition");
+    private static final Set<String> REPARTITION =
+            Set.of("app-login-by-account-repartition", "app-registry-by-account-repartition");
 
     private static Map<String, Integer> allContractTopics(int partitions) {
         Map<String, Integer> m = new HashMap<>();
@@ -46,7 +47,8 @@ class TopicChecksTest {
         TopicChecks.Outcome outcome = TopicChecks.check(TopicNames.DEFAULTS, topics, REPARTITION);
 
         assertThat(outcome.problems()).hasSize(2);
-        assertThat(outcome.problems().get(0)).contains("'service-tokens' does not exist", ConfigLoader.TOPIC_SERVICE_TOKENS);
+        assertThat(outcome.problems().get(0))
+                .contains("'service-tokens' does not exist", ConfigLoader.TOPIC_SERVICE_TOKENS);
         assertThat(outcome.problems().get(1)).contains("'lastseen-dlq' does not exist", ConfigLoader.TOPIC_DLQ);
     }
 
@@ -58,16 +60,21 @@ class TopicChecksTest {
 
         TopicChecks.Outcome outcome = TopicChecks.check(TopicNames.DEFAULTS, topics, REPARTITION);
 
-        assertThat(outcome.problems()).singleElement().asString()
+        assertThat(outcome.problems())
+                .singleElement()
+                .asString()
                 .contains("'app-registry-by-account-repartition' has 3 partitions but 'login-events' has 6");
     }
 
     @Test
     void repartitionTopicsOfTheRealTopologyCarryTheApplicationId() {
-        var config = dev.lastseen.app.config.ConfigLoader.fromMap(java.util.Map.of("bootstrap.servers", "broker:9092",
-                dev.lastseen.app.config.ConfigLoader.REGISTRY_URL, "mem:"));
-        var topology = LastseenTopology.build(TopologySettings.from(config, 6, Clock.systemUTC()),
-                new InMemorySchemaRegistry(), TokenStores.persistent(), new LastseenMetrics(new SimpleMeterRegistry()));
+        var config = dev.lastseen.app.config.ConfigLoader.fromMap(java.util.Map.of(
+                "bootstrap.servers", "broker:9092", dev.lastseen.app.config.ConfigLoader.REGISTRY_URL, "mem:"));
+        var topology = LastseenTopology.build(
+                TopologySettings.from(config, 6, Clock.systemUTC()),
+                new InMemorySchemaRegistry(),
+                TokenStores.persistent(),
+                new LastseenMetrics(new SimpleMeterRegistry()));
 
         assertThat(StartupChecks.accountKeyedRepartitionTopics("app", topology)).isEqualTo(REPARTITION);
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Test helpers: thresholds JSON builders, atomic file replacement, a recording listener. */
 final class ThresholdsFiles {
 
-    private ThresholdsFiles() { }
+    private ThresholdsFiles() {}
 
     static final String VALID = "{\"version\":1,"
             + "\"default\":{\"minimum\":20,\"factor\":3.0},"
@@ -39,8 +39,8 @@ final class ThresholdsFiles {
 
     /** A file with the default threshold and one account, acct-7, as given (raw JSON fragments). */
     static String account7(String minimumJson, String factorJson) {
-        return "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},"
-                + "\"accounts\":{\"acct-7\":{\"minimum\":" + minimumJson + ",\"factor\":" + factorJson + "}}}";
+        return "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0}," + "\"accounts\":{\"acct-7\":{\"minimum\":"
+                + minimumJson + ",\"factor\":" + factorJson + "}}}";
     }
 
     static byte[] utf8(String s) {
@@ -54,7 +54,7 @@ final class ThresholdsFiles {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    record Rejection(RejectionReason reason, String message) { }
+    record Rejection(RejectionReason reason, String message) {}
 
     static final class RecordingListener implements RejectionListener {
         final List<Rejection> rejections = new CopyOnWriteArrayList<>();

@@ -29,8 +29,8 @@ class ThresholdsParserPropertiesTest {
         byte[] full = serialize(t);
         for (int length = 0; length < full.length; length++) {
             byte[] prefix = Arrays.copyOf(full, length);
-            ThresholdsRejectedException e = catchThrowableOfType(ThresholdsRejectedException.class,
-                    () -> parser.parse(prefix));
+            ThresholdsRejectedException e =
+                    catchThrowableOfType(ThresholdsRejectedException.class, () -> parser.parse(prefix));
             assertThat(e).as("prefix of %d/%d bytes", length, full.length).isNotNull();
             assertThat(e.reason()).isIn(RejectionReason.TRUNCATED, RejectionReason.MALFORMED_JSON);
         }
@@ -39,13 +39,17 @@ class ThresholdsParserPropertiesTest {
     @Provide
     Arbitrary<Thresholds> thresholds() {
         Arbitrary<SpikeThreshold> threshold = Combinators.combine(
-                Arbitraries.longs().between(1, 1_000_000),
-                Arbitraries.doubles().between(1.0, 1000.0))
+                        Arbitraries.longs().between(1, 1_000_000),
+                        Arbitraries.doubles().between(1.0, 1000.0))
                 .as(SpikeThreshold::new);
         Arbitrary<String> accountId = Arbitraries.strings()
-                .withCharRange('a', 'z').withCharRange('0', '9').withChars('-', '_', '\u00e9', '\u4e16')
-                .ofMinLength(1).ofMaxLength(128);
-        return Combinators.combine(threshold, Arbitraries.maps(accountId, threshold).ofMaxSize(8))
+                .withCharRange('a', 'z')
+                .withCharRange('0', '9')
+                .withChars('-', '_', '\u00e9', '\u4e16')
+                .ofMinLength(1)
+                .ofMaxLength(128);
+        return Combinators.combine(
+                        threshold, Arbitraries.maps(accountId, threshold).ofMaxSize(8))
                 .as(Thresholds::new);
     }
 

@@ -29,10 +29,13 @@ class ThresholdsParserTest {
     }
 
     private static ThresholdsRejectedException rejection(ThresholdsParser parser, byte[] content) {
-        ThresholdsRejectedException e = catchThrowableOfType(ThresholdsRejectedException.class,
-                () -> parser.parse(content));
+        ThresholdsRejectedException e =
+                catchThrowableOfType(ThresholdsRejectedException.class, () -> parser.parse(content));
         assertThat(e).as("expected a rejection").isNotNull();
-        assertThat(e.getMessage()).as("message is one line").doesNotContain("\n").doesNotContain("\r");
+        assertThat(e.getMessage())
+                .as("message is one line")
+                .doesNotContain("\n")
+                .doesNotContain("\r");
         return e;
     }
 
@@ -41,10 +44,11 @@ class ThresholdsParserTest {
         Thresholds t = parser.parse(utf8(VALID));
 
         assertThat(t.defaultThreshold()).isEqualTo(new SpikeThreshold(20, 3.0));
-        assertThat(t.accounts()).containsOnly(
-                Map.entry("acct-1", new SpikeThreshold(50, 4.0)),
-                Map.entry("acct-2", new SpikeThreshold(5, 2.0)),
-                Map.entry("k\u00e4se-\ud83d\ude00", new SpikeThreshold(1_000_000, 1000.0)));
+        assertThat(t.accounts())
+                .containsOnly(
+                        Map.entry("acct-1", new SpikeThreshold(50, 4.0)),
+                        Map.entry("acct-2", new SpikeThreshold(5, 2.0)),
+                        Map.entry("k\u00e4se-\ud83d\ude00", new SpikeThreshold(1_000_000, 1000.0)));
         assertThat(t.forAccount("acct-1")).isEqualTo(new SpikeThreshold(50, 4.0));
         assertThat(t.forAccount("unknown")).isEqualTo(new SpikeThreshold(20, 3.0));
     }
@@ -80,7 +84,8 @@ class ThresholdsParserTest {
 
     @Test
     void fileWithTenTimesTheAllowedEntriesIsRejectedNamingTheBound() {
-        ThresholdsParser roomy = new ThresholdsParser(ThresholdsLimits.defaults().withMaxFileBytes(16L << 20));
+        ThresholdsParser roomy =
+                new ThresholdsParser(ThresholdsLimits.defaults().withMaxFileBytes(16L << 20));
 
         ThresholdsRejectedException e = rejection(roomy, utf8(withAccounts(10 * ThresholdsLimits.DEFAULT_MAX_ENTRIES)));
 
@@ -90,7 +95,8 @@ class ThresholdsParserTest {
 
     @Test
     void exactlyMaxEntriesIsAccepted() throws Exception {
-        ThresholdsParser small = new ThresholdsParser(ThresholdsLimits.defaults().withMaxEntries(100));
+        ThresholdsParser small =
+                new ThresholdsParser(ThresholdsLimits.defaults().withMaxEntries(100));
         assertThat(small.parse(utf8(withAccounts(100))).size()).isEqualTo(100);
     }
 
@@ -98,10 +104,12 @@ class ThresholdsParserTest {
     void tooManyEntriesIsRejectedAsSoonAsEntryMaxPlusOneIsSeen() {
         // 10,001 valid entries followed by garbage and no end: if the parser read
         // past entry 10,001 it would report malformed or truncated JSON instead.
-        StringBuilder b = new StringBuilder("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{");
+        StringBuilder b =
+                new StringBuilder("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{");
         appendEntries(b, ThresholdsLimits.DEFAULT_MAX_ENTRIES + 1);
         b.append(",!!! not json at all");
-        ThresholdsParser roomy = new ThresholdsParser(ThresholdsLimits.defaults().withMaxFileBytes(16L << 20));
+        ThresholdsParser roomy =
+                new ThresholdsParser(ThresholdsLimits.defaults().withMaxFileBytes(16L << 20));
 
         ThresholdsRejectedException e = rejection(roomy, utf8(b.toString()));
 
@@ -124,7 +132,8 @@ class ThresholdsParserTest {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(8L << 30);
         }
-        ThresholdsRejectedException e = catchThrowableOfType(ThresholdsRejectedException.class, () -> parser.parse(file));
+        ThresholdsRejectedException e =
+                catchThrowableOfType(ThresholdsRejectedException.class, () -> parser.parse(file));
         assertThat(e.reason()).isEqualTo(RejectionReason.FILE_TOO_LARGE);
         assertThat(e.getMessage()).contains(Long.toString(8L << 30)).contains("maxFileBytes");
     }
@@ -137,17 +146,19 @@ class ThresholdsParserTest {
     }
 
     @ParameterizedTest(name = "minimum={0}, factor={1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-        "0                         | 4.0     | minimum",
-        "-5                        | 4.0     | minimum",
-        "1000001                   | 4.0     | minimum",
-        "99999999999999999999999   | 4.0     | minimum",
-        "50                        | 0.99    | factor",
-        "50                        | 0       | factor",
-        "50                        | -2.0    | factor",
-        "50                        | 1000.01 | factor",
-        "50                        | 1e400   | factor",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "0                         | 4.0     | minimum",
+                "-5                        | 4.0     | minimum",
+                "1000001                   | 4.0     | minimum",
+                "99999999999999999999999   | 4.0     | minimum",
+                "50                        | 0.99    | factor",
+                "50                        | 0       | factor",
+                "50                        | -2.0    | factor",
+                "50                        | 1000.01 | factor",
+                "50                        | 1e400   | factor",
+            })
     void valueOutOfBoundsIsRejectedNamingAccountAndField(String minimum, String factor, String field) {
         ThresholdsRejectedException e = rejection(account7(minimum, factor));
 
@@ -160,31 +171,34 @@ class ThresholdsParserTest {
 
     @Test
     void boundaryValuesAreAccepted() throws Exception {
-        assertThat(parser.parse(utf8(account7("1", "1.0"))).forAccount("acct-7")).isEqualTo(new SpikeThreshold(1, 1.0));
+        assertThat(parser.parse(utf8(account7("1", "1.0"))).forAccount("acct-7"))
+                .isEqualTo(new SpikeThreshold(1, 1.0));
         assertThat(parser.parse(utf8(account7("1000000", "1000"))).forAccount("acct-7"))
                 .isEqualTo(new SpikeThreshold(1_000_000, 1000.0));
     }
 
     @Test
     void defaultOutOfBoundsIsRejectedNamingTheDefault() {
-        ThresholdsRejectedException e = rejection(
-                "{\"version\":1,\"default\":{\"minimum\":0,\"factor\":3.0},\"accounts\":{}}");
+        ThresholdsRejectedException e =
+                rejection("{\"version\":1,\"default\":{\"minimum\":0,\"factor\":3.0},\"accounts\":{}}");
         assertThat(e.reason()).isEqualTo(RejectionReason.OUT_OF_BOUNDS);
         assertThat(e.getMessage()).contains("default.minimum = 0");
     }
 
     @ParameterizedTest(name = "minimum={0}, factor={1}")
-    @CsvSource(delimiter = '|', value = {
-        "\"50\"  | 4.0       | minimum",
-        "50.0    | 4.0       | minimum",
-        "true    | 4.0       | minimum",
-        "null    | 4.0       | minimum",
-        "[50]    | 4.0       | minimum",
-        "{}      | 4.0       | minimum",
-        "50      | \"4.0\"   | factor",
-        "50      | null      | factor",
-        "50      | false     | factor",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"50\"  | 4.0       | minimum",
+                "50.0    | 4.0       | minimum",
+                "true    | 4.0       | minimum",
+                "null    | 4.0       | minimum",
+                "[50]    | 4.0       | minimum",
+                "{}      | 4.0       | minimum",
+                "50      | \"4.0\"   | factor",
+                "50      | null      | factor",
+                "50      | false     | factor",
+            })
     void wrongTypeIsRejectedNamingAccountAndField(String minimum, String factor, String field) {
         ThresholdsRejectedException e = rejection(account7(minimum, factor));
         assertThat(e.reason()).isEqualTo(RejectionReason.WRONG_TYPE);
@@ -192,41 +206,44 @@ class ThresholdsParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "[]",
-        "1",
-        "null",
-        "\"thresholds\"",
-        "{\"version\":1,\"default\":[],\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":[]}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":7}}",
-        "{\"version\":\"1\",\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
-    })
+    @ValueSource(
+            strings = {
+                "[]",
+                "1",
+                "null",
+                "\"thresholds\"",
+                "{\"version\":1,\"default\":[],\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":[]}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":7}}",
+                "{\"version\":\"1\",\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
+            })
     void wrongStructureIsRejectedAsWrongType(String json) {
         assertThat(rejection(json).reason()).isEqualTo(RejectionReason.WRONG_TYPE);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{},\"extra\":1}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0,\"window\":60},\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":{\"minimum\":1,\"factor\":1,\"x\":{}}}}",
-        // deeply nested junk under an unknown field is refused, not skipped over
-        "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
-    })
+    @ValueSource(
+            strings = {
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{},\"extra\":1}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0,\"window\":60},\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":{\"minimum\":1,\"factor\":1,\"x\":{}}}}",
+                // deeply nested junk under an unknown field is refused, not skipped over
+                "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+            })
     void unknownFieldIsRejected(String json) {
         assertThat(rejection(json).reason()).isEqualTo(RejectionReason.UNKNOWN_FIELD);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":{\"minimum\":1,\"factor\":1},\"a\":{\"minimum\":2,\"factor\":1}}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"minimum\":21,\"factor\":3.0},\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0,\"factor\":3.0},\"accounts\":{}}",
-        "{\"version\":1,\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{},\"accounts\":{}}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":{\"minimum\":1,\"factor\":1},\"a\":{\"minimum\":2,\"factor\":1}}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"minimum\":21,\"factor\":3.0},\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0,\"factor\":3.0},\"accounts\":{}}",
+                "{\"version\":1,\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{},\"accounts\":{}}",
+            })
     void duplicateKeyIsRejected(String json) {
         assertThat(rejection(json).reason()).isEqualTo(RejectionReason.DUPLICATE_KEY);
     }
@@ -239,13 +256,14 @@ class ThresholdsParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
-        "{\"version\":1,\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0}}",
-        "{\"version\":1,\"default\":{\"minimum\":20},\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":{\"factor\":3.0}}}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
+                "{\"version\":1,\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0}}",
+                "{\"version\":1,\"default\":{\"minimum\":20},\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":{\"factor\":3.0}}}",
+            })
     void missingFieldIsRejected(String json) {
         assertThat(rejection(json).reason()).isEqualTo(RejectionReason.MISSING_FIELD);
     }
@@ -265,13 +283,14 @@ class ThresholdsParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"version\":1,,\"default\":{}}",
-        "{\"version\":01,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
-        "{'version':1}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":NaN},\"accounts\":{}}",
-        "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0,},\"accounts\":{}}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"version\":1,,\"default\":{}}",
+                "{\"version\":01,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
+                "{'version':1}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":NaN},\"accounts\":{}}",
+                "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0,},\"accounts\":{}}",
+            })
     void malformedJsonIsRejected(String json) {
         assertThat(rejection(json).reason()).isEqualTo(RejectionReason.MALFORMED_JSON);
     }
@@ -287,8 +306,8 @@ class ThresholdsParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "2", "-1", "1.0", "4294967297"})
     void unsupportedVersionIsRejected(String version) {
-        ThresholdsRejectedException e = rejection(
-                "{\"version\":" + version + ",\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}");
+        ThresholdsRejectedException e =
+                rejection("{\"version\":" + version + ",\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}");
         assertThat(e.reason()).isIn(RejectionReason.UNSUPPORTED_VERSION, RejectionReason.WRONG_TYPE);
         assertThat(e.getMessage()).contains("version");
     }
@@ -316,14 +335,18 @@ class ThresholdsParserTest {
         ThresholdsRejectedException e = rejection("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},"
                 + "\"accounts\":{\"" + id + "\":{\"minimum\":1,\"factor\":1}}}");
         assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_ACCOUNT_ID);
-        assertThat(e.getMessage()).contains("maxAccountIdLength").contains("128").contains("129 chars");
+        assertThat(e.getMessage())
+                .contains("maxAccountIdLength")
+                .contains("128")
+                .contains("129 chars");
     }
 
     @Test
     void accountIdOfExactlyTheMaximumLengthIsAccepted() {
         String id = "a".repeat(ThresholdsLimits.DEFAULT_MAX_ACCOUNT_ID_LENGTH);
         assertThatCode(() -> parser.parse(utf8("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},"
-                + "\"accounts\":{\"" + id + "\":{\"minimum\":1,\"factor\":1}}}"))).doesNotThrowAnyException();
+                        + "\"accounts\":{\"" + id + "\":{\"minimum\":1,\"factor\":1}}}")))
+                .doesNotThrowAnyException();
     }
 
     @Test

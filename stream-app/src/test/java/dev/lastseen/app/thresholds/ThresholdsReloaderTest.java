@@ -58,8 +58,8 @@ class ThresholdsReloaderTest {
     }
 
     private ThresholdsReloader reloader(ThresholdsLimits limits, FileAccess files) {
-        reloader = new ThresholdsReloader(file, new ThresholdsParser(limits), DEFAULTS, Duration.ofSeconds(10),
-                listener, files);
+        reloader = new ThresholdsReloader(
+                file, new ThresholdsParser(limits), DEFAULTS, Duration.ofSeconds(10), listener, files);
         return reloader;
     }
 
@@ -104,7 +104,8 @@ class ThresholdsReloaderTest {
         assertThat(r.forAccount("acct-1")).isEqualTo(ACCT1_FROM_VALID);
         assertThat(r.forAccount("someone-else")).isEqualTo(new SpikeThreshold(20, 3.0));
         assertThat(listener.count()).isZero();
-        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("Applied thresholds file"));
+        assertThat(logs.list)
+                .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("Applied thresholds file"));
     }
 
     @Test
@@ -117,7 +118,9 @@ class ThresholdsReloaderTest {
         assertThat(listener.count()).isZero();
         assertThat(logs.list).singleElement().satisfies(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.INFO);
-            assertThat(e.getFormattedMessage()).contains("No thresholds file").contains(file.toString())
+            assertThat(e.getFormattedMessage())
+                    .contains("No thresholds file")
+                    .contains(file.toString())
                     .contains("defaults");
         });
         assertThat(r.reloadNow()).as("logged once, not per poll").isEqualTo(Result.FILE_MISSING);
@@ -134,8 +137,12 @@ class ThresholdsReloaderTest {
         assertThat(r.reloadNow()).isEqualTo(Result.FILE_MISSING);
 
         assertThat(r.current()).isSameAs(good);
-        assertThat(warnings()).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
-                .contains("disappeared").contains("last good thresholds").contains("remain in force"));
+        assertThat(warnings())
+                .singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage())
+                        .contains("disappeared")
+                        .contains("last good thresholds")
+                        .contains("remain in force"));
     }
 
     @Test
@@ -217,7 +224,9 @@ class ThresholdsReloaderTest {
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
         assertThat(r.current()).isSameAs(good);
         assertThat(listener.last().reason()).isEqualTo(RejectionReason.OUT_OF_BOUNDS);
-        assertThat(listener.last().message()).contains("accounts[\"acct-7\"].factor").contains("1000.5");
+        assertThat(listener.last().message())
+                .contains("accounts[\"acct-7\"].factor")
+                .contains("1000.5");
         assertOneRejectionLogLine("out_of_bounds", "accounts[\"acct-7\"].factor");
     }
 
@@ -233,10 +242,13 @@ class ThresholdsReloaderTest {
             assertThat(result).as("prefix of %d chars", length).isIn(Result.REJECTED, Result.UNCHANGED);
             assertThat(r.current()).isSameAs(good);
         }
-        assertThat(listener.rejections).allSatisfy(x -> assertThat(x.reason())
-                .isIn(RejectionReason.TRUNCATED, RejectionReason.MALFORMED_JSON));
-        assertThat(listener.rejections).filteredOn(x -> x.reason() == RejectionReason.TRUNCATED)
-                .as("almost all prefixes are reported as truncated").hasSizeGreaterThan(other.length() * 9 / 10);
+        assertThat(listener.rejections)
+                .allSatisfy(
+                        x -> assertThat(x.reason()).isIn(RejectionReason.TRUNCATED, RejectionReason.MALFORMED_JSON));
+        assertThat(listener.rejections)
+                .filteredOn(x -> x.reason() == RejectionReason.TRUNCATED)
+                .as("almost all prefixes are reported as truncated")
+                .hasSizeGreaterThan(other.length() * 9 / 10);
 
         Files.writeString(file, other);
         assertThat(r.reloadNow()).isEqualTo(Result.APPLIED);
@@ -407,8 +419,8 @@ class ThresholdsReloaderTest {
 
     @Test
     void failingListenerDoesNotBreakTheReloader() throws IOException {
-        reloader = new ThresholdsReloader(file, new ThresholdsParser(), DEFAULTS, Duration.ofSeconds(10),
-                (reason, message) -> {
+        reloader = new ThresholdsReloader(
+                file, new ThresholdsParser(), DEFAULTS, Duration.ofSeconds(10), (reason, message) -> {
                     throw new IllegalStateException("metrics down");
                 });
         replace(file, "{");

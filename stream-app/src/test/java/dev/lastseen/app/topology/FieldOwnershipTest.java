@@ -26,16 +26,31 @@ class FieldOwnershipTest {
     }
 
     private TopologyDescription.Processor processor(String name) {
-        TopologyDescription description = LastseenTopology.build(TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
-                h.registry, dev.lastseen.state.TokenStores.persistent(), h.metrics).describe();
-        return description.subtopologies().stream().flatMap(s -> s.nodes().stream())
-                .filter(n -> n.name().equals(name)).map(TopologyDescription.Processor.class::cast).findFirst().orElseThrow();
+        TopologyDescription description = LastseenTopology.build(
+                        TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
+                        h.registry,
+                        dev.lastseen.state.TokenStores.persistent(),
+                        h.metrics)
+                .describe();
+        return description.subtopologies().stream()
+                .flatMap(s -> s.nodes().stream())
+                .filter(n -> n.name().equals(name))
+                .map(TopologyDescription.Processor.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private TopologyDescription.Subtopology subtopologyOf(String name) {
-        TopologyDescription description = LastseenTopology.build(TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
-                h.registry, dev.lastseen.state.TokenStores.persistent(), h.metrics).describe();
-        return description.subtopologies().stream().filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals(name))).findFirst().orElseThrow();
+        TopologyDescription description = LastseenTopology.build(
+                        TopologySettings.from(h.config, 0, java.time.Clock.systemUTC()),
+                        h.registry,
+                        dev.lastseen.state.TokenStores.persistent(),
+                        h.metrics)
+                .describe();
+        return description.subtopologies().stream()
+                .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals(name)))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -50,13 +65,16 @@ class FieldOwnershipTest {
 
     @Test
     void bothFieldGroupsOfAnAccountLiveInTheSameSubtopology() {
-        assertThat(subtopologyOf(LastseenTopology.USAGE_PROCESSOR)).isEqualTo(subtopologyOf(LastseenTopology.REGISTRY_PROCESSOR));
+        assertThat(subtopologyOf(LastseenTopology.USAGE_PROCESSOR))
+                .isEqualTo(subtopologyOf(LastseenTopology.REGISTRY_PROCESSOR));
     }
 
     @Test
     void theUsageWriterApiCannotExpressARegistryField() {
         for (Field f : UsageWriter.class.getDeclaredFields()) {
-            assertThat(f.getGenericType().getTypeName()).doesNotContain(RegistryFields.class.getName()).doesNotContain(RegistryWriter.class.getName());
+            assertThat(f.getGenericType().getTypeName())
+                    .doesNotContain(RegistryFields.class.getName())
+                    .doesNotContain(RegistryWriter.class.getName());
         }
         for (Method m : UsageWriter.class.getDeclaredMethods()) {
             assertThat(m.getGenericReturnType().getTypeName()).doesNotContain(RegistryFields.class.getName());
@@ -67,8 +85,11 @@ class FieldOwnershipTest {
 
     @Test
     void theQueryReadViewHasNoSecretField() {
-        assertThat(Arrays.stream(TokenView.class.getRecordComponents()).map(RecordComponent::getName)).noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
-        assertThat(Arrays.stream(TokenView.Metadata.class.getRecordComponents()).map(RecordComponent::getName)).noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
-        assertThat(Arrays.stream(TokenView.Usage.class.getRecordComponents()).map(RecordComponent::getName)).noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
+        assertThat(Arrays.stream(TokenView.class.getRecordComponents()).map(RecordComponent::getName))
+                .noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
+        assertThat(Arrays.stream(TokenView.Metadata.class.getRecordComponents()).map(RecordComponent::getName))
+                .noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
+        assertThat(Arrays.stream(TokenView.Usage.class.getRecordComponents()).map(RecordComponent::getName))
+                .noneMatch(n -> n.toLowerCase(Locale.ROOT).contains("secret"));
     }
 }

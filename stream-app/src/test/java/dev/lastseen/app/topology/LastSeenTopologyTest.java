@@ -68,7 +68,9 @@ class LastSeenTopologyTest {
         UsageFields u = usage("a", "t");
         assertThat(u.lastSeenAt()).isEqualTo(newest.toEpochMilli());
         assertThat(u.successCount()).isEqualTo(3);
-        assertThat(h.patches.readValuesToList()).extracting(TokenLastSeen::getLastSeenAt).containsExactly(newest);
+        assertThat(h.patches.readValuesToList())
+                .extracting(TokenLastSeen::getLastSeenAt)
+                .containsExactly(newest);
     }
 
     @Test
@@ -87,10 +89,21 @@ class LastSeenTopologyTest {
             h.logins.pipeInput("a", success("a", "t", start.plusSeconds(s)));
         }
         // first sighting, then +60 s and +120 s past the last patch
-        assertThat(h.patches.readValuesToList()).extracting(TokenLastSeen::getLastSeenAt)
+        assertThat(h.patches.readValuesToList())
+                .extracting(TokenLastSeen::getLastSeenAt)
                 .containsExactly(start, start.plusSeconds(60), start.plusSeconds(120));
-        assertThat(h.metrics.registry().get("lastseen.patches.emitted").counter().count()).isEqualTo(3);
-        assertThat(h.metrics.registry().get("lastseen.last.seen.advanced").counter().count()).isEqualTo(16);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.patches.emitted")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.last.seen.advanced")
+                        .counter()
+                        .count())
+                .isEqualTo(16);
     }
 
     @Test
@@ -125,8 +138,14 @@ class LastSeenTopologyTest {
         LoginEvent session = success("a", null, NOW);
         session.setCredentialType(CredentialType.USER_SESSION);
         h.logins.pipeInput("a", session);
-        assertThat(h.metrics.registry().get("lastseen.events").tag("credential_type", "USER_SESSION").tag("outcome", "SUCCESS")
-                .counter().count()).isEqualTo(1);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.events")
+                        .tag("credential_type", "USER_SESSION")
+                        .tag("outcome", "SUCCESS")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(h.usageStore().approximateNumEntries()).isZero();
         assertThat(h.deadLetters.isEmpty()).isTrue();
     }
@@ -141,7 +160,8 @@ class LastSeenTopologyTest {
         assertThat(header(dead, DeadLetters.HEADER_TOPIC)).isEqualTo("login-events");
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("a");
         assertThat(h.deadLetters.isEmpty()).isTrue();
-        assertThat(usage("a", "t").lastSeenAt()).isEqualTo(NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
+        assertThat(usage("a", "t").lastSeenAt())
+                .isEqualTo(NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
         assertThat(h.metrics.dlqCount(RejectReason.FUTURE_TIMESTAMP)).isEqualTo(1);
     }
 
@@ -156,7 +176,9 @@ class LastSeenTopologyTest {
         h.logins.pipeInput("a", success("a", "t", NOW));
 
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON_HEADER)).containsExactly("bad_magic_byte", "unknown_schema", "truncated");
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactly("bad_magic_byte", "unknown_schema", "truncated");
         assertThat(dead.get(0).value()).isEqualTo(garbage);
         assertThat(dead.get(1).value()).isEqualTo(unknownId);
         assertThat(usage("a", "t").successCount()).isEqualTo(1);
@@ -166,7 +188,8 @@ class LastSeenTopologyTest {
     void recordsOverTheSizeBoundAreRejectedBeforeDecoding() {
         byte[] huge = new byte[16 * 1024 + 1];
         h.rawLogins.pipeInput("a".getBytes(StandardCharsets.UTF_8), huge);
-        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER)).isEqualTo("too_large");
+        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
+                .isEqualTo("too_large");
         assertThat(h.metrics.dlqCount(RejectReason.TOO_LARGE)).isEqualTo(1);
     }
 
@@ -179,16 +202,23 @@ class LastSeenTopologyTest {
         h.logins.pipeInput("a", longToken);
 
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON_HEADER)).containsExactly("field_too_long", "invalid_id");
-        assertThat(header(dead.get(0), DeadLetters.HEADER_MESSAGE)).contains("colo").contains("64");
-        assertThat(header(dead.get(1), DeadLetters.HEADER_MESSAGE)).contains("token_id").contains("128");
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactly("field_too_long", "invalid_id");
+        assertThat(header(dead.get(0), DeadLetters.HEADER_MESSAGE))
+                .contains("colo")
+                .contains("64");
+        assertThat(header(dead.get(1), DeadLetters.HEADER_MESSAGE))
+                .contains("token_id")
+                .contains("128");
         assertThat(h.usageStore().approximateNumEntries()).isZero();
     }
 
     @Test
     void aTokenLoginWithoutATokenIdIsRejected() {
         h.logins.pipeInput("a", success("a", null, NOW));
-        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER)).isEqualTo("missing_token_id");
+        assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
+                .isEqualTo("missing_token_id");
     }
 
     @Test
@@ -198,7 +228,8 @@ class LastSeenTopologyTest {
         assertThat(view.metadata().name()).isEqualTo("deploy bot tok-1");
         assertThat(view.usage()).isNull();
         assertThat(view.toString()).doesNotContain("hash-v1");
-        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")).clientSecretHash()).isEqualTo("hash-v1");
+        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")).clientSecretHash())
+                .isEqualTo("hash-v1");
     }
 
     @Test
@@ -207,10 +238,15 @@ class LastSeenTopologyTest {
         h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", ""));
         h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", "   "));
 
-        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")).clientSecretHash()).isEqualTo("hash-good");
+        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")).clientSecretHash())
+                .isEqualTo("hash-good");
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON_HEADER)).containsExactly("blank_secret", "blank_secret");
-        assertThat(dead).allSatisfy(r -> assertThat(header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain("hash-good"));
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactly("blank_secret", "blank_secret");
+        assertThat(dead)
+                .allSatisfy(
+                        r -> assertThat(header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain("hash-good"));
         assertThat(h.metrics.secretRejectedCount()).isEqualTo(2);
     }
 
@@ -256,7 +292,12 @@ class LastSeenTopologyTest {
         assertThat(usage("a", "guessed")).isNull();
         assertThat(usage("a", "guessed-lately")).isNotNull();
         assertThat(usage("a", "real").failureCount()).isEqualTo(1);
-        assertThat(h.metrics.registry().get("lastseen.usage.never.seen.expired").counter().count()).isEqualTo(1);
+        assertThat(h.metrics
+                        .registry()
+                        .get("lastseen.usage.never.seen.expired")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test

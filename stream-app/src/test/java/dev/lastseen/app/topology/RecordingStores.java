@@ -11,11 +11,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Wraps a store so a test can see every data access (reads and writes) made to it. */
 final class RecordingStores {
     /** Operations that read or write data; lifecycle calls (init, flush, close, name, ...) are not accesses. */
-    static final Set<String> DATA_OPERATIONS = Set.of("get", "put", "putIfAbsent", "putAll", "delete", "range", "reverseRange",
-            "all", "reverseAll", "prefixScan", "approximateNumEntries", "query");
+    static final Set<String> DATA_OPERATIONS = Set.of(
+            "get",
+            "put",
+            "putIfAbsent",
+            "putAll",
+            "delete",
+            "range",
+            "reverseRange",
+            "all",
+            "reverseAll",
+            "prefixScan",
+            "approximateNumEntries",
+            "query");
 
-    private RecordingStores() {
-    }
+    private RecordingStores() {}
 
     static final class Recording implements KeyValueBytesStoreSupplier {
         private final KeyValueBytesStoreSupplier inner;
@@ -35,7 +45,9 @@ final class RecordingStores {
         public KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> get() {
             KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> delegate = inner.get();
             return (KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>) Proxy.newProxyInstance(
-                    KeyValueStore.class.getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    KeyValueStore.class.getClassLoader(),
+                    new Class<?>[] {KeyValueStore.class},
+                    (proxy, method, args) -> {
                         if (DATA_OPERATIONS.contains(method.getName())) {
                             accesses.add(method.getName());
                         }

@@ -38,25 +38,22 @@ class TokenStatePropertiesTest {
     private static RecordingStores.Recording registrySupplier;
     private static TopologyHarness h;
 
-    sealed interface Action permits RegistryPut, RegistryDelete, Login, Replay {
-    }
+    sealed interface Action permits RegistryPut, RegistryDelete, Login, Replay {}
 
-    record RegistryPut(int token, String secret) implements Action {
-    }
+    record RegistryPut(int token, String secret) implements Action {}
 
-    record RegistryDelete(int token) implements Action {
-    }
+    record RegistryDelete(int token) implements Action {}
 
-    record Login(int token, int secondsBeforeNow, boolean success) implements Action {
-    }
+    record Login(int token, int secondsBeforeNow, boolean success) implements Action {}
 
-    record Replay(int index) implements Action {
-    }
+    record Replay(int index) implements Action {}
 
     @BeforeContainer
     static void startDriver() {
         registrySupplier = new RecordingStores.Recording(Stores.inMemoryKeyValueStore(StoreNames.TOKEN_REGISTRY));
-        TokenStores stores = new TokenStores(registrySupplier, Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE),
+        TokenStores stores = new TokenStores(
+                registrySupplier,
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE),
                 Stores.inMemoryKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
         h = new TopologyHarness(stores, UnaryOperator.identity());
     }
@@ -70,21 +67,29 @@ class TokenStatePropertiesTest {
     Arbitrary<List<Action>> interleavings() {
         Arbitrary<Integer> token = Arbitraries.integers().between(0, TOKENS.length - 1);
         Arbitrary<String> secret = Arbitraries.oneOf(
-                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12).map(s -> "hash-" + s),
+                Arbitraries.strings()
+                        .withCharRange('a', 'z')
+                        .ofMinLength(1)
+                        .ofMaxLength(12)
+                        .map(s -> "hash-" + s),
                 Arbitraries.of("", " ", "\t", "   "));
         Arbitrary<Action> put = Combinators.combine(token, secret).as(RegistryPut::new);
         Arbitrary<Action> delete = token.map(RegistryDelete::new);
         // up to an hour back and up to 4 minutes ahead (inside the default 5-minute skew allowance)
-        Arbitrary<Action> login = Combinators.combine(token, Arbitraries.integers().between(-240, 3600), Arbitraries.of(true, true, false))
+        Arbitrary<Action> login = Combinators.combine(
+                        token, Arbitraries.integers().between(-240, 3600), Arbitraries.of(true, true, false))
                 .as(Login::new);
         Arbitrary<Action> replay = Arbitraries.integers().between(0, 40).map(Replay::new);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, put), net.jqwik.api.Tuple.of(1, delete),
-                net.jqwik.api.Tuple.of(6, login), net.jqwik.api.Tuple.of(2, replay)).list().ofMaxSize(40);
+                        net.jqwik.api.Tuple.of(3, put), net.jqwik.api.Tuple.of(1, delete),
+                        net.jqwik.api.Tuple.of(6, login), net.jqwik.api.Tuple.of(2, replay))
+                .list()
+                .ofMaxSize(40);
     }
 
     @Property(tries = 1000)
-    void storedSecretIsAlwaysTheLastValidRegistryValueAndLastSeenIsTheMaxSuccessfulTime(@ForAll("interleavings") List<Action> actions) {
+    void storedSecretIsAlwaysTheLastValidRegistryValueAndLastSeenIsTheMaxSuccessfulTime(
+            @ForAll("interleavings") List<Action> actions) {
         String account = "acct-" + tries.incrementAndGet();
         Map<String, String> expectedSecret = new HashMap<>();
         Map<String, Long> expectedLastSeen = new HashMap<>();
@@ -107,7 +112,10 @@ class TokenStatePropertiesTest {
                 h.tokens.pipeInput(tokenId, null);
                 expectedSecret.remove(tokenId);
             } else if (action instanceof Login l) {
-                LoginEvent e = TopologyHarness.login(account, TOKENS[l.token()], NOW.minusSeconds(l.secondsBeforeNow()),
+                LoginEvent e = TopologyHarness.login(
+                        account,
+                        TOKENS[l.token()],
+                        NOW.minusSeconds(l.secondsBeforeNow()),
                         l.success() ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE);
                 pipeLogin(account, e, expectedLastSeen, expectedCounts);
                 sent.add(e);
@@ -120,7 +128,9 @@ class TokenStatePropertiesTest {
         for (String tokenId : TOKENS) {
             TokenKey key = new TokenKey(account, tokenId);
             RegistryFields registry = h.registryStore().get(key);
-            assertThat(registry == null ? null : registry.clientSecretHash()).as("secret of %s", tokenId).isEqualTo(expectedSecret.get(tokenId));
+            assertThat(registry == null ? null : registry.clientSecretHash())
+                    .as("secret of %s", tokenId)
+                    .isEqualTo(expectedSecret.get(tokenId));
             UsageFields usage = h.usageStore().get(key);
             Long lastSeen = usage == null || !usage.seen() ? null : usage.lastSeenAt();
             assertThat(lastSeen).as("last_seen_at of %s", tokenId).isEqualTo(expectedLastSeen.get(tokenId));
@@ -134,16 +144,21 @@ class TokenStatePropertiesTest {
             assertThat(patch.getAccountId()).isEqualTo(account);
             long at = patch.getLastSeenAt().toEpochMilli();
             Long previous = lastPatch.put(patch.getTokenId(), at);
-            assertThat(previous == null || at > previous).as("patches of %s strictly increase", patch.getTokenId()).isTrue();
+            assertThat(previous == null || at > previous)
+                    .as("patches of %s strictly increase", patch.getTokenId())
+                    .isTrue();
             assertThat(at).isLessThanOrEqualTo(expectedLastSeen.get(patch.getTokenId()));
         }
     }
 
     /** Pipes one login and proves the usage path touched nothing in the registry group. */
-    private static void pipeLogin(String account, LoginEvent e, Map<String, Long> lastSeen, Map<String, long[]> counts) {
+    private static void pipeLogin(
+            String account, LoginEvent e, Map<String, Long> lastSeen, Map<String, long[]> counts) {
         registrySupplier.accesses.clear();
         h.logins.pipeInput(account, e);
-        assertThat(registrySupplier.accesses).as("registry-group accesses while recording usage").isEmpty();
+        assertThat(registrySupplier.accesses)
+                .as("registry-group accesses while recording usage")
+                .isEmpty();
         long[] c = counts.computeIfAbsent(e.getTokenId(), t -> new long[2]);
         if (e.getOutcome() == AuthOutcome.SUCCESS) {
             c[0]++;

@@ -59,7 +59,9 @@ final class TopologyHarness implements AutoCloseable {
         values.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
         values.put(ConfigLoader.REGISTRY_URL, "mem:");
         try {
-            values.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("lastseen-ttd").toString());
+            values.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    java.nio.file.Files.createTempDirectory("lastseen-ttd").toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -70,15 +72,25 @@ final class TopologyHarness implements AutoCloseable {
         config = ConfigLoader.fromMap(overrides.apply(values));
         Clock clock = Clock.fixed(NOW, java.time.ZoneOffset.UTC);
         Properties props = StreamsProperties.of(config, metrics);
-        driver = new TopologyTestDriver(LastseenTopology.build(TopologySettings.from(config, 0, clock), registry, stores, metrics), props, NOW);
+        driver = new TopologyTestDriver(
+                LastseenTopology.build(TopologySettings.from(config, 0, clock), registry, stores, metrics), props, NOW);
         StringSerializer keys = new StringSerializer();
-        logins = driver.createInputTopic(config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
-        tokens = driver.createInputTopic(config.topics().serviceTokens(), keys, new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
-        rawLogins = driver.createInputTopic(config.topics().loginEvents(), new ByteArraySerializer(), new ByteArraySerializer());
-        rawTokens = driver.createInputTopic(config.topics().serviceTokens(), new ByteArraySerializer(), new ByteArraySerializer());
-        patches = driver.createOutputTopic(config.topics().tokenLastSeen(), new StringDeserializer(),
+        logins = driver.createInputTopic(
+                config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
+        tokens = driver.createInputTopic(
+                config.topics().serviceTokens(),
+                keys,
+                new SpecificAvroSerializer<>(registry, ServiceToken.class, true));
+        rawLogins = driver.createInputTopic(
+                config.topics().loginEvents(), new ByteArraySerializer(), new ByteArraySerializer());
+        rawTokens = driver.createInputTopic(
+                config.topics().serviceTokens(), new ByteArraySerializer(), new ByteArraySerializer());
+        patches = driver.createOutputTopic(
+                config.topics().tokenLastSeen(),
+                new StringDeserializer(),
                 new SpecificAvroDeserializer<>(registry, TokenLastSeen.class));
-        deadLetters = driver.createOutputTopic(config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(
+                config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     KeyValueStore<TokenKey, UsageFields> usageStore() {
@@ -98,16 +110,29 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder().setEventId(java.util.UUID.randomUUID().toString())
-                .setOccurredAt(at).setAccountId(account).setCredentialType(CredentialType.SERVICE_TOKEN).setTokenId(token)
-                .setOutcome(outcome).setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
-                .setColo("fra1").setClientIp("192.0.2.10").build();
+        return LoginEvent.newBuilder()
+                .setEventId(java.util.UUID.randomUUID().toString())
+                .setOccurredAt(at)
+                .setAccountId(account)
+                .setCredentialType(CredentialType.SERVICE_TOKEN)
+                .setTokenId(token)
+                .setOutcome(outcome)
+                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
+                .setColo("fra1")
+                .setClientIp("192.0.2.10")
+                .build();
     }
 
     static ServiceToken token(String account, String token, String secretHash) {
-        return ServiceToken.newBuilder().setTokenId(token).setAccountId(account).setName("deploy bot " + token)
-                .setClientId("client-" + token).setClientSecretHash(secretHash)
-                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z")).setExpiresAt(null).build();
+        return ServiceToken.newBuilder()
+                .setTokenId(token)
+                .setAccountId(account)
+                .setName("deploy bot " + token)
+                .setClientId("client-" + token)
+                .setClientSecretHash(secretHash)
+                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
+                .setExpiresAt(null)
+                .build();
     }
 
     @Override

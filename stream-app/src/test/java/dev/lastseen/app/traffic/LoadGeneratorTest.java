@@ -29,8 +29,7 @@ class LoadGeneratorTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public long acked() {
@@ -48,18 +47,18 @@ class LoadGeneratorTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static SyntheticTraffic traffic(int tokens) {
-        return new SyntheticTraffic(new SyntheticTraffic.Settings(5, tokens, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 1));
+        return new SyntheticTraffic(
+                new SyntheticTraffic.Settings(5, tokens, 1.1, 0.05, 0.05, Duration.ofSeconds(1), 1));
     }
 
     @Test
     void registryRecordsOfEveryTokenComeBeforeAnyLoginAndKeysFollowTheContract() {
         ListSink sink = new ListSink();
-        LoadGenerator.Result r = new LoadGenerator(traffic(50), sink, line -> { })
+        LoadGenerator.Result r = new LoadGenerator(traffic(50), sink, line -> {})
                 .run(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, 500, null), true);
         assertThat(r.registryRecords()).isEqualTo(50);
         assertThat(r.logins()).isEqualTo(500);
@@ -77,11 +76,13 @@ class LoadGeneratorTest {
     @Test
     void countZeroPublishesOnlyTheRegistryAndNoRegistryRecordsSkipsIt() {
         ListSink registryOnly = new ListSink();
-        new LoadGenerator(traffic(20), registryOnly, line -> { }).run(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, 0, null), true);
+        new LoadGenerator(traffic(20), registryOnly, line -> {})
+                .run(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, 0, null), true);
         assertThat(registryOnly.sent).hasSize(20).allMatch(ServiceToken.class::isInstance);
 
         ListSink loginsOnly = new ListSink();
-        new LoadGenerator(traffic(20), loginsOnly, line -> { }).run(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, 30, null), false);
+        new LoadGenerator(traffic(20), loginsOnly, line -> {})
+                .run(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, 30, null), false);
         assertThat(loginsOnly.sent).hasSize(30).allMatch(LoginEvent.class::isInstance);
     }
 
@@ -93,13 +94,14 @@ class LoadGeneratorTest {
                 .run(new LoadPlan(200, LoadPlan.UNBOUNDED, Duration.ofMillis(1500)), false);
         // paced at 200/s for 1.5 s: about 300, never far beyond the schedule
         assertThat(r.logins()).isPositive().isLessThanOrEqualTo(302);
-        assertThat(progress).anySatisfy(line -> assertThat(line).contains("/s now").contains("ETA"));
+        assertThat(progress)
+                .anySatisfy(line -> assertThat(line).contains("/s now").contains("ETA"));
     }
 
     @Test
     void stopEndsTheRun() throws Exception {
         ListSink sink = new ListSink();
-        LoadGenerator g = new LoadGenerator(traffic(20), sink, line -> { });
+        LoadGenerator g = new LoadGenerator(traffic(20), sink, line -> {});
         Thread stopper = new Thread(g::stop);
         stopper.start();
         stopper.join();
@@ -112,14 +114,23 @@ class LoadGeneratorTest {
         assertThatThrownBy(() -> new LoadPlan(-1, 1, null)).hasMessageContaining("rate");
         assertThatThrownBy(() -> new LoadPlan(1, -2, null)).hasMessageContaining("count");
         assertThatThrownBy(() -> new LoadPlan(1, 1, Duration.ZERO)).hasMessageContaining("duration");
-        assertThat(new LoadPlan(100, LoadPlan.UNBOUNDED, Duration.ofSeconds(10)).expectedTotal()).isEqualTo(1000);
-        assertThat(new LoadPlan(100, 50, Duration.ofSeconds(10)).expectedTotal()).isEqualTo(50);
-        assertThat(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, LoadPlan.UNBOUNDED, Duration.ofSeconds(10)).expectedTotal()).isEqualTo(-1);
+        assertThat(new LoadPlan(100, LoadPlan.UNBOUNDED, Duration.ofSeconds(10)).expectedTotal())
+                .isEqualTo(1000);
+        assertThat(new LoadPlan(100, 50, Duration.ofSeconds(10)).expectedTotal())
+                .isEqualTo(50);
+        assertThat(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, LoadPlan.UNBOUNDED, Duration.ofSeconds(10))
+                        .expectedTotal())
+                .isEqualTo(-1);
     }
 
     @Test
     void progressLineShowsTotalRateAndEta() {
         String line = Progress.line(500, 480, 100, Duration.ofSeconds(5), 1500, null);
-        assertThat(line).contains("500 sent").contains("480 acked").contains("100/s now").contains("33%").contains("ETA 0:10");
+        assertThat(line)
+                .contains("500 sent")
+                .contains("480 acked")
+                .contains("100/s now")
+                .contains("33%")
+                .contains("ETA 0:10");
     }
 }

@@ -20,7 +20,8 @@ class SyntheticTrafficTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final int DRAWS = 200_000;
 
-    private static SyntheticTraffic traffic(int tokens, double zipf, double failures, double sessions, Duration jitter, long seed) {
+    private static SyntheticTraffic traffic(
+            int tokens, double zipf, double failures, double sessions, Duration jitter, long seed) {
         return new SyntheticTraffic(new SyntheticTraffic.Settings(10, tokens, zipf, failures, sessions, jitter, seed));
     }
 
@@ -63,7 +64,8 @@ class SyntheticTrafficTest {
             perToken.merge(t.next(NOW).getTokenId(), 1, Integer::sum);
         }
         assertThat(perToken).hasSize(100);
-        assertThat(perToken.values()).allSatisfy(n -> assertThat(n).isBetween(DRAWS / 100 * 8 / 10, DRAWS / 100 * 12 / 10));
+        assertThat(perToken.values())
+                .allSatisfy(n -> assertThat(n).isBetween(DRAWS / 100 * 8 / 10, DRAWS / 100 * 12 / 10));
     }
 
     @Test
@@ -137,7 +139,9 @@ class SyntheticTrafficTest {
             perAccount.merge(token.accountId(), 1, Integer::sum);
             accountOf.put(token.tokenId(), token.accountId());
         }
-        assertThat(perAccount).hasSize(7).allSatisfy((account, n) -> assertThat(n).isEqualTo(10));
+        assertThat(perAccount)
+                .hasSize(7)
+                .allSatisfy((account, n) -> assertThat(n).isEqualTo(10));
         assertThat(accountOf).hasSize(70);
         for (int i = 0; i < 1_000; i++) {
             LoginEvent e = t.next(NOW);
@@ -147,9 +151,11 @@ class SyntheticTrafficTest {
 
     @Test
     void aTenMillionTokenFleetIsNotMaterialised() {
-        SyntheticTraffic t = new SyntheticTraffic(new SyntheticTraffic.Settings(1_000, SyntheticTraffic.MAX_TOKENS, 1.1, 0, 0, Duration.ZERO, 1));
+        SyntheticTraffic t = new SyntheticTraffic(
+                new SyntheticTraffic.Settings(1_000, SyntheticTraffic.MAX_TOKENS, 1.1, 0, 0, Duration.ZERO, 1));
         assertThat(t.tokens()).hasSize(SyntheticTraffic.MAX_TOKENS);
-        assertThat(t.token(SyntheticTraffic.MAX_TOKENS - 1)).isEqualTo(new SyntheticTraffic.Token("acct-999", "tok-9999999"));
+        assertThat(t.token(SyntheticTraffic.MAX_TOKENS - 1))
+                .isEqualTo(new SyntheticTraffic.Token("acct-999", "tok-9999999"));
         assertThat(t.token(0)).isEqualTo(new SyntheticTraffic.Token("acct-000", "tok-0000000"));
     }
 
@@ -166,13 +172,17 @@ class SyntheticTrafficTest {
     @Test
     void settingsOutOfBoundsAreRejectedNamingTheSetting() {
         assertThatThrownBy(() -> traffic(0, 1.1, 0, 0, Duration.ZERO, 1)).hasMessageContaining("tokens");
-        assertThatThrownBy(() -> traffic(SyntheticTraffic.MAX_TOKENS + 1, 1.1, 0, 0, Duration.ZERO, 1)).hasMessageContaining("tokens");
-        assertThatThrownBy(() -> new SyntheticTraffic.Settings(11, 10, 1.1, 0, 0, Duration.ZERO, 1)).hasMessageContaining("accounts");
+        assertThatThrownBy(() -> traffic(SyntheticTraffic.MAX_TOKENS + 1, 1.1, 0, 0, Duration.ZERO, 1))
+                .hasMessageContaining("tokens");
+        assertThatThrownBy(() -> new SyntheticTraffic.Settings(11, 10, 1.1, 0, 0, Duration.ZERO, 1))
+                .hasMessageContaining("accounts");
         assertThatThrownBy(() -> traffic(10, -0.1, 0, 0, Duration.ZERO, 1)).hasMessageContaining("zipf");
         assertThatThrownBy(() -> traffic(10, 1.1, 1.5, 0, Duration.ZERO, 1)).hasMessageContaining("failure");
-        assertThatThrownBy(() -> traffic(10, 1.1, 0, Double.NaN, Duration.ZERO, 1)).hasMessageContaining("session");
+        assertThatThrownBy(() -> traffic(10, 1.1, 0, Double.NaN, Duration.ZERO, 1))
+                .hasMessageContaining("session");
         assertThatThrownBy(() -> traffic(10, 1.1, 0, 0, Duration.ofHours(2), 1)).hasMessageContaining("jitter");
-        assertThatThrownBy(() -> traffic(10, 1.1, 0, 0, Duration.ofSeconds(-1), 1)).hasMessageContaining("jitter");
+        assertThatThrownBy(() -> traffic(10, 1.1, 0, 0, Duration.ofSeconds(-1), 1))
+                .hasMessageContaining("jitter");
     }
 
     @Test

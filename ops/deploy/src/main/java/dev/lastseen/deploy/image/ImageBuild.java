@@ -43,27 +43,42 @@ import java.util.zip.ZipFile;
  */
 public final class ImageBuild {
     /** Native libraries in the jar that a glibc x86-64 JVM would unpack and load. */
-    private static final Pattern LINUX_X64_NATIVE = Pattern.compile(
-            "(?i)(?=.*linux)(?=.*(amd64|x86_64|x86-64|linux64))(?!.*musl).*\\.so");
+    private static final Pattern LINUX_X64_NATIVE =
+            Pattern.compile("(?i)(?=.*linux)(?=.*(amd64|x86_64|x86-64|linux64))(?!.*musl).*\\.so");
+
     private static final String OWNER = ImageSpec.UID + ":" + ImageSpec.GID;
 
-    private ImageBuild() {
-    }
+    private ImageBuild() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
         long started = System.nanoTime();
-        JibContainer image = build(Path.of(a.get("jar")), Path.of(a.get("properties")), Path.of(a.get("jdk")),
-                Path.of(a.get("work")), Path.of(a.get("out")), a.get("reference"), a.get("version"));
-        System.out.printf(Locale.ROOT, "lastseen image %s written to %s (%d MiB) in %.1f s; digest %s%n", a.get("reference"), a.get("out"),
-                Files.size(Path.of(a.get("out"))) >> 20, (System.nanoTime() - started) / 1e9, image.getDigest());
+        JibContainer image = build(
+                Path.of(a.get("jar")),
+                Path.of(a.get("properties")),
+                Path.of(a.get("jdk")),
+                Path.of(a.get("work")),
+                Path.of(a.get("out")),
+                a.get("reference"),
+                a.get("version"));
+        System.out.printf(
+                Locale.ROOT,
+                "lastseen image %s written to %s (%d MiB) in %.1f s; digest %s%n",
+                a.get("reference"),
+                a.get("out"),
+                Files.size(Path.of(a.get("out"))) >> 20,
+                (System.nanoTime() - started) / 1e9,
+                image.getDigest());
     }
 
-    static JibContainer build(Path jar, Path properties, Path jdk, Path work, Path out, String reference, String version) throws Exception {
+    static JibContainer build(
+            Path jar, Path properties, Path jdk, Path work, Path out, String reference, String version)
+            throws Exception {
         String arch = System.getProperty("os.arch");
         if (!System.getProperty("os.name").equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new IllegalStateException("The image is built from this machine's Java runtime and shared libraries, so it must be"
-                    + " built on Linux x86-64 (this is " + System.getProperty("os.name") + "/" + arch + ").");
+            throw new IllegalStateException(
+                    "The image is built from this machine's Java runtime and shared libraries, so it must be"
+                            + " built on Linux x86-64 (this is " + System.getProperty("os.name") + "/" + arch + ").");
         }
         for (Path input : List.of(jar, properties)) {
             if (!Files.isRegularFile(input)) {
@@ -87,23 +102,35 @@ public final class ImageBuild {
             system.addEntry(lib.getValue(), AbsoluteUnixPath.get(lib.getKey()), FilePermissions.fromOctalString("755"));
         }
         for (String file : List.of("passwd", "group", "nsswitch.conf")) {
-            system.addEntry(etc.resolve(file), AbsoluteUnixPath.get("/etc/" + file), FilePermissions.fromOctalString("644"));
+            system.addEntry(
+                    etc.resolve(file), AbsoluteUnixPath.get("/etc/" + file), FilePermissions.fromOctalString("644"));
         }
         // Any user may unpack native code to /tmp (the OCI layer format has no sticky bit to add;
         // one process runs here). In Kubernetes an emptyDir is mounted over it.
-        system.addEntry(emptyDir, AbsoluteUnixPath.get(ImageSpec.TMP_DIR), FilePermissions.fromOctalString("777"),
+        system.addEntry(
+                emptyDir,
+                AbsoluteUnixPath.get(ImageSpec.TMP_DIR),
+                FilePermissions.fromOctalString("777"),
                 FileEntriesLayer.DEFAULT_MODIFICATION_TIME);
-        system.addEntry(emptyDir, AbsoluteUnixPath.get(ImageSpec.STATE_DIR), FilePermissions.fromOctalString("750"),
-                FileEntriesLayer.DEFAULT_MODIFICATION_TIME, OWNER);
+        system.addEntry(
+                emptyDir,
+                AbsoluteUnixPath.get(ImageSpec.STATE_DIR),
+                FilePermissions.fromOctalString("750"),
+                FileEntriesLayer.DEFAULT_MODIFICATION_TIME,
+                OWNER);
 
-        FileEntriesLayer javaRuntime = FileEntriesLayer.builder().setName("java-runtime")
-                .addEntryRecursive(runtime, AbsoluteUnixPath.get(ImageSpec.JAVA_HOME),
-                        (source, target) -> permissionsOf(source))
+        FileEntriesLayer javaRuntime = FileEntriesLayer.builder()
+                .setName("java-runtime")
+                .addEntryRecursive(
+                        runtime, AbsoluteUnixPath.get(ImageSpec.JAVA_HOME), (source, target) -> permissionsOf(source))
                 .build();
-        FileEntriesLayer config = FileEntriesLayer.builder().setName("config")
-                .addEntry(properties, AbsoluteUnixPath.get(ImageSpec.CONFIG_FILE), FilePermissions.fromOctalString("644"))
+        FileEntriesLayer config = FileEntriesLayer.builder()
+                .setName("config")
+                .addEntry(
+                        properties, AbsoluteUnixPath.get(ImageSpec.CONFIG_FILE), FilePermissions.fromOctalString("644"))
                 .build();
-        FileEntriesLayer application = FileEntriesLayer.builder().setName("application")
+        FileEntriesLayer application = FileEntriesLayer.builder()
+                .setName("application")
                 .addEntry(jar, AbsoluteUnixPath.get(ImageSpec.JAR), FilePermissions.fromOctalString("644"))
                 .build();
 
@@ -173,11 +200,19 @@ public final class ImageBuild {
     private static Path writeEtc(Path dir) throws IOException {
         Files.createDirectories(dir);
         // getpwuid() must know the user: the JVM takes user.name and user.home from it.
-        Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/sbin/nologin\n"
-                + ImageSpec.USER + ":x:" + ImageSpec.UID + ":" + ImageSpec.GID + ":lastseen:" + ImageSpec.STATE_DIR + ":/sbin/nologin\n",
+        Files.writeString(
+                dir.resolve("passwd"),
+                "root:x:0:0:root:/root:/sbin/nologin\n" + ImageSpec.USER + ":x:" + ImageSpec.UID + ":" + ImageSpec.GID
+                        + ":lastseen:" + ImageSpec.STATE_DIR + ":/sbin/nologin\n",
                 StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("group"), "root:x:0:\n" + ImageSpec.USER + ":x:" + ImageSpec.GID + ":\n", StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("group"),
+                "root:x:0:\n" + ImageSpec.USER + ":x:" + ImageSpec.GID + ":\n",
+                StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("nsswitch.conf"),
+                "passwd: files\ngroup: files\nhosts: files dns\n",
+                StandardCharsets.UTF_8);
         return dir;
     }
 

@@ -14,6 +14,7 @@ final class ImageSpec {
     static final String STATE_DIR = "/var/lib/lastseen";
     /** Where the JVM and native libraries (RocksDB, zstd, lz4, snappy) unpack themselves. */
     static final String TMP_DIR = "/tmp";
+
     static final int UID = 10001;
     static final int GID = 10001;
     static final String USER = "lastseen";
@@ -25,9 +26,13 @@ final class ImageSpec {
      * flags come from JDK_JAVA_OPTIONS, which the java launcher reads, so they are set per
      * deployment without rebuilding the image.
      */
-    static final List<String> ENTRYPOINT = List.of(JAVA_HOME + "/bin/java",
-            "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
-            "-jar", JAR);
+    static final List<String> ENTRYPOINT = List.of(
+            JAVA_HOME + "/bin/java",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.awt.headless=true",
+            "-Dfile.encoding=UTF-8",
+            "-jar",
+            JAR);
     /** Default arguments; `docker run IMAGE demo` or `--help` replaces them. */
     static final List<String> COMMAND = List.of("run", "--config", CONFIG_FILE);
 
@@ -43,19 +48,36 @@ final class ImageSpec {
      * {@code jdeps --ignore-missing-deps --multi-release 17 --print-module-deps stream-app/target/lastseen.jar}.
      */
     static final List<String> JAVA_MODULES = List.of(
-            "java.base", "java.compiler", "java.desktop", "java.instrument", "java.logging", "java.management",
-            "java.naming", "java.net.http", "java.rmi", "java.scripting", "java.security.jgss", "java.security.sasl",
-            "java.sql", "java.xml", "jdk.crypto.ec", "jdk.jcmd", "jdk.jfr", "jdk.management", "jdk.naming.dns",
-            "jdk.security.auth", "jdk.unsupported", "jdk.zipfs");
+            "java.base",
+            "java.compiler",
+            "java.desktop",
+            "java.instrument",
+            "java.logging",
+            "java.management",
+            "java.naming",
+            "java.net.http",
+            "java.rmi",
+            "java.scripting",
+            "java.security.jgss",
+            "java.security.sasl",
+            "java.sql",
+            "java.xml",
+            "jdk.crypto.ec",
+            "jdk.jcmd",
+            "jdk.jfr",
+            "jdk.management",
+            "jdk.naming.dns",
+            "jdk.security.auth",
+            "jdk.unsupported",
+            "jdk.zipfs");
 
     /**
      * Native parts of java.desktop that only a display, a sound card or font rendering would
      * load; dropping them keeps X11, ALSA, freetype and harfbuzz out of the image. The service
      * runs headless; java.desktop is there for java.beans.
      */
-    static final List<String> DROPPED_RUNTIME_LIBRARIES = List.of(
-            "libawt_xawt.so", "libjawt.so", "libsplashscreen.so", "libjsound.so", "libfontmanager.so");
+    static final List<String> DROPPED_RUNTIME_LIBRARIES =
+            List.of("libawt_xawt.so", "libjawt.so", "libsplashscreen.so", "libjsound.so", "libfontmanager.so");
 
-    private ImageSpec() {
-    }
+    private ImageSpec() {}
 }

@@ -8,21 +8,26 @@ import java.util.List;
 
 /** Links a trimmed Java runtime from a JDK's jmods with that JDK's own jlink. */
 final class Jlink {
-    private Jlink() {
-    }
+    private Jlink() {}
 
     static Path link(Path jdk, List<String> modules, Path output) throws IOException, InterruptedException {
         Path jlink = jdk.resolve("bin/jlink");
         if (!Files.isExecutable(jlink) || !Files.isDirectory(jdk.resolve("jmods"))) {
-            throw new IllegalStateException("The JDK at " + jdk + " has no bin/jlink or no jmods/ directory; the image's Java runtime"
-                    + " is linked from them. Install a full JDK (Debian: openjdk-17-jdk-headless) or pass -Dimage.jdk=/path/to/jdk.");
+            throw new IllegalStateException(
+                    "The JDK at " + jdk + " has no bin/jlink or no jmods/ directory; the image's Java runtime"
+                            + " is linked from them. Install a full JDK (Debian: openjdk-17-jdk-headless) or pass -Dimage.jdk=/path/to/jdk.");
         }
         Files.createDirectories(output.getParent());
         Processes.deleteRecursively(output);
-        List<String> command = new ArrayList<>(List.of(jlink.toString(),
-                "--add-modules", String.join(",", modules),
-                "--strip-debug", "--no-header-files", "--no-man-pages",
-                "--output", output.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                jlink.toString(),
+                "--add-modules",
+                String.join(",", modules),
+                "--strip-debug",
+                "--no-header-files",
+                "--no-man-pages",
+                "--output",
+                output.toString()));
         Processes.run(command);
         for (String dropped : ImageSpec.DROPPED_RUNTIME_LIBRARIES) {
             Files.deleteIfExists(output.resolve("lib").resolve(dropped));

@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 final class Processes {
-    private Processes() {
-    }
+    private Processes() {}
 
     /** Runs a command to completion and returns its standard output; fails with its output on a non-zero exit. */
     static String run(List<String> command) throws IOException, InterruptedException {

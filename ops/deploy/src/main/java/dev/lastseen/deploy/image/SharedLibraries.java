@@ -20,12 +20,12 @@ import java.util.regex.Pattern;
  */
 final class SharedLibraries {
     /** "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" or "libjvm.so => not found". */
-    private static final Pattern RESOLVED = Pattern.compile("^\\s*(\\S+)\\s+=>\\s+(\\S+)(?:\\s+\\(0x[0-9a-f]+\\))?\\s*$");
+    private static final Pattern RESOLVED =
+            Pattern.compile("^\\s*(\\S+)\\s+=>\\s+(\\S+)(?:\\s+\\(0x[0-9a-f]+\\))?\\s*$");
     /** "/lib64/ld-linux-x86-64.so.2 (0x...)": the interpreter; "linux-vdso.so.1 (0x...)" is the kernel's. */
     private static final Pattern ABSOLUTE = Pattern.compile("^\\s*(/\\S+)\\s+\\(0x[0-9a-f]+\\)\\s*$");
 
-    private SharedLibraries() {
-    }
+    private SharedLibraries() {}
 
     /**
      * @param elfs files to inspect
@@ -33,7 +33,8 @@ final class SharedLibraries {
      *                      libjvm.so, libjava.so, ... found through the runtime's own paths)
      * @return image path → the real file on this machine
      */
-    static TreeMap<String, Path> closure(Collection<Path> elfs, Set<String> providedNames) throws IOException, InterruptedException {
+    static TreeMap<String, Path> closure(Collection<Path> elfs, Set<String> providedNames)
+            throws IOException, InterruptedException {
         TreeMap<String, Path> libs = new TreeMap<>();
         Set<String> missing = new TreeSet<>();
         for (Path elf : elfs) {
@@ -66,7 +67,8 @@ final class SharedLibraries {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("Shared libraries not found on this machine, so they cannot go into the image: " + missing);
+            throw new IllegalStateException(
+                    "Shared libraries not found on this machine, so they cannot go into the image: " + missing);
         }
         return libs;
     }
@@ -75,7 +77,10 @@ final class SharedLibraries {
     static Set<String> namesUnder(Path dir) throws IOException {
         Set<String> names = new TreeSet<>();
         try (var paths = Files.walk(dir)) {
-            paths.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> n.contains(".so")).forEach(names::add);
+            paths.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.contains(".so"))
+                    .forEach(names::add);
         }
         return names;
     }
