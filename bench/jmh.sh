@@ -7,6 +7,8 @@
 # Results as JSON: bench/target/jmh-result.json. LASTSEEN_JMH_OPTS adds JVM options for the JMH launcher.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../ops/java-home.sh
+. "$root/ops/java-home.sh"
 jar="$root/bench/target/benchmarks.jar"
 result="$root/bench/target/jmh-result.json"
 (cd "$root" && mvn -q -B -Pbenchmarks -DskipTests -pl bench -am package) >&2

@@ -26,6 +26,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../ops/java-home.sh
+. "$ROOT/ops/java-home.sh"
 RUN="$ROOT/bench/target/run"
 TOKENS=1000000
 ACCOUNTS=1000
@@ -53,7 +55,8 @@ done
 
 APP_OPTS="${LASTSEEN_BENCH_APP_OPTS:--Xms512m -Xmx512m}"
 LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
-JAR="$ROOT/stream-app/target/lastseen.jar"
+JAR="$ROOT/stream-app/target/lastseen.jar"    # the production jar: `lastseen run`
+DEV_JAR="$ROOT/dev-tools/target/lastseen-dev.jar" # the developer jar: `lastseen loadgen`
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
@@ -62,7 +65,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # ---------------------------------------------------------------- build (no lock: a compile)
 log "building the application jar (mvn package, tests skipped)"
-(cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
+(cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app,dev-tools -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
 
 rm -rf "$RUN"
 mkdir -p "$RUN"
@@ -133,7 +136,7 @@ log "starting a separate stack: kafka $BOOT, registry $REG"
 PARTS="${LASTSEEN_TOPIC_PARTITIONS:-6}"
 
 log "preloading: registry records for $TOKENS tokens, then $EVENTS logins as fast as possible"
-java -Xmx1g -jar "$JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
+java -Xmx1g -jar "$DEV_JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
   --max --count "$EVENTS" >"$RUN/loadgen-preload.out" 2>"$RUN/loadgen-preload.err" 9>&- \
   || { tail "$RUN/loadgen-preload.err" >&2; die "preload failed"; }
 PRELOAD=$(cat "$RUN/loadgen-preload.out")
@@ -204,7 +207,7 @@ log "memory: RSS $((RSS_KB / 1024)) MiB (peak $((HWM_KB / 1024)) MiB), state dir
 FRESH_RATE=$((APP_RATE / 2))
 log "freshness: $FRESH_RATE logins/s (half the drain rate) for $FRESH_S s, no jitter"
 scrape "$RUN/m-fresh-before.txt"
-java -Xmx1g -jar "$JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
+java -Xmx1g -jar "$DEV_JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
   --no-registry-records --rate "$FRESH_RATE" --duration "PT${FRESH_S}S" --jitter PT0S --seed 7 \
   >"$RUN/loadgen-fresh.out" 2>"$RUN/loadgen-fresh.err" 9>&- &
 LG_PID=$!

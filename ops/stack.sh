@@ -19,7 +19,8 @@
 #   LASTSEEN_REGISTRY_MGMT_PORT (9081, Quarkus health/metrics), LASTSEEN_TOPIC_PARTITIONS (6),
 #   LASTSEEN_DLQ_PARTITIONS (3), LASTSEEN_TOPIC_{LOGIN_EVENTS,SERVICE_TOKENS,TOKEN_LAST_SEEN,
 #   AUTH_FAILURE_ALERTS,DLQ} (topic names), LASTSEEN_STACK_TIMEOUT (readiness deadline, 120 s),
-#   LASTSEEN_STOP_TIMEOUT (30 s), LASTSEEN_KAFKA_JAVA / LASTSEEN_REGISTRY_JAVA (java binaries),
+#   LASTSEEN_STOP_TIMEOUT (30 s), LASTSEEN_KAFKA_JAVA / LASTSEEN_REGISTRY_JAVA (java binaries; default: the
+#   JDK 21+ that ops/java-home.sh finds, as for the build),
 #   LASTSEEN_KAFKA_HEAP_OPTS, LASTSEEN_REGISTRY_HEAP_OPTS, MVN (maven command),
 #   LASTSEEN_STACK_DIR (where the stack writes, default ops/.stack: a second, separate stack, e.g. bench/run.sh).
 set -euo pipefail
@@ -28,6 +29,8 @@ OPS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(dirname "$OPS_DIR")"
 # shellcheck source=ops/stack.env
 . "$OPS_DIR/stack.env"
+# shellcheck source=ops/java-home.sh
+. "$OPS_DIR/java-home.sh"
 
 STACK_DIR="${LASTSEEN_STACK_DIR:-$OPS_DIR/.stack}"
 CACHE_DIR="$OPS_DIR/.cache"
@@ -67,7 +70,7 @@ java_major() {
 find_java() {
   local min="$1" c m
   shift
-  for c in "$@" /usr/lib/jvm/*/bin/java; do
+  for c in "$@"; do
     [[ -n "$c" && -x "$c" ]] || continue
     m="$(java_major "$c" 2>/dev/null || true)"
     if [[ "$m" =~ ^[0-9]+$ ]] && (( m >= min )); then
@@ -79,13 +82,12 @@ find_java() {
 }
 
 kafka_java() {
-  find_java 17 "${LASTSEEN_KAFKA_JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)" \
+  find_java 17 "${LASTSEEN_KAFKA_JAVA:-}" "$JAVA_HOME/bin/java" \
     || die "no Java 17+ found for Kafka (set LASTSEEN_KAFKA_JAVA)"
 }
 
 registry_java() {
-  find_java 21 "${LASTSEEN_REGISTRY_JAVA:-}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java \
-    "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)" \
+  find_java 21 "${LASTSEEN_REGISTRY_JAVA:-}" "$JAVA_HOME/bin/java" \
     || die "Apicurio Registry needs Java 21+; none found (set LASTSEEN_REGISTRY_JAVA)"
 }
 

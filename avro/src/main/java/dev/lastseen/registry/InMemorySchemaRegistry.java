@@ -85,7 +85,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         boolean backward = level.startsWith("BACKWARD") || level.startsWith("FULL");
         boolean forward = level.startsWith("FORWARD") || level.startsWith("FULL");
         for (Schema existing : against) {
-            if (backward && !canRead(schema, existing) || forward && !canRead(existing, schema)) {
+            if ((backward && !canRead(schema, existing)) || (forward && !canRead(existing, schema))) {
                 return false;
             }
         }

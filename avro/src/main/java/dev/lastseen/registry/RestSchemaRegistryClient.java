@@ -555,13 +555,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         StringBuilder out = new StringBuilder(value.length() + 8);
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if (c >= 'a' && c <= 'z'
-                    || c >= 'A' && c <= 'Z'
-                    || c >= '0' && c <= '9'
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || c == '-'
                     || c == '_'
                     || c == '~'
-                    || c == '.' && !value.matches("\\.{1,2}")) {
+                    || (c == '.' && !value.matches("\\.{1,2}"))) {
                 out.append((char) c);
             } else {
                 out.append('%')

@@ -35,6 +35,8 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
     static final int MAX_CACHED_WRITER_SCHEMAS = 1_000;
 
     private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
+    // Per instance on purpose: each deserializer reuses its own decoder per thread (the check wants static ones).
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     public SpecificAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {

@@ -28,6 +28,8 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
     private final boolean autoRegister;
     private final SpecificDatumWriter<T> writer;
     private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
+    // Per instance on purpose: each serializer reuses its own encoder per thread (the check wants static ones).
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
     public SpecificAvroSerializer(SchemaRegistryClient registry, Class<T> type, boolean autoRegister) {

@@ -1,6 +1,6 @@
 package dev.lastseen.registry;
 
-import static dev.lastseen.registry.FakeRegistryServer.Reply;
+import static dev.lastseen.registry.TestRegistryServer.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,11 +40,11 @@ class RestSchemaRegistryClientTest {
     private static final String PASSWORD = "pa55-w0rd-XYZZY";
     private static final String TOKEN = "tkn.QWERTY-123.secret";
 
-    private final FakeRegistryServer server;
+    private final TestRegistryServer server;
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
     RestSchemaRegistryClientTest() throws IOException {
-        server = new FakeRegistryServer();
+        server = new TestRegistryServer();
     }
 
     @AfterEach
@@ -84,7 +84,7 @@ class RestSchemaRegistryClientTest {
         assertThat(client.register(SUBJECT, SCHEMA)).isEqualTo(7);
 
         assertThat(server.requests).hasSize(1);
-        FakeRegistryServer.Request request = server.requests.get(0);
+        TestRegistryServer.Request request = server.requests.get(0);
         assertThat(request.header("Content-Type")).isEqualTo("application/vnd.schemaregistry.v1+json");
         assertThat(request.header("Accept")).startsWith("application/vnd.schemaregistry.v1+json");
         assertThat(request.header("Authorization")).isNull();
@@ -255,7 +255,7 @@ class RestSchemaRegistryClientTest {
 
         client().setCompatibility(SUBJECT, "full");
 
-        FakeRegistryServer.Request put = server.requests.get(0);
+        TestRegistryServer.Request put = server.requests.get(0);
         assertThat(JSON.readTree(put.body()).get("compatibility").asText()).isEqualTo("FULL");
         assertThat(put.header("Content-Type")).isEqualTo(RestSchemaRegistryClient.CONTENT_TYPE);
     }

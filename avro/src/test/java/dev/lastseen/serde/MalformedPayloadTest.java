@@ -66,7 +66,9 @@ class MalformedPayloadTest {
     @Test
     void jsonPayloadIsABadMagicByteError() {
         assertWireFormatError(
-                () -> deserializer.deserialize(TOPIC, "{\"event_id\":\"e1\"}".getBytes()), Kind.BAD_MAGIC_BYTE);
+                () -> deserializer.deserialize(
+                        TOPIC, "{\"event_id\":\"e1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                Kind.BAD_MAGIC_BYTE);
     }
 
     @Test

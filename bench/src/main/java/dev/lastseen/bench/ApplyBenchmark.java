@@ -4,9 +4,6 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.app.kafka.ContractTopics;
-import dev.lastseen.app.kafka.EmbeddedKraftBroker;
-import dev.lastseen.app.kafka.SingleBrokerConfig;
 import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Migrations;
@@ -15,6 +12,9 @@ import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.devtools.kafka.ContractTopics;
+import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
+import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
@@ -157,6 +157,10 @@ public final class ApplyBenchmark {
             double atFirst = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (System.nanoTime() < deadline) {
+                if (!applier.health().isLive()) {
+                    throw new IllegalStateException(
+                            "the applier stopped: " + applier.health().describe());
+                }
                 double applied = meters.get("lastseen.apply.rows")
                         .tag("outcome", "applied")
                         .counter()
@@ -221,7 +225,7 @@ public final class ApplyBenchmark {
                     before = histogram(meters);
                 }
                 String token = tokenId(rnd.nextInt(tokens));
-                String account = "acct-" + (Math.abs(token.hashCode()) % 1000);
+                String account = "acct-" + Math.floorMod(token.hashCode(), 1000);
                 p.send(new ProducerRecord<>(
                         topics.loginEvents(),
                         account,

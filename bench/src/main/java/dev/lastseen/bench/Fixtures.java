@@ -1,7 +1,7 @@
 package dev.lastseen.bench;
 
-import dev.lastseen.app.traffic.SyntheticTraffic;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.state.TokenKey;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -58,7 +59,7 @@ public final class Applier implements AutoCloseable {
             try {
                 checkTopics(consumer, config.topics());
             } catch (RuntimeException e) {
-                consumer.close(Duration.ZERO);
+                consumer.close(CloseOptions.timeout(Duration.ZERO));
                 throw e;
             }
             KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);

@@ -21,7 +21,6 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -96,104 +95,115 @@ public final class ApplierConfigLoader {
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
                     JDBC_URL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/tokens (no credentials in it).")
             .define(
                     JDBC_USER,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "The applier's database role (see lastseen.apply.role); it must have exactly the privileges the migrations grant.")
             .define(
                     JDBC_PASSWORD,
-                    Type.PASSWORD,
+                    ConfigDef.Type.PASSWORD,
                     null,
                     Importance.HIGH,
                     "Password of the applier's role (or use .password.file).")
             .define(
                     JDBC_PASSWORD_FILE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.HIGH,
                     "File holding the applier's password (e.g. a mounted Kubernetes Secret).")
             .define(
                     MIGRATE_USER,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.MEDIUM,
                     "Owner/admin role that `lastseen apply migrate` runs the migrations as.")
-            .define(MIGRATE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the migrations' role.")
+            .define(
+                    MIGRATE_PASSWORD,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "Password of the migrations' role.")
             .define(
                     MIGRATE_PASSWORD_FILE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.MEDIUM,
                     "File holding the migrations' role password.")
             .define(
                     POOL_MAX_SIZE,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     2,
                     Range.between(1, 50),
                     Importance.LOW,
                     "Most database connections (HikariCP pool).")
             .define(
                     POOL_CONNECTION_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     5_000L,
                     Range.between(250, 300_000),
                     Importance.LOW,
                     "How long to wait for a database connection before the attempt counts as failed.")
             .define(
                     STATEMENT_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     30_000L,
                     Range.between(100, 3_600_000),
                     Importance.LOW,
                     "statement_timeout and lock_timeout of the applier's sessions.")
             .define(
                     LAYOUT,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Target.Layout.USAGE_TABLE.configValue(),
                     ValidString.in(Target.Layout.USAGE_TABLE.configValue(), Target.Layout.TOKENS_TABLE.configValue()),
                     Importance.HIGH,
                     "usage-table (recommended: a table of its own keyed by token id) or tokens-table (last-seen columns on the tokens table).")
-            .define(SCHEMA, Type.STRING, "public", IDENTIFIER, Importance.MEDIUM, "Schema of the tables.")
+            .define(SCHEMA, ConfigDef.Type.STRING, "public", IDENTIFIER, Importance.MEDIUM, "Schema of the tables.")
             .define(
                     USAGE_TABLE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "token_last_seen",
                     IDENTIFIER,
                     Importance.MEDIUM,
                     "The usage table (usage-table layout).")
-            .define(TOKENS_TABLE, Type.STRING, "tokens", IDENTIFIER, Importance.MEDIUM, "The token service's table.")
+            .define(
+                    TOKENS_TABLE,
+                    ConfigDef.Type.STRING,
+                    "tokens",
+                    IDENTIFIER,
+                    Importance.MEDIUM,
+                    "The token service's table.")
             .define(
                     TOKEN_ID_COLUMN,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "token_id",
                     IDENTIFIER,
                     Importance.MEDIUM,
                     "Key column of the tokens table.")
             .define(
                     SECRET_COLUMN,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "client_secret_hash",
                     IDENTIFIER,
                     Importance.MEDIUM,
                     "Secret column of the tokens table: the migrations add its CHECK constraints; the applier must have no privilege on it.")
             .define(
                     ROLE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "lastseen_applier",
                     IDENTIFIER,
                     Importance.MEDIUM,
                     "The role the migrations create and grant the applier's privileges to.")
             .define(
                     UNKNOWN_TOKENS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "skip",
                     ValidString.in("skip", "insert"),
                     Importance.MEDIUM,
@@ -201,98 +211,108 @@ public final class ApplierConfigLoader {
                             + "without a tokens table in the database only, insert.")
             .define(
                     BATCH_MAX_RECORDS,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     2_000,
                     Range.between(1, 100_000),
                     Importance.MEDIUM,
                     "Most records per database transaction.")
             .define(
                     BATCH_LINGER_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     200L,
                     Range.between(0, 60_000),
                     Importance.MEDIUM,
                     "A batch is applied at the latest this long after its first record arrived.")
             .define(
                     RETRY_BACKOFF_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     500L,
                     Range.between(10, 60_000),
                     Importance.LOW,
                     "First wait before retrying a batch the database (or registry, or DLQ) failed; doubles with jitter.")
             .define(
                     RETRY_BACKOFF_MAX_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     30_000L,
                     Range.between(10, 600_000),
                     Importance.LOW,
                     "Longest wait between retries.")
             .define(
                     TOPIC,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "token-last-seen",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of TokenLastSeen patches.")
             .define(
                     DLQ_TOPIC,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "lastseen-apply-dlq",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Dead-letter topic for undecodable or invalid patches.")
             .define(
                     CLOCK_SKEW_ALLOWANCE_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     300_000L,
                     Range.between(0, 86_400_000),
                     Importance.MEDIUM,
                     "Patches dated further than this into the future are dead-lettered (they would pin last_seen_at).")
             .define(
                     MAX_RECORD_BYTES,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     16 * 1024,
                     Range.between(64, 1024 * 1024),
                     Importance.LOW,
                     "Largest accepted patch, in bytes.")
             .define(
                     HTTP_HOST,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "0.0.0.0",
                     Importance.MEDIUM,
                     "Interface of /healthz, /readyz and /metrics.")
             .define(
                     HTTP_PORT,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     7071,
                     Range.between(0, 65535),
                     Importance.MEDIUM,
                     "Port of /healthz, /readyz and /metrics (0 picks a free port).")
             .define(
                     REGISTRY_URL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Confluent-compatible schema registry REST API the patches' schemas are read from.")
-            .define(REGISTRY_BASIC_USER, Type.STRING, null, Importance.LOW, "Basic-auth user for the registry.")
+            .define(
+                    REGISTRY_BASIC_USER,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.LOW,
+                    "Basic-auth user for the registry.")
             .define(
                     REGISTRY_BASIC_PASSWORD,
-                    Type.PASSWORD,
+                    ConfigDef.Type.PASSWORD,
                     null,
                     Importance.LOW,
                     "Basic-auth password for the registry.")
-            .define(REGISTRY_BEARER_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token for the registry.")
+            .define(
+                    REGISTRY_BEARER_TOKEN,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.LOW,
+                    "Bearer token for the registry.")
             .define(
                     REGISTRY_CONNECT_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     5_000L,
                     Range.between(100, 120_000),
                     Importance.LOW,
                     "Registry connect timeout.")
             .define(
                     REGISTRY_READ_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     10_000L,
                     Range.between(100, 300_000),
                     Importance.LOW,

@@ -91,7 +91,7 @@ public final class ApplierMetrics {
     }
 
     void rows(RowOutcome outcome, long n) {
-        rows.get(outcome).increment(n);
+        rows.get(outcome).increment((double) n);
     }
 
     void failure(FailureKind kind) {

@@ -29,9 +29,13 @@ final class PatchWriter {
     }
 
     /** What one batch did. {@code appliedLastSeenAt}: the new {@code last_seen_at} (epoch ms) of every row written. */
-    record Result(int patches, int known, long[] appliedLastSeenAt) {
+    record Result(int patches, int known, List<Long> appliedLastSeenAt) {
+        Result {
+            appliedLastSeenAt = List.copyOf(appliedLastSeenAt);
+        }
+
         int applied() {
-            return appliedLastSeenAt.length;
+            return appliedLastSeenAt.size();
         }
 
         int unchanged() {
@@ -76,9 +80,9 @@ final class PatchWriter {
                 int known = rs.getInt(1);
                 Array applied = rs.getArray(2);
                 Object[] values = (Object[]) applied.getArray();
-                long[] appliedAt = new long[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    appliedAt[i] = ((Number) values[i]).longValue();
+                List<Long> appliedAt = new ArrayList<>(values.length);
+                for (Object v : values) {
+                    appliedAt.add(((Number) v).longValue());
                 }
                 return new Result(n, known, appliedAt);
             }

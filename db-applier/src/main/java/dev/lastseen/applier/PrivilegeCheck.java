@@ -114,7 +114,7 @@ final class PrivilegeCheck {
                         List.of("GRANT " + p.onClause() + " TO " + role + ";   -- or run `lastseen apply migrate`")));
             }
         });
-        findings.addAll(ownership(c, target, role));
+        findings.addAll(ownership(c));
         findings.addAll(creation(c, role));
         return findings;
     }
@@ -293,7 +293,7 @@ final class PrivilegeCheck {
         }
     }
 
-    private static List<Finding> ownership(Connection c, Target t, String role) throws SQLException {
+    private static List<Finding> ownership(Connection c) throws SQLException {
         List<Finding> findings = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT c.oid::regclass::text, quote_ident(o.rolname) "
                 + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_roles o ON o.oid = c.relowner "

@@ -55,10 +55,12 @@ class ApplierConfigLoaderTest {
         assertThat(ApplierConfigLoader.fromMap(m).database().password()).isEqualTo("from-file-pw");
 
         Path file = dir.resolve("apply.properties");
-        Files.writeString(
-                file,
-                "lastseen.apply.jdbc.url=jdbc:postgresql://db/tokens\nlastseen.apply.jdbc.user=u\n"
-                        + "lastseen.schema.registry.url=http://r:1\nbootstrap.servers=k:1\n");
+        Files.writeString(file, """
+                lastseen.apply.jdbc.url=jdbc:postgresql://db/tokens
+                lastseen.apply.jdbc.user=u
+                lastseen.schema.registry.url=http://r:1
+                bootstrap.servers=k:1
+                """);
         ApplierConfig c = ApplierConfigLoader.load(
                 file,
                 Map.of(

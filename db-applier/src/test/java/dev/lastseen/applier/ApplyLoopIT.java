@@ -73,11 +73,12 @@ class ApplyLoopIT {
         meters = new SimpleMeterRegistry();
         health = new ApplierHealth();
         ApplierConfig config = ApplierConfigLoader.fromMap(withFastBatches(db.configMap()));
+        pool = DataSources.applier(config.database());
         loop = new ApplyLoop(
                 consumer,
                 new PatchReader(registry, Clock.systemUTC(), Duration.ofMinutes(5), 16_384),
                 new PatchWriter(config.target()),
-                pool = DataSources.applier(config.database()),
+                pool,
                 new DeadLetterPublisher(dlq, "lastseen-apply-dlq", Duration.ofSeconds(5)),
                 new ApplierMetrics(meters, health),
                 health,
@@ -234,6 +235,9 @@ class ApplyLoopIT {
         }
 
         @Override
+        @SuppressWarnings(
+                "UnsynchronizedOverridesSynchronized") // super.poll is synchronized; the pause must not hold the
+        // monitor
         public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
             ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
             if (records.isEmpty()) {

@@ -30,8 +30,7 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
 
     private static SharedMemory shared;
 
-    private record SharedMemory(
-            long totalBytes, double writeBufferRatio, Cache cache, WriteBufferManager writeBufferManager) {}
+    record SharedMemory(long totalBytes, double writeBufferRatio, Cache cache, WriteBufferManager writeBufferManager) {}
 
     /** Creates the process-wide cache on first use; later configurations must agree with it. */
     static synchronized SharedMemory sharedMemory(long totalBytes, double writeBufferRatio) {

@@ -99,7 +99,7 @@ final class ValueCodec {
         if (n < 0) {
             return null;
         }
-        String s = new String(b.array(), b.position(), n, StandardCharsets.UTF_8);
+        String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
         b.position(b.position() + n);
         return s;
     }

@@ -1,6 +1,6 @@
 package dev.lastseen.app;
 
-import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.app.http.Health;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
@@ -12,7 +12,7 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * changelog. (With the state updater, a client can be RUNNING while tasks restore, and a query
  * then would answer from partial state.)
  */
-public final class Readiness implements StateRestoreListener, HttpServer.Health {
+public final class Readiness implements StateRestoreListener, Health {
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     private volatile KafkaStreams streams;
 

@@ -317,7 +317,7 @@ class KubernetesManifestsTest {
         Matcher xmx = Pattern.compile("-Xmx(\\d+)([kKmMgG]?)").matcher(env.getOrDefault("JDK_JAVA_OPTIONS", ""));
         assertThat(xmx.find()).as("JDK_JAVA_OPTIONS fixes the heap with -Xmx").isTrue();
         long heap = Long.parseLong(xmx.group(1))
-                << switch (xmx.group(2).toLowerCase()) {
+                << switch (xmx.group(2).toLowerCase(java.util.Locale.ROOT)) {
                     case "k" -> 10;
                     case "m" -> 20;
                     case "g" -> 30;

@@ -68,7 +68,7 @@ final class Manifests {
 
     static Map<String, String> textMap(JsonNode object) {
         Map<String, String> m = new LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        object.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
         return m;
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +118,17 @@ class OciImageIT {
         try (JarFile jarFile = new JarFile(rootfs.resolve(jar.substring(1)).toFile())) {
             assertThat(jarFile.getManifest().getMainAttributes().getValue("Main-Class"))
                     .isEqualTo("dev.lastseen.app.cli.LastseenCommand");
+            // The production jar is the product alone: no Kafka broker, no Scala, no developer tools.
+            List<String> devOnly = jarFile.stream()
+                    .map(JarEntry::getName)
+                    .filter(name ->
+                            (name.endsWith(".class") && (name.startsWith("kafka/") || name.startsWith("scala/")))
+                                    || name.startsWith("dev/lastseen/devtools/"))
+                    .limit(5)
+                    .toList();
+            assertThat(devOnly)
+                    .as("broker, Scala or dev-tools classes in the production jar")
+                    .isEmpty();
         }
         String configFile = command.get(command.indexOf("--config") + 1);
         assertThat(rootfs.resolve(configFile.substring(1)))
@@ -162,7 +174,12 @@ class OciImageIT {
 
         Result help = runInImage(rootfs, root, entrypoint, List.of("--help"), Map.of());
         assertThat(help.exit()).as(help.output()).isZero();
-        assertThat(help.output()).contains("Usage: lastseen").contains("run").contains("demo");
+        // The production command: `run`; the developer tools (demo, loadgen) are not in the image.
+        assertThat(help.output())
+                .contains("Usage: lastseen")
+                .contains("run")
+                .doesNotContain("demo")
+                .doesNotContain("loadgen");
 
         // The default command reads the image's config file and validates it with the
         // environment: without bootstrap servers it must stop with a message naming the key.

@@ -1,15 +1,9 @@
 package dev.lastseen.app.cli;
 
-import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.http.HttpServer;
-import dev.lastseen.app.metrics.MetricsBinding;
-import dev.lastseen.applier.Applier;
+import dev.lastseen.app.ApplyServer;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
-import dev.lastseen.applier.ApplierHealth;
 import dev.lastseen.registry.RestSchemaRegistryClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -65,21 +59,11 @@ final class ApplyCommand implements Callable<Integer> {
                     "is the demo's in-process registry and cannot be shared with another process: give a real registry's REST URL");
         }
         log.info("Starting lastseen apply with {}", cfg);
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (MetricsBinding jvm = MetricsBinding.bindJvm(meters);
-                Applier applier =
-                        Applier.start(cfg, new RestSchemaRegistryClient(cfg.registry()), meters, databaseWait);
-                HttpServer http = HttpServer.start(
-                        new LastseenConfig.HttpSettings(
-                                cfg.http().host(), cfg.http().port()),
-                        "lastseen-apply",
-                        health(applier.health()),
-                        meters,
-                        routes -> {})) {
-            // SIGTERM: let the main thread close everything (the batch in hand is abandoned uncommitted) before the JVM
-            // exits.
+        try (ApplyServer server = ApplyServer.start(cfg, new RestSchemaRegistryClient(cfg.registry()), databaseWait)) {
+            // SIGTERM: let the main thread close everything (the batch in hand is abandoned uncommitted) before the
+            // JVM exits.
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
@@ -87,14 +71,14 @@ final class ApplyCommand implements Callable<Integer> {
                                 awaitQuietly(closed);
                             },
                             "lastseen-apply-shutdown"));
-            log.info("lastseen apply running; /healthz /readyz /metrics on port {}", http.port());
+            log.info("lastseen apply running; /healthz /readyz /metrics on port {}", server.httpPort());
             while (!stop.await(1, TimeUnit.SECONDS)) {
-                if (!applier.health().isLive()) {
+                if (!server.health().isLive()) {
                     // A fatal consumer error (e.g. the group's authorization withdrawn): exit so the supervisor
                     // restarts us.
                     log.error(
                             "lastseen apply is no longer live ({}); exiting",
-                            applier.health().describe());
+                            server.health().describe());
                     return 1;
                 }
             }
@@ -110,9 +94,5 @@ final class ApplyCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static HttpServer.Health health(ApplierHealth health) {
-        return HttpServer.Health.of(health::isLive, health::isReady, health::describe);
     }
 }

@@ -43,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // The shutdown hook closes the server on SIGTERM while call() still waits; the try-with-resources close
+    // after it is a no-op then (close is idempotent) and the only close on every other exit.
+    @SuppressWarnings("try")
     @Override
     public Integer call() throws Exception {
         Duration wait = registryWait();

@@ -18,7 +18,6 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
@@ -80,216 +79,231 @@ public final class ConfigLoader {
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
                     TOPIC_LOGIN_EVENTS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "login-events",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of LoginEvent records.")
             .define(
                     TOPIC_SERVICE_TOKENS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "service-tokens",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of ServiceToken records (compacted; never written by lastseen).")
             .define(
                     TOPIC_TOKEN_LAST_SEEN,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "token-last-seen",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of TokenLastSeen patches.")
             .define(
                     TOPIC_AUTH_FAILURE_ALERTS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "auth-failure-alerts",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of AuthFailureSpike alerts.")
             .define(
                     TOPIC_DLQ,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "lastseen-dlq",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Dead-letter topic for rejected input records.")
             .define(
                     REGISTRY_URL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Base URL of a Confluent-compatible schema registry REST API, e.g. http://host:8081 or http://host:8080/apis/ccompat/v7.")
-            .define(REGISTRY_BASIC_USER, Type.STRING, null, Importance.LOW, "Basic-auth user for the registry.")
+            .define(
+                    REGISTRY_BASIC_USER,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.LOW,
+                    "Basic-auth user for the registry.")
             .define(
                     REGISTRY_BASIC_PASSWORD,
-                    Type.PASSWORD,
+                    ConfigDef.Type.PASSWORD,
                     null,
                     Importance.LOW,
                     "Basic-auth password for the registry.")
-            .define(REGISTRY_BEARER_TOKEN, Type.PASSWORD, null, Importance.LOW, "Bearer token for the registry.")
+            .define(
+                    REGISTRY_BEARER_TOKEN,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.LOW,
+                    "Bearer token for the registry.")
             .define(
                     REGISTRY_AUTO_REGISTER,
-                    Type.BOOLEAN,
+                    ConfigDef.Type.BOOLEAN,
                     true,
                     Importance.MEDIUM,
                     "Register lastseen's schemas when their subjects lack them (after a compatibility check).")
             .define(
                     REGISTRY_CONNECT_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     5_000L,
                     Range.between(100, 120_000),
                     Importance.LOW,
                     "Registry connect timeout.")
             .define(
                     REGISTRY_READ_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     10_000L,
                     Range.between(100, 300_000),
                     Importance.LOW,
                     "Registry read timeout.")
             .define(
                     PATCH_GRANULARITY_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     60_000L,
                     Range.between(0, 86_400_000),
                     Importance.MEDIUM,
                     "A TokenLastSeen patch is emitted on a token's first sighting and when last_seen_at advances at least this much past the last patch.")
             .define(
                     CLOCK_SKEW_ALLOWANCE_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     300_000L,
                     Range.between(0, 86_400_000),
                     Importance.MEDIUM,
                     "Events dated further than this into the future are rejected (they would pin last-seen).")
             .define(
                     MAX_RECORD_BYTES,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     16 * 1024,
                     Range.between(64, 1024 * 1024),
                     Importance.MEDIUM,
                     "Largest accepted input record value, in bytes.")
             .define(
                     NEVER_SEEN_RETENTION_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     7L * 86_400_000,
                     Range.between(0, 3_650L * 86_400_000),
                     Importance.MEDIUM,
                     "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
                             + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
-            .define(HTTP_HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Interface the REST server binds to.")
+            .define(
+                    HTTP_HOST,
+                    ConfigDef.Type.STRING,
+                    "0.0.0.0",
+                    Importance.MEDIUM,
+                    "Interface the REST server binds to.")
             .define(
                     HTTP_PORT,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     7070,
                     Range.between(0, 65535),
                     Importance.MEDIUM,
                     "Port of the REST server (0 picks a free port).")
             .define(
                     API_KEYS,
-                    Type.PASSWORD,
+                    ConfigDef.Type.PASSWORD,
                     null,
                     Importance.HIGH,
                     "Comma-separated bearer API keys for /v1 (at least 16 characters each).")
             .define(
                     API_KEYS_FILE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.HIGH,
                     "File with one bearer API key per line (# comments allowed).")
             .define(
                     SPIKE_WINDOW_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     60_000L,
                     Range.between(1_000, 3_600_000),
                     Importance.MEDIUM,
                     "Failure-spike window size.")
             .define(
                     SPIKE_GRACE_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     30_000L,
                     Range.between(0, 3_600_000),
                     Importance.MEDIUM,
                     "How late a failure may arrive and still count in its window.")
             .define(
                     SPIKE_MINIMUM,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     20L,
                     Range.between(1, 1_000_000),
                     Importance.MEDIUM,
                     "Default minimum failures per window for a spike.")
             .define(
                     SPIKE_FACTOR,
-                    Type.DOUBLE,
+                    ConfigDef.Type.DOUBLE,
                     3.0,
                     Range.between(1.0, 1000.0),
                     Importance.MEDIUM,
                     "Default factor over the baseline for a spike.")
             .define(
                     SPIKE_BASELINE_ALPHA,
-                    Type.DOUBLE,
+                    ConfigDef.Type.DOUBLE,
                     0.2,
                     Range.between(0.001, 1.0),
                     Importance.LOW,
                     "Weight of the newest window in the moving-average baseline.")
             .define(
                     THRESHOLDS_FILE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.MEDIUM,
                     "Per-account spike thresholds (JSON), reloaded when it changes.")
             .define(
                     THRESHOLDS_POLL_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     5_000L,
                     Range.between(100, 3_600_000),
                     Importance.LOW,
                     "How often the thresholds file is checked for changes.")
             .define(
                     QUERY_DEADLINE_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     5_000L,
                     Range.between(100, 60_000),
                     Importance.MEDIUM,
                     "How long a query retries (with backoff) while its state is unavailable (rebalance, restore, owner lost) before answering 503 with Retry-After.")
             .define(
                     QUERY_FORWARD_CONNECT_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     1_000L,
                     Range.between(50, 60_000),
                     Importance.LOW,
                     "Connect timeout of a query forwarded to the instance that owns the account.")
             .define(
                     QUERY_FORWARD_READ_TIMEOUT_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     3_000L,
                     Range.between(100, 120_000),
                     Importance.LOW,
                     "Time a forwarded query may take to answer completely.")
             .define(
                     QUERY_MAX_PAGE_SCAN,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     10_000,
                     Range.between(1_000, 1_000_000),
                     Importance.LOW,
                     "Most registry entries one listing page examines; a page ends early (with a next_page_token) when reached, bounding latency.")
             .define(
                     QUERY_MAX_STALE_LAG,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     1_000L,
                     Range.between(0, Long.MAX_VALUE),
                     Importance.LOW,
                     "A standby (or restoring) copy answers for an unavailable owner only while it is at most this many changelog records behind; a copy still restoring from scratch must not answer.")
             .define(
                     ROCKSDB_MEMORY_BYTES,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY,
                     Range.atLeast(16L * 1024 * 1024),
                     Importance.MEDIUM,
                     "Total off-heap memory of all RocksDB stores (block cache + memtables).")
             .define(
                     ROCKSDB_WRITE_BUFFER_RATIO,
-                    Type.DOUBLE,
+                    ConfigDef.Type.DOUBLE,
                     BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO,
                     Range.between(0.05, 0.9),
                     Importance.LOW,
@@ -461,6 +475,9 @@ public final class ConfigLoader {
         return keys;
     }
 
+    // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG is deprecated because Kafka 5.0 makes it the default;
+    // setting it now keeps the behaviour the same across that change.
+    @SuppressWarnings("deprecation")
     private static Map<String, Object> streamsProperties(
             Map<String, Object> given, AbstractConfig own, TopicNames topics) {
         Map<String, Object> p = new HashMap<>();

@@ -1,6 +1,5 @@
 package dev.lastseen.app.errors;
 
-import dev.lastseen.app.metrics.LastseenMetrics;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
@@ -17,9 +16,9 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterRouter {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRouter.class);
     private final String deadLetterTopic;
-    private final LastseenMetrics metrics;
+    private final DeadLetterCounter metrics;
 
-    private DeadLetterRouter(String deadLetterTopic, LastseenMetrics metrics) {
+    private DeadLetterRouter(String deadLetterTopic, DeadLetterCounter metrics) {
         this.deadLetterTopic = deadLetterTopic;
         this.metrics = metrics;
     }
@@ -31,7 +30,7 @@ final class DeadLetterRouter {
                     StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
         }
         return new DeadLetterRouter(
-                topic.toString(), (LastseenMetrics) configs.get(LastseenMetrics.STREAMS_CONFIG_KEY));
+                topic.toString(), (DeadLetterCounter) configs.get(DeadLetterCounter.STREAMS_CONFIG_KEY));
     }
 
     ProducerRecord<byte[], byte[]> deadLetter(

@@ -34,38 +34,6 @@ public final class HttpServer implements AutoCloseable {
     public static final String OPENAPI_PATH = "/openapi.yaml";
     private static final int MAX_PATH_LOG_CHARS = 200;
 
-    /** What {@code /healthz} and {@code /readyz} report: the streams application's readiness, or the applier's. */
-    public interface Health {
-        boolean isLive();
-
-        boolean isReady();
-
-        /** One line for the problem document's detail (states, never secrets). */
-        String describe();
-
-        static Health of(
-                java.util.function.BooleanSupplier live,
-                java.util.function.BooleanSupplier ready,
-                java.util.function.Supplier<String> describe) {
-            return new Health() {
-                @Override
-                public boolean isLive() {
-                    return live.getAsBoolean();
-                }
-
-                @Override
-                public boolean isReady() {
-                    return ready.getAsBoolean();
-                }
-
-                @Override
-                public String describe() {
-                    return describe.get();
-                }
-            };
-        }
-    }
-
     /** A registered route, as the OpenAPI document must describe it. */
     public record Route(String method, String path) {}
 

@@ -1,5 +1,6 @@
 package dev.lastseen.app.metrics;
 
+import dev.lastseen.app.errors.DeadLetterCounter;
 import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
@@ -15,9 +16,9 @@ import java.util.Map;
  * value comes from an enum, so label sets are bounded: no per-token or per-account labels.
  * Meters are created up front, so each appears at zero before its first event.
  */
-public final class LastseenMetrics {
+public final class LastseenMetrics implements DeadLetterCounter {
     /** Key under which the instance travels in the streams config to the error handlers. */
-    public static final String STREAMS_CONFIG_KEY = "lastseen.internal.metrics";
+    public static final String STREAMS_CONFIG_KEY = DeadLetterCounter.STREAMS_CONFIG_KEY;
 
     private final MeterRegistry registry;
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
@@ -98,6 +99,7 @@ public final class LastseenMetrics {
         patchesEmitted.increment();
     }
 
+    @Override
     public void deadLettered(RejectReason reason) {
         dlq.get(reason).increment();
         if (reason == RejectReason.BLANK_SECRET) {

@@ -39,7 +39,7 @@ record Baseline(double failuresPerWindow, long windowStart) {
      */
     double decayedTo(long start, long windowMillis, double alpha) {
         long emptyWindows = Math.max(0, (start - windowStart) / windowMillis - 1);
-        return failuresPerWindow * Math.pow(1 - alpha, emptyWindows);
+        return failuresPerWindow * Math.pow(1 - alpha, (double) emptyWindows);
     }
 
     /** Folds the window starting at {@code start}, with {@code failures}, into the average. */

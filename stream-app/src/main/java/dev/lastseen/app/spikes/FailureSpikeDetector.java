@@ -164,7 +164,7 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
         Baseline stored = baselines.get(scope);
         double baseline = stored == null ? 0.0 : stored.decayedTo(start, windowMillis, alpha);
         SpikeThreshold threshold = thresholds.get().forAccount(account);
-        double limit = Math.max(threshold.minimum(), threshold.factor() * baseline);
+        double limit = Math.max((double) threshold.minimum(), threshold.factor() * baseline);
         if (failures > limit) {
             String token = WindowKeys.token(scope);
             AuthFailureSpike spike = AuthFailureSpike.newBuilder()

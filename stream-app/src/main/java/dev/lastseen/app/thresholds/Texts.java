@@ -20,7 +20,7 @@ final class Texts {
                 b.append("\\r");
             } else if (c == '\t') {
                 b.append("\\t");
-            } else if (Character.isISOControl(c) || Character.isSurrogate(c) && !pairedAt(s, i)) {
+            } else if (Character.isISOControl(c) || (Character.isSurrogate(c) && !pairedAt(s, i))) {
                 b.append(String.format("\\u%04x", (int) c));
             } else {
                 b.append(c);

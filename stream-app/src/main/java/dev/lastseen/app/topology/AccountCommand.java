@@ -8,8 +8,11 @@ import dev.lastseen.state.RegistryFields;
  * Logins and registry changes share one stream so that both field groups of an account live
  * in the same task (and so one instance answers per-account queries), while each kind is
  * routed to the only processor allowed to write its field group.
+ *
+ * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
+ * their own package; nothing outside the topology uses it otherwise.
  */
-sealed interface AccountCommand
+public sealed interface AccountCommand
         permits AccountCommand.Login, AccountCommand.RegistryUpsert, AccountCommand.RegistryDelete {
 
     record Login(LoginEvent event) implements AccountCommand {}

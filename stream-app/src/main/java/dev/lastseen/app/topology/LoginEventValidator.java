@@ -9,14 +9,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** Bounds and rules for a LoginEvent (see the contract's Semantics section). */
-final class LoginEventValidator implements Consumer<LoginEvent> {
+/**
+ * Bounds and rules for a LoginEvent (see the contract's Semantics section).
+ *
+ * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
+ * their own package; nothing outside the topology uses it otherwise.
+ */
+public final class LoginEventValidator implements Consumer<LoginEvent> {
     private static final String RECORD = "LoginEvent";
     private final InputBounds bounds;
     private final Clock clock;
     private final long skewAllowanceMillis;
 
-    LoginEventValidator(InputBounds bounds, Clock clock, Duration clockSkewAllowance) {
+    public LoginEventValidator(InputBounds bounds, Clock clock, Duration clockSkewAllowance) {
         this.bounds = bounds;
         this.clock = clock;
         this.skewAllowanceMillis = clockSkewAllowance.toMillis();

@@ -20,8 +20,11 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The login path's writer: connected to the usage store only, it records token usage and
  * emits a TokenLastSeen patch (keyed by token_id) when last-seen advances far enough.
+ *
+ * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
+ * their own package; nothing outside the topology uses it otherwise.
  */
-final class UsageProcessor implements Processor<String, AccountCommand, String, TokenLastSeen> {
+public final class UsageProcessor implements Processor<String, AccountCommand, String, TokenLastSeen> {
     private final Duration patchGranularity;
     private final LastseenMetrics metrics;
     /** How often, and how many entries at most, the never-seen expiry examines: bounded work per pass. */
@@ -35,7 +38,8 @@ final class UsageProcessor implements Processor<String, AccountCommand, String, 
     private UsageWriter writer;
     private TokenKey sweepResumeAfter;
 
-    UsageProcessor(Duration patchGranularity, LastseenMetrics metrics, Clock clock, Duration neverSeenRetention) {
+    public UsageProcessor(
+            Duration patchGranularity, LastseenMetrics metrics, Clock clock, Duration neverSeenRetention) {
         this.patchGranularity = patchGranularity;
         this.metrics = metrics;
         this.clock = clock;

@@ -9,14 +9,18 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads an input record in three bounded steps: size (before any decoding), wire-format
  * decode, then field validation. Anything out of bounds throws, and the dead-letter handler
  * routes the original bytes with the reason; nothing invalid reaches a processor.
+ *
+ * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
+ * their own package; nothing outside the topology uses it otherwise.
  */
-final class ValidatingDeserializer<T> implements Deserializer<T> {
+public final class ValidatingDeserializer<T> implements Deserializer<T> {
     private final Deserializer<T> decoder;
     private final Consumer<T> validator;
     private final int maxBytes;
     private final boolean tombstonesAllowed;
 
-    ValidatingDeserializer(Deserializer<T> decoder, Consumer<T> validator, int maxBytes, boolean tombstonesAllowed) {
+    public ValidatingDeserializer(
+            Deserializer<T> decoder, Consumer<T> validator, int maxBytes, boolean tombstonesAllowed) {
         this.decoder = decoder;
         this.validator = validator;
         this.maxBytes = maxBytes;

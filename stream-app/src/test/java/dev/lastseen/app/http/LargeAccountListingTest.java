@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,10 @@ class LargeAccountListingTest {
     private static final long UNUSED_SINCE =
             Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
     private static final QueryRequest LOCAL = new QueryRequest(false, "/", null);
+
+    @AutoClose
     private static QueryTestKit kit;
+
     private static String base;
 
     @BeforeAll
@@ -37,11 +40,6 @@ class LargeAccountListingTest {
         kit.putAccount("big", BIG, 3, USED_AT); // every third token used after UNUSED_SINCE
         kit.putAccount("small", SMALL, 3, USED_AT);
         base = kit.startHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
     }
 
     @Test
@@ -106,7 +104,7 @@ class LargeAccountListingTest {
     /** The least this thread allocated over a few runs (the first runs pay for class loading and JIT). */
     private static long minAllocated(Runnable request) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
+        long id = Thread.currentThread().threadId();
         long min = Long.MAX_VALUE;
         for (int i = 0; i < 8; i++) {
             long before = threads.getThreadAllocatedBytes(id);

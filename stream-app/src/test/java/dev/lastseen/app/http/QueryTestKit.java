@@ -1,14 +1,11 @@
 package dev.lastseen.app.http;
 
 import dev.lastseen.app.Readiness;
-import dev.lastseen.app.StreamsProperties;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.query.LocalState;
 import dev.lastseen.app.query.TokenQueryService;
-import dev.lastseen.app.topology.LastseenTopology;
-import dev.lastseen.app.topology.TopologySettings;
+import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
@@ -19,32 +16,22 @@ import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenReadView;
-import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageFields;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.HostInfo;
@@ -60,7 +47,8 @@ public final class QueryTestKit implements AutoCloseable {
     public static final HostInfo SELF = new HostInfo("test-instance", 7070);
     public static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
 
-    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final TopologyDriver topologyDriver;
+    private final InMemorySchemaRegistry registry;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, ServiceToken> tokens;
     private final TestInputTopic<String, LoginEvent> logins;
@@ -69,29 +57,13 @@ public final class QueryTestKit implements AutoCloseable {
 
     public QueryTestKit() {
         SecretScan.registerSecret(API_KEY);
-        Map<String, Object> values = new HashMap<>();
-        values.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
-        values.put(ConfigLoader.REGISTRY_URL, "mem:");
-        values.put(ConfigLoader.API_KEYS, API_KEY);
-        try {
-            values.put(
-                    StreamsConfig.STATE_DIR_CONFIG,
-                    Files.createTempDirectory("lastseen-query-kit").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        values.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        config = ConfigLoader.fromMap(values);
-        LastseenMetrics metrics = new LastseenMetrics(new SimpleMeterRegistry());
-        driver = new TopologyTestDriver(
-                LastseenTopology.build(
-                        TopologySettings.from(config, 0, Clock.fixed(NOW, ZoneOffset.UTC)),
-                        registry,
-                        TokenStores.persistent(),
-                        metrics),
-                StreamsProperties.of(config, metrics),
-                NOW);
+        topologyDriver = TopologyDriver.builder()
+                .set(ConfigLoader.API_KEYS, API_KEY)
+                .startAt(NOW)
+                .build();
+        registry = topologyDriver.registry();
+        driver = topologyDriver.driver();
+        config = topologyDriver.config();
         StringSerializer keys = new StringSerializer();
         tokens = driver.createInputTopic(
                 config.topics().serviceTokens(),
@@ -234,6 +206,6 @@ public final class QueryTestKit implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        driver.close();
+        topologyDriver.close();
     }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The token API on one instance: answers, pagination, validation, auth, problem responses. */
 class TokenApiTest {
     private static final String SERVED_BY = "test-instance:7070";
+
+    @AutoClose
     private static QueryTestKit kit;
+
     private static String base;
     private final TestHttp http = new TestHttp();
 
@@ -40,11 +43,6 @@ class TokenApiTest {
         kit.login("acct-1", "tok-3", Instant.parse("2026-10-01T00:00:00Z"), true);
         kit.login("acct-1", "unregistered", Instant.parse("2026-11-20T10:00:00Z"), true);
         base = kit.startHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
     }
 
     private HttpResponse<String> get(String pathAndQuery) {
@@ -210,7 +208,7 @@ class TokenApiTest {
         assertThat(wrong.body()).doesNotContain("not-the-key");
         // Prefix and case variants of the real key are wrong keys, not near misses.
         assertProblem(http.get(url, QueryTestKit.API_KEY.substring(0, 20)), 403, "forbidden");
-        assertProblem(http.get(url, QueryTestKit.API_KEY.toUpperCase()), 403, "forbidden");
+        assertProblem(http.get(url, QueryTestKit.API_KEY.toUpperCase(java.util.Locale.ROOT)), 403, "forbidden");
         HttpResponse<String> lowerCaseScheme = http.get(url, Map.of("Authorization", "bearer " + QueryTestKit.API_KEY));
         assertThat(lowerCaseScheme.statusCode()).as(lowerCaseScheme.body()).isEqualTo(200);
     }

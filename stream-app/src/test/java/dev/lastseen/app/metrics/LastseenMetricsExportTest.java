@@ -31,7 +31,7 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_config_rejected_total counter");
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
         assertThat(count(scrape, "^lastseen_events_total\\{"))
-                .isEqualTo(CredentialType.values().length * AuthOutcome.values().length);
+                .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
         assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(RejectReason.values().length);
     }
 

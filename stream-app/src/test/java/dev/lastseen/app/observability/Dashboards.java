@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Reads the Grafana dashboards in {@code ops/grafana/}: every panel's queries, with Grafana's variables made concrete. */
-final class Dashboards {
+// Public: the integration tests (ObservabilityIT) query a live Prometheus with the same panels.
+public final class Dashboards {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One query of one panel. */
-    record PanelQuery(String dashboard, String panel, String refId, String expr) {
+    public record PanelQuery(String dashboard, String panel, String refId, String expr) {
         /** The expression as Prometheus' own API accepts it: Grafana's interval variables replaced. */
-        String promql() {
+        public String promql() {
             return expr.replace("$__rate_interval", "30s")
                     .replace("${__rate_interval}", "30s")
                     .replace("$__interval", "5s")
@@ -28,7 +29,7 @@ final class Dashboards {
     private Dashboards() {}
 
     /** The repository's {@code ops/} directory, found from the module's working directory. */
-    static Path opsDir() {
+    public static Path opsDir() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("ops/grafana")) && Files.isDirectory(dir.resolve("ops/prometheus"))) {
                 return dir.resolve("ops");
@@ -38,17 +39,17 @@ final class Dashboards {
                 "no ops/grafana and ops/prometheus above " + Path.of("").toAbsolutePath());
     }
 
-    static List<Path> files() throws IOException {
+    public static List<Path> files() throws IOException {
         try (Stream<Path> s = Files.list(opsDir().resolve("grafana"))) {
             return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
     }
 
-    static JsonNode read(Path file) throws IOException {
+    public static JsonNode read(Path file) throws IOException {
         return JSON.readTree(file.toFile());
     }
 
-    static List<PanelQuery> queries(Path file) throws IOException {
+    public static List<PanelQuery> queries(Path file) throws IOException {
         JsonNode dashboard = read(file);
         List<PanelQuery> out = new ArrayList<>();
         collect(file.getFileName().toString(), dashboard.path("panels"), out);
@@ -56,7 +57,7 @@ final class Dashboards {
     }
 
     /** Every panel with targets, including those nested in rows. */
-    static List<JsonNode> panels(JsonNode panels) {
+    public static List<JsonNode> panels(JsonNode panels) {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode panel : panels) {
             if (panel.has("targets")) {

@@ -254,7 +254,7 @@ class TokenQueryServiceTest {
     }
 
     /** An instance on a loopback port that answers every request with one status and body, recording what it got. */
-    private final class Peer implements AutoCloseable {
+    private static final class Peer implements AutoCloseable {
         final HttpServer server;
         final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
 

@@ -1,12 +1,10 @@
 package dev.lastseen.app.spikes;
 
-import dev.lastseen.app.StreamsProperties;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.thresholds.Thresholds;
-import dev.lastseen.app.topology.LastseenTopology;
-import dev.lastseen.app.topology.TopologySettings;
+import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
@@ -14,22 +12,15 @@ import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
-import dev.lastseen.state.TokenStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -46,7 +37,8 @@ final class SpikeHarness implements AutoCloseable {
     static final long WINDOW_MS = 60_000;
     static final long GRACE_MS = 30_000;
 
-    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final TopologyDriver topologyDriver;
+    final InMemorySchemaRegistry registry;
     final MeterRegistry meters = new SimpleMeterRegistry();
     final LastseenMetrics metrics = new LastseenMetrics(meters);
     final AtomicReference<Thresholds> thresholds;
@@ -59,34 +51,21 @@ final class SpikeHarness implements AutoCloseable {
     }
 
     SpikeHarness(Thresholds initial) {
-        Map<String, Object> values = new HashMap<>();
-        values.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
-        values.put(ConfigLoader.REGISTRY_URL, "mem:");
-        values.put(ConfigLoader.SPIKE_WINDOW_MS, WINDOW_MS);
-        values.put(ConfigLoader.SPIKE_GRACE_MS, GRACE_MS);
-        try {
-            values.put(
-                    StreamsConfig.STATE_DIR_CONFIG,
-                    Files.createTempDirectory("lastseen-spikes").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        values.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        LastseenConfig config = ConfigLoader.fromMap(values);
-        thresholds = new AtomicReference<>(
-                initial != null ? initial : FailureSpikeTopology.configuredDefaults(config.spikes()));
-        // Wall clock far after the events: usage's clock-skew check must not reject them.
-        Clock clock = Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC);
-        driver = new TopologyTestDriver(
-                LastseenTopology.build(
-                        TopologySettings.from(config, 0, clock),
-                        registry,
-                        TokenStores.persistent(),
-                        metrics,
-                        thresholds::get),
-                StreamsProperties.of(config, metrics),
-                T0);
+        thresholds = new AtomicReference<>(initial);
+        topologyDriver = TopologyDriver.builder()
+                .set(ConfigLoader.SPIKE_WINDOW_MS, WINDOW_MS)
+                .set(ConfigLoader.SPIKE_GRACE_MS, GRACE_MS)
+                .metrics(metrics)
+                .thresholds(thresholds::get)
+                .startAt(T0)
+                // Wall clock far after the events: usage's clock-skew check must not reject them.
+                .clock(Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC))
+                .build();
+        LastseenConfig config = topologyDriver.config();
+        // read at window evaluations only, so it may be set after the build
+        thresholds.compareAndSet(null, FailureSpikeTopology.configuredDefaults(config.spikes()));
+        registry = topologyDriver.registry();
+        driver = topologyDriver.driver();
         logins = driver.createInputTopic(
                 config.topics().loginEvents(),
                 new StringSerializer(),
@@ -145,6 +124,6 @@ final class SpikeHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        topologyDriver.close();
     }
 }

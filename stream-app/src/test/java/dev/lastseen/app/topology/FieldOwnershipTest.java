@@ -13,17 +13,13 @@ import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.kafka.streams.TopologyDescription;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The static half of field ownership: what each writer is wired to and can express. */
 class FieldOwnershipTest {
+    @AutoClose
     private final TopologyHarness h = new TopologyHarness();
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
 
     private TopologyDescription.Processor processor(String name) {
         TopologyDescription description = LastseenTopology.build(

@@ -21,18 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class LastSeenTopologyTest {
+    @AutoClose
     private final TopologyHarness h = new TopologyHarness();
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
 
     private UsageFields usage(String account, String token) {
         return h.usageStore().get(new TokenKey(account, token));
@@ -309,10 +304,7 @@ class LastSeenTopologyTest {
         }
     }
 
-    private static UnaryOperator<java.util.Map<String, Object>> withGranularity(long millis) {
-        return m -> {
-            m.put(ConfigLoader.PATCH_GRANULARITY_MS, millis);
-            return m;
-        };
+    private static java.util.Map<String, Object> withGranularity(long millis) {
+        return java.util.Map.of(ConfigLoader.PATCH_GRANULARITY_MS, millis);
     }
 }

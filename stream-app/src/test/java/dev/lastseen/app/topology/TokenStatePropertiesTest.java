@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -55,7 +54,7 @@ class TokenStatePropertiesTest {
                 registrySupplier,
                 Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE),
                 Stores.inMemoryKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
-        h = new TopologyHarness(stores, UnaryOperator.identity());
+        h = new TopologyHarness(stores, java.util.Map.of());
     }
 
     @AfterContainer

@@ -1,7 +1,5 @@
 package dev.lastseen.app.topology;
 
-import dev.lastseen.app.StreamsProperties;
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.avro.AuthOutcome;
@@ -18,18 +16,12 @@ import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenReadView;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageFields;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
-import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -39,8 +31,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class TopologyHarness implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
 
-    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    final LastseenMetrics metrics = new LastseenMetrics(new SimpleMeterRegistry());
+    private final TopologyDriver topologyDriver;
+    final InMemorySchemaRegistry registry;
+    final LastseenMetrics metrics;
     final LastseenConfig config;
     final TopologyTestDriver driver;
     final TestInputTopic<String, LoginEvent> logins;
@@ -51,29 +44,18 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
     TopologyHarness() {
-        this(TokenStores.persistent(), UnaryOperator.identity());
+        this(TokenStores.persistent(), Map.of());
     }
 
-    TopologyHarness(TokenStores stores, UnaryOperator<Map<String, Object>> overrides) {
-        Map<String, Object> values = new HashMap<>();
-        values.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
-        values.put(ConfigLoader.REGISTRY_URL, "mem:");
-        try {
-            values.put(
-                    StreamsConfig.STATE_DIR_CONFIG,
-                    java.nio.file.Files.createTempDirectory("lastseen-ttd").toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        values.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        // The test driver never commits a transaction that only dead-letter sends opened, so under
-        // exactly_once_v2 it would hide them; processing logic is the same under both guarantees.
-        values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        config = ConfigLoader.fromMap(overrides.apply(values));
-        Clock clock = Clock.fixed(NOW, java.time.ZoneOffset.UTC);
-        Properties props = StreamsProperties.of(config, metrics);
-        driver = new TopologyTestDriver(
-                LastseenTopology.build(TopologySettings.from(config, 0, clock), registry, stores, metrics), props, NOW);
+    /** {@code settings}: configuration keys on top of the driver's defaults. */
+    TopologyHarness(TokenStores stores, Map<String, ?> settings) {
+        TopologyDriver.Builder builder = TopologyDriver.builder().stores(stores).startAt(NOW);
+        settings.forEach(builder::set);
+        topologyDriver = builder.build();
+        registry = topologyDriver.registry();
+        metrics = topologyDriver.metrics();
+        config = topologyDriver.config();
+        driver = topologyDriver.driver();
         StringSerializer keys = new StringSerializer();
         logins = driver.createInputTopic(
                 config.topics().loginEvents(), keys, new SpecificAvroSerializer<>(registry, LoginEvent.class, true));
@@ -137,6 +119,6 @@ final class TopologyHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        topologyDriver.close();
     }
 }

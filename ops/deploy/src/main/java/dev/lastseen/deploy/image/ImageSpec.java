@@ -33,7 +33,7 @@ final class ImageSpec {
             "-Dfile.encoding=UTF-8",
             "-jar",
             JAR);
-    /** Default arguments; `docker run IMAGE demo` or `--help` replaces them. */
+    /** Default arguments; `docker run IMAGE --help` replaces them. */
     static final List<String> COMMAND = List.of("run", "--config", CONFIG_FILE);
 
     /**
@@ -45,7 +45,7 @@ final class ImageSpec {
      * JFR, and jcmd for thread and heap dumps in a running pod.
      *
      * <p>Re-derive after dependency changes with
-     * {@code jdeps --ignore-missing-deps --multi-release 17 --print-module-deps stream-app/target/lastseen.jar}.
+     * {@code jdeps --ignore-missing-deps --multi-release 21 --print-module-deps stream-app/target/lastseen.jar}.
      */
     static final List<String> JAVA_MODULES = List.of(
             "java.base",

@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Links a trimmed Java runtime from a JDK's jmods with that JDK's own jlink. */
+/**
+ * Links a trimmed Java runtime with a JDK's own jlink: from its jmods/ where it has them, else
+ * from the JDK's own run-time image (JEP 493, JDK 24+; Temurin 24+ ships without jmods/).
+ */
 final class Jlink {
     private Jlink() {}
 
     static Path link(Path jdk, List<String> modules, Path output) throws IOException, InterruptedException {
         Path jlink = jdk.resolve("bin/jlink");
-        if (!Files.isExecutable(jlink) || !Files.isDirectory(jdk.resolve("jmods"))) {
+        if (!Files.isExecutable(jlink)) {
             throw new IllegalStateException(
-                    "The JDK at " + jdk + " has no bin/jlink or no jmods/ directory; the image's Java runtime"
-                            + " is linked from them. Install a full JDK (Debian: openjdk-17-jdk-headless) or pass -Dimage.jdk=/path/to/jdk.");
+                    "The JDK at " + jdk + " has no bin/jlink; the image's Java runtime is linked with it."
+                            + " Build with a full JDK 21+ (e.g. Debian: openjdk-21-jdk-headless) or pass -Dimage.jdk=/path/to/jdk.");
         }
         Files.createDirectories(output.getParent());
         Processes.deleteRecursively(output);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -33,7 +34,7 @@ final class SharedLibraries {
      *                      libjvm.so, libjava.so, ... found through the runtime's own paths)
      * @return image path → the real file on this machine
      */
-    static TreeMap<String, Path> closure(Collection<Path> elfs, Set<String> providedNames)
+    static SortedMap<String, Path> closure(Collection<Path> elfs, Set<String> providedNames)
             throws IOException, InterruptedException {
         TreeMap<String, Path> libs = new TreeMap<>();
         Set<String> missing = new TreeSet<>();

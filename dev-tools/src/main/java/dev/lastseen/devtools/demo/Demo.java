@@ -1,0 +1,135 @@
+package dev.lastseen.devtools.demo;
+
+import dev.lastseen.app.LastseenServer;
+import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.devtools.kafka.ContractTopics;
+import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
+import dev.lastseen.devtools.kafka.SingleBrokerConfig;
+import dev.lastseen.devtools.traffic.SyntheticTraffic;
+import dev.lastseen.registry.InMemorySchemaRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything in one process with no setup: an in-process KRaft broker, the in-memory
+ * registry, the application and synthetic traffic. Prints a summary read through interactive
+ * queries until stopped (Ctrl-C) or until the optional duration has passed.
+ */
+public final class Demo {
+    /** Partitions of the demo's topics: enough to show routing and standby answers, small enough to start fast. */
+    static final int PARTITIONS = 3;
+
+    public static final String DEMO_API_KEY = "demo-key-0123456789abcdef";
+
+    public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {}
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Demo(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public int run() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("lastseen-demo-");
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown, "lastseen-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.println("lastseen demo: starting an in-process Kafka broker (KRaft) in " + dir);
+        try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
+            InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+            LastseenConfig config = ConfigLoader.fromMap(demoConfig(broker.bootstrapServers(), dir));
+            ContractTopics.create(broker, config.topics(), PARTITIONS);
+            SyntheticTraffic traffic = new SyntheticTraffic(SyntheticTraffic.Settings.demo());
+
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+                Thread t = new Thread(r, "lastseen-demo");
+                t.setDaemon(true);
+                return t;
+            });
+            try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
+                    LastseenServer server = LastseenServer.start(config, registry, PARTITIONS)) {
+                producer.publishRegistry(traffic);
+                printWhereToLook(broker, config, traffic, server.httpPort());
+                scheduler.execute(() -> {
+                    try {
+                        producer.run(traffic, options.loginsPerSecond());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        out.println("traffic stopped: " + e.getMessage());
+                    }
+                });
+                DemoSummary summary = new DemoSummary(
+                        server.app().streams(),
+                        server.meters(),
+                        traffic.tokens().subList(0, 5),
+                        out);
+                long every = options.summaryEvery().toMillis();
+                scheduler.scheduleAtFixedRate(
+                        () -> summary.print(producer.produced()), every, every, TimeUnit.MILLISECONDS);
+                if (options.duration() == null) {
+                    stop.await();
+                } else {
+                    stop.await(options.duration().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                out.println("\nlastseen demo: stopping");
+                scheduler.shutdownNow();
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting through Ctrl-C: nothing to remove
+            }
+        }
+        out.println("lastseen demo: stopped cleanly");
+        return 0;
+    }
+
+    private Map<String, Object> demoConfig(String bootstrap, Path dir) {
+        Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-demo", dir.resolve("state"), "mem:");
+        c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
+        c.put(ConfigLoader.HTTP_PORT, options.httpPort());
+        c.put(ConfigLoader.API_KEYS, DEMO_API_KEY);
+        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
+        return c;
+    }
+
+    private void printWhereToLook(
+            EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic, int httpPort) {
+        SyntheticTraffic.Token t = traffic.tokens().get(0);
+        out.println("lastseen demo: running");
+        out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
+        out.println("  topics:            " + config.topics());
+        out.println("  traffic:           " + traffic.tokens().size() + " tokens over "
+                + SyntheticTraffic.Settings.demo().accounts() + " accounts, ~" + options.loginsPerSecond()
+                + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
+        out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
+        out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort
+                + "/metrics | grep ^lastseen_");
+        String curl = "curl -s -H 'Authorization: Bearer " + DEMO_API_KEY + "' 'localhost:" + httpPort + "/v1/accounts/"
+                + t.accountId() + "/tokens";
+        String anHourAgo = java.time.Instant.now()
+                .minusSeconds(3600)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        out.println("  REST API:          (OpenAPI: curl -s localhost:" + httpPort + "/openapi.yaml)");
+        out.println("    " + curl + "/" + t.tokenId() + "'");
+        out.println("    " + curl + "?limit=5'");
+        out.println("    " + curl + "?unused_since=" + anHourAgo + "&limit=5'");
+        out.println("  summary every " + options.summaryEvery().toSeconds() + " s below; Ctrl-C stops cleanly");
+    }
+}

@@ -1,0 +1,142 @@
+package dev.lastseen.it;
+
+import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.avro.AuthOutcome;
+import dev.lastseen.avro.CredentialType;
+import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.devtools.kafka.SingleBrokerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Shared pieces of the integration tests: topics, configuration, records, and reading a topic to its end. */
+final class ItKafka {
+    static final int PARTITIONS = 3;
+
+    private ItKafka() {}
+
+    static TopicNames topics(String prefix) {
+        return new TopicNames(
+                prefix + "login-events",
+                prefix + "service-tokens",
+                prefix + "token-last-seen",
+                prefix + "auth-failure-alerts",
+                prefix + "lastseen-dlq");
+    }
+
+    /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */
+    static Map<String, Object> appConfig(
+            String bootstrap, String registryUrl, TopicNames t, String applicationId, Path stateDir) {
+        Map<String, Object> c = SingleBrokerConfig.base(bootstrap, applicationId, stateDir, registryUrl);
+        c.put(ConfigLoader.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
+        c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
+        c.put(ConfigLoader.HTTP_PORT, "0");
+        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.put(ConfigLoader.TOPIC_LOGIN_EVENTS, t.loginEvents());
+        c.put(ConfigLoader.TOPIC_SERVICE_TOKENS, t.serviceTokens());
+        c.put(ConfigLoader.TOPIC_TOKEN_LAST_SEEN, t.tokenLastSeen());
+        c.put(ConfigLoader.TOPIC_AUTH_FAILURE_ALERTS, t.authFailureAlerts());
+        c.put(ConfigLoader.TOPIC_DLQ, t.deadLetter());
+        return c;
+    }
+
+    static Map<String, Object> producerConfig(String bootstrap) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                120_000);
+    }
+
+    static LoginEvent login(String eventId, String account, String token, Instant at, AuthOutcome outcome) {
+        return LoginEvent.newBuilder()
+                .setEventId(eventId)
+                .setOccurredAt(at)
+                .setAccountId(account)
+                .setCredentialType(CredentialType.SERVICE_TOKEN)
+                .setTokenId(token)
+                .setOutcome(outcome)
+                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
+                .setColo("fra1")
+                .setClientIp("192.0.2.7")
+                .build();
+    }
+
+    static ServiceToken token(String account, String token, String secretHash) {
+        return ServiceToken.newBuilder()
+                .setTokenId(token)
+                .setAccountId(account)
+                .setName("name of " + token)
+                .setClientId("client-" + token)
+                .setClientSecretHash(secretHash)
+                .setCreatedAt(Instant.parse("2025-01-01T00:00:00Z"))
+                .setExpiresAt(null)
+                .build();
+    }
+
+    /**
+     * Every record of the topic up to its end offsets at the time of the call, read with
+     * {@code read_committed} (so only what committed transactions wrote), in offset order per partition.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration timeout) {
+        return readUntil(bootstrap, topic, timeout, records -> true);
+    }
+
+    /** Reads the topic (read_committed) until {@code done} holds for what was read at the end offsets, or the timeout. */
+    static List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        Map<String, Object> c = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            while (true) {
+                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+                while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                        && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+                }
+                if (done.test(all) || System.nanoTime() >= deadline) {
+                    return all;
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,487 @@
+package dev.lastseen.it.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.http.Json;
+import dev.lastseen.app.http.QueryTestKit;
+import dev.lastseen.app.http.SecretScan;
+import dev.lastseen.app.http.TestHttp;
+import dev.lastseen.app.query.QueryHeaders;
+import dev.lastseen.avro.AuthOutcome;
+import dev.lastseen.avro.CredentialType;
+import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.it.KraftBrokerExtension;
+import dev.lastseen.it.LastseenProcess;
+import dev.lastseen.it.LastseenProcesses;
+import dev.lastseen.it.Loopback;
+import dev.lastseen.registry.InMemorySchemaRegistry;
+import dev.lastseen.registry.TestRegistryServer;
+import dev.lastseen.serde.SpecificAvroSerializer;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three lastseen instances, each its own JVM ({@code java -jar lastseen.jar run}), on a real
+ * KRaft broker: every instance answers every account; one instance is killed with SIGKILL while
+ * queries keep flowing through the survivors, and the window in which queries failed is
+ * measured — once with one standby replica, once without. With the standby, the killed
+ * instance is restarted and all instances must converge on new data.
+ *
+ * <p>Failure detection is the consumer group's session timeout, set here to the broker's
+ * minimum (6 s); with Kafka's default (45 s) an unreplicated partition stays unavailable that
+ * much longer. Budget: about 3 minutes on 2 cores.
+ */
+class MultiInstanceQueryIT {
+    @RegisterExtension
+    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
+    @RegisterExtension
+    final LastseenProcesses processes = new LastseenProcesses();
+
+    private static final int PARTITIONS = 6;
+    private static final int ACCOUNTS = 24;
+    private static final int TOKENS = 8;
+    private static final String API_KEY = "it-api-key-0123456789abcdef";
+    private static final Duration MAX_OBSERVATION = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private final TestHttp http = new TestHttp(Duration.ofSeconds(15));
+    private final Model model = new Model();
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void everyInstanceAnswersEveryAccountThroughTheLossOfAnInstanceWithAndWithoutAStandby() throws Exception {
+        SecretScan.registerSecret(API_KEY);
+        InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+        TopicNames topics = ConfigLoader.fromMap(
+                        Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", ConfigLoader.REGISTRY_URL, "mem:"))
+                .topics();
+        List<LastseenProcess> all = new ArrayList<>();
+        try (TestRegistryServer registry = new TestRegistryServer(schemas);
+                Producers producers = new Producers(KAFKA.bootstrapServers(), schemas, topics)) {
+            KAFKA.createTopics(topics, PARTITIONS);
+            producers.registry(model);
+            producers.logins(model.firstRound());
+
+            // ---- with one standby replica
+            List<LastseenProcess> standby = startInstances("standby", 1, registry, all);
+            awaitAllCorrect(standby, Duration.ofSeconds(150));
+            FailoverReport withStandby = killAndQuery(standby.get(0), standby.subList(1, 3));
+
+            standby.get(0).start(); // same state dir and port
+            awaitReady(List.of(standby.get(0)), Duration.ofSeconds(90));
+            producers.logins(model.secondRound());
+            awaitAllCorrect(standby, Duration.ofSeconds(60));
+            long converged = System.nanoTime();
+            for (LastseenProcess p : standby) {
+                p.close();
+            }
+
+            // ---- without a standby
+            List<LastseenProcess> bare = startInstances("bare", 0, registry, all);
+            awaitAllCorrect(bare, Duration.ofSeconds(150));
+            FailoverReport withoutStandby = killAndQuery(bare.get(0), bare.subList(1, 3));
+            for (LastseenProcess p : bare) {
+                p.close();
+            }
+
+            System.out.println("FAILOVER with num.standby.replicas=1: " + withStandby);
+            System.out.println("FAILOVER with num.standby.replicas=0: " + withoutStandby);
+            System.out.printf(
+                    "restarted instance converged; %d response bodies scanned for %d secrets%n",
+                    SecretScan.bodiesChecked(), SecretScan.secretsRegistered());
+            assertThat(converged).isPositive();
+            // The goal: with a standby, no query fails while an instance is lost.
+            assertThat(withStandby.failed())
+                    .as("failed queries with a standby: %s", withStandby)
+                    .isZero();
+            assertThat(withStandby.stale())
+                    .as("the survivors answered from the standby meanwhile")
+                    .isPositive();
+            // Without one, the partition is unavailable until the group notices (session timeout) and restores it
+            // elsewhere.
+            // Queries for them wait (up to the 5 s query deadline) or fail; measured, and bounded generously here.
+            assertThat(withoutStandby.degradedUntilMillis())
+                    .as("%s", withoutStandby)
+                    .isBetween(1_000L, 30_000L);
+            for (LastseenProcess p : all) {
+                assertThat(SecretScan.find(p.logText()))
+                        .as("a secret in the log of %s", p.name())
+                        .isNull();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ instances
+
+    private List<LastseenProcess> startInstances(
+            String group, int standbys, TestRegistryServer registry, List<LastseenProcess> all) {
+        List<LastseenProcess> started = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int port = Loopback.freePort();
+            Map<String, String> c = new HashMap<>();
+            c.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+            c.put(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen-it-" + group);
+            c.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    dir.resolve(group + "-state-" + i).toString());
+            c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
+            c.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys));
+            c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
+            c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+            c.put("session.timeout.ms", "6000");
+            c.put("heartbeat.interval.ms", "1500");
+            c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
+            c.put(ConfigLoader.REGISTRY_URL, registry.baseUrl());
+            // This test's changelogs hold tens of records per partition, so a copy restoring from scratch is only
+            // tens of records behind: the bound on stale answers is scaled down to match (a hot standby here lags 0).
+            c.put(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
+            c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+            LastseenProcess p = processes.create(
+                    group + "-" + i, dir.resolve("apps"), port, c, Map.of("LASTSEEN_API_KEYS", API_KEY));
+            all.add(p);
+            started.add(p);
+            p.start();
+        }
+        awaitReady(started, Duration.ofMinutes(2));
+        return started;
+    }
+
+    private void awaitReady(List<LastseenProcess> instances, Duration max) {
+        await("instances ready")
+                .atMost(max)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    for (LastseenProcess p : instances) {
+                        assertThat(p.isAlive())
+                                .as("%s is running; its log ends:%n%s", p.name(), p.logTail(40))
+                                .isTrue();
+                        assertThat(http.get(p.baseUrl() + "/readyz", (String) null)
+                                        .statusCode())
+                                .as(p.name())
+                                .isEqualTo(200);
+                    }
+                });
+    }
+
+    private void awaitAllCorrect(List<LastseenProcess> instances, Duration max) {
+        await("every instance answers every account")
+                .atMost(max)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    for (LastseenProcess p : instances) {
+                        assertThat(p.isAlive())
+                                .as("%s is running; its log ends:%n%s", p.name(), p.logTail(40))
+                                .isTrue();
+                        for (String account : model.accounts()) {
+                            for (boolean listing : new boolean[] {true, false}) {
+                                Probe probe = probe(p, account, listing);
+                                assertThat(probe.ok())
+                                        .as("%s %s: %s", p.name(), account, probe.problem())
+                                        .isTrue();
+                            }
+                        }
+                    }
+                });
+    }
+
+    // ------------------------------------------------------------------ failover
+
+    record FailoverReport(
+            int queries,
+            int failed,
+            int stale,
+            long windowMillis,
+            long firstFailureMillis,
+            long lastFailureMillis,
+            long degradedUntilMillis,
+            long maxLatencyMillis,
+            String sampleFailure) {
+        @Override
+        public String toString() {
+            return String.format(
+                    "%d queries, %d failed, %d answered stale (standby or restoring copy); failed-query window %d ms"
+                            + " (failed queries from +%d ms to +%d ms after the kill); queries failed or waited > 1 s until +%d ms;"
+                            + " slowest answer %d ms%s",
+                    queries,
+                    failed,
+                    stale,
+                    windowMillis,
+                    firstFailureMillis,
+                    lastFailureMillis,
+                    degradedUntilMillis,
+                    maxLatencyMillis,
+                    sampleFailure == null ? "" : "; e.g. " + sampleFailure);
+        }
+    }
+
+    private record Observation(
+            long startNanos, long atNanos, boolean ok, boolean stale, long latencyMillis, String problem) {}
+
+    /**
+     * Kills {@code victim} and queries every account through the survivors from two threads until
+     * the survivors have answered fresh and correct for 5 s after at least 15 s, or 60 s have passed.
+     */
+    private FailoverReport killAndQuery(LastseenProcess victim, List<LastseenProcess> survivors) throws Exception {
+        ConcurrentLinkedQueue<Observation> seen = new ConcurrentLinkedQueue<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        long killedAt = System.nanoTime();
+        victim.kill();
+        for (int c = 0; c < 2; c++) {
+            int seed = c;
+            clients.execute(() -> {
+                SplittableRandom random = new SplittableRandom(seed);
+                while (running.get()) {
+                    LastseenProcess p = survivors.get(random.nextInt(survivors.size()));
+                    String account = model.accounts().get(random.nextInt(ACCOUNTS));
+                    long start = System.nanoTime();
+                    Probe probe = probe(p, account, random.nextBoolean());
+                    long end = System.nanoTime();
+                    seen.add(new Observation(
+                            start, end, probe.ok(), probe.stale(), (end - start) / 1_000_000, probe.problem()));
+                }
+            });
+        }
+        await("failover settled")
+                .atMost(MAX_OBSERVATION.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    long now = System.nanoTime();
+                    if (now - killedAt > MAX_OBSERVATION.toNanos()) {
+                        return true;
+                    }
+                    if (now - killedAt < Duration.ofSeconds(15).toNanos()) {
+                        return false;
+                    }
+                    long recent = now - Duration.ofSeconds(5).toNanos();
+                    return seen.stream().filter(o -> o.atNanos() > recent).allMatch(o -> o.ok() && !o.stale())
+                            && seen.stream().anyMatch(o -> o.atNanos() > recent);
+                });
+        running.set(false);
+        clients.shutdown();
+        assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+        List<Observation> all = new ArrayList<>(seen);
+        List<Observation> failed = all.stream().filter(o -> !o.ok()).toList();
+        // The window runs from the start of the first query that failed to the answer of the last one.
+        long first = failed.stream().mapToLong(Observation::startNanos).min().orElse(killedAt);
+        long last = failed.stream().mapToLong(Observation::atNanos).max().orElse(killedAt);
+        long degradedUntil = all.stream()
+                .filter(o -> !o.ok() || o.latencyMillis() > 1000)
+                .mapToLong(Observation::atNanos)
+                .max()
+                .orElse(killedAt);
+        return new FailoverReport(
+                all.size(),
+                failed.size(),
+                (int) all.stream().filter(Observation::stale).count(),
+                failed.isEmpty() ? 0 : (last - first) / 1_000_000,
+                failed.isEmpty() ? 0 : (first - killedAt) / 1_000_000,
+                failed.isEmpty() ? 0 : (last - killedAt) / 1_000_000,
+                (degradedUntil - killedAt) / 1_000_000,
+                all.stream().mapToLong(Observation::latencyMillis).max().orElse(0),
+                failed.isEmpty() ? null : failed.get(0).problem());
+    }
+
+    // ------------------------------------------------------------------ queries and the expected answers
+
+    private record Probe(boolean ok, boolean stale, String problem) {}
+
+    /** One query through an instance, checked against the model: the account's listing, or its first token. */
+    private Probe probe(LastseenProcess p, String account, boolean listing) {
+        String url = p.baseUrl() + "/v1/accounts/" + account + "/tokens"
+                + (listing ? "?limit=1000" : "/" + model.tokens(account).get(0));
+        try {
+            HttpResponse<String> r = http.get(url, API_KEY);
+            if (r.statusCode() != 200) {
+                return new Probe(false, false, r.statusCode() + " " + r.body());
+            }
+            if (r.headers().firstValue(QueryHeaders.SERVED_BY).isEmpty()) {
+                return new Probe(false, false, "no served-by header");
+            }
+            JsonNode body = Json.MAPPER.readTree(r.body());
+            boolean stale = body.get("stale").asBoolean();
+            String wrong = listing ? model.checkListing(account, body) : model.checkToken(account, body.get("token"));
+            return new Probe(
+                    wrong == null, stale, wrong == null ? null : wrong + " (served by " + body.get("served_by") + ")");
+        } catch (IOException | RuntimeException e) {
+            return new Probe(false, false, e.toString());
+        }
+    }
+
+    /** The accounts, tokens and logins the test produced, and what the API must therefore say. */
+    private static final class Model {
+        final Map<String, List<String>> tokens = new TreeMap<>();
+        final Map<String, Long> lastSeen = new TreeMap<>();
+        final Map<String, Long> successes = new TreeMap<>();
+        final Instant base = Instant.now().minusSeconds(3600);
+
+        Model() {
+            for (int a = 0; a < ACCOUNTS; a++) {
+                String account = String.format("acct-%02d", a);
+                List<String> ids = new ArrayList<>();
+                for (int t = 0; t < TOKENS; t++) {
+                    ids.add(account + "-tok-" + t);
+                }
+                tokens.put(account, ids);
+            }
+        }
+
+        List<String> accounts() {
+            return List.copyOf(tokens.keySet());
+        }
+
+        List<String> tokens(String account) {
+            return tokens.get(account);
+        }
+
+        /** Successes for tokens 0..5 of every account (6 and 7 are never used), failures for the even ones. */
+        List<LoginEvent> firstRound() {
+            SplittableRandom random = new SplittableRandom(7);
+            List<LoginEvent> events = new ArrayList<>();
+            tokens.forEach((account, ids) -> {
+                for (int t = 0; t < 6; t++) {
+                    for (int n = 0; n <= t % 3; n++) {
+                        events.add(success(account, ids.get(t), base.plusSeconds(random.nextInt(3000))));
+                    }
+                    if (t % 2 == 0) {
+                        events.add(event(account, ids.get(t), base.plusSeconds(3500), AuthOutcome.FAILURE));
+                    }
+                }
+            });
+            return events;
+        }
+
+        /** A newer success of every account's first token. */
+        List<LoginEvent> secondRound() {
+            Instant now = Instant.now().minusSeconds(1);
+            List<LoginEvent> events = new ArrayList<>();
+            tokens.forEach((account, ids) -> events.add(success(account, ids.get(0), now)));
+            return events;
+        }
+
+        private LoginEvent success(String account, String token, Instant at) {
+            lastSeen.merge(account + "/" + token, at.toEpochMilli(), Math::max);
+            successes.merge(account + "/" + token, 1L, Long::sum);
+            return event(account, token, at, AuthOutcome.SUCCESS);
+        }
+
+        private static LoginEvent event(String account, String token, Instant at, AuthOutcome outcome) {
+            return LoginEvent.newBuilder()
+                    .setEventId(UUID.randomUUID().toString())
+                    .setOccurredAt(at)
+                    .setAccountId(account)
+                    .setCredentialType(CredentialType.SERVICE_TOKEN)
+                    .setTokenId(token)
+                    .setOutcome(outcome)
+                    .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
+                    .setColo("fra1")
+                    .setClientIp("192.0.2.1")
+                    .build();
+        }
+
+        String checkListing(String account, JsonNode body) {
+            List<String> ids = new ArrayList<>();
+            body.get("tokens").forEach(t -> ids.add(t.get("token_id").asText()));
+            if (!ids.equals(tokens(account))) {
+                return "listing of " + account + " was " + ids;
+            }
+            for (JsonNode t : body.get("tokens")) {
+                if (t.get("metadata").isNull()) {
+                    return "no metadata for " + t.get("token_id");
+                }
+            }
+            return body.get("next_page_token").isNull() ? null : "unexpected next page";
+        }
+
+        String checkToken(String account, JsonNode token) {
+            String key = account + "/" + tokens(account).get(0);
+            if (token.get("usage").isNull() || token.get("metadata").isNull()) {
+                return key + " lacks usage or metadata";
+            }
+            String at = token.get("usage").get("last_seen_at").asText();
+            long count = token.get("usage").get("success_count").asLong();
+            return Instant.parse(at).toEpochMilli() == lastSeen.get(key) && count == successes.get(key)
+                    ? null
+                    : key + " last seen " + at + " x" + count + ", expected " + Instant.ofEpochMilli(lastSeen.get(key))
+                            + " x" + successes.get(key);
+        }
+    }
+
+    /** The token service's registry records and the login service's events, with the project's serdes. */
+    private static final class Producers implements AutoCloseable {
+        private final KafkaProducer<String, ServiceToken> tokens;
+        private final KafkaProducer<String, LoginEvent> logins;
+        private final TopicNames topics;
+
+        Producers(String bootstrap, InMemorySchemaRegistry schemas, TopicNames topics) {
+            Map<String, Object> props =
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
+            this.tokens = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(schemas, ServiceToken.class, true));
+            this.logins = new KafkaProducer<>(
+                    props, new StringSerializer(), new SpecificAvroSerializer<>(schemas, LoginEvent.class, true));
+            this.topics = topics;
+        }
+
+        void registry(Model model) {
+            model.tokens.forEach((account, ids) -> ids.forEach(id -> tokens.send(new ProducerRecord<>(
+                    topics.serviceTokens(),
+                    id,
+                    ServiceToken.newBuilder()
+                            .setTokenId(id)
+                            .setAccountId(account)
+                            .setName("bot " + id)
+                            .setClientId("client-" + id)
+                            .setClientSecretHash(QueryTestKit.secretFor(account, id))
+                            .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
+                            .setExpiresAt(null)
+                            .build()))));
+            tokens.flush();
+        }
+
+        void logins(List<LoginEvent> events) {
+            events.forEach(e -> logins.send(new ProducerRecord<>(topics.loginEvents(), e.getAccountId(), e)));
+            logins.flush();
+        }
+
+        @Override
+        public void close() {
+            tokens.close();
+            logins.close();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.lastseen.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package dependencies of the product point one way; the build fails when a change breaks one
+ * of these rules. Product = the main classes of stream-app, state-store and avro (tests excluded).
+ *
+ * <pre>
+ *   cli ─> app (wiring: LastseenServer, LastseenApp, Readiness) ─> http ─> query ─> state (read view)
+ *    └─> startup ─> topology, spikes ─> thresholds, metrics ─> errors
+ *   everything ─> config ─> state;  avro, serde, registry at the bottom
+ *   wiring (ApplyServer) ─> applier (db-applier: `lastseen apply`) ─> avro, serde, registry, config
+ * </pre>
+ */
+class ArchitectureTest {
+    private static final String APP = "dev.lastseen.app";
+    private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar!/.*");
+    private static final List<String> PRODUCT_PACKAGES = List.of(
+            APP,
+            "dev.lastseen.state",
+            "dev.lastseen.avro",
+            "dev.lastseen.serde",
+            "dev.lastseen.registry",
+            "dev.lastseen.applier",
+            "dev.lastseen.config");
+    /**
+     * Main classes only, whether Maven hands the other modules over as target/classes (test) or as
+     * jars (package and later): test classes and the modules' test-jars are left out.
+     */
+    private static final ImportOption MAIN_CLASSES_ONLY =
+            location -> ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location) && !location.matches(TEST_JAR);
+
+    private static final JavaClasses PRODUCT =
+            new ClassFileImporter().withImportOption(MAIN_CLASSES_ONLY).importPackages(PRODUCT_PACKAGES);
+
+    @Test
+    void everyRuleSeesTheWholeProduct() {
+        // Without this a rule could pass on an empty import (e.g. a module's classes not found).
+        for (String pkg : PRODUCT_PACKAGES) {
+            assertThat(PRODUCT.containPackage(pkg))
+                    .as("classes of %s imported", pkg)
+                    .isTrue();
+        }
+        assertThat(PRODUCT.stream()
+                        .map(c -> c.getSource()
+                                .map(source -> source.getUri().toString())
+                                .orElse("")))
+                .noneMatch(uri -> uri.contains("/test-classes/") || uri.contains("-tests.jar!"));
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.lastseen.(**)").should().beFreeOfCycles().check(PRODUCT);
+    }
+
+    @Test
+    void layersAreUsedOnlyFromAbove() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Cli")
+                .definedBy(APP + ".cli..")
+                .layer("Wiring")
+                .definedBy(APP)
+                .layer("Startup")
+                .definedBy(APP + ".startup..")
+                .layer("Http")
+                .definedBy(APP + ".http..")
+                .layer("Query")
+                .definedBy(APP + ".query..")
+                .layer("Topology")
+                .definedBy(APP + ".topology..", APP + ".spikes..")
+                .layer("Thresholds")
+                .definedBy(APP + ".thresholds..")
+                .layer("Metrics")
+                .definedBy(APP + ".metrics..")
+                .layer("Errors")
+                .definedBy(APP + ".errors..")
+                .layer("Config")
+                .definedBy(APP + ".config..")
+                .layer("State")
+                .definedBy("dev.lastseen.state..")
+                .whereLayer("Cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Wiring")
+                .mayOnlyBeAccessedByLayers("Cli")
+                .whereLayer("Startup")
+                .mayOnlyBeAccessedByLayers("Cli")
+                .whereLayer("Http")
+                .mayOnlyBeAccessedByLayers("Wiring")
+                .whereLayer("Query")
+                .mayOnlyBeAccessedByLayers("Wiring", "Http")
+                .whereLayer("Topology")
+                .mayOnlyBeAccessedByLayers("Wiring", "Startup")
+                .whereLayer("Thresholds")
+                .mayOnlyBeAccessedByLayers("Wiring", "Topology")
+                .whereLayer("Metrics")
+                .mayOnlyBeAccessedByLayers("Wiring", "Startup", "Topology")
+                .whereLayer("Errors")
+                .mayOnlyBeAccessedByLayers("Wiring", "Topology", "Metrics")
+                .whereLayer("Config")
+                .mayOnlyAccessLayers("State")
+                .whereLayer("State")
+                .mayNotAccessAnyLayer()
+                .check(PRODUCT);
+    }
+
+    @Test
+    void theQueryPathNeverReachesBackIntoHttpOrTheTopology() {
+        noClasses()
+                .that()
+                .resideInAPackage(APP + ".query..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(APP + ".http..", APP + ".topology..", APP + ".spikes..")
+                .because("http -> query -> the state's read view, never back")
+                .check(PRODUCT);
+    }
+
+    @Test
+    void theTopologyKnowsNothingOfServingOrStartingUp() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(APP + ".topology..", APP + ".spikes..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(APP, APP + ".http..", APP + ".query..", APP + ".cli..", APP + ".startup..")
+                .because("one topology factory that tests drive, whatever serves or starts it")
+                .check(PRODUCT);
+    }
+
+    @Test
+    void theProductDependsOnNoDeveloperTool() {
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.lastseen.devtools..")
+                .because("dev-tools depends on the product, never the reverse")
+                .check(PRODUCT);
+    }
+
+    @Test
+    void onlyTheTopologyWritesTokenState() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(APP + ".topology..", "dev.lastseen.state..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("UsageWriter")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("RegistryWriter")
+                .because("each field group has one writer, a processor of the topology")
+                .check(PRODUCT);
+    }
+
+    @Test
+    void theUsagePathNeverTouchesRegistryFields() {
+        noClasses()
+                .that()
+                .haveSimpleName("UsageProcessor")
+                .or()
+                .haveSimpleName("UsageWriter")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("RegistryFields")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("RegistryWriter")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("ServiceToken")
+                .because("the login path never holds a registry record (or its secret)")
+                .check(PRODUCT);
+    }
+}
