@@ -22,6 +22,8 @@
 # Results: bench/target/apply/results.md and, unless --no-write, BENCHMARKS.md (between the apply markers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=ops/java-home.sh
+. "$ROOT/ops/java-home.sh" # a JDK 21+ for the build and the run
 OUT="$ROOT/bench/target/apply"
 TOKENS="100000 1000000"
 RUNS=3

@@ -36,13 +36,15 @@ public final class PostgresServer implements AutoCloseable {
     private final Path log;
     private final int port;
     private final boolean durable;
+    private final boolean detached;
     private EmbeddedPostgres server;
 
-    private PostgresServer(Path dataDir, int port, boolean durable) {
+    private PostgresServer(Path dataDir, int port, boolean durable, boolean detached) {
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         this.port = port;
         this.durable = durable;
+        this.detached = detached;
     }
 
     /** Initialises {@code dataDir} if it is empty and starts a test server (no fsync) on a free port. */
@@ -52,7 +54,17 @@ public final class PostgresServer implements AutoCloseable {
 
     /** As {@link #start(Path)}; {@code durable}: PostgreSQL's production defaults (fsync, synchronous commit), as benchmarks need. */
     public static PostgresServer start(Path dataDir, boolean durable) {
-        PostgresServer s = new PostgresServer(dataDir, freePort(), durable);
+        PostgresServer s = new PostgresServer(dataDir, freePort(), durable, false);
+        s.start();
+        return s;
+    }
+
+    /**
+     * Starts a durable server on {@code port} that outlives this JVM (the local stack's: {@code ops/stack.sh}
+     * stops it with SIGINT to the postmaster, whose pid is the first line of {@code dataDir/postmaster.pid}).
+     */
+    public static PostgresServer startDetached(Path dataDir, int port) {
+        PostgresServer s = new PostgresServer(dataDir, port, true, true);
         s.start();
         return s;
     }
@@ -68,6 +80,7 @@ public final class PostgresServer implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(port)
+                    .setRegisterShutdownHook(!detached)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setServerConfig("max_connections", "50")
@@ -122,6 +135,19 @@ public final class PostgresServer implements AutoCloseable {
             ds.setPassword(password);
         }
         return ds;
+    }
+
+    /** Whether the database exists. */
+    public boolean hasDatabase(String name) {
+        try (Connection c = superuser("postgres").getConnection();
+                var ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** Creates an empty database and returns its name. */
