@@ -76,6 +76,20 @@ class ApplierConfigLoaderTest {
     }
 
     @Test
+    void theLocalStacksExampleConfigurationIsValidAndMatchesTheStack() throws Exception {
+        Path ops = Path.of("").toAbsolutePath().resolveSibling("ops");
+        ApplierConfig c = ApplierConfigLoader.load(ops.resolve("config/apply-local.properties"), Map.of());
+        String stackEnv = Files.readString(ops.resolve("stack.env"));
+        assertThat(stackEnv)
+                .contains("LASTSEEN_POSTGRES_PORT:-5433")
+                .contains("LASTSEEN_APPLY_JDBC_PASSWORD:-lastseen-local");
+        assertThat(c.database().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5433/tokens");
+        assertThat(c.database().password()).isEqualTo("lastseen-local");
+        assertThat(c.target().layout()).isEqualTo(Target.Layout.USAGE_TABLE);
+        assertThat(c.consumer()).containsEntry("bootstrap.servers", "127.0.0.1:9092");
+    }
+
+    @Test
     void everyErrorNamesTheKey() {
         assertRejected(ApplierConfigLoader.USAGE_TABLE, "Token-Last-Seen", ApplierConfigLoader.USAGE_TABLE);
         assertRejected(ApplierConfigLoader.USAGE_TABLE, "x; DROP TABLE tokens", ApplierConfigLoader.USAGE_TABLE);
