@@ -25,6 +25,7 @@ bench_prepare() {
   rm -rf "$RUN"
   mkdir -p "$RUN"
   export LASTSEEN_STACK_DIR="$RUN/stack"
+  export LASTSEEN_STACK_POSTGRES=0 # these benchmarks measure the stream application: no PostgreSQL
   export LASTSEEN_KAFKA_PORT LASTSEEN_KAFKA_CONTROLLER_PORT LASTSEEN_REGISTRY_PORT LASTSEEN_REGISTRY_MGMT_PORT
   LASTSEEN_KAFKA_PORT=$(free_port); LASTSEEN_KAFKA_CONTROLLER_PORT=$(free_port)
   LASTSEEN_REGISTRY_PORT=$(free_port); LASTSEEN_REGISTRY_MGMT_PORT=$(free_port)

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Per-token last-seen tracking on Kafka Streams.",
         subcommands = {
             RunCommand.class,
+            ApplyCommand.class,
             AuditSecretsCommand.class,
             RebuildRegistryCommand.class,
             DeleteLegacyTopicsCommand.class
