@@ -162,25 +162,25 @@ class BadInputIT {
                         ItKafka.login("nk2", "", "tok-none", t0.plusSeconds(seq[0]++), AuthOutcome.SUCCESS))));
         expected.merge(RejectReason.INVALID_ID, 1, Integer::sum);
 
-        // Registry records: a good one, then empty and blank secrets (rejected; the good one stays), then a good one
-        // for another token.
+        // Registry records: a good one, then an empty and a blank secret (rejected whole; the good one stays), then a
+        // good one for another token.
+        String good1 = ItKafka.secret("tok-s1");
         sends.add(new Sent(
                 topics.serviceTokens(),
                 "tok-s1",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s1", "hash-1"))));
-        sends.add(new Sent(
-                topics.serviceTokens(),
-                "tok-s1",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s1", ""))));
-        sends.add(new Sent(
-                topics.serviceTokens(),
-                "tok-s1",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s1", "   "))));
+                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s1", good1))));
+        for (String bad : new String[] {"", "   "}) {
+            ServiceToken edit = ItKafka.token("acct-s", "tok-s1", bad);
+            edit.setName("overwritten by a bad record");
+            sends.add(new Sent(topics.serviceTokens(), "tok-s1", tokenSer.serialize(topics.serviceTokens(), edit)));
+        }
         sends.add(new Sent(
                 topics.serviceTokens(),
                 "tok-s2",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s2", "hash-2"))));
-        expected.merge(RejectReason.BLANK_SECRET, 2, Integer::sum);
+                tokenSer.serialize(
+                        topics.serviceTokens(), ItKafka.token("acct-s", "tok-s2", ItKafka.secret("tok-s2")))));
+        expected.merge(RejectReason.SECRET_MISSING, 1, Integer::sum);
+        expected.merge(RejectReason.SECRET_NOT_VISIBLE_ASCII, 1, Integer::sum);
         int expectedDlq = expected.values().stream().mapToInt(Integer::intValue).sum();
 
         try (LastseenServer server = LastseenServer.start(config, registry, partitions);
@@ -210,8 +210,8 @@ class BadInputIT {
                         }
                         ReadOnlyKeyValueStore<TokenKey, RegistryFields> reg = store(server, StoreNames.TOKEN_REGISTRY);
                         assertThat(reg.get(new TokenKey("acct-s", "tok-s2"))).isNotNull();
-                        assertThat(reg.get(new TokenKey("acct-s", "tok-s1")).clientSecretHash())
-                                .isEqualTo("hash-1");
+                        assertThat(reg.get(new TokenKey("acct-s", "tok-s1")).name())
+                                .isEqualTo("name of tok-s1");
                     });
             // Bad tokens never reached the usage store.
             ReadOnlyKeyValueStore<TokenKey, UsageFields> usage = store(server, StoreNames.TOKEN_USAGE);
@@ -232,7 +232,7 @@ class BadInputIT {
             for (ConsumerRecord<byte[], byte[]> r : dlq) {
                 assertThat(ItKafka.header(r, DeadLetters.HEADER_TOPIC))
                         .isIn(topics.loginEvents(), topics.serviceTokens());
-                assertThat(ItKafka.header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain("hash-1");
+                assertThat(ItKafka.header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain(good1);
             }
             for (RejectReason reason : RejectReason.values()) {
                 assertThat(server.meters()
@@ -243,12 +243,16 @@ class BadInputIT {
                         .as(reason.code())
                         .isEqualTo(expected.getOrDefault(reason, 0).doubleValue());
             }
-            assertThat(server.meters().get("lastseen.secret.rejected").counter().count())
-                    .isEqualTo(2.0);
+            assertThat(server.meters().get("lastseen.secret.rejected").counters())
+                    .extracting(c -> c.count())
+                    .containsOnly(0.0, 1.0)
+                    .filteredOn(c -> c == 1.0)
+                    .hasSize(2);
             assertThat(server.meters().scrape())
                     .contains(
                             "lastseen_dlq_records_total{reason=\"bad_magic_byte\"} 2.0",
-                            "lastseen_secret_rejected_total 2.0");
+                            "lastseen_secret_rejected_total{reason=\"secret_missing\"} 1.0",
+                            "lastseen_secret_rejected_total{reason=\"secret_not_visible_ascii\"} 1.0");
 
             // The exactly-once risk: the very last record of a partition is bad. Its dead-letter record must
             // still commit (visible to read_committed) and the input offset must move past it.

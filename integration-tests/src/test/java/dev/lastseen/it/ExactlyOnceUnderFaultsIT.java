@@ -202,7 +202,8 @@ class ExactlyOnceUnderFaultsIT {
         try (KafkaProducer<String, ServiceToken> p = new KafkaProducer<>(
                 props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
             for (String[] t : tokens) {
-                p.send(new ProducerRecord<>(topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "hash-" + t[1])))
+                p.send(new ProducerRecord<>(
+                                topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], ItKafka.secret(t[1]))))
                         .get();
             }
         }

@@ -80,6 +80,11 @@ final class ItKafka {
                 .build();
     }
 
+    /** A secret that passes the secret rule, different for every seed. */
+    static String secret(String seed) {
+        return dev.lastseen.app.http.QueryTestKit.secretFor("it", seed);
+    }
+
     static ServiceToken token(String account, String token, String secretHash) {
         return ServiceToken.newBuilder()
                 .setTokenId(token)

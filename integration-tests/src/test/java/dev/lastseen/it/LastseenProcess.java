@@ -160,6 +160,11 @@ public final class LastseenProcess implements AutoCloseable {
         return log;
     }
 
+    /** The properties file it runs with: what the other lastseen commands take as {@code --config}. */
+    public Path configFile() {
+        return config;
+    }
+
     public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

@@ -88,7 +88,7 @@ class RealRegistryIT {
                         new StringSerializer(),
                         new SpecificAvroSerializer<>(registry, newer, LoginEvent.class, true))) {
             tokens.send(new ProducerRecord<>(
-                            topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", "hash-a")))
+                            topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", ItKafka.secret("tok-a"))))
                     .get();
             for (int i = 0; i < 5; i++) {
                 v1.send(new ProducerRecord<>(

@@ -15,18 +15,30 @@ import org.apache.kafka.streams.state.Stores;
  * @param registry          supplier of the registry group's bytes store
  * @param usage             supplier of the usage group's bytes store
  * @param tokenAccountIndex supplier of the token → account index
+ * @param lastSeenGuard     supplier of the token → last emitted last-seen store ({@link LastSeenGuard})
  */
 public record TokenStores(
         KeyValueBytesStoreSupplier registry,
         KeyValueBytesStoreSupplier usage,
-        KeyValueBytesStoreSupplier tokenAccountIndex) {
+        KeyValueBytesStoreSupplier tokenAccountIndex,
+        KeyValueBytesStoreSupplier lastSeenGuard) {
 
     /** RocksDB-backed stores: what the application runs with. */
     public static TokenStores persistent() {
         return new TokenStores(
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_REGISTRY),
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE),
-                Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX),
+                Stores.persistentKeyValueStore(StoreNames.LAST_SEEN_GUARD));
+    }
+
+    /** In-memory stores (changelogged all the same): for tests. */
+    public static TokenStores inMemory() {
+        return new TokenStores(
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_REGISTRY),
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE),
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX),
+                Stores.inMemoryKeyValueStore(StoreNames.LAST_SEEN_GUARD));
     }
 
     public StoreBuilder<KeyValueStore<TokenKey, RegistryFields>> registryBuilder() {
@@ -43,6 +55,12 @@ public record TokenStores(
 
     public StoreBuilder<KeyValueStore<String, String>> tokenAccountIndexBuilder() {
         return Stores.keyValueStoreBuilder(tokenAccountIndex, Serdes.String(), Serdes.String())
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
+    }
+
+    public StoreBuilder<KeyValueStore<String, Long>> lastSeenGuardBuilder() {
+        return Stores.keyValueStoreBuilder(lastSeenGuard, Serdes.String(), Serdes.Long())
                 .withLoggingEnabled(Map.of())
                 .withCachingEnabled();
     }

@@ -41,7 +41,8 @@ public final class UsageWriter {
                         before.successCount() + 1,
                         before.failureCount(),
                         lastPatchedAt,
-                        before.lastFailureAt())
+                        before.lastFailureAt(),
+                        before.retiredAt())
                 : new UsageFields(
                         before.lastSeenAt(),
                         before.lastSeenColo(),
@@ -49,7 +50,8 @@ public final class UsageWriter {
                         before.successCount() + 1,
                         before.failureCount(),
                         lastPatchedAt,
-                        before.lastFailureAt());
+                        before.lastFailureAt(),
+                        before.retiredAt());
         usage.put(key, after);
         return new UsageChange(after, advanced, patch);
     }
@@ -64,45 +66,65 @@ public final class UsageWriter {
                 before.successCount(),
                 before.failureCount() + 1,
                 before.lastPatchedAt(),
-                Math.max(before.lastFailureAt(), occurredAt));
+                Math.max(before.lastFailureAt(), occurredAt),
+                before.retiredAt());
         usage.put(key, after);
         return new UsageChange(after, false, null);
     }
 
     /**
-     * Deletes usage entries that never recorded a success and whose last failure is before
-     * {@code cutoff} (epoch millis): failures for token ids nobody ever used successfully (typos,
-     * guessing, deleted tokens) would otherwise grow the store at the rate they arrive. A token
-     * that ever succeeded is never expired. Examines at most {@code budget} entries in key order
-     * from {@code resumeAfter} (exclusive; null = from the start), so one call is bounded.
-     *
-     * @return where the next call resumes, or null when the end of the store was reached
+     * Marks the token's usage here as retired at {@code at} (epoch millis): the registry deleted the
+     * token or moved it to another account. The entry stays readable and keeps counting logins
+     * until the retired-retention expiry deletes it ({@link #expire}); nothing is created for a token
+     * without usage.
      */
-    public Sweep expireNeverSeen(TokenKey resumeAfter, long cutoff, int budget) {
-        java.util.List<TokenKey> expired = new java.util.ArrayList<>();
-        TokenKey last = null;
-        int examined = 0;
-        boolean more;
-        try (var it = resumeAfter == null
-                ? usage.all()
-                : usage.range(TokenKey.rangeStart(resumeAfter.accountId(), resumeAfter.tokenId()), null)) {
-            while (examined < budget && it.hasNext()) {
-                var entry = it.next();
-                examined++;
-                last = entry.key;
-                UsageFields u = entry.value;
-                if (!u.seen() && u.lastFailureAt() != UsageFields.NEVER && u.lastFailureAt() < cutoff) {
-                    expired.add(entry.key);
-                }
-            }
-            more = it.hasNext();
+    public void retire(TokenKey key, long at) {
+        UsageFields stored = usage.get(key);
+        if (stored != null && !stored.retired()) {
+            usage.put(key, stored.withRetiredAt(at));
         }
-        expired.forEach(usage::delete); // after the iterator is closed
-        return new Sweep(expired.size(), more ? last : null);
     }
 
-    /** The outcome of one bounded expiry pass. */
-    public record Sweep(int expired, TokenKey resumeAfter) {}
+    /** The registry (re-)registered the token for this account: a pending retirement is cancelled. */
+    public void restore(TokenKey key) {
+        UsageFields stored = usage.get(key);
+        if (stored != null && stored.retired()) {
+            usage.put(key, stored.withRetiredAt(UsageFields.NEVER));
+        }
+    }
+
+    /**
+     * One bounded expiry pass (at most {@code budget} entries from {@code resumeAfter}, exclusive;
+     * null = from the start). Deletes two kinds of entries that would otherwise grow the store
+     * forever: usage of token ids that never recorded a success and whose last failure is before
+     * {@code neverSeenCutoff} (typos, guessing, unknown ids: they arrive at an attacker's rate), and
+     * usage of tokens the registry deleted or moved away before {@code retiredCutoff}. A registered
+     * token that ever succeeded is never expired. Cutoffs are epoch millis; {@link UsageFields#NEVER}
+     * disables that kind.
+     */
+    public Sweep expire(TokenKey resumeAfter, long neverSeenCutoff, long retiredCutoff, int budget) {
+        int[] byKind = new int[2]; // never seen, retired
+        BoundedSweep.Pass<TokenKey> pass = BoundedSweep.run(
+                usage, resumeAfter, k -> TokenKey.rangeStart(k.accountId(), k.tokenId()), budget, (k, u) -> {
+                    if (u.retired() && u.retiredAt() < retiredCutoff) {
+                        byKind[1]++;
+                        return true;
+                    }
+                    if (!u.seen() && u.lastFailureAt() != UsageFields.NEVER && u.lastFailureAt() < neverSeenCutoff) {
+                        byKind[0]++;
+                        return true;
+                    }
+                    return false;
+                });
+        return new Sweep(byKind[0], byKind[1], pass.resumeAfter());
+    }
+
+    /** The outcome of one bounded expiry pass: entries deleted by kind, and where the next pass resumes (null: start over). */
+    public record Sweep(int neverSeenExpired, int retiredExpired, TokenKey resumeAfter) {
+        public int expired() {
+            return neverSeenExpired + retiredExpired;
+        }
+    }
 
     private UsageFields current(TokenKey key) {
         UsageFields stored = usage.get(key);

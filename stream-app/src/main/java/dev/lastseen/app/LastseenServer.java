@@ -97,7 +97,8 @@ public final class LastseenServer implements AutoCloseable {
                 config.apiKeys(),
                 config.spikes(),
                 config.query(),
-                config.neverSeenRetention(),
+                config.retention(),
+                config.secrets(),
                 streams);
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.lastseen.avro.ServiceToken;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,55 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .haveSimpleName("ServiceToken")
                 .because("the login path never holds a registry record (or its secret)")
+                .check(PRODUCT);
+    }
+
+    /**
+     * The edge checks the secret and drops it; besides it, only the audit (which must know the
+     * secrets to look for them) may read one. A build-time guarantee, not a convention.
+     */
+    @Test
+    void onlyTheEdgeAndTheAuditReadAClientSecretHash() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(APP + ".topology.ServiceTokenValidator")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".audit.RegistrySecrets")
+                .and()
+                .resideOutsideOfPackage("dev.lastseen.avro..")
+                .should()
+                .callMethod(ServiceToken.class, "getClientSecretHash")
+                .orShould()
+                .callMethod(ServiceToken.class, "get", int.class)
+                .orShould()
+                .callMethod(ServiceToken.Builder.class, "getClientSecretHash")
+                .because("lastseen never holds, copies or emits a secret: it is checked where it is decoded, then gone")
+                .check(PRODUCT);
+    }
+
+    /**
+     * No product class holds a decoded ServiceToken but the edge (decode, check, project) and the
+     * audit; the start-up checks read its schema only. Everything downstream has TokenRegistration.
+     */
+    @Test
+    void aDecodedServiceTokenNeverLeavesTheEdge() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.lastseen.avro..")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".topology.ServiceTokenDecoder")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".topology.ServiceTokenValidator")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".topology.TokenRegistration")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".audit.RegistrySecrets")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".startup.SchemaChecks")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(ServiceToken.class)
+                .because("the service-tokens record is projected to its secret-free fields where it is decoded")
                 .check(PRODUCT);
     }
 }

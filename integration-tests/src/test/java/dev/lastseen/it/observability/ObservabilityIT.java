@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The observability surface proven end to end: the real application under synthetic traffic
- * (with failures, a failure burst, bad records, a blank secret and a rejected thresholds file),
+ * (with failures, a failure burst, bad records, a placeholder secret and a rejected thresholds file),
  * and {@code lastseen apply} writing its patches into a real PostgreSQL, scraped every second by a
  * real Prometheus that loads {@code ops/prometheus/rules}. Every query
  * of every panel in {@code ops/grafana/*.json} must return data through Prometheus' HTTP API,
@@ -140,7 +140,7 @@ class ObservabilityIT {
                 // Incidents, after the first scrape so counters are seen to increase.
                 producers.failureBurst("acct-000", traffic.tokens().get(0).tokenId(), 120);
                 producers.garbageLogin();
-                producers.blankSecret("acct-001", "tok-blank-secret");
+                producers.placeholderSecret("acct-001", "tok-placeholder-secret");
                 Files.writeString(thresholds, "{\"version\":1,\"default\":{\"minimum\":20"); // half-written
 
                 for (Dashboards.PanelQuery q : queries) {
@@ -155,7 +155,7 @@ class ObservabilityIT {
                         "sum(lastseen_apply_rows_total{outcome=\"applied\"}) > 0",
                         "sum(lastseen_auth_failure_spikes_total) > 0",
                         "sum(lastseen_dlq_records_total) > 0",
-                        "lastseen_secret_rejected_total > 0",
+                        "lastseen_secret_rejected_total{reason=\"secret_placeholder\"} > 0",
                         "lastseen_config_rejected_total > 0",
                         "lastseen_freshness_seconds_count > 0",
                         "sum(kafka_stream_state_block_cache_usage) > 0")) {
@@ -223,7 +223,7 @@ class ObservabilityIT {
      * a known bounded set, and no label of any series equals an account or token id of the traffic.
      */
     private static void assertLabelsAreBounded(String scrape, SyntheticTraffic traffic) {
-        Set<String> ids = new HashSet<>(List.of("tok-blank-secret"));
+        Set<String> ids = new HashSet<>(List.of("tok-placeholder-secret"));
         traffic.tokens().forEach(t -> {
             ids.add(t.accountId());
             ids.add(t.tokenId());
@@ -401,16 +401,17 @@ class ObservabilityIT {
             raw.flush();
         }
 
-        void blankSecret(String account, String token) {
+        /** A placeholder where the hash should be: the secret rule's newest row, which the alert must catch like any other. */
+        void placeholderSecret(String account, String token) {
             tokens.send(new ProducerRecord<>(
                     topics.serviceTokens(),
                     token,
                     ServiceToken.newBuilder()
                             .setTokenId(token)
                             .setAccountId(account)
-                            .setName("blank")
-                            .setClientId("client-blank")
-                            .setClientSecretHash("   ")
+                            .setName("placeholder")
+                            .setClientId("client-placeholder")
+                            .setClientSecretHash("*".repeat(16))
                             .setCreatedAt(Instant.now())
                             .setExpiresAt(null)
                             .build()));

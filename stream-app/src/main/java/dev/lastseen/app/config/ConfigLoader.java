@@ -51,6 +51,10 @@ public final class ConfigLoader {
     public static final String CLOCK_SKEW_ALLOWANCE_MS = "lastseen.clock-skew.allowance.ms";
     public static final String MAX_RECORD_BYTES = "lastseen.input.max.record.bytes";
     public static final String NEVER_SEEN_RETENTION_MS = "lastseen.usage.never-seen.retention.ms";
+    public static final String RETIRED_RETENTION_MS = "lastseen.usage.retired.retention.ms";
+    public static final String GUARD_RETENTION_MS = "lastseen.last-seen.guard.retention.ms";
+    public static final String SECRET_MIN_LENGTH = "lastseen.secret.min.length";
+    public static final String SECRET_PLACEHOLDERS = "lastseen.secret.placeholders";
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
     public static final String API_KEYS = "lastseen.api.keys";
@@ -75,6 +79,44 @@ public final class ConfigLoader {
 
     static final int MAX_API_KEYS = 1000;
     static final int MIN_API_KEY_LENGTH = 16;
+    static final int MAX_PLACEHOLDERS = 1000;
+    /**
+     * Values a token service writes instead of a hash when it has none, redacts one, or was never
+     * configured (compared case-insensitively). Most are shorter than the default minimum length and
+     * are rejected for that already; the list matters when {@value #SECRET_MIN_LENGTH} is lowered.
+     */
+    public static final List<String> DEFAULT_SECRET_PLACEHOLDERS = List.of(
+            "REDACTED",
+            "[REDACTED]",
+            "<REDACTED>",
+            "***REDACTED***",
+            "REDACTED_SECRET",
+            "REDACTED-SECRET",
+            "****",
+            "********",
+            "null",
+            "nil",
+            "none",
+            "undefined",
+            "empty",
+            "n/a",
+            "changeme",
+            "change-me",
+            "change_me",
+            "changeit",
+            "placeholder",
+            "secret",
+            "password",
+            "dummy",
+            "example",
+            "test",
+            "todo",
+            "tbd",
+            "xxx",
+            "masked",
+            "hidden",
+            "sha256:",
+            "sha256:REDACTED");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
@@ -186,6 +228,37 @@ public final class ConfigLoader {
                     Importance.MEDIUM,
                     "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
                             + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
+            .define(
+                    RETIRED_RETENTION_MS,
+                    ConfigDef.Type.LONG,
+                    30L * 86_400_000,
+                    Range.between(0, 3_650L * 86_400_000),
+                    Importance.MEDIUM,
+                    "Usage of a token the registry deleted or moved to another account stays readable this long after the delete/move, "
+                            + "then is deleted; 0 keeps it forever.")
+            .define(
+                    GUARD_RETENTION_MS,
+                    ConfigDef.Type.LONG,
+                    30L * 86_400_000,
+                    Range.between(0, 3_650L * 86_400_000),
+                    Importance.LOW,
+                    "token-last-seen never moves backwards for a token: the last patched last_seen_at of each token is remembered this "
+                            + "long after it (an event arriving later than this could move the topic back); 0 keeps it forever.")
+            .define(
+                    SECRET_MIN_LENGTH,
+                    ConfigDef.Type.INT,
+                    16,
+                    Range.between(1, InputBounds.DEFAULTS.maxSecretHashLength()),
+                    Importance.MEDIUM,
+                    "Shortest client_secret_hash accepted from service-tokens; shorter ones are rejected (secret_too_short).")
+            .define(
+                    SECRET_PLACEHOLDERS,
+                    ConfigDef.Type.LIST,
+                    DEFAULT_SECRET_PLACEHOLDERS,
+                    ConfigLoader::validatePlaceholders,
+                    Importance.MEDIUM,
+                    "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
+                            + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
             .define(
                     HTTP_HOST,
                     ConfigDef.Type.STRING,
@@ -311,6 +384,25 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    private static void validatePlaceholders(String name, Object value) {
+        @SuppressWarnings("unchecked")
+        List<String> placeholders = (List<String>) value;
+        if (placeholders.size() > MAX_PLACEHOLDERS) {
+            throw new ConfigException(
+                    name, placeholders.size() + " entries", "at most " + MAX_PLACEHOLDERS + " placeholders");
+        }
+        for (int i = 0; i < placeholders.size(); i++) {
+            String p = placeholders.get(i);
+            if (p.isEmpty() || p.length() > InputBounds.DEFAULTS.maxSecretHashLength()) {
+                throw new ConfigException(
+                        name,
+                        "entry #" + (i + 1),
+                        "each placeholder must be 1.." + InputBounds.DEFAULTS.maxSecretHashLength()
+                                + " characters (empty entries between commas are not allowed)");
+            }
+        }
+    }
+
     /** Loads a properties file, applies environment overrides, validates. */
     public static LastseenConfig load(Path file, Map<String, String> env) {
         Map<String, Object> values = ConfigSources.read(file);
@@ -418,7 +510,11 @@ public final class ConfigLoader {
                 apiKeys(c),
                 spikes,
                 querySettings(c),
-                Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                new LastseenConfig.RetentionSettings(
+                        Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                        Duration.ofMillis(c.getLong(RETIRED_RETENTION_MS)),
+                        Duration.ofMillis(c.getLong(GUARD_RETENTION_MS))),
+                new LastseenConfig.SecretSettings(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)),
                 streamsProperties(streams, c, topics));
     }
 

@@ -21,12 +21,32 @@ public record LastseenConfig(
         List<String> apiKeys,
         SpikeSettings spikes,
         QuerySettings query,
-        Duration neverSeenRetention,
+        RetentionSettings retention,
+        SecretSettings secrets,
         Map<String, Object> streams) {
 
     public LastseenConfig {
         apiKeys = List.copyOf(apiKeys);
         streams = Map.copyOf(streams);
+    }
+
+    /**
+     * How long state that nothing refreshes is kept (zero: forever).
+     *
+     * @param neverSeen usage of a token id that never succeeded, after its last failure
+     * @param retired   usage of a token the registry deleted or moved away, after the delete/move
+     * @param lastSeenGuard the last patched last_seen_at of a token, after it
+     */
+    public record RetentionSettings(Duration neverSeen, Duration retired, Duration lastSeenGuard) {}
+
+    /**
+     * The secret rule's settings: the shortest accepted {@code client_secret_hash} and the
+     * placeholder values (compared case-insensitively) that are not secrets.
+     */
+    public record SecretSettings(int minLength, List<String> placeholders) {
+        public SecretSettings {
+            placeholders = List.copyOf(placeholders);
+        }
     }
 
     /** How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only). */

@@ -1,6 +1,9 @@
 package dev.lastseen.app.errors;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -12,15 +15,25 @@ import org.slf4j.LoggerFactory;
  * What both error handlers do with a rejected record: classify it, count it, log one line and
  * build its dead-letter record. Kafka Streams instantiates the handlers, so their settings
  * arrive through the streams config map.
+ *
+ * <p>A dead letter keeps its original value only when its source topic is listed under
+ * {@link #VALUE_KEEPING_TOPICS_CONFIG} (the login topics, which cannot carry a secret); any other
+ * topic's value is withheld. Secret-free is the default: a topic nobody thought about, or a
+ * missing setting, withholds.
  */
-final class DeadLetterRouter {
+public final class DeadLetterRouter {
+    /** Streams-config key: the topics (a collection of names) whose dead letters keep their value bytes. */
+    public static final String VALUE_KEEPING_TOPICS_CONFIG = "lastseen.internal.dlq.value-keeping-topics";
+
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRouter.class);
     private final String deadLetterTopic;
     private final DeadLetterCounter metrics;
+    private final Set<String> valueKeepingTopics;
 
-    private DeadLetterRouter(String deadLetterTopic, DeadLetterCounter metrics) {
+    private DeadLetterRouter(String deadLetterTopic, DeadLetterCounter metrics, Set<String> valueKeepingTopics) {
         this.deadLetterTopic = deadLetterTopic;
         this.metrics = metrics;
+        this.valueKeepingTopics = Set.copyOf(valueKeepingTopics);
     }
 
     static DeadLetterRouter fromConfigs(Map<String, ?> configs) {
@@ -29,8 +42,13 @@ final class DeadLetterRouter {
             throw new ConfigException(
                     StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null, "a dead-letter topic is required");
         }
+        Object keeping = configs.get(VALUE_KEEPING_TOPICS_CONFIG);
+        Set<String> valueKeeping = new HashSet<>();
+        if (keeping instanceof Collection<?> names) {
+            names.forEach(n -> valueKeeping.add(String.valueOf(n)));
+        }
         return new DeadLetterRouter(
-                topic.toString(), (DeadLetterCounter) configs.get(DeadLetterCounter.STREAMS_CONFIG_KEY));
+                topic.toString(), (DeadLetterCounter) configs.get(DeadLetterCounter.STREAMS_CONFIG_KEY), valueKeeping);
     }
 
     ProducerRecord<byte[], byte[]> deadLetter(
@@ -59,6 +77,7 @@ final class DeadLetterRouter {
                     reason.code(),
                     exception.getMessage());
         }
-        return DeadLetters.record(deadLetterTopic, key, value, context, exception, reason);
+        return DeadLetters.record(
+                deadLetterTopic, key, value, valueKeepingTopics.contains(context.topic()), context, exception, reason);
     }
 }

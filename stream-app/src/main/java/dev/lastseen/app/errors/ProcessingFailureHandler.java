@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records that a processor rejects (a rule that needs the key, such as key/value mismatch)
- * or that trip a bug go to the dead-letter topic with their original bytes; processing
- * continues on the last good state instead of stopping the service.
+ * or that trip a bug go to the dead-letter topic (original key; original value only for the
+ * login topics, see {@link DeadLetterRouter}); processing continues on the last good state
+ * instead of stopping the service.
  */
 public final class ProcessingFailureHandler implements ProcessingExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProcessingFailureHandler.class);

@@ -25,10 +25,11 @@ public final class LastseenMetrics implements DeadLetterCounter {
     private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
     private final Counter lastSeenAdvanced;
     private final Counter patchesEmitted;
-    private final Counter secretRejected;
+    private final Map<RejectReason, Counter> secretRejected = new EnumMap<>(RejectReason.class);
     private final Counter authFailureSpikes;
     private final Counter configRejected;
     private final Counter neverSeenExpired;
+    private final Counter retiredExpired;
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
@@ -60,15 +61,26 @@ public final class LastseenMetrics implements DeadLetterCounter {
         patchesEmitted = Counter.builder("lastseen.patches.emitted")
                 .description("TokenLastSeen patches written")
                 .register(registry);
-        secretRejected = Counter.builder("lastseen.secret.rejected")
-                .description("Registry records rejected for a missing, empty or blank client_secret_hash")
-                .register(registry);
+        for (RejectReason reason : RejectReason.values()) {
+            if (reason.isSecretRule()) {
+                secretRejected.put(
+                        reason,
+                        Counter.builder("lastseen.secret.rejected")
+                                .description(
+                                        "service-tokens records rejected because client_secret_hash breaks the secret rule")
+                                .tag("reason", reason.code())
+                                .register(registry));
+            }
+        }
         authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes")
                 .description("AuthFailureSpike alerts raised")
                 .register(registry);
         neverSeenExpired = Counter.builder("lastseen.usage.never.seen.expired")
                 .description(
                         "Usage entries of token ids that never authenticated successfully, expired after the retention")
+                .register(registry);
+        retiredExpired = Counter.builder("lastseen.usage.retired.expired")
+                .description("Usage entries of tokens the registry deleted or moved away, expired after the retention")
                 .register(registry);
         configRejected = Counter.builder("lastseen.config.rejected")
                 .description("Runtime configuration files rejected (last good kept)")
@@ -102,14 +114,19 @@ public final class LastseenMetrics implements DeadLetterCounter {
     @Override
     public void deadLettered(RejectReason reason) {
         dlq.get(reason).increment();
-        if (reason == RejectReason.BLANK_SECRET) {
-            secretRejected.increment();
+        if (reason.isSecretRule()) {
+            secretRejected.get(reason).increment();
         }
     }
 
-    /** Usage entries of never-successful token ids deleted by the retention sweep. */
-    public void neverSeenExpired(int count) {
-        neverSeenExpired.increment(count);
+    /** Usage entries deleted by the retention sweep: of never-successful token ids, and of deleted or moved-away tokens. */
+    public void usageExpired(int neverSeen, int retired) {
+        if (neverSeen > 0) {
+            neverSeenExpired.increment(neverSeen);
+        }
+        if (retired > 0) {
+            retiredExpired.increment(retired);
+        }
     }
 
     public void authFailureSpike() {
@@ -135,7 +152,8 @@ public final class LastseenMetrics implements DeadLetterCounter {
         return dlq.get(reason).count();
     }
 
+    /** Records rejected by the secret rule, all reasons together. */
     public double secretRejectedCount() {
-        return secretRejected.count();
+        return secretRejected.values().stream().mapToDouble(Counter::count).sum();
     }
 }

@@ -64,6 +64,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSecretRuleSettingsHaveSensibleDefaultsAndBadValuesAreRejectedNamingTheKey() {
+        LastseenConfig defaults = ConfigLoader.fromMap(minimal());
+        assertThat(defaults.secrets().minLength()).isEqualTo(16);
+        assertThat(defaults.secrets().placeholders()).contains("REDACTED", "****", "null", "none", "changeme");
+
+        Map<String, Object> custom = minimal();
+        custom.put(ConfigLoader.SECRET_MIN_LENGTH, "32");
+        custom.put(ConfigLoader.SECRET_PLACEHOLDERS, " not-a-real-hash-value , TODO ");
+        LastseenConfig c = ConfigLoader.fromMap(custom);
+        assertThat(c.secrets().minLength()).isEqualTo(32);
+        assertThat(c.secrets().placeholders()).containsExactly("not-a-real-hash-value", "TODO");
+        Map<String, Object> none = minimal();
+        none.put(ConfigLoader.SECRET_PLACEHOLDERS, "");
+        assertThat(ConfigLoader.fromMap(none).secrets().placeholders()).isEmpty();
+
+        for (String bad : new String[] {"0", "1025", "sixteen"}) {
+            Map<String, Object> m = minimal();
+            m.put(ConfigLoader.SECRET_MIN_LENGTH, bad);
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(ConfigLoader.SECRET_MIN_LENGTH);
+        }
+        Map<String, Object> emptyEntry = minimal();
+        emptyEntry.put(ConfigLoader.SECRET_PLACEHOLDERS, "REDACTED,,none");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(emptyEntry))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ConfigLoader.SECRET_PLACEHOLDERS)
+                .hasMessageContaining("entry #2");
+    }
+
+    @Test
+    void retentionsDefaultToThirtyDaysAndZeroKeepsForever() {
+        LastseenConfig defaults = ConfigLoader.fromMap(minimal());
+        assertThat(defaults.retention().retired().toDays()).isEqualTo(30);
+        assertThat(defaults.retention().lastSeenGuard().toDays()).isEqualTo(30);
+        assertThat(defaults.retention().neverSeen().toDays()).isEqualTo(7);
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.RETIRED_RETENTION_MS, "-1");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(ConfigLoader.RETIRED_RETENTION_MS);
+    }
+
+    @Test
     void aMisspelledLastseenKeyIsRejectedRatherThanIgnored() {
         Map<String, Object> m = minimal();
         m.put("lastseen.last-seen.granularity", "1000");

@@ -130,8 +130,7 @@ public final class QueryTestKit implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             String tokenId = String.format("tok-%07d", i);
             TokenKey key = new TokenKey(accountId, tokenId);
-            regBatch.add(KeyValue.pair(
-                    key, new RegistryFields("n" + i, "c" + i, secretFor(accountId, tokenId), 1_000L, null)));
+            regBatch.add(KeyValue.pair(key, new RegistryFields("n" + i, "c" + i, 1_000L, null)));
             if (usedEvery > 0 && i % usedEvery == 0) {
                 useBatch.add(KeyValue.pair(
                         key, new UsageFields(usedAt.toEpochMilli(), "fra1", null, 1, 0, usedAt.toEpochMilli())));

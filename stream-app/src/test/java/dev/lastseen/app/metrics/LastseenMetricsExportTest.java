@@ -28,11 +28,17 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_secret_rejected_total counter")
                 .contains("# TYPE lastseen_freshness_seconds histogram")
                 .contains("# TYPE lastseen_auth_failure_spikes_total counter")
-                .contains("# TYPE lastseen_config_rejected_total counter");
+                .contains("# TYPE lastseen_config_rejected_total counter")
+                .contains("# TYPE lastseen_usage_never_seen_expired_total counter")
+                .contains("# TYPE lastseen_usage_retired_expired_total counter");
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
         assertThat(count(scrape, "^lastseen_events_total\\{"))
                 .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
         assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(RejectReason.values().length);
+        assertThat(count(scrape, "^lastseen_secret_rejected_total\\{"))
+                .isEqualTo(Arrays.stream(RejectReason.values())
+                        .filter(RejectReason::isSecretRule)
+                        .count());
     }
 
     @Test
@@ -50,7 +56,7 @@ class LastseenMetricsExportTest {
     @Test
     void labelValuesComeOnlyFromBoundedEnums() {
         metrics.event(CredentialType.API_TOKEN, AuthOutcome.FAILURE);
-        metrics.deadLettered(RejectReason.BLANK_SECRET);
+        metrics.deadLettered(RejectReason.SECRET_PLACEHOLDER);
         Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
         for (String line : registry.scrape().split("\n")) {
             if (!line.startsWith("lastseen_")) {

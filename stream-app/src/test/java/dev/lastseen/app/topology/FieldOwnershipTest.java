@@ -60,6 +60,14 @@ class FieldOwnershipTest {
     }
 
     @Test
+    void theLastSeenGuardIsConnectedToItsOwnStoreOnlyInASubtopologyOfItsOwn() {
+        assertThat(processor(LastseenTopology.GUARD_PROCESSOR).stores()).containsExactly(StoreNames.LAST_SEEN_GUARD);
+        assertThat(subtopologyOf(LastseenTopology.GUARD_PROCESSOR))
+                .as("fed by the token-keyed repartition, not the account-keyed one")
+                .isNotEqualTo(subtopologyOf(LastseenTopology.USAGE_PROCESSOR));
+    }
+
+    @Test
     void bothFieldGroupsOfAnAccountLiveInTheSameSubtopology() {
         assertThat(subtopologyOf(LastseenTopology.USAGE_PROCESSOR))
                 .isEqualTo(subtopologyOf(LastseenTopology.REGISTRY_PROCESSOR));

@@ -105,6 +105,34 @@ final class TopologyHarness implements AutoCloseable {
                 .build();
     }
 
+    /** The id under which the harness's ServiceToken serializer registered its schema. */
+    int serviceTokenSchemaId() {
+        return registry.register(config.topics().serviceTokens() + "-value", ServiceToken.getClassSchema());
+    }
+
+    /** A secret that passes the secret rule, different for every seed. */
+    static String secret(String seed) {
+        return dev.lastseen.app.http.QueryTestKit.secretFor("harness", seed);
+    }
+
+    /** A registry record with a valid secret of its own. */
+    static ServiceToken token(String account, String token) {
+        return token(account, token, secret(account + "/" + token));
+    }
+
+    /**
+     * Every record the topology has written so far to any topic — outputs, dead letters,
+     * repartition and changelog topics alike — as raw bytes (consumed: each is returned once).
+     */
+    java.util.List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> drainEveryProducedTopic() {
+        java.util.List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> all = new java.util.ArrayList<>();
+        for (String topic : driver.producedTopicNames()) {
+            all.addAll(driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .readRecordsToList());
+        }
+        return all;
+    }
+
     static ServiceToken token(String account, String token, String secretHash) {
         return ServiceToken.newBuilder()
                 .setTokenId(token)
