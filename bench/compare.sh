@@ -6,6 +6,8 @@
 #
 # Options: --tokens "N ..." ("100000 1000000")  --events N (2000000 logins per token count)
 #          --rounds N (4, at least 4)  --accounts N (1000)  --no-write (don't touch BENCHMARKS.md)
+#          --baseline-jar PATH (another lastseen jar, e.g. main's: its drains join every round, with and without
+#          the registry bootstrap, so a change is measured against its baseline and the DSL job in the same run)
 # Environment: LASTSEEN_BENCH_APP_OPTS (both jobs' JVM options, default "-Xms512m -Xmx512m"),
 #              LASTSEEN_BENCH_APP_PROPS (extra lastseen properties), LASTSEEN_HEAVY_LOCK.
 #
@@ -24,6 +26,7 @@
 #   RSS          VmHWM (peak resident memory) at the end of the drain
 # Results: bench/target/compare/results.md (and between the compare markers in BENCHMARKS.md).
 set -euo pipefail
+{ # the whole script is read before it runs: editing it during a long run cannot change the run
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../ops/java-home.sh
@@ -34,6 +37,7 @@ EVENTS=2000000
 ROUNDS=4
 ACCOUNTS=1000
 WRITE=1
+BASELINE_JAR=""
 while (($#)); do
   case "$1" in
     --tokens) TOKEN_COUNTS="$2"; shift ;;
@@ -41,6 +45,7 @@ while (($#)); do
     --rounds) ROUNDS="$2"; shift ;;
     --accounts) ACCOUNTS="$2"; shift ;;
     --no-write) WRITE=0 ;;
+    --baseline-jar) BASELINE_JAR="$2"; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -49,6 +54,7 @@ done
 for v in EVENTS ROUNDS ACCOUNTS; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "bench/compare.sh: ${v,,} must be a positive integer, was '${!v}'" >&2; exit 2; }
 done
+[[ -z "$BASELINE_JAR" || -f "$BASELINE_JAR" ]] || { echo "bench/compare.sh: --baseline-jar $BASELINE_JAR is not a file" >&2; exit 2; }
 ((ROUNDS >= 4)) || { echo "bench/compare.sh: --rounds must be at least 4 (figures are reported with their spread)" >&2; exit 2; }
 
 BENCH_NAME=compare
@@ -80,7 +86,8 @@ raw_consumer() { # topic label
   grep -E '^[0-9]{4}-' "$RUN/raw-$2.out" | tail -1 | awk -F', *' '{printf "%.0f", $10}'
 }
 
-# drain KIND TOKENS ROUND: KIND is lastseen-reg, lastseen-noreg or dsl. Appends a line to $RESULTS.
+# drain KIND TOKENS ROUND: KIND is lastseen-reg, lastseen-noreg, baseline-reg, baseline-noreg or dsl.
+# Appends a line to $RESULTS.
 drain() {
   local kind="$1" tokens="$2" round="$3" id="cmp-$1-$2-$3" start progress rc cpu split hwm load0 load1
   local state="$RUN/state-$id" out="$RUN/$id.log"
@@ -92,9 +99,10 @@ drain() {
       java $APP_OPTS -cp "$BENCH_JAR" dev.lastseen.bench.DslAggregationJob "$BOOT" "$REG" "login-events-$tokens" "$id" "$state" \
         >"$out" 2>&1 9>&- &
       ;;
-    lastseen-*)
-      local registry_topic=service-tokens
-      [[ "$kind" == lastseen-reg ]] && registry_topic="service-tokens-$tokens"
+    lastseen-* | baseline-*)
+      local registry_topic=service-tokens jar="$JAR"
+      [[ "$kind" == *-reg ]] && registry_topic="service-tokens-$tokens"
+      [[ "$kind" == baseline-* ]] && jar="$BASELINE_JAR"
       cat >"$RUN/$id.properties" <<PROPS
 bootstrap.servers=$BOOT
 application.id=$id
@@ -109,7 +117,7 @@ lastseen.topic.service-tokens=$registry_topic
 PROPS
       for kv in ${LASTSEEN_BENCH_APP_PROPS:-}; do echo "$kv" >>"$RUN/$id.properties"; done
       # shellcheck disable=SC2086 # APP_OPTS is a word list
-      java $APP_OPTS -jar "$JAR" run --config "$RUN/$id.properties" >"$out" 2>&1 9>&- &
+      java $APP_OPTS -jar "$jar" run --config "$RUN/$id.properties" >"$out" 2>&1 9>&- &
       ;;
   esac
   APP_PID=$!
@@ -150,7 +158,9 @@ for tokens in $TOKEN_COUNTS; do
   RAW_BEFORE=$(raw_consumer "login-events-$tokens" "$tokens-before")
   log "raw consumer before: $RAW_BEFORE msg/s"
   for round in $(seq 1 "$ROUNDS"); do
-    for kind in lastseen-reg dsl lastseen-noreg; do drain "$kind" "$tokens" "$round"; done
+    KINDS=(lastseen-reg dsl lastseen-noreg)
+    [[ -n "$BASELINE_JAR" ]] && KINDS=(lastseen-reg baseline-reg dsl lastseen-noreg baseline-noreg)
+    for kind in "${KINDS[@]}"; do drain "$kind" "$tokens" "$round"; done
   done
   RAW_AFTER=$(raw_consumer "login-events-$tokens" "$tokens-after")
   log "raw consumer after: $RAW_AFTER msg/s"
@@ -165,7 +175,8 @@ JAVA_V=$(java -version 2>&1 | head -1)
 {
   echo "Run of $(date -u +%Y-%m-%dT%H:%MZ): \`bench/run.sh --compare --tokens \"$TOKEN_COUNTS\" --events $EVENTS --rounds $ROUNDS\`"
   echo "($TOTAL_S s under the lock). $(nproc) cores, $JAVA_V; both jobs \`$APP_OPTS\`, $PARTS login partitions, exactly_once_v2,"
-  echo "commit 1 s, 64 MiB record cache; extra lastseen properties: ${LASTSEEN_BENCH_APP_PROPS:-none}. Broker, registry and the job"
+  echo "commit 1 s, 64 MiB record cache; extra lastseen properties: ${LASTSEEN_BENCH_APP_PROPS:-none}; baseline jar: ${BASELINE_JAR:-none}."
+  echo "Broker, registry and the job"
   echo "share the machine; load average $LOAD_START at the start, $LOAD_END at the end."
   echo
   printf '%s\n' "${RAW_LINES[@]}" | python3 "$ROOT/bench/compare_report.py" "$RESULTS"
@@ -186,3 +197,5 @@ open(doc, "w", encoding="utf-8").write(text)
 PYEOF
   log "wrote the figures into BENCHMARKS.md"
 fi
+exit
+}

@@ -6,8 +6,9 @@ of one round ran back to back) and then summarised the same way."""
 import statistics
 import sys
 
-KINDS = [("lastseen-reg", "lastseen, with the registry bootstrap"), ("dsl", "hand-written DSL job"),
-         ("lastseen-noreg", "lastseen, no registry records")]
+KINDS = [("lastseen-reg", "lastseen, with the registry bootstrap"),
+         ("baseline-reg", "baseline jar, with the registry bootstrap"), ("dsl", "hand-written DSL job"),
+         ("lastseen-noreg", "lastseen, no registry records"), ("baseline-noreg", "baseline jar, no registry records")]
 
 
 def parse(path):
@@ -70,19 +71,23 @@ def main():
                 spread([f(r, "native") for r in rs], "{:.1f}"),
                 spread([f(r, "rss_peak_mib") for r in rs])))
     print()
-    print("| tokens | raw ConsumerPerformance fetch rate, before / after the drains | registry bootstrap: extra app CPU per registry record (with − without, per round) | extra stream-thread CPU per registry record |")
-    print("|---|---|---|---|")
+    print("| tokens | job | raw ConsumerPerformance fetch rate, before / after the drains | registry bootstrap: extra app CPU per registry record (with − without, per round) | extra stream-thread CPU per registry record |")
+    print("|---|---|---|---|---|")
     for tokens in tokens_list:
         rounds = {}
         for r in runs:
             if r["tokens"] == tokens:
                 rounds.setdefault(r["round"], {})[r["kind"]] = r
-        pairs = [rd for rd in rounds.values() if "lastseen-reg" in rd and "lastseen-noreg" in rd]
-        per_rec = [1e6 * (f(rd["lastseen-reg"], "total") - f(rd["lastseen-noreg"], "total")) / int(tokens) for rd in pairs]
-        per_rec_stream = [1e6 * (f(rd["lastseen-reg"], "stream") - f(rd["lastseen-noreg"], "stream")) / int(tokens) for rd in pairs]
         rb, ra = raw.get(tokens, (0, 0))
-        print("| %s | %s / %s msg/s | %s µs | %s µs |" % (format(int(tokens), ","), format(round(rb), ","), format(round(ra), ","),
-                                                     spread(per_rec, "{:.1f}"), spread(per_rec_stream, "{:.1f}")))
+        for job in ("lastseen", "baseline"):
+            pairs = [rd for rd in rounds.values() if job + "-reg" in rd and job + "-noreg" in rd]
+            if not pairs:
+                continue
+            per_rec = [1e6 * (f(rd[job + "-reg"], "total") - f(rd[job + "-noreg"], "total")) / int(tokens) for rd in pairs]
+            per_rec_stream = [1e6 * (f(rd[job + "-reg"], "stream") - f(rd[job + "-noreg"], "stream")) / int(tokens) for rd in pairs]
+            print("| %s | %s | %s / %s msg/s | %s µs | %s µs |" % (format(int(tokens), ","), job, format(round(rb), ","),
+                                                              format(round(ra), ","), spread(per_rec, "{:.1f}"),
+                                                              spread(per_rec_stream, "{:.1f}")))
     print()
     print("Every drain (CPU seconds from the JVM's launch to the end of the drain; load = 1-minute load average before / after):\n")
     print("| tokens | round | job | logins/s | first commit | caught up | app CPU | stream | GC | JIT | producer | consumer | native | peak RSS | load |")
