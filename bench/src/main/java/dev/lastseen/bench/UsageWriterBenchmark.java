@@ -1,11 +1,14 @@
 package dev.lastseen.bench;
 
+import dev.lastseen.state.CoalescingUsageStore;
 import dev.lastseen.state.TokenKey;
+import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageChange;
 import dev.lastseen.state.UsageFields;
 import dev.lastseen.state.UsageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,8 +37,14 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 1,
         jvmArgsAppend = {"-Xmx1g"})
 public class UsageWriterBenchmark {
-    @Param({"memory", "rocksdb"})
+    /** memory, rocksdb: the bare store; rocksdb-coalesced: the application's usage store layout (write-behind over RocksDB). */
+    @Param({"memory", "rocksdb", "rocksdb-coalesced"})
     public String store;
+
+    /** Updates between two commits: about one second of a drain. */
+    private static final int COMMIT_EVERY = 1 << 17;
+
+    private int sinceCommit;
 
     private Path dir;
     private KeyValueStore<TokenKey, UsageFields> kv;
@@ -47,7 +56,10 @@ public class UsageWriterBenchmark {
     @Setup
     public void setUp() {
         dir = BenchStores.tempDir();
-        kv = BenchStores.usage(store, dir);
+        kv = store.endsWith("-coalesced")
+                ? new CoalescingUsageStore(
+                        BenchStores.usage(store.substring(0, store.indexOf('-')), dir), TokenStores.USAGE_HELD_ENTRIES)
+                : BenchStores.usage(store, dir);
         writer = new UsageWriter(kv, Duration.ofMinutes(1));
         keys = Fixtures.keys(1_000_000);
     }
@@ -61,11 +73,21 @@ public class UsageWriterBenchmark {
     @Benchmark
     public UsageChange recordSuccess() {
         clock += 3; // event time moves forward: some updates advance last-seen, a few cross the patch granularity
+        commitNow();
         return writer.recordSuccess(keys[i++ & (Fixtures.SAMPLES - 1)], clock, "fra1", "198.51.100.7");
     }
 
     @Benchmark
     public UsageChange recordFailure() {
+        commitNow();
         return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], 1_700_000_000_000L);
+    }
+
+    /** What Kafka Streams does at a commit: the write-behind layer writes its entries below (the bare stores: nothing). */
+    private void commitNow() {
+        if (++sinceCommit == COMMIT_EVERY) {
+            sinceCommit = 0;
+            kv.commit(Map.of());
+        }
     }
 }
