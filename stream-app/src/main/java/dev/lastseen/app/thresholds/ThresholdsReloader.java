@@ -1,5 +1,6 @@
 package dev.lastseen.app.thresholds;
 
+import dev.lastseen.common.LogSafe;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -173,7 +174,7 @@ public final class ThresholdsReloader implements AutoCloseable {
                 reject(
                         RejectionReason.INTERNAL_ERROR,
                         "unexpected " + e.getClass().getName() + ": "
-                                + Texts.oneLine(String.valueOf(e.getMessage()), 200));
+                                + LogSafe.oneLine(String.valueOf(e.getMessage()), 200));
                 log.debug("Unexpected failure while reloading thresholds file {}", file, e);
                 return Result.REJECTED;
             }
@@ -313,7 +314,7 @@ public final class ThresholdsReloader implements AutoCloseable {
         log.warn(
                 "Rejected thresholds file {}: {} [{}]; the last good thresholds ({}) remain in force",
                 file,
-                Texts.oneLine(message, 400),
+                LogSafe.oneLine(message, 400),
                 reason.code(),
                 inForce());
         try {
@@ -324,7 +325,7 @@ public final class ThresholdsReloader implements AutoCloseable {
     }
 
     private static String describe(IOException e) {
-        return Texts.oneLine(e.getClass().getSimpleName() + ": " + e.getMessage(), 200);
+        return LogSafe.oneLine(e.getClass().getSimpleName() + ": " + e.getMessage(), 200);
     }
 
     private String inForce() {
