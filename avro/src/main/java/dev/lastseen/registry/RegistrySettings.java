@@ -62,17 +62,6 @@ public record RegistrySettings(
         return new Builder().baseUrl(baseUrl);
     }
 
-    public Builder toBuilder() {
-        return new Builder()
-                .baseUrl(baseUrl)
-                .connectTimeout(connectTimeout)
-                .readTimeout(readTimeout)
-                .maxRetries(maxRetries)
-                .initialBackoff(initialBackoff)
-                .maxBackoff(maxBackoff)
-                .auth(auth);
-    }
-
     /** Waits between retries: doubling from {@code initialBackoff} to {@code maxBackoff}, with jitter. */
     public Backoff backoff() {
         return Backoff.exponential(initialBackoff, maxBackoff).withJitter();

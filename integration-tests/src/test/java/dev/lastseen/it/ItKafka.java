@@ -27,13 +27,15 @@ final class ItKafka {
 
     private ItKafka() {}
 
+    /** The default topic names, each with {@code prefix} in front: one test's own topics on a shared broker. */
     static TopicNames topics(String prefix) {
+        TopicNames d = TopicNames.DEFAULTS;
         return new TopicNames(
-                prefix + "login-events",
-                prefix + "service-tokens",
-                prefix + "token-last-seen",
-                prefix + "auth-failure-alerts",
-                prefix + "lastseen-dlq");
+                prefix + d.loginEvents(),
+                prefix + d.serviceTokens(),
+                prefix + d.tokenLastSeen(),
+                prefix + d.authFailureAlerts(),
+                prefix + d.deadLetter());
     }
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */

@@ -82,35 +82,35 @@ public final class ConfigLoader {
             .define(
                     TOPIC_LOGIN_EVENTS,
                     ConfigDef.Type.STRING,
-                    "login-events",
+                    TopicNames.LOGIN_EVENTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of LoginEvent records.")
             .define(
                     TOPIC_SERVICE_TOKENS,
                     ConfigDef.Type.STRING,
-                    "service-tokens",
+                    TopicNames.SERVICE_TOKENS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of ServiceToken records (compacted; never written by lastseen).")
             .define(
                     TOPIC_TOKEN_LAST_SEEN,
                     ConfigDef.Type.STRING,
-                    "token-last-seen",
+                    TopicNames.TOKEN_LAST_SEEN,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of TokenLastSeen patches.")
             .define(
                     TOPIC_AUTH_FAILURE_ALERTS,
                     ConfigDef.Type.STRING,
-                    "auth-failure-alerts",
+                    TopicNames.AUTH_FAILURE_ALERTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of AuthFailureSpike alerts.")
             .define(
                     TOPIC_DLQ,
                     ConfigDef.Type.STRING,
-                    "lastseen-dlq",
+                    TopicNames.DEAD_LETTER,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Dead-letter topic for rejected input records.")

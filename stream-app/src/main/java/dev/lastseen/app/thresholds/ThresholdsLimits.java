@@ -64,14 +64,4 @@ public record ThresholdsLimits(
                 DEFAULT_MAX_FACTOR,
                 DEFAULT_MAX_ACCOUNT_ID_LENGTH);
     }
-
-    public ThresholdsLimits withMaxFileBytes(long bytes) {
-        return new ThresholdsLimits(
-                bytes, maxEntries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
-    }
-
-    public ThresholdsLimits withMaxEntries(int entries) {
-        return new ThresholdsLimits(
-                maxFileBytes, entries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
-    }
 }

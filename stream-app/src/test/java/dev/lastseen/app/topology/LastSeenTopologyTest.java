@@ -87,18 +87,8 @@ class LastSeenTopologyTest {
         assertThat(h.patches.readValuesToList())
                 .extracting(TokenLastSeen::getLastSeenAt)
                 .containsExactly(start, start.plusSeconds(60), start.plusSeconds(120));
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.patches.emitted")
-                        .counter()
-                        .count())
-                .isEqualTo(3);
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.last.seen.advanced")
-                        .counter()
-                        .count())
-                .isEqualTo(16);
+        assertThat(h.counter("lastseen.patches.emitted")).isEqualTo(3);
+        assertThat(h.counter("lastseen.last.seen.advanced")).isEqualTo(16);
     }
 
     @Test
@@ -133,13 +123,7 @@ class LastSeenTopologyTest {
         LoginEvent session = success("a", null, NOW);
         session.setCredentialType(CredentialType.USER_SESSION);
         h.logins.pipeInput("a", session);
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.events")
-                        .tag("credential_type", "USER_SESSION")
-                        .tag("outcome", "SUCCESS")
-                        .counter()
-                        .count())
+        assertThat(h.counter("lastseen.events", "credential_type", "USER_SESSION", "outcome", "SUCCESS"))
                 .isEqualTo(1);
         assertThat(h.usageStore().approximateNumEntries()).isZero();
         assertThat(h.deadLetters.isEmpty()).isTrue();
@@ -157,7 +141,8 @@ class LastSeenTopologyTest {
         assertThat(h.deadLetters.isEmpty()).isTrue();
         assertThat(usage("a", "t").lastSeenAt())
                 .isEqualTo(NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
-        assertThat(h.metrics.dlqCount(RejectReason.FUTURE_TIMESTAMP)).isEqualTo(1);
+        assertThat(h.counter("lastseen.dlq.records", "reason", RejectReason.FUTURE_TIMESTAMP.code()))
+                .isEqualTo(1);
     }
 
     @Test
@@ -185,7 +170,8 @@ class LastSeenTopologyTest {
         h.rawLogins.pipeInput("a".getBytes(StandardCharsets.UTF_8), huge);
         assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
                 .isEqualTo("too_large");
-        assertThat(h.metrics.dlqCount(RejectReason.TOO_LARGE)).isEqualTo(1);
+        assertThat(h.counter("lastseen.dlq.records", "reason", RejectReason.TOO_LARGE.code()))
+                .isEqualTo(1);
     }
 
     @Test
@@ -242,7 +228,7 @@ class LastSeenTopologyTest {
         assertThat(dead)
                 .allSatisfy(
                         r -> assertThat(header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain("hash-good"));
-        assertThat(h.metrics.secretRejectedCount()).isEqualTo(2);
+        assertThat(h.counter("lastseen.secret.rejected")).isEqualTo(2);
     }
 
     @Test
@@ -287,12 +273,7 @@ class LastSeenTopologyTest {
         assertThat(usage("a", "guessed")).isNull();
         assertThat(usage("a", "guessed-lately")).isNotNull();
         assertThat(usage("a", "real").failureCount()).isEqualTo(1);
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.usage.never.seen.expired")
-                        .counter()
-                        .count())
-                .isEqualTo(1);
+        assertThat(h.counter("lastseen.usage.never.seen.expired")).isEqualTo(1);
     }
 
     @Test

@@ -16,6 +16,8 @@ import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenReadView;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageFields;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,6 +35,7 @@ final class TopologyHarness implements AutoCloseable {
 
     private final TopologyDriver topologyDriver;
     final InMemorySchemaRegistry registry;
+    final MeterRegistry meters = new SimpleMeterRegistry();
     final LastseenMetrics metrics;
     final LastseenConfig config;
     final TopologyTestDriver driver;
@@ -49,7 +52,10 @@ final class TopologyHarness implements AutoCloseable {
 
     /** {@code settings}: configuration keys on top of the driver's defaults. */
     TopologyHarness(TokenStores stores, Map<String, ?> settings) {
-        TopologyDriver.Builder builder = TopologyDriver.builder().stores(stores).startAt(NOW);
+        TopologyDriver.Builder builder = TopologyDriver.builder()
+                .stores(stores)
+                .metrics(new LastseenMetrics(meters))
+                .startAt(NOW);
         settings.forEach(builder::set);
         topologyDriver = builder.build();
         registry = topologyDriver.registry();
@@ -73,6 +79,11 @@ final class TopologyHarness implements AutoCloseable {
                 new SpecificAvroDeserializer<>(registry, TokenLastSeen.class));
         deadLetters = driver.createOutputTopic(
                 config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The count of one of lastseen's counters, e.g. {@code counter("lastseen.dlq.records", "reason", "too_large")}. */
+    double counter(String name, String... tags) {
+        return meters.get(name).tags(tags).counter().count();
     }
 
     KeyValueStore<TokenKey, UsageFields> usageStore() {
