@@ -15,6 +15,7 @@ import dev.lastseen.state.StateSerdes;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,7 +203,8 @@ class ExactlyOnceUnderFaultsIT {
         try (KafkaProducer<String, ServiceToken> p = new KafkaProducer<>(
                 props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
             for (String[] t : tokens) {
-                p.send(new ProducerRecord<>(topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "hash-" + t[1])))
+                p.send(new ProducerRecord<>(
+                                topics.serviceTokens(), t[1], TestRecords.token(t[0], t[1], "hash-" + t[1])))
                         .get();
             }
         }
@@ -226,7 +228,7 @@ class ExactlyOnceUnderFaultsIT {
                 String[] t = tokens.get(rnd.nextInt(tokens.size()));
                 AuthOutcome outcome = rnd.nextInt(10) == 0 ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS;
                 Instant at = Instant.now().minusMillis(rnd.nextInt(3_000)); // out of order by up to 3 s
-                LoginEvent e = ItKafka.login("ev-" + n++, t[0], t[1], at, outcome);
+                LoginEvent e = TestRecords.login("ev-" + n++, t[0], t[1], at, outcome);
                 String key =
                         rnd.nextInt(5) == 0 ? null : t[0]; // some without a key: re-keyed through the repartition topic
                 p.send(new ProducerRecord<>(topics.loginEvents(), key, e), (md, ex) -> {

@@ -2,14 +2,9 @@ package dev.lastseen.it;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
-import dev.lastseen.avro.LoginEvent;
-import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,32 +61,6 @@ final class ItKafka {
                 5,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 120_000);
-    }
-
-    static LoginEvent login(String eventId, String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder()
-                .setEventId(eventId)
-                .setOccurredAt(at)
-                .setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN)
-                .setTokenId(token)
-                .setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
-                .setColo("fra1")
-                .setClientIp("192.0.2.7")
-                .build();
-    }
-
-    static ServiceToken token(String account, String token, String secretHash) {
-        return ServiceToken.newBuilder()
-                .setTokenId(token)
-                .setAccountId(account)
-                .setName("name of " + token)
-                .setClientId("client-" + token)
-                .setClientSecretHash(secretHash)
-                .setCreatedAt(Instant.parse("2025-01-01T00:00:00Z"))
-                .setExpiresAt(null)
-                .build();
     }
 
     /**

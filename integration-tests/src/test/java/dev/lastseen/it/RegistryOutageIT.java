@@ -16,6 +16,7 @@ import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -89,7 +90,8 @@ class RegistryOutageIT {
                     v1.send(new ProducerRecord<>(
                                     topics.loginEvents(),
                                     "acct-1",
-                                    ItKafka.login("a" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                                    TestRecords.login(
+                                            "a" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
                             .get();
                 }
                 awaitUsage(server, "acct-1", "tok-a", 10, t0.plusSeconds(9));
@@ -101,12 +103,13 @@ class RegistryOutageIT {
                     v2.send(new ProducerRecord<>(
                                     topics.loginEvents(),
                                     "acct-2",
-                                    ItKafka.login("b" + i, "acct-2", "tok-b", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                                    TestRecords.login(
+                                            "b" + i, "acct-2", "tok-b", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
                             .get();
                     v1.send(new ProducerRecord<>(
                                     topics.loginEvents(),
                                     "acct-1",
-                                    ItKafka.login(
+                                    TestRecords.login(
                                             "c" + i, "acct-1", "tok-a", t0.plusSeconds(20 + i), AuthOutcome.SUCCESS)))
                             .get();
                 }

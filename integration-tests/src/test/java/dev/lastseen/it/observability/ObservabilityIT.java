@@ -19,6 +19,7 @@ import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +35,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -343,17 +343,7 @@ class ObservabilityIT {
         void failureBurst(String account, String token, int failures) {
             Instant now = Instant.now();
             for (int i = 0; i < failures; i++) {
-                LoginEvent e = LoginEvent.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(now.plusMillis(i % 100))
-                        .setAccountId(account)
-                        .setCredentialType(CredentialType.SERVICE_TOKEN)
-                        .setTokenId(token)
-                        .setOutcome(AuthOutcome.FAILURE)
-                        .setFailureReason("invalid_secret")
-                        .setColo("fra1")
-                        .setClientIp("203.0.113.9")
-                        .build();
+                LoginEvent e = TestRecords.failure(account, token, now.plusMillis(i % 100));
                 logins.send(new ProducerRecord<>(topics.loginEvents(), account, e));
             }
             logins.flush();
@@ -368,18 +358,7 @@ class ObservabilityIT {
         }
 
         void blankSecret(String account, String token) {
-            tokens.send(new ProducerRecord<>(
-                    topics.serviceTokens(),
-                    token,
-                    ServiceToken.newBuilder()
-                            .setTokenId(token)
-                            .setAccountId(account)
-                            .setName("blank")
-                            .setClientId("client-blank")
-                            .setClientSecretHash("   ")
-                            .setCreatedAt(Instant.now())
-                            .setExpiresAt(null)
-                            .build()));
+            tokens.send(new ProducerRecord<>(topics.serviceTokens(), token, TestRecords.token(account, token, "   ")));
             tokens.flush();
         }
 

@@ -11,8 +11,6 @@ import dev.lastseen.app.http.QueryTestKit;
 import dev.lastseen.app.http.SecretScan;
 import dev.lastseen.app.http.TestHttp;
 import dev.lastseen.app.query.QueryHeaders;
-import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.it.KraftBrokerExtension;
@@ -22,6 +20,7 @@ import dev.lastseen.it.Loopback;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.registry.TestRegistryServer;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -378,7 +376,7 @@ class MultiInstanceQueryIT {
                         events.add(success(account, ids.get(t), base.plusSeconds(random.nextInt(3000))));
                     }
                     if (t % 2 == 0) {
-                        events.add(event(account, ids.get(t), base.plusSeconds(3500), AuthOutcome.FAILURE));
+                        events.add(TestRecords.failure(account, ids.get(t), base.plusSeconds(3500)));
                     }
                 }
             });
@@ -396,21 +394,7 @@ class MultiInstanceQueryIT {
         private LoginEvent success(String account, String token, Instant at) {
             lastSeen.merge(account + "/" + token, at.toEpochMilli(), Math::max);
             successes.merge(account + "/" + token, 1L, Long::sum);
-            return event(account, token, at, AuthOutcome.SUCCESS);
-        }
-
-        private static LoginEvent event(String account, String token, Instant at, AuthOutcome outcome) {
-            return LoginEvent.newBuilder()
-                    .setEventId(UUID.randomUUID().toString())
-                    .setOccurredAt(at)
-                    .setAccountId(account)
-                    .setCredentialType(CredentialType.SERVICE_TOKEN)
-                    .setTokenId(token)
-                    .setOutcome(outcome)
-                    .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
-                    .setColo("fra1")
-                    .setClientIp("192.0.2.1")
-                    .build();
+            return TestRecords.success(account, token, at);
         }
 
         String checkListing(String account, JsonNode body) {
@@ -459,17 +443,7 @@ class MultiInstanceQueryIT {
 
         void registry(Model model) {
             model.tokens.forEach((account, ids) -> ids.forEach(id -> tokens.send(new ProducerRecord<>(
-                    topics.serviceTokens(),
-                    id,
-                    ServiceToken.newBuilder()
-                            .setTokenId(id)
-                            .setAccountId(account)
-                            .setName("bot " + id)
-                            .setClientId("client-" + id)
-                            .setClientSecretHash(QueryTestKit.secretFor(account, id))
-                            .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
-                            .setExpiresAt(null)
-                            .build()))));
+                    topics.serviceTokens(), id, TestRecords.token(account, id, QueryTestKit.secretFor(account, id))))));
             tokens.flush();
         }
 

@@ -1,9 +1,9 @@
 package dev.lastseen.app.topology;
 
 import static dev.lastseen.app.topology.TopologyHarness.NOW;
-import static dev.lastseen.app.topology.TopologyHarness.login;
-import static dev.lastseen.app.topology.TopologyHarness.success;
-import static dev.lastseen.app.topology.TopologyHarness.token;
+import static dev.lastseen.testing.TestRecords.login;
+import static dev.lastseen.testing.TestRecords.success;
+import static dev.lastseen.testing.TestRecords.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.config.ConfigLoader;

@@ -11,6 +11,7 @@ import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,7 +101,7 @@ class TokenStatePropertiesTest {
             if (action instanceof RegistryPut p) {
                 String tokenId = TOKENS[p.token()];
                 registrySupplier.accesses.clear();
-                h.tokens.pipeInput(tokenId, TopologyHarness.token(account, tokenId, p.secret()));
+                h.tokens.pipeInput(tokenId, TestRecords.token(account, tokenId, p.secret()));
                 if (!p.secret().isBlank()) {
                     expectedSecret.put(tokenId, p.secret());
                     // the recorder sees registry writes, so its silence during logins means something
@@ -111,7 +112,7 @@ class TokenStatePropertiesTest {
                 h.tokens.pipeInput(tokenId, null);
                 expectedSecret.remove(tokenId);
             } else if (action instanceof Login l) {
-                LoginEvent e = TopologyHarness.login(
+                LoginEvent e = TestRecords.login(
                         account,
                         TOKENS[l.token()],
                         NOW.minusSeconds(l.secondsBeforeNow()),
@@ -171,12 +172,12 @@ class TokenStatePropertiesTest {
     void registryRecordsDoNotTouchUsage(@ForAll("interleavings") List<Action> actions) {
         // The converse ownership: registry changes never alter a token's usage fields.
         String account = "acct-r-" + tries.incrementAndGet();
-        h.logins.pipeInput(account, TopologyHarness.success(account, TOKENS[0], NOW.minusSeconds(100)));
+        h.logins.pipeInput(account, TestRecords.success(account, TOKENS[0], NOW.minusSeconds(100)));
         TokenKey key = new TokenKey(account, TOKENS[0]);
         UsageFields before = h.usageStore().get(key);
         for (Action action : actions) {
             if (action instanceof RegistryPut p) {
-                h.tokens.pipeInput(TOKENS[p.token()], TopologyHarness.token(account, TOKENS[p.token()], p.secret()));
+                h.tokens.pipeInput(TOKENS[p.token()], TestRecords.token(account, TOKENS[p.token()], p.secret()));
             } else if (action instanceof RegistryDelete d) {
                 h.tokens.pipeInput(TOKENS[d.token()], null);
             }

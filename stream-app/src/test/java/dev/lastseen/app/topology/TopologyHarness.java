@@ -2,8 +2,6 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
-import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
@@ -96,36 +94,6 @@ final class TopologyHarness implements AutoCloseable {
 
     TokenReadView readView() {
         return new TokenReadView(registryStore(), usageStore());
-    }
-
-    static LoginEvent success(String account, String token, Instant at) {
-        return login(account, token, at, AuthOutcome.SUCCESS);
-    }
-
-    static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder()
-                .setEventId(java.util.UUID.randomUUID().toString())
-                .setOccurredAt(at)
-                .setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN)
-                .setTokenId(token)
-                .setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
-                .setColo("fra1")
-                .setClientIp("192.0.2.10")
-                .build();
-    }
-
-    static ServiceToken token(String account, String token, String secretHash) {
-        return ServiceToken.newBuilder()
-                .setTokenId(token)
-                .setAccountId(account)
-                .setName("deploy bot " + token)
-                .setClientId("client-" + token)
-                .setClientSecretHash(secretHash)
-                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
-                .setExpiresAt(null)
-                .build();
     }
 
     @Override
