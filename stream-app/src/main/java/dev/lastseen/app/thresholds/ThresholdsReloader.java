@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the current {@link Thresholds} from an auto-generated file and reloads
  * it when it changes, without ever letting a bad file take the process down
- * (the contract's "auto-generated configuration file" incident).
+ * (an auto-generated file that grew past its bounds once took a service down).
  *
  * <ul>
  *   <li>Missing file at start: the configured defaults, with a log line.</li>
