@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,7 +55,7 @@ class DocumentationTest {
                     broken.add(where + " does not exist");
                 } else if (anchor != null
                         && resolved.toString().endsWith(".md")
-                        && !anchors(Files.readString(resolved)).contains(anchor)) {
+                        && !Markdown.anchors(Files.readString(resolved)).contains(anchor)) {
                     broken.add(where + " names no heading of " + ROOT.relativize(resolved));
                 }
             }
@@ -131,18 +130,6 @@ class DocumentationTest {
             }
         }
         return declared;
-    }
-
-    /** GitHub's heading anchors: lower case, punctuation dropped, spaces as dashes. */
-    static Set<String> anchors(String markdown) {
-        Set<String> anchors = new HashSet<>();
-        for (String line : markdown.split("\n")) {
-            if (line.startsWith("#")) {
-                String text = line.replaceFirst("^#+\\s*", "").trim().toLowerCase(Locale.ROOT);
-                anchors.add(text.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
-            }
-        }
-        return anchors;
     }
 
     private static List<Path> markdownFiles() throws IOException {
