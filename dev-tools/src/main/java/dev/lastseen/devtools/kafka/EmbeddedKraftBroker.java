@@ -308,11 +308,6 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         return controllerPort;
     }
 
-    /** The directory holding the log dirs and server.properties. */
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /**
      * Creates a topic with replication factor 1 unless it already exists (then nothing changes,
      * not even a differing partition count or config), and waits until every partition has a leader.
@@ -377,7 +372,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         }
     }
 
-    /** Stops the broker and controller cleanly. Data under {@link #dataDir()} is kept. Idempotent. */
+    /** Stops the broker and controller cleanly. Its data directory is kept. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {

@@ -83,11 +83,6 @@ public final class TokenQueryService {
         this.sleeper = sleeper;
     }
 
-    /** This instance, as {@code application.server} names it. */
-    public HostInfo self() {
-        return self;
-    }
-
     /** One token of an account; an empty value means neither the registry nor the usage group knows it. */
     public QueryOutcome<Optional<TokenView>> token(String accountId, String tokenId, QueryRequest request) {
         return query(accountId, request, view -> view.get(accountId, tokenId));
