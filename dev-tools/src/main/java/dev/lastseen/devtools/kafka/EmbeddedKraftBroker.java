@@ -65,15 +65,13 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     private static final int MAX_START_ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
-    private final Path dataDir;
     private final int port;
     private final int controllerPort;
     private final Admin admin;
     private boolean closed;
 
-    private EmbeddedKraftBroker(KafkaRaftServer server, Path dataDir, int port, int controllerPort, Admin admin) {
+    private EmbeddedKraftBroker(KafkaRaftServer server, int port, int controllerPort, Admin admin) {
         this.server = server;
-        this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.admin = admin;
@@ -144,7 +142,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
                     port,
                     controllerPort,
                     dataDir);
-            return new EmbeddedKraftBroker(server, dataDir, port, controllerPort, admin);
+            return new EmbeddedKraftBroker(server, port, controllerPort, admin);
         } catch (RuntimeException | Error e) {
             if (admin != null) {
                 admin.close(Duration.ZERO);
