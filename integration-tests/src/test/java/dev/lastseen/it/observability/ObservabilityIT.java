@@ -2,7 +2,6 @@ package dev.lastseen.it.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenServer;
@@ -14,9 +13,10 @@ import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
-import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
+import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.KraftBrokerExtension;
+import dev.lastseen.it.Preconditions;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.testing.TestRecords;
@@ -57,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ObservabilityIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     private static final int PARTITIONS = 3;
     private static final Duration DEADLINE = Duration.ofMinutes(2);
@@ -77,12 +77,10 @@ class ObservabilityIT {
     @Test
     void everyDashboardQueryReturnsLiveDataAndTheRulesLoadAndFire() throws Exception {
         Path binary = PrometheusServer.binary();
-        if (binary == null) {
-            assertThat(System.getenv("CI"))
-                    .as("prometheus must be installed in CI (ops/install-prometheus.sh)")
-                    .isNull();
-            assumeTrue(false, "prometheus is not installed; run ops/install-prometheus.sh (this test runs in CI)");
-        }
+        Preconditions.require(
+                binary != null,
+                "prometheus is not on the PATH",
+                "run ops/install-prometheus.sh (Debian's prometheus package)");
         List<Dashboards.PanelQuery> queries = new ArrayList<>();
         for (Path file : Dashboards.files()) {
             queries.addAll(Dashboards.queries(file));
@@ -280,10 +278,8 @@ class ObservabilityIT {
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {
         Map<String, Object> c =
-                SingleBrokerConfig.base(bootstrap, "lastseen-observability-it", dir.resolve("state"), "mem:");
-        c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
-        c.put(ConfigLoader.HTTP_PORT, 0);
-        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 32L * 1024 * 1024);
+                ItKafka.appConfig(bootstrap, "mem:", ItKafka.topics("obs-"), "obs-app", dir.resolve("state"));
+        c.remove(ConfigLoader.PATCH_GRANULARITY_MS); // the default, as deployed: patches per event is a panel
         c.put(ConfigLoader.SPIKE_WINDOW_MS, 2_000L);
         c.put(ConfigLoader.SPIKE_GRACE_MS, 1_000L);
         c.put(ConfigLoader.THRESHOLDS_FILE, thresholds.toString());
