@@ -66,7 +66,7 @@ class BadInputIT {
     private static final int MAX_RECORD_BYTES = 1024;
 
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     private static ApicurioRegistry apicurio;
 

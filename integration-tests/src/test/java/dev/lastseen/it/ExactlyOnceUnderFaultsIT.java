@@ -58,7 +58,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(ApicurioRegistryExtension.class)
 class ExactlyOnceUnderFaultsIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
     final LastseenProcesses processes = new LastseenProcesses();
@@ -181,11 +181,7 @@ class ExactlyOnceUnderFaultsIT {
 
     private static Map<String, Object> instanceConfig(
             String bootstrap, String registryUrl, TopicNames topics, Path stateDir) {
-        Map<String, Object> c = ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, stateDir);
-        // A killed member is noticed in seconds rather than the default 45 s.
-        c.put("session.timeout.ms", "6000");
-        c.put("heartbeat.interval.ms", "1000");
-        return c;
+        return ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, stateDir);
     }
 
     private static void publishRegistry(

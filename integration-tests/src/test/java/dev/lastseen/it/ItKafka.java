@@ -16,14 +16,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Shared pieces of the integration tests: topics, configuration, records, and reading a topic to its end. */
-final class ItKafka {
-    static final int PARTITIONS = 3;
+/** Shared pieces of the integration tests: topics, configuration, and reading a topic to its end. */
+public final class ItKafka {
+    public static final int PARTITIONS = 3;
 
     private ItKafka() {}
 
     /** The default topic names, each with {@code prefix} in front: one test's own topics on a shared broker. */
-    static TopicNames topics(String prefix) {
+    public static TopicNames topics(String prefix) {
         TopicNames d = TopicNames.DEFAULTS;
         return new TopicNames(
                 prefix + d.loginEvents(),
@@ -34,7 +34,7 @@ final class ItKafka {
     }
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */
-    static Map<String, Object> appConfig(
+    public static Map<String, Object> appConfig(
             String bootstrap, String registryUrl, TopicNames t, String applicationId, Path stateDir) {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, applicationId, stateDir, registryUrl);
         c.put(ConfigLoader.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
@@ -46,10 +46,14 @@ final class ItKafka {
         c.put(ConfigLoader.TOPIC_TOKEN_LAST_SEEN, t.tokenLastSeen());
         c.put(ConfigLoader.TOPIC_AUTH_FAILURE_ALERTS, t.authFailureAlerts());
         c.put(ConfigLoader.TOPIC_DLQ, t.deadLetter());
+        // A member that is gone without leaving the group (a killed process, a replaced stream thread: Kafka
+        // Streams' consumers never send a leave) is noticed after the broker's minimum session, not Kafka's 45 s.
+        c.put("session.timeout.ms", "6000");
+        c.put("heartbeat.interval.ms", "1500");
         return c;
     }
 
-    static Map<String, Object> producerConfig(String bootstrap) {
+    public static Map<String, Object> producerConfig(String bootstrap) {
         return Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
@@ -67,12 +71,12 @@ final class ItKafka {
      * Every record of the topic up to its end offsets at the time of the call, read with
      * {@code read_committed} (so only what committed transactions wrote), in offset order per partition.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration timeout) {
         return readUntil(bootstrap, topic, timeout, records -> true);
     }
 
     /** Reads the topic (read_committed) until {@code done} holds for what was read at the end offsets, or the timeout. */
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(
             String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         Map<String, Object> c = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -106,7 +110,7 @@ final class ItKafka {
         }
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }

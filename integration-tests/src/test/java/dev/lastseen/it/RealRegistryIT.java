@@ -49,7 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(ApicurioRegistryExtension.class)
 class RealRegistryIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
     final LastseenProcesses processes = new LastseenProcesses();
