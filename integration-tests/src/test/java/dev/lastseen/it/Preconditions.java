@@ -5,8 +5,9 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * What a test needs from the machine that Maven cannot fetch (e.g. Debian's {@code prometheus}).
  * Missing in CI (the {@code CI} environment variable set, as every CI system does): the test
- * fails, saying what to install. Missing on a developer's machine: the test is skipped, and says
- * why on the console and in its report. Never a silent skip.
+ * fails, saying what to install. Missing on a developer's machine: the test is skipped (Maven's
+ * summary counts it, "Skipped: 1" under the class's name) and says why in its report
+ * ({@code target/failsafe-reports}) and its output file. Never a silent skip.
  */
 public final class Preconditions {
     private Preconditions() {}
@@ -24,8 +25,6 @@ public final class Preconditions {
         if (inCi()) {
             throw new AssertionError("required in CI: " + message);
         }
-        // Failsafe keeps a test's own output in its report file: the console line is Maven's, via stderr of
-        // the forked JVM's original stream, so it is seen where the build is watched.
         System.err.println("SKIPPED (not in CI): " + message);
         Assumptions.abort(message + " (this test is required in CI)");
     }
