@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  *   cli ─> app (wiring: LastseenServer, LastseenApp, Readiness) ─> http ─> query ─> state (read view)
  *    └─> startup ─> topology, spikes ─> thresholds, metrics ─> errors
  *   everything ─> config ─> state;  avro, serde, registry below;  common (JDK only) at the bottom
+ *   wiring (ApplyServer) ─> applier (db-applier: `lastseen apply`) ─> avro, serde, registry, config
  * </pre>
  */
 class ArchitectureTest {
@@ -31,6 +32,8 @@ class ArchitectureTest {
             "dev.lastseen.avro",
             "dev.lastseen.serde",
             "dev.lastseen.registry",
+            "dev.lastseen.applier",
+            "dev.lastseen.config",
             "dev.lastseen.common");
     /**
      * Main classes only, whether Maven hands the other modules over as target/classes (test) or as

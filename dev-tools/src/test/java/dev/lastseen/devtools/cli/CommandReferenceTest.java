@@ -28,10 +28,19 @@ class CommandReferenceTest {
     static String commands() {
         Map<String, CommandLine> product = LastseenCommand.commandLine().getSubcommands();
         StringBuilder b = new StringBuilder();
-        DevCommand.commandLine().getSubcommands().forEach((name, cmd) -> {
+        DevCommand.commandLine()
+                .getSubcommands()
+                .forEach((name, cmd) -> document(b, name, cmd, product.containsKey(name)));
+        b.append("Every command also takes `-h`/`--help` and `-V`/`--version`.\n");
+        return b.toString();
+    }
+
+    /** One command's heading, description and options, then its own subcommands (e.g. {@code apply migrate}). */
+    private static void document(StringBuilder b, String name, CommandLine cmd, boolean inProduct) {
+        {
             CommandSpec spec = cmd.getCommandSpec();
             b.append("### `").append(name).append('`');
-            if (!product.containsKey(name)) {
+            if (!inProduct) {
                 b.append(" (developer jar only)");
             }
             b.append("\n\n")
@@ -50,9 +59,8 @@ class CommandReferenceTest {
                         .append(" |\n");
             }
             b.append('\n');
-        });
-        b.append("Every command also takes `-h`/`--help` and `-V`/`--version`.\n");
-        return b.toString();
+        }
+        cmd.getSubcommands().forEach((sub, subCmd) -> document(b, name + " " + sub, subCmd, inProduct));
     }
 
     private static String names(OptionSpec o) {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The newcomer's first command, as the README gives it: {@code lastseen demo} of the developer jar
- * in its own JVM prints live last-seen values read through interactive queries and answers its REST
- * API, and a signal (what Ctrl-C sends) stops it cleanly. Waits on the output, not on a fixed
+ * in its own JVM prints live last-seen values read through interactive queries and the rows lastseen
+ * apply wrote into its PostgreSQL, answers its REST API, and a signal (what Ctrl-C sends) stops it cleanly. Waits on the output, not on a fixed
  * duration.
  */
 class DemoIT {
@@ -29,6 +29,9 @@ class DemoIT {
             Pattern.compile("acct-\\d{3}/tok-\\d{7} last seen 20\\d\\d-\\d\\d-\\d\\dT\\S+ from \\w+ \\(ok=\\d+");
     private static final Pattern TRACKED = Pattern.compile("tokens tracked: [1-9]\\d* with usage, 300 registered");
     private static final Pattern PROCESSED = Pattern.compile("processed=[1-9]\\d*");
+    /** Rows lastseen apply wrote into the demo's PostgreSQL. */
+    private static final Pattern APPLIED = Pattern.compile(
+            "postgres: [1-9]\\d* rows in token_last_seen, newest last_seen_at 20\\d\\d-.*applied=[1-9]\\d*");
 
     @Test
     void demoPrintsLiveLastSeenValuesAnswersItsApiAndStopsCleanlyOnASignal() throws Exception {
@@ -61,7 +64,8 @@ class DemoIT {
                         assertThat(printed)
                                 .containsPattern(LIVE_VALUE)
                                 .containsPattern(TRACKED)
-                                .containsPattern(PROCESSED);
+                                .containsPattern(PROCESSED)
+                                .containsPattern(APPLIED);
                     });
             assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
             HttpResponse<String> metrics = get(port, "/metrics");

@@ -3,14 +3,18 @@ package dev.lastseen.app.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.errors.DeadLetters;
 import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.http.QueryTestKit;
 import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.ApplierHealth;
+import dev.lastseen.applier.ApplierMetrics;
 import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.config.ConfigSources;
+import dev.lastseen.serde.DeadLetterHeaders;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -39,7 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/REFERENCE.md says what the product's code says: configuration keys (generated from
- * {@link ConfigLoader#DEFINITION}), metrics with their labels, the Avro records field by field, the
+ * {@link ConfigLoader#DEFINITION} and {@link ApplierConfigLoader#DEFINITION}), metrics with their labels
+ * ({@code run}'s and {@code apply}'s), the Avro records field by field, the
  * dead-letter headers and reasons, the REST routes and problem types. The commands are checked in
  * dev-tools, whose command line has them all.
  */
@@ -47,22 +52,32 @@ class ReferenceDocumentTest {
     private static final String TEXT = ReferenceDocument.text();
 
     @Test
-    void theConfigurationTableIsGeneratedFromTheDefinition() {
-        ReferenceDocument.assertGenerated(Map.of("config", configTable()));
+    void theConfigurationTablesAreGeneratedFromTheDefinitions() {
+        ReferenceDocument.assertGenerated(Map.of(
+                "config",
+                configTable(ConfigLoader.DEFINITION),
+                "config-apply",
+                configTable(ApplierConfigLoader.DEFINITION)));
     }
 
     @Test
     void everyLastseenMetricIsListedWithItsTypeAndLabels() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new LastseenMetrics(registry);
-        Map<String, String> exported = metricFamilies(registry.scrape());
-        assertThat(exported).as("families in a scrape").isNotEmpty();
+        PrometheusMeterRegistry run = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new LastseenMetrics(run);
+        assertThat(documentedMetrics("metrics")).isEqualTo(metricFamilies(run.scrape()));
 
+        PrometheusMeterRegistry apply = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ApplierMetrics(apply, new ApplierHealth());
+        assertThat(documentedMetrics("metrics-apply")).isEqualTo(metricFamilies(apply.scrape()));
+    }
+
+    private static Map<String, String> documentedMetrics(String part) {
         Map<String, String> documented = new TreeMap<>();
-        for (List<String> row : ReferenceDocument.rows(ReferenceDocument.part(TEXT, "checked", "metrics"))) {
+        for (List<String> row : ReferenceDocument.rows(ReferenceDocument.part(TEXT, "checked", part))) {
             documented.put(row.get(0).replace("`", ""), row.get(1) + " | " + row.get(2));
         }
-        assertThat(documented).isEqualTo(exported);
+        assertThat(documented).as("metrics documented in %s", part).isNotEmpty();
+        return documented;
     }
 
     @Test
@@ -90,7 +105,7 @@ class ReferenceDocumentTest {
     @Test
     void everyDeadLetterHeaderAndReasonIsListed() throws IllegalAccessException {
         Set<String> headers = new TreeSet<>();
-        for (Field f : DeadLetters.class.getFields()) {
+        for (Field f : DeadLetterHeaders.class.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 headers.add((String) f.get(null));
             }
@@ -100,6 +115,11 @@ class ReferenceDocumentTest {
         assertThat(new TreeSet<>(ReferenceDocument.firstColumn(ReferenceDocument.part(TEXT, "checked", "dlq-reasons"))))
                 .isEqualTo(Arrays.stream(RejectReason.values())
                         .map(RejectReason::code)
+                        .collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(new TreeSet<>(
+                        ReferenceDocument.firstColumn(ReferenceDocument.part(TEXT, "checked", "apply-dlq-reasons"))))
+                .isEqualTo(Arrays.stream(dev.lastseen.applier.RejectReason.values())
+                        .map(dev.lastseen.applier.RejectReason::code)
                         .collect(Collectors.toCollection(TreeSet::new)));
     }
 
@@ -137,15 +157,15 @@ class ReferenceDocumentTest {
     // ------------------------------------------------------------------ rendering
 
     /** One row per key, in definition order: key, environment variable, type, default, valid values, meaning. */
-    static String configTable() {
+    static String configTable(ConfigDef definition) {
         StringBuilder b = new StringBuilder()
                 .append("| key | environment | type | default | valid values | meaning |\n")
                 .append("|---|---|---|---|---|---|\n");
-        for (ConfigDef.ConfigKey k : ConfigLoader.DEFINITION.configKeys().values()) {
+        for (ConfigDef.ConfigKey k : definition.configKeys().values()) {
             b.append("| `")
                     .append(k.name)
                     .append("` | `")
-                    .append(ConfigLoader.envName(k.name))
+                    .append(ConfigSources.envName(k.name))
                     .append("` | ")
                     .append(k.type.name().toLowerCase(java.util.Locale.ROOT))
                     .append(" | ")
@@ -190,6 +210,10 @@ class ReferenceDocumentTest {
             return "";
         }
         String text = validator.toString();
+        assertThat(text)
+                .as("the validator's description (its toString) is what the reference shows")
+                .doesNotContain("$$Lambda")
+                .doesNotContainPattern("@[0-9a-f]+$");
         Matcher range = Pattern.compile("\\[([^,]+),\\.\\.\\.(?:,([^\\]]+))?]").matcher(text);
         if (range.matches()) {
             String max = range.group(2);
