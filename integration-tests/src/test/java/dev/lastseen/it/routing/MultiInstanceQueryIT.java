@@ -70,6 +70,12 @@ class MultiInstanceQueryIT {
     private static final int TOKENS = 8;
     private static final String API_KEY = "it-api-key-0123456789abcdef";
     private static final Duration MAX_OBSERVATION = Duration.ofSeconds(60);
+    /**
+     * Longer than the session timeout (6 s, ItKafka.appConfig) with a margin: until the group notices the
+     * loss, queries for the lost partitions are answered stale or fail, so "fresh and correct for 5 s"
+     * cannot hold before the failover has happened; the floor guards against a lull in the queries.
+     */
+    private static final Duration MIN_OBSERVATION = Duration.ofSeconds(10);
 
     /** Kept after the run (the instances' logs and configuration) for whoever reads a failure. */
     private final Path dir = ItPaths.workDir("multi-instance");
@@ -250,7 +256,8 @@ class MultiInstanceQueryIT {
 
     /**
      * Kills {@code victim} and queries every account through the survivors from two threads until
-     * the survivors have answered fresh and correct for 5 s after at least 15 s, or 60 s have passed.
+     * the survivors have answered fresh and correct for 5 s, at the earliest {@link #MIN_OBSERVATION} after
+     * the kill (by then the group has noticed the loss), or 60 s have passed.
      */
     private FailoverReport killAndQuery(LastseenProcess victim, List<LastseenProcess> survivors) throws Exception {
         ConcurrentLinkedQueue<Observation> seen = new ConcurrentLinkedQueue<>();
@@ -281,7 +288,7 @@ class MultiInstanceQueryIT {
                     if (now - killedAt > MAX_OBSERVATION.toNanos()) {
                         return true;
                     }
-                    if (now - killedAt < Duration.ofSeconds(15).toNanos()) {
+                    if (now - killedAt < MIN_OBSERVATION.toNanos()) {
                         return false;
                     }
                     long recent = now - Duration.ofSeconds(5).toNanos();
