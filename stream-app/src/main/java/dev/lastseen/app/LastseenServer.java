@@ -37,13 +37,11 @@ public final class LastseenServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final LastseenApp app;
     private final HttpServer http;
-    private final HostInfo self;
 
-    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, HostInfo self) {
+    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http) {
         this.meters = meters;
         this.app = app;
         this.http = http;
-        this.self = self;
     }
 
     public static LastseenServer start(LastseenConfig config, SchemaRegistryClient registry, int accountPartitions) {
@@ -66,7 +64,7 @@ public final class LastseenServer implements AutoCloseable {
                     effective.query().maxPageScan(),
                     servedBy);
             HttpServer http = HttpServer.start(effective.http(), servedBy, app.readiness(), meters, tokens::routes);
-            return new LastseenServer(meters, app, http, self);
+            return new LastseenServer(meters, app, http);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -127,16 +125,6 @@ public final class LastseenServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
-    }
-
-    /** This instance as other instances and clients see it ({@code application.server}). */
-    public HostInfo self() {
-        return self;
-    }
-
-    /** Every HTTP route served (for the OpenAPI check). */
-    public java.util.List<HttpServer.Route> routes() {
-        return http.routes();
     }
 
     @Override

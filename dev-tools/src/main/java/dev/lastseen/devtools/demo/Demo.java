@@ -13,11 +13,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -34,6 +36,9 @@ public final class Demo {
     /** The applier's dead-letter topic (its default name). */
     static final String APPLY_DLQ = "lastseen-apply-dlq";
 
+    /** How long Ctrl-C waits for the application and the broker to close before the JVM exits anyway. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
     public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {}
 
     private final Options options;
@@ -47,10 +52,37 @@ public final class Demo {
     public int run() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("lastseen-demo-");
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "lastseen-demo-shutdown");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    // The JVM halts as soon as the shutdown hooks return: wait for the clean stop below.
+                    try {
+                        stopped.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "lastseen-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.println("lastseen demo: starting an in-process Kafka broker (KRaft) in " + dir);
+        try {
+            runIn(dir, stop);
+            deleteRecursively(dir); // the demo's broker data and state are throwaway
+            out.println("lastseen demo: stopped cleanly");
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting through Ctrl-C: the hook is waiting for this
+            }
+            stopped.countDown();
+        }
+    }
+
+    private void runIn(Path dir, CountDownLatch stop) throws InterruptedException {
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             LastseenConfig config = ConfigLoader.fromMap(demoConfig(broker.bootstrapServers(), dir));
@@ -106,15 +138,15 @@ public final class Demo {
                 out.println("\nlastseen demo: stopping");
                 scheduler.shutdownNow();
             }
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting through Ctrl-C: nothing to remove
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
-        out.println("lastseen demo: stopped cleanly");
-        return 0;
     }
 
     private Map<String, Object> demoConfig(String bootstrap, Path dir) {

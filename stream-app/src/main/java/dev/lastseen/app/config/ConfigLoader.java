@@ -122,35 +122,35 @@ public final class ConfigLoader {
             .define(
                     TOPIC_LOGIN_EVENTS,
                     ConfigDef.Type.STRING,
-                    "login-events",
+                    TopicNames.LOGIN_EVENTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of LoginEvent records.")
             .define(
                     TOPIC_SERVICE_TOKENS,
                     ConfigDef.Type.STRING,
-                    "service-tokens",
+                    TopicNames.SERVICE_TOKENS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of ServiceToken records (compacted; never written by lastseen).")
             .define(
                     TOPIC_TOKEN_LAST_SEEN,
                     ConfigDef.Type.STRING,
-                    "token-last-seen",
+                    TopicNames.TOKEN_LAST_SEEN,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of TokenLastSeen patches.")
             .define(
                     TOPIC_AUTH_FAILURE_ALERTS,
                     ConfigDef.Type.STRING,
-                    "auth-failure-alerts",
+                    TopicNames.AUTH_FAILURE_ALERTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of AuthFailureSpike alerts.")
             .define(
                     TOPIC_DLQ,
                     ConfigDef.Type.STRING,
-                    "lastseen-dlq",
+                    TopicNames.DEAD_LETTER,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Dead-letter topic for rejected input records.")
@@ -255,7 +255,10 @@ public final class ConfigLoader {
                     SECRET_PLACEHOLDERS,
                     ConfigDef.Type.LIST,
                     DEFAULT_SECRET_PLACEHOLDERS,
-                    ConfigLoader::validatePlaceholders,
+                    ConfigDef.LambdaValidator.with(
+                            ConfigLoader::validatePlaceholders,
+                            () -> "at most " + MAX_PLACEHOLDERS + " entries of 1.."
+                                    + InputBounds.DEFAULTS.maxSecretHashLength() + " characters"),
                     Importance.MEDIUM,
                     "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
                             + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")

@@ -2,6 +2,7 @@ package dev.lastseen.app.http;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.QueryHeaders;
+import dev.lastseen.common.LogSafe;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -32,7 +33,8 @@ public final class HttpServer implements AutoCloseable {
     public static final String OPENAPI_RESOURCE = "/openapi.yaml";
 
     public static final String OPENAPI_PATH = "/openapi.yaml";
-    private static final int MAX_PATH_LOG_CHARS = 200;
+    /** Paths and parameter names echo client input: bounded (and escaped) before a message or a log line. */
+    static final int MAX_PATH_LOG_CHARS = 200;
 
     /** A registered route, as the OpenAPI document must describe it. */
     public record Route(String method, String path) {}
@@ -97,7 +99,11 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(
                     ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), e.headers(), servedBy));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("Unhandled error serving {} {}", ctx.method(), abbreviate(ctx.path()), e);
+                log.error(
+                        "Unhandled error serving {} {}",
+                        ctx.method(),
+                        LogSafe.oneLine(ctx.path(), MAX_PATH_LOG_CHARS),
+                        e);
                 problem(
                         ctx,
                         Problem.of(
@@ -114,7 +120,11 @@ public final class HttpServer implements AutoCloseable {
                         || !type.startsWith(Problem.CONTENT_TYPE)) { // not already answered as a problem by a handler
                     problem(
                             ctx,
-                            Problem.of("not-found", "Not found", 404, "No resource at " + abbreviate(ctx.path())),
+                            Problem.of(
+                                    "not-found",
+                                    "Not found",
+                                    404,
+                                    "No resource at " + LogSafe.oneLine(ctx.path(), MAX_PATH_LOG_CHARS)),
                             Map.of(),
                             servedBy);
                 }
@@ -128,7 +138,8 @@ public final class HttpServer implements AutoCloseable {
                                     "method-not-allowed",
                                     "Method not allowed",
                                     405,
-                                    ctx.method() + " is not supported on " + abbreviate(ctx.path())),
+                                    ctx.method() + " is not supported on "
+                                            + LogSafe.oneLine(ctx.path(), MAX_PATH_LOG_CHARS)),
                             Map.of(),
                             servedBy));
         });
@@ -141,11 +152,6 @@ public final class HttpServer implements AutoCloseable {
         headers.forEach(ctx::header);
         ctx.status(p.status()).contentType(Problem.CONTENT_TYPE).json(p.servedBy(servedBy));
         ctx.contentType(Problem.CONTENT_TYPE);
-    }
-
-    /** Paths echo client input: bounded before they reach a message or a log line. */
-    static String abbreviate(String s) {
-        return s.length() <= MAX_PATH_LOG_CHARS ? s : s.substring(0, MAX_PATH_LOG_CHARS) + "...";
     }
 
     private static byte[] openApiDocument() {

@@ -6,6 +6,7 @@ import dev.lastseen.app.query.QueryOutcome;
 import dev.lastseen.app.query.QueryRequest;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.avro.Identifiers;
+import dev.lastseen.common.LogSafe;
 import dev.lastseen.state.TokenView;
 import dev.lastseen.state.UnusedTokensPage;
 import io.javalin.config.RoutesConfig;
@@ -150,7 +151,7 @@ public final class TokenResource {
     /** Unknown or repeated parameters are errors, not silently ignored: a typo must not change the answer. */
     private static void onlyParameters(Context ctx, Set<String> allowed) {
         for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
-            String name = HttpServer.abbreviate(p.getKey());
+            String name = LogSafe.oneLine(p.getKey(), HttpServer.MAX_PATH_LOG_CHARS);
             if (!allowed.contains(p.getKey())) {
                 throw ProblemException.badRequest(
                         name,

@@ -20,7 +20,6 @@ public final class LastseenMetrics implements DeadLetterCounter {
     /** Key under which the instance travels in the streams config to the error handlers. */
     public static final String STREAMS_CONFIG_KEY = DeadLetterCounter.STREAMS_CONFIG_KEY;
 
-    private final MeterRegistry registry;
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
     private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
     private final Counter lastSeenAdvanced;
@@ -33,7 +32,6 @@ public final class LastseenMetrics implements DeadLetterCounter {
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
-        this.registry = registry;
         for (CredentialType type : CredentialType.values()) {
             Map<AuthOutcome, Counter> byOutcome = new EnumMap<>(AuthOutcome.class);
             for (AuthOutcome outcome : AuthOutcome.values()) {
@@ -95,10 +93,6 @@ public final class LastseenMetrics implements DeadLetterCounter {
                 .register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     public void event(CredentialType type, AuthOutcome outcome) {
         events.get(type).get(outcome).increment();
     }
@@ -146,14 +140,5 @@ public final class LastseenMetrics implements DeadLetterCounter {
      */
     public void freshness(long eventTimeMillis, long nowMillis) {
         freshness.record(Duration.ofMillis(Math.max(0, nowMillis - eventTimeMillis)));
-    }
-
-    public double dlqCount(RejectReason reason) {
-        return dlq.get(reason).count();
-    }
-
-    /** Records rejected by the secret rule, all reasons together. */
-    public double secretRejectedCount() {
-        return secretRejected.values().stream().mapToDouble(Counter::count).sum();
     }
 }

@@ -1,21 +1,17 @@
 package dev.lastseen.app.query;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import dev.lastseen.common.BoundedBody;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -63,7 +59,7 @@ public final class Forwarder {
             request.header("Authorization", authorization);
         }
         CompletableFuture<HttpResponse<byte[]>> future =
-                http.sendAsync(request.build(), info -> new BoundedBody(MAX_RESPONSE_BYTES));
+                http.sendAsync(request.build(), BoundedBody.upTo(MAX_RESPONSE_BYTES));
         // The request timeout stops at the response headers; this bounds the whole exchange, body included.
         long limit = connectTimeout.plus(readTimeout).toMillis();
         String target = owner.host() + ":" + owner.port();
@@ -89,53 +85,6 @@ public final class Forwarder {
                     ? "timed out"
                     : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
             throw new ForwardFailedException("instance " + target + " did not answer (" + why + ")", cause);
-        }
-    }
-
-    /** Collects a body up to a bound; a larger body fails the exchange instead of filling the heap. */
-    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        BoundedBody(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer b : items) {
-                if (buffer.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException("answer larger than " + max + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                buffer.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.lastseen.app.query;
 
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.common.Backoff;
+import dev.lastseen.common.Sleeper;
 import dev.lastseen.state.TokenReadView;
 import dev.lastseen.state.TokenView;
 import dev.lastseen.state.UnusedTokensPage;
@@ -35,8 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenQueryService {
     private static final Logger log = LoggerFactory.getLogger(TokenQueryService.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(25);
-    private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
+    private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(25), Duration.ofMillis(400));
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
     /** A client in one of these states will not serve again: waiting for it is pointless. */
     private static final Set<KafkaStreams.State> TERMINAL = EnumSet.of(
@@ -44,11 +45,6 @@ public final class TokenQueryService {
             KafkaStreams.State.NOT_RUNNING,
             KafkaStreams.State.PENDING_ERROR,
             KafkaStreams.State.ERROR);
-
-    /** Pauses between attempts; a seam for tests. */
-    interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
 
     private final LocalState local;
     private final HostInfo self;
@@ -67,7 +63,7 @@ public final class TokenQueryService {
                 settings.deadline(),
                 settings.maxStaleLag(),
                 System::nanoTime,
-                d -> Thread.sleep(d.toMillis()));
+                Sleeper.REAL);
     }
 
     TokenQueryService(
@@ -85,11 +81,6 @@ public final class TokenQueryService {
         this.maxStaleLag = maxStaleLag;
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
-    }
-
-    /** This instance, as {@code application.server} names it. */
-    public HostInfo self() {
-        return self;
     }
 
     /** One token of an account; an empty value means neither the registry nor the usage group knows it. */
@@ -114,7 +105,6 @@ public final class TokenQueryService {
     <T> QueryOutcome<T> query(String accountId, QueryRequest request, Function<TokenReadView, T> read) {
         long start = nanoTime.getAsLong();
         long end = start + deadline.toNanos();
-        Duration backoff = FIRST_BACKOFF;
         int attempts = 0;
         while (true) {
             attempts++;
@@ -140,13 +130,12 @@ public final class TokenQueryService {
                 return new QueryOutcome.Unavailable<>(detail);
             }
             try {
-                sleeper.sleep(min(backoff, Duration.ofNanos(remaining)));
+                sleeper.sleep(min(BACKOFF.delay(attempts - 1), Duration.ofNanos(remaining)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new QueryOutcome.Unavailable<>(
                         "interrupted while waiting for the account's state: " + attempt.reason());
             }
-            backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
     }
 

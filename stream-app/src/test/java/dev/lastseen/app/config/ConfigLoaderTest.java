@@ -166,9 +166,22 @@ class ConfigLoaderTest {
 
     @Test
     void anOversizedConfigurationFileIsRejectedBeforeReading() throws Exception {
+        // Its first byte is not UTF-8: whoever reads the file fails on it at once, with another message.
+        byte[] unreadable = new byte[(int) ConfigLoader.MAX_FILE_BYTES + 1];
+        unreadable[0] = (byte) 0xFF;
         Path big = dir.resolve("big.properties");
-        Files.write(big, new byte[(int) ConfigLoader.MAX_FILE_BYTES + 1]);
-        assertThatThrownBy(() -> ConfigLoader.load(big, Map.of())).hasMessageContaining("over the bound");
+        Files.write(big, unreadable);
+        Path small = dir.resolve("small.properties");
+        Files.write(small, new byte[] {(byte) 0xFF, 'a', '=', 'b'});
+
+        assertThatThrownBy(() -> ConfigLoader.load(small, Map.of()))
+                .as("reading such a file fails on its content")
+                .hasMessageContaining("Cannot read configuration file");
+        assertThatThrownBy(() -> ConfigLoader.load(big, Map.of()))
+                .as("the oversized one is refused by its size alone, its content never read")
+                .hasMessageContaining(
+                        "is " + unreadable.length + " bytes, over the bound of " + ConfigLoader.MAX_FILE_BYTES)
+                .hasMessageNotContaining("Cannot read");
     }
 
     @Test

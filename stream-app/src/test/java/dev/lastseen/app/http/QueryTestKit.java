@@ -7,7 +7,6 @@ import dev.lastseen.app.query.LocalState;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.registry.InMemorySchemaRegistry;
@@ -17,6 +16,7 @@ import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenReadView;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -88,33 +88,13 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** Publishes a registry record through the topology, as the token service would. */
     public void register(String accountId, String tokenId) {
-        tokens.pipeInput(
-                tokenId,
-                ServiceToken.newBuilder()
-                        .setTokenId(tokenId)
-                        .setAccountId(accountId)
-                        .setName("deploy bot " + tokenId)
-                        .setClientId("client-" + tokenId)
-                        .setClientSecretHash(secretFor(accountId, tokenId))
-                        .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
-                        .setExpiresAt(null)
-                        .build());
+        tokens.pipeInput(tokenId, TestRecords.token(accountId, tokenId, secretFor(accountId, tokenId)));
     }
 
     public void login(String accountId, String tokenId, Instant at, boolean success) {
         logins.pipeInput(
                 accountId,
-                LoginEvent.newBuilder()
-                        .setEventId(java.util.UUID.randomUUID().toString())
-                        .setOccurredAt(at)
-                        .setAccountId(accountId)
-                        .setCredentialType(CredentialType.SERVICE_TOKEN)
-                        .setTokenId(tokenId)
-                        .setOutcome(success ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE)
-                        .setFailureReason(success ? null : "bad_secret")
-                        .setColo("fra1")
-                        .setClientIp("192.0.2.10")
-                        .build());
+                TestRecords.login(accountId, tokenId, at, success ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE));
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.testing.TestRecords;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +108,7 @@ class FailureSpikeDetectionTest {
         try (SpikeHarness h = new SpikeHarness()) {
             h.failures("acct-a", "tok-1", window(0).plusSeconds(10), 20); // exactly the minimum: not a spike
             h.success("acct-a", "tok-2", window(1).plusMillis(GRACE_MS - 1_000)); // window 0 ended, grace not over
-            h.send(SpikeHarness.login(
+            h.send(TestRecords.login(
                     "acct-a", "tok-1", window(0).plusSeconds(58), AuthOutcome.FAILURE)); // late, inside grace
             assertThat(h.alerts.isEmpty()).isTrue();
 

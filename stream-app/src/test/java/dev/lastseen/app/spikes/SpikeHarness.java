@@ -7,17 +7,16 @@ import dev.lastseen.app.thresholds.Thresholds;
 import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -79,30 +78,16 @@ final class SpikeHarness implements AutoCloseable {
     /** {@code n} failures of one token, spread over the second {@code [at, at + 1s)}. */
     void failures(String account, String token, Instant at, int n) {
         for (int i = 0; i < n; i++) {
-            send(login(account, token, at.plusMillis(i * 1000L / Math.max(1, n)), AuthOutcome.FAILURE));
+            send(TestRecords.login(account, token, at.plusMillis(i * 1000L / Math.max(1, n)), AuthOutcome.FAILURE));
         }
     }
 
     void success(String account, String token, Instant at) {
-        send(login(account, token, at, AuthOutcome.SUCCESS));
+        send(TestRecords.login(account, token, at, AuthOutcome.SUCCESS));
     }
 
     void send(LoginEvent event) {
         logins.pipeInput(event.getAccountId(), event, event.getOccurredAt());
-    }
-
-    static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOccurredAt(at)
-                .setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN)
-                .setTokenId(token)
-                .setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "invalid_secret" : null)
-                .setColo("fra1")
-                .setClientIp("192.0.2.7")
-                .build();
     }
 
     /** Start of window {@code n} after {@link #T0}. */
