@@ -23,12 +23,14 @@ public final class LastseenMetrics implements DeadLetterCounter {
     private final MeterRegistry registry;
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
     private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
+    private final Map<SpikeDropReason, Counter> spikeDropped = new EnumMap<>(SpikeDropReason.class);
     private final Counter lastSeenAdvanced;
     private final Counter patchesEmitted;
     private final Counter secretRejected;
     private final Counter authFailureSpikes;
     private final Counter configRejected;
     private final Counter neverSeenExpired;
+    private final Counter neverSeenEvicted;
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
@@ -54,6 +56,14 @@ public final class LastseenMetrics implements DeadLetterCounter {
                             .tag("reason", reason.code())
                             .register(registry));
         }
+        for (SpikeDropReason reason : SpikeDropReason.values()) {
+            spikeDropped.put(
+                    reason,
+                    Counter.builder("lastseen.spike.failures.dropped")
+                            .description("Failed token authentications not counted by spike detection, by reason")
+                            .tag("reason", reason.code())
+                            .register(registry));
+        }
         lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced")
                 .description("Times a token's last_seen_at moved forward")
                 .register(registry);
@@ -69,6 +79,10 @@ public final class LastseenMetrics implements DeadLetterCounter {
         neverSeenExpired = Counter.builder("lastseen.usage.never.seen.expired")
                 .description(
                         "Usage entries of token ids that never authenticated successfully, expired after the retention")
+                .register(registry);
+        neverSeenEvicted = Counter.builder("lastseen.usage.never.seen.evicted")
+                .description("Usage entries of token ids that never authenticated successfully, evicted (oldest last"
+                        + " failure first) to keep a task under lastseen.usage.never-seen.max.entries")
                 .register(registry);
         configRejected = Counter.builder("lastseen.config.rejected")
                 .description("Runtime configuration files rejected (last good kept)")
@@ -110,6 +124,16 @@ public final class LastseenMetrics implements DeadLetterCounter {
     /** Usage entries of never-successful token ids deleted by the retention sweep. */
     public void neverSeenExpired(int count) {
         neverSeenExpired.increment(count);
+    }
+
+    /** Usage entries of never-successful token ids evicted to stay under the per-task cap. */
+    public void neverSeenEvicted(int count) {
+        neverSeenEvicted.increment(count);
+    }
+
+    /** A failed token authentication that spike detection did not count, and why. */
+    public void spikeFailureDropped(SpikeDropReason reason) {
+        spikeDropped.get(reason).increment();
     }
 
     public void authFailureSpike() {

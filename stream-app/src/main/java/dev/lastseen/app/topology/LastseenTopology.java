@@ -2,6 +2,7 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.spikes.FailureSpikeTopology;
+import dev.lastseen.app.spikes.SpikeStores;
 import dev.lastseen.app.thresholds.Thresholds;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
@@ -66,6 +67,17 @@ public final class LastseenTopology {
             TokenStores stores,
             LastseenMetrics metrics,
             Supplier<Thresholds> thresholds) {
+        return build(settings, registry, stores, SpikeStores.persistent(), metrics, thresholds);
+    }
+
+    /** @param spikeStores the failure-spike detector's stores (tests wrap them to count operations) */
+    public static Topology build(
+            TopologySettings settings,
+            SchemaRegistryClient registry,
+            TokenStores stores,
+            SpikeStores spikeStores,
+            LastseenMetrics metrics,
+            Supplier<Thresholds> thresholds) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // The serializer writes only the internal login repartition topic (start-up checks cover its subject).
@@ -90,6 +102,8 @@ public final class LastseenTopology {
         FailureSpikeTopology.attach(
                 loginsByAccount,
                 settings.spikes(),
+                spikeStores,
+                settings.clock(),
                 settings.topics().authFailureAlerts(),
                 thresholds,
                 registry,

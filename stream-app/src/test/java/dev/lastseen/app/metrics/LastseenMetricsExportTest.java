@@ -28,11 +28,15 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_secret_rejected_total counter")
                 .contains("# TYPE lastseen_freshness_seconds histogram")
                 .contains("# TYPE lastseen_auth_failure_spikes_total counter")
-                .contains("# TYPE lastseen_config_rejected_total counter");
+                .contains("# TYPE lastseen_config_rejected_total counter")
+                .contains("# TYPE lastseen_spike_failures_dropped_total counter")
+                .contains("# TYPE lastseen_usage_never_seen_evicted_total counter");
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
         assertThat(count(scrape, "^lastseen_events_total\\{"))
                 .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
         assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(RejectReason.values().length);
+        assertThat(count(scrape, "^lastseen_spike_failures_dropped_total\\{"))
+                .isEqualTo(SpikeDropReason.values().length);
     }
 
     @Test
@@ -51,6 +55,7 @@ class LastseenMetricsExportTest {
     void labelValuesComeOnlyFromBoundedEnums() {
         metrics.event(CredentialType.API_TOKEN, AuthOutcome.FAILURE);
         metrics.deadLettered(RejectReason.BLANK_SECRET);
+        metrics.spikeFailureDropped(SpikeDropReason.WINDOW_CLOSED);
         Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
         for (String line : registry.scrape().split("\n")) {
             if (!line.startsWith("lastseen_")) {
@@ -68,7 +73,12 @@ class LastseenMetricsExportTest {
                         assertThat(Arrays.stream(AuthOutcome.values()).map(Enum::name))
                                 .contains(value);
                     case "reason" ->
-                        assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code))
+                        assertThat(
+                                        line.startsWith("lastseen_spike_failures_dropped")
+                                                ? Arrays.stream(SpikeDropReason.values())
+                                                        .map(SpikeDropReason::code)
+                                                : Arrays.stream(RejectReason.values())
+                                                        .map(RejectReason::code))
                                 .contains(value);
                     case "le" -> assertThat(value).matches("\\+Inf|[0-9.E-]+");
                     default -> throw new AssertionError("unexpected label " + key + " on " + line);
