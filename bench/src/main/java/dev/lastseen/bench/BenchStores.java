@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -25,16 +27,35 @@ public final class BenchStores {
 
     /** The usage store, in memory or on RocksDB (under {@code stateDir}), unlogged and uncached: the bare store cost. */
     public static KeyValueStore<TokenKey, UsageFields> usage(String kind, Path stateDir) {
-        KeyValueBytesStoreSupplier supplier = switch (kind) {
-            case "memory" -> Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE);
-            case "rocksdb" -> Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE);
+        return init(
+                Stores.keyValueStoreBuilder(
+                                supplier(kind, StoreNames.TOKEN_USAGE), StateSerdes.tokenKey(), StateSerdes.usage())
+                        .withLoggingDisabled()
+                        .withCachingDisabled()
+                        .build(),
+                stateDir);
+    }
+
+    /** The usage group's index of never-successful entries, like {@link #usage}. */
+    public static KeyValueStore<Bytes, byte[]> neverSeen(String kind, Path stateDir) {
+        return init(
+                Stores.keyValueStoreBuilder(
+                                supplier(kind, StoreNames.TOKEN_USAGE_NEVER_SEEN), Serdes.Bytes(), Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .withCachingDisabled()
+                        .build(),
+                stateDir);
+    }
+
+    private static KeyValueBytesStoreSupplier supplier(String kind, String name) {
+        return switch (kind) {
+            case "memory" -> Stores.inMemoryKeyValueStore(name);
+            case "rocksdb" -> Stores.persistentKeyValueStore(name);
             default -> throw new IllegalArgumentException("store must be memory or rocksdb, was " + kind);
         };
-        KeyValueStore<TokenKey, UsageFields> store = Stores.keyValueStoreBuilder(
-                        supplier, StateSerdes.tokenKey(), StateSerdes.usage())
-                .withLoggingDisabled()
-                .withCachingDisabled()
-                .build();
+    }
+
+    private static <K, V> KeyValueStore<K, V> init(KeyValueStore<K, V> store, Path stateDir) {
         MockProcessorContext<Object, Object> context = context(stateDir);
         store.init(context.getStateStoreContext(), store);
         return store;

@@ -2,6 +2,7 @@ package dev.lastseen.state;
 
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -15,18 +16,21 @@ import org.apache.kafka.streams.state.Stores;
  * @param registry          supplier of the registry group's bytes store
  * @param usage             supplier of the usage group's bytes store
  * @param tokenAccountIndex supplier of the token → account index
+ * @param neverSeen         supplier of the usage group's index of never-successful entries ({@link NeverSeenIndex})
  */
 public record TokenStores(
         KeyValueBytesStoreSupplier registry,
         KeyValueBytesStoreSupplier usage,
-        KeyValueBytesStoreSupplier tokenAccountIndex) {
+        KeyValueBytesStoreSupplier tokenAccountIndex,
+        KeyValueBytesStoreSupplier neverSeen) {
 
     /** RocksDB-backed stores: what the application runs with. */
     public static TokenStores persistent() {
         return new TokenStores(
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_REGISTRY),
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE),
-                Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX),
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE_NEVER_SEEN));
     }
 
     public StoreBuilder<KeyValueStore<TokenKey, RegistryFields>> registryBuilder() {
@@ -37,6 +41,12 @@ public record TokenStores(
 
     public StoreBuilder<KeyValueStore<TokenKey, UsageFields>> usageBuilder() {
         return Stores.keyValueStoreBuilder(usage, StateSerdes.tokenKey(), StateSerdes.usage())
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
+    }
+
+    public StoreBuilder<KeyValueStore<Bytes, byte[]>> neverSeenBuilder() {
+        return Stores.keyValueStoreBuilder(neverSeen, Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of())
                 .withCachingEnabled();
     }

@@ -1,6 +1,10 @@
 package dev.lastseen.state;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -10,22 +14,44 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>{@code last_seen_at} is a max register: an event older than or equal to the stored value
  * leaves it, and the colo/ip that came with it, unchanged. Counts are per recorded event.
+ *
+ * <p>Entries of token ids that never succeeded are bounded twice: by the time-based expiry
+ * ({@link #expireNeverSeen}) and, with a {@link NeverSeenIndex}, by a cap per task: a new such
+ * entry past the cap evicts the one with the oldest last failure.
  */
 public final class UsageWriter {
     private final KeyValueStore<TokenKey, UsageFields> usage;
+    private final NeverSeenIndex neverSeen; // null: no cap
+    private final IntConsumer evicted;
     private final long patchGranularityMillis;
 
+    /** A writer without the never-seen cap (the time-based expiry still applies): tests and benchmarks of the bare path. */
     public UsageWriter(KeyValueStore<TokenKey, UsageFields> usage, Duration patchGranularity) {
+        this(usage, null, patchGranularity, n -> {});
+    }
+
+    /**
+     * @param neverSeen the index of never-successful entries that enforces the cap
+     * @param evicted   told how many entries each eviction removed (for a counter)
+     */
+    public UsageWriter(
+            KeyValueStore<TokenKey, UsageFields> usage,
+            NeverSeenIndex neverSeen,
+            Duration patchGranularity,
+            IntConsumer evicted) {
         if (patchGranularity.isNegative()) {
             throw new IllegalArgumentException("patch granularity must not be negative");
         }
         this.usage = usage;
+        this.neverSeen = neverSeen;
+        this.evicted = evicted;
         this.patchGranularityMillis = patchGranularity.toMillis();
     }
 
     /** Records a successful authentication at {@code occurredAt} (epoch millis). */
     public UsageChange recordSuccess(TokenKey key, long occurredAt, String colo, String ip) {
-        UsageFields before = current(key);
+        UsageFields stored = usage.get(key);
+        UsageFields before = stored == null ? UsageFields.NONE : stored;
         boolean advanced = occurredAt > before.lastSeenAt();
         UsagePatch patch = null;
         long lastPatchedAt = before.lastPatchedAt();
@@ -51,12 +77,16 @@ public final class UsageWriter {
                         lastPatchedAt,
                         before.lastFailureAt());
         usage.put(key, after);
+        if (neverSeen != null && stored != null && !stored.seen()) {
+            neverSeen.removed(key, stored.lastFailureAt()); // its first success: no longer a candidate for eviction
+        }
         return new UsageChange(after, advanced, patch);
     }
 
     /** Records a failed authentication at {@code occurredAt}: only the failure count and time change. */
     public UsageChange recordFailure(TokenKey key, long occurredAt) {
-        UsageFields before = current(key);
+        UsageFields stored = usage.get(key);
+        UsageFields before = stored == null ? UsageFields.NONE : stored;
         UsageFields after = new UsageFields(
                 before.lastSeenAt(),
                 before.lastSeenColo(),
@@ -66,6 +96,13 @@ public final class UsageWriter {
                 before.lastPatchedAt(),
                 Math.max(before.lastFailureAt(), occurredAt));
         usage.put(key, after);
+        if (neverSeen != null && !after.seen()) {
+            neverSeen.failed(key, stored == null ? UsageFields.NEVER : stored.lastFailureAt(), after.lastFailureAt());
+            int n = neverSeen.evictOverCap(usage::delete);
+            if (n > 0) {
+                evicted.accept(n);
+            }
+        }
         return new UsageChange(after, false, null);
     }
 
@@ -79,7 +116,7 @@ public final class UsageWriter {
      * @return where the next call resumes, or null when the end of the store was reached
      */
     public Sweep expireNeverSeen(TokenKey resumeAfter, long cutoff, int budget) {
-        java.util.List<TokenKey> expired = new java.util.ArrayList<>();
+        List<KeyValue<TokenKey, UsageFields>> expired = new ArrayList<>();
         TokenKey last = null;
         int examined = 0;
         boolean more;
@@ -92,20 +129,20 @@ public final class UsageWriter {
                 last = entry.key;
                 UsageFields u = entry.value;
                 if (!u.seen() && u.lastFailureAt() != UsageFields.NEVER && u.lastFailureAt() < cutoff) {
-                    expired.add(entry.key);
+                    expired.add(entry);
                 }
             }
             more = it.hasNext();
         }
-        expired.forEach(usage::delete); // after the iterator is closed
+        for (var entry : expired) { // after the iterator is closed
+            usage.delete(entry.key);
+            if (neverSeen != null) {
+                neverSeen.removed(entry.key, entry.value.lastFailureAt());
+            }
+        }
         return new Sweep(expired.size(), more ? last : null);
     }
 
     /** The outcome of one bounded expiry pass. */
     public record Sweep(int expired, TokenKey resumeAfter) {}
-
-    private UsageFields current(TokenKey key) {
-        UsageFields stored = usage.get(key);
-        return stored == null ? UsageFields.NONE : stored;
-    }
 }

@@ -98,6 +98,7 @@ public final class LastseenServer implements AutoCloseable {
                 config.spikes(),
                 config.query(),
                 config.neverSeenRetention(),
+                config.neverSeenMaxEntries(),
                 streams);
     }
 

@@ -53,6 +53,7 @@ public final class ConfigLoader {
     public static final String CLOCK_SKEW_ALLOWANCE_MS = "lastseen.clock-skew.allowance.ms";
     public static final String MAX_RECORD_BYTES = "lastseen.input.max.record.bytes";
     public static final String NEVER_SEEN_RETENTION_MS = "lastseen.usage.never-seen.retention.ms";
+    public static final String NEVER_SEEN_MAX_ENTRIES = "lastseen.usage.never-seen.max.entries";
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
     public static final String API_KEYS = "lastseen.api.keys";
@@ -188,6 +189,15 @@ public final class ConfigLoader {
                     Importance.MEDIUM,
                     "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
                             + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
+            .define(
+                    NEVER_SEEN_MAX_ENTRIES,
+                    ConfigDef.Type.LONG,
+                    1_000_000L,
+                    Range.between(100, 1_000_000_000),
+                    Importance.MEDIUM,
+                    "Most usage entries of token ids that never authenticated successfully that one task (account partition) keeps; "
+                            + "past it, each new one evicts the one with the oldest last failure (a hard bound on what a flood of "
+                            + "failed logins with random token ids can grow).")
             .define(
                     HTTP_HOST,
                     ConfigDef.Type.STRING,
@@ -444,6 +454,7 @@ public final class ConfigLoader {
                 spikes,
                 querySettings(c),
                 Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                c.getLong(NEVER_SEEN_MAX_ENTRIES),
                 streamsProperties(streams, c, topics));
     }
 

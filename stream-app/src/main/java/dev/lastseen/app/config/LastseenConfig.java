@@ -9,6 +9,8 @@ import java.util.Map;
  * {@link ConfigLoader}, which names the offending key in every error.
  *
  * @param query   interactive-query routing and bounds
+ * @param neverSeenRetention  how long usage of a never-successful token id is kept after its last failure (0: forever)
+ * @param neverSeenMaxEntries most usage entries of never-successful token ids per task (the oldest are evicted)
  * @param streams the Kafka Streams properties (everything outside the {@code lastseen.} namespace, plus defaults)
  */
 public record LastseenConfig(
@@ -22,6 +24,7 @@ public record LastseenConfig(
         SpikeSettings spikes,
         QuerySettings query,
         Duration neverSeenRetention,
+        long neverSeenMaxEntries,
         Map<String, Object> streams) {
 
     public LastseenConfig {

@@ -186,16 +186,21 @@ public final class LastseenTopology {
     private static ProcessorSupplier<String, AccountCommand, String, TokenLastSeen> usageWriter(
             TopologySettings settings, TokenStores stores, LastseenMetrics metrics) {
         StoreBuilder<?> usage = stores.usageBuilder();
+        StoreBuilder<?> neverSeen = stores.neverSeenBuilder();
         return new ProcessorSupplier<>() {
             @Override
             public UsageProcessor get() {
                 return new UsageProcessor(
-                        settings.patchGranularity(), metrics, settings.clock(), settings.neverSeenRetention());
+                        settings.patchGranularity(),
+                        metrics,
+                        settings.clock(),
+                        settings.neverSeenRetention(),
+                        settings.neverSeenMaxEntries());
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(usage); // the usage group and nothing else
+                return Set.of(usage, neverSeen); // the usage group and nothing else
             }
         };
     }

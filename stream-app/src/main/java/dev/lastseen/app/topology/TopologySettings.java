@@ -14,6 +14,7 @@ import java.time.Duration;
  *                          (0 lets Kafka Streams derive it — only for the test driver)
  * @param autoRegister      whether output serializers register their schemas
  * @param neverSeenRetention how long usage of a never-successful token id is kept after its last failure (0: forever)
+ * @param neverSeenMaxEntries most usage entries of never-successful token ids per task
  */
 public record TopologySettings(
         TopicNames topics,
@@ -24,7 +25,8 @@ public record TopologySettings(
         int accountPartitions,
         boolean autoRegister,
         Clock clock,
-        Duration neverSeenRetention) {
+        Duration neverSeenRetention,
+        long neverSeenMaxEntries) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
         return new TopologySettings(
@@ -36,6 +38,7 @@ public record TopologySettings(
                 accountPartitions,
                 config.registry().autoRegister(),
                 clock,
-                config.neverSeenRetention());
+                config.neverSeenRetention(),
+                config.neverSeenMaxEntries());
     }
 }

@@ -53,7 +53,8 @@ class TokenStatePropertiesTest {
         TokenStores stores = new TokenStores(
                 registrySupplier,
                 Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE),
-                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX),
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE_NEVER_SEEN));
         h = new TopologyHarness(stores, java.util.Map.of());
     }
 
