@@ -1,5 +1,6 @@
 package dev.lastseen.app.http;
 
+import dev.lastseen.app.query.QueryHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +13,10 @@ import java.util.Map;
  * digests, against every key without stopping early, so the time taken says nothing about
  * how close a guess was or which key matched. 401 when the header is missing or malformed,
  * 403 when the key is wrong; neither answer echoes what was sent.
+ *
+ * <p>It also recognises the deployment's instance credential ({@code Authorization:
+ * LastseenInstance <credential>}) on requests forwarded by another instance: kept the same way,
+ * checked the same way, and never accepted as an API key (nor an API key as it).
  */
 public final class ApiKeyAuthenticator {
     /** Bound on the presented header: keys are short; anything longer is not a key of ours. */
@@ -20,10 +25,32 @@ public final class ApiKeyAuthenticator {
     private static final String SCHEME = "Bearer ";
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Bearer realm=\"lastseen\"");
 
+    private static final String INSTANCE_SCHEME = QueryHeaders.INSTANCE_AUTH_SCHEME + " ";
+
     private final List<byte[]> keyDigests;
+    private final byte[] instanceDigest; // null: no instance credential configured, no forwarded request is trusted
 
     public ApiKeyAuthenticator(List<String> apiKeys) {
+        this(apiKeys, null);
+    }
+
+    /** @param instanceCredential the deployment's instance credential, or null */
+    public ApiKeyAuthenticator(List<String> apiKeys, String instanceCredential) {
         this.keyDigests = apiKeys.stream().map(ApiKeyAuthenticator::sha256).toList();
+        this.instanceDigest = instanceCredential == null ? null : sha256(instanceCredential);
+    }
+
+    /** Whether the header carries the instance credential: the request comes from another instance of this deployment. */
+    public boolean isInstance(String authorizationHeader) {
+        if (instanceDigest == null
+                || authorizationHeader == null
+                || authorizationHeader.length() > MAX_HEADER_CHARS
+                || !authorizationHeader.startsWith(INSTANCE_SCHEME)) {
+            return false;
+        }
+        return MessageDigest.isEqual(
+                instanceDigest,
+                sha256(authorizationHeader.substring(INSTANCE_SCHEME.length()).trim()));
     }
 
     /** Returns normally when the header carries a configured key; otherwise throws the 401/403 problem. */

@@ -176,7 +176,7 @@ public final class QueryTestKit implements AutoCloseable {
     }
 
     public TokenQueryService queryService() {
-        return new TokenQueryService(localState(), SELF, config.query());
+        return new TokenQueryService(localState(), SELF, config.query(), false);
     }
 
     public LastseenConfig config() {
@@ -191,7 +191,8 @@ public final class QueryTestKit implements AutoCloseable {
                 queryService(),
                 new ApiKeyAuthenticator(config.apiKeys()),
                 config.query().maxPageScan(),
-                servedBy);
+                servedBy,
+                new QueryLimiter(config.http().limits().maxConcurrentQueries(), meters));
         http = HttpServer.start(
                 new LastseenConfig.HttpSettings("127.0.0.1", 0), servedBy, new Readiness(), meters, resource::routes);
         return "http://127.0.0.1:" + http.port();
