@@ -130,15 +130,9 @@ public record LastseenConfig(
             this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, null, null);
         }
 
-        public QuerySettings withForwardCredential(String credential) {
+        public QuerySettings withForwarding(String credential, KeyStoreFile trust) {
             return new QuerySettings(
-                    deadline,
-                    forwardConnectTimeout,
-                    forwardReadTimeout,
-                    maxPageScan,
-                    maxStaleLag,
-                    credential,
-                    forwardTrust);
+                    deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, credential, trust);
         }
 
         @Override
