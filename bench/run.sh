@@ -74,12 +74,13 @@ export LASTSEEN_KAFKA_PORT LASTSEEN_KAFKA_CONTROLLER_PORT LASTSEEN_REGISTRY_PORT
 LASTSEEN_KAFKA_PORT=$(free_port); LASTSEEN_KAFKA_CONTROLLER_PORT=$(free_port)
 LASTSEEN_REGISTRY_PORT=$(free_port); LASTSEEN_REGISTRY_MGMT_PORT=$(free_port)
 HTTP_PORT=$(free_port)
+MGMT_PORT=$(free_port)
 # shellcheck source=../ops/stack.env
 . "$ROOT/ops/stack.env"
 BOOT="$LASTSEEN_BOOTSTRAP_SERVERS"
 REG="$LASTSEEN_SCHEMA_REGISTRY_URL"
-METRICS="http://127.0.0.1:$HTTP_PORT/metrics"
-READYZ="http://127.0.0.1:$HTTP_PORT/readyz"
+METRICS="http://127.0.0.1:$MGMT_PORT/metrics"
+READYZ="http://127.0.0.1:$MGMT_PORT/readyz"
 PROM() { python3 "$ROOT/bench/promstat.py" "$@"; }
 
 APP_PID=""
@@ -109,6 +110,7 @@ replication.factor=1
 lastseen.schema.registry.url=$REG
 lastseen.http.host=127.0.0.1
 lastseen.http.port=$HTTP_PORT
+lastseen.http.management.port=$MGMT_PORT
 lastseen.api.keys=bench-key-0123456789abcdef
 EOF
 # extra app properties for experiments, e.g. LASTSEEN_BENCH_APP_PROPS="commit.interval.ms=1000 max.task.idle.ms=-1"

@@ -4,6 +4,7 @@
 # restart). The file is written to a temporary name and renamed, so
 # Prometheus never reads a half-written file.
 #   usage: set-target.sh HOST:PORT [HOST:PORT ...]
+# PORT is the app's management port (lastseen.http.management.port, 7071 by default).
 set -euo pipefail
 if [ "$#" -lt 1 ]; then
   echo "usage: $0 HOST:PORT [HOST:PORT ...]" >&2

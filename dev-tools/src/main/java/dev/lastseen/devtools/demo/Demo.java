@@ -31,7 +31,9 @@ public final class Demo {
 
     public static final String DEMO_API_KEY = "demo-key-0123456789abcdef";
 
-    public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {}
+    /** @param managementPort port of health, readiness and metrics (0: a free one) */
+    public record Options(
+            int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort, int managementPort) {}
 
     private final Options options;
     private final PrintStream out;
@@ -62,7 +64,7 @@ public final class Demo {
             try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
                     LastseenServer server = LastseenServer.start(config, registry, PARTITIONS)) {
                 producer.publishRegistry(traffic);
-                printWhereToLook(broker, config, traffic, server.httpPort());
+                printWhereToLook(broker, config, traffic, server.httpPort(), server.managementPort());
                 scheduler.execute(() -> {
                     try {
                         producer.run(traffic, options.loginsPerSecond());
@@ -103,13 +105,18 @@ public final class Demo {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-demo", dir.resolve("state"), "mem:");
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
         c.put(ConfigLoader.HTTP_PORT, options.httpPort());
+        c.put(ConfigLoader.HTTP_MANAGEMENT_PORT, options.managementPort());
         c.put(ConfigLoader.API_KEYS, DEMO_API_KEY);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
         return c;
     }
 
     private void printWhereToLook(
-            EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic, int httpPort) {
+            EmbeddedKraftBroker broker,
+            LastseenConfig config,
+            SyntheticTraffic traffic,
+            int httpPort,
+            int managementPort) {
         SyntheticTraffic.Token t = traffic.tokens().get(0);
         out.println("lastseen demo: running");
         out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
@@ -118,8 +125,8 @@ public final class Demo {
                 + SyntheticTraffic.Settings.demo().accounts() + " accounts, ~" + options.loginsPerSecond()
                 + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
         out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
-        out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort
-                + "/metrics | grep ^lastseen_");
+        out.println("  health/metrics:    curl -s localhost:" + managementPort + "/readyz ; curl -s localhost:"
+                + managementPort + "/metrics | grep ^lastseen_");
         String curl = "curl -s -H 'Authorization: Bearer " + DEMO_API_KEY + "' 'localhost:" + httpPort + "/v1/accounts/"
                 + t.accountId() + "/tokens";
         String anHourAgo = java.time.Instant.now()

@@ -16,7 +16,7 @@ class DemoIT {
     void demoPrintsLiveLastSeenValuesWithinAMinuteAndStopsCleanly() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        int exit = new Demo(new Demo.Options(200, Duration.ofSeconds(3), Duration.ofSeconds(30), 0), out).run();
+        int exit = new Demo(new Demo.Options(200, Duration.ofSeconds(3), Duration.ofSeconds(30), 0, 0), out).run();
 
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertThat(exit).isZero();

@@ -104,7 +104,7 @@ class ObservabilityIT {
                 PrometheusServer prometheus = PrometheusServer.start(
                         binary,
                         Files.createDirectories(dir.resolve("prometheus")),
-                        "127.0.0.1:" + server.httpPort(),
+                        "127.0.0.1:" + server.managementPort(), // where the scrape config points
                         ruleFiles())) {
             producers.registry(traffic);
             Thread load = producers.steadyTraffic(traffic, 150);

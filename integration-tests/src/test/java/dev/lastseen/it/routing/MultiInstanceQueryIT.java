@@ -71,6 +71,9 @@ class MultiInstanceQueryIT {
     private static final int ACCOUNTS = 24;
     private static final int TOKENS = 8;
     private static final String API_KEY = "it-api-key-0123456789abcdef";
+    /** The deployment's instance credential: forwarded queries carry it; it must never reach a log line. */
+    private static final String INSTANCE_CREDENTIAL = "it-instance-credential-0123456789abcdef";
+
     private static final Duration MAX_OBSERVATION = Duration.ofSeconds(60);
 
     @TempDir
@@ -83,6 +86,7 @@ class MultiInstanceQueryIT {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void everyInstanceAnswersEveryAccountThroughTheLossOfAnInstanceWithAndWithoutAStandby() throws Exception {
         SecretScan.registerSecret(API_KEY);
+        SecretScan.registerSecret(INSTANCE_CREDENTIAL);
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
         TopicNames topics = ConfigLoader.fromMap(
                         Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", ConfigLoader.REGISTRY_URL, "mem:"))
@@ -169,7 +173,15 @@ class MultiInstanceQueryIT {
             c.put(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
             c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
             LastseenProcess p = processes.create(
-                    group + "-" + i, dir.resolve("apps"), port, c, Map.of("LASTSEEN_API_KEYS", API_KEY));
+                    group + "-" + i,
+                    dir.resolve("apps"),
+                    port,
+                    c,
+                    Map.of(
+                            "LASTSEEN_API_KEYS",
+                            API_KEY,
+                            ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL),
+                            INSTANCE_CREDENTIAL));
             all.add(p);
             started.add(p);
             p.start();
