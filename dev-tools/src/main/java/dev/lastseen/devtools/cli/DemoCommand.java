@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--management-port",
-            defaultValue = "7071",
+            defaultValue = "7072",
             description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}; 0: a free one).")
     int managementPort;
 

@@ -141,7 +141,7 @@ class ConfigLoaderTest {
     @Test
     void theHttpLimitsAreTypedValidatedAndNamedWhenWrong() {
         LastseenConfig.HttpSettings http = ConfigLoader.fromMap(minimal()).http();
-        assertThat(http.managementPort()).isEqualTo(7071);
+        assertThat(http.managementPort()).isEqualTo(7072);
         assertThat(http.limits()).isEqualTo(LastseenConfig.HttpLimits.DEFAULTS);
         assertThat(http.tls()).isNull();
 
