@@ -77,7 +77,7 @@ public final class LastseenServer implements AutoCloseable {
             TokenResource tokens = new TokenResource(
                     queries,
                     new ApiKeyAuthenticator(
-                            effective.apiKeys(), effective.query().forwardCredential()),
+                            effective.apiKeys(), effective.query().forwardCredentials()),
                     effective.query().maxPageScan(),
                     servedBy,
                     new QueryLimiter(effective.http().limits().maxConcurrentQueries(), meters));

@@ -90,6 +90,7 @@ public final class ConfigLoader {
     static final int MAX_API_KEYS = 1000;
     static final int MIN_API_KEY_LENGTH = 16;
     static final int MIN_FORWARD_CREDENTIAL_LENGTH = 32;
+    static final int MAX_FORWARD_CREDENTIALS = 2;
     /** Threads the API server needs besides its query handlers (acceptors, selectors, quick answers). */
     static final int HTTP_THREAD_HEADROOM = 16;
 
@@ -393,7 +394,8 @@ public final class ConfigLoader {
                     Importance.HIGH,
                     "The secret instances of one deployment present to each other when forwarding a query (at least "
                             + MIN_FORWARD_CREDENTIAL_LENGTH + " characters, the same on every instance). Without it an "
-                            + "instance forwards nothing and honours no forwarded request.")
+                            + "instance forwards nothing and honours no forwarded request. To rotate it, give two, "
+                            + "comma-separated: both are accepted, the first is sent.")
             .define(
                     QUERY_FORWARD_TRUSTSTORE_PATH,
                     ConfigDef.Type.STRING,
@@ -574,12 +576,28 @@ public final class ConfigLoader {
 
     private static LastseenConfig.QuerySettings querySettings(AbstractConfig c) {
         Password credential = c.getPassword(QUERY_FORWARD_CREDENTIAL);
-        if (credential != null && credential.value().trim().length() < MIN_FORWARD_CREDENTIAL_LENGTH) {
+        List<String> credentials = credential == null
+                ? List.of()
+                : Arrays.stream(credential.value().split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+        if (credentials.size() > MAX_FORWARD_CREDENTIALS) {
             throw new ConfigException(
                     QUERY_FORWARD_CREDENTIAL,
                     "[hidden]",
-                    "is shorter than " + MIN_FORWARD_CREDENTIAL_LENGTH + " characters; generate one, e.g. with "
-                            + "'openssl rand -base64 32', and give every instance the same");
+                    credentials.size() + " credentials given; at most " + MAX_FORWARD_CREDENTIALS
+                            + " (the one sent, and the one being rotated out)");
+        }
+        for (int i = 0; i < credentials.size(); i++) {
+            if (credentials.get(i).length() < MIN_FORWARD_CREDENTIAL_LENGTH) {
+                throw new ConfigException(
+                        QUERY_FORWARD_CREDENTIAL,
+                        "[hidden]",
+                        "credential #" + (i + 1) + " is shorter than " + MIN_FORWARD_CREDENTIAL_LENGTH
+                                + " characters; generate one, e.g. with 'openssl rand -base64 32', and give every"
+                                + " instance the same");
+            }
         }
         return new LastseenConfig.QuerySettings(
                 Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
@@ -587,7 +605,7 @@ public final class ConfigLoader {
                 Duration.ofMillis(c.getLong(QUERY_FORWARD_READ_TIMEOUT_MS)),
                 c.getInt(QUERY_MAX_PAGE_SCAN),
                 c.getLong(QUERY_MAX_STALE_LAG),
-                credential == null ? null : credential.value().trim(),
+                credentials,
                 keyStore(
                         c,
                         QUERY_FORWARD_TRUSTSTORE_PATH,

@@ -108,7 +108,8 @@ public record LastseenConfig(
      * examine, how far behind (changelog records) a standby copy may be and still answer, and how
      * instances authenticate to each other.
      *
-     * @param forwardCredential the secret instances present to each other; null: no forwarding
+     * @param forwardCredentials the secrets instances accept from each other, the first the one they
+     *                           send (several only while one is rotated); empty: no forwarding
      * @param forwardTrust      truststore for other instances' certificates (TLS), or null for the JDK's
      */
     public record QuerySettings(
@@ -117,8 +118,12 @@ public record LastseenConfig(
             Duration forwardReadTimeout,
             int maxPageScan,
             long maxStaleLag,
-            String forwardCredential,
+            List<String> forwardCredentials,
             KeyStoreFile forwardTrust) {
+
+        public QuerySettings {
+            forwardCredentials = List.copyOf(forwardCredentials);
+        }
 
         /** Without the credential and trust settings: no forwarding between instances. */
         public QuerySettings(
@@ -127,19 +132,30 @@ public record LastseenConfig(
                 Duration forwardReadTimeout,
                 int maxPageScan,
                 long maxStaleLag) {
-            this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, null, null);
+            this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, List.of(), null);
         }
 
         public QuerySettings withForwarding(String credential, KeyStoreFile trust) {
             return new QuerySettings(
-                    deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, credential, trust);
+                    deadline,
+                    forwardConnectTimeout,
+                    forwardReadTimeout,
+                    maxPageScan,
+                    maxStaleLag,
+                    List.of(credential),
+                    trust);
+        }
+
+        /** The credential this instance sends when it forwards, or null: it forwards nothing. */
+        public String forwardCredential() {
+            return forwardCredentials.isEmpty() ? null : forwardCredentials.get(0);
         }
 
         @Override
         public String toString() {
             return "QuerySettings[deadline=" + deadline + ", forwardConnectTimeout=" + forwardConnectTimeout
                     + ", forwardReadTimeout=" + forwardReadTimeout + ", maxPageScan=" + maxPageScan + ", maxStaleLag="
-                    + maxStaleLag + ", forwardCredential=" + (forwardCredential == null ? "none" : "[hidden]")
+                    + maxStaleLag + ", forwardCredentials=" + forwardCredentials.size() + " [hidden]"
                     + ", forwardTrust=" + forwardTrust + "]";
         }
     }

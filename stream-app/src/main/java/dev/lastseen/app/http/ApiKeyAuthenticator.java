@@ -28,29 +28,34 @@ public final class ApiKeyAuthenticator {
     private static final String INSTANCE_SCHEME = QueryHeaders.INSTANCE_AUTH_SCHEME + " ";
 
     private final List<byte[]> keyDigests;
-    private final byte[] instanceDigest; // null: no instance credential configured, no forwarded request is trusted
+    private final List<byte[]> instanceDigests; // empty: no forwarded request is trusted
 
     public ApiKeyAuthenticator(List<String> apiKeys) {
-        this(apiKeys, null);
+        this(apiKeys, List.of());
     }
 
-    /** @param instanceCredential the deployment's instance credential, or null */
-    public ApiKeyAuthenticator(List<String> apiKeys, String instanceCredential) {
+    /** @param instanceCredentials the deployment's instance credentials (two while one is rotated), or none */
+    public ApiKeyAuthenticator(List<String> apiKeys, List<String> instanceCredentials) {
         this.keyDigests = apiKeys.stream().map(ApiKeyAuthenticator::sha256).toList();
-        this.instanceDigest = instanceCredential == null ? null : sha256(instanceCredential);
+        this.instanceDigests =
+                instanceCredentials.stream().map(ApiKeyAuthenticator::sha256).toList();
     }
 
     /** Whether the header carries the instance credential: the request comes from another instance of this deployment. */
     public boolean isInstance(String authorizationHeader) {
-        if (instanceDigest == null
+        if (instanceDigests.isEmpty()
                 || authorizationHeader == null
                 || authorizationHeader.length() > MAX_HEADER_CHARS
                 || !authorizationHeader.startsWith(INSTANCE_SCHEME)) {
             return false;
         }
-        return MessageDigest.isEqual(
-                instanceDigest,
-                sha256(authorizationHeader.substring(INSTANCE_SCHEME.length()).trim()));
+        byte[] presented =
+                sha256(authorizationHeader.substring(INSTANCE_SCHEME.length()).trim());
+        boolean match = false;
+        for (byte[] digest : instanceDigests) {
+            match |= MessageDigest.isEqual(digest, presented); // no early exit, as for API keys
+        }
+        return match;
     }
 
     /** Returns normally when the header carries a configured key; otherwise throws the 401/403 problem. */

@@ -176,6 +176,14 @@ class ConfigLoaderTest {
         m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
         LastseenConfig c = ConfigLoader.fromMap(m);
         assertThat(c.query().forwardCredential()).isEqualTo(credential);
+
+        // Rotation: two accepted, the first sent.
+        Map<String, Object> rotating = minimal();
+        String next = "the-next-deployment-credential-0123456789";
+        rotating.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, next + ", " + credential);
+        LastseenConfig r = ConfigLoader.fromMap(rotating);
+        assertThat(r.query().forwardCredentials()).containsExactly(next, credential);
+        assertThat(r.query().forwardCredential()).isEqualTo(next);
         assertThat(c.toString()).doesNotContain(credential);
         assertThat(c.query().toString()).doesNotContain(credential);
     }

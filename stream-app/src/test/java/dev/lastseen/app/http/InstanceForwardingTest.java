@@ -130,6 +130,23 @@ class InstanceForwardingTest {
         assertThat(asKey.statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void whileTheCredentialIsRotatedBothAreAcceptedAndTheFirstIsSent() {
+        SecretScan.registerSecret(CREDENTIAL);
+        String next = "the-next-deployment-credential-0123456789";
+        SecretScan.registerSecret(next);
+        ApiKeyAuthenticator rotating = new ApiKeyAuthenticator(List.of(), List.of(next, CREDENTIAL));
+        assertThat(rotating.isInstance("LastseenInstance " + next)).isTrue();
+        assertThat(rotating.isInstance("LastseenInstance " + CREDENTIAL)).isTrue();
+        assertThat(rotating.isInstance("LastseenInstance not-" + CREDENTIAL)).isFalse();
+        assertThat(rotating.isInstance("Bearer " + CREDENTIAL))
+                .as("only in its own scheme")
+                .isFalse();
+        assertThat(new ApiKeyAuthenticator(List.of(), List.of()).isInstance("LastseenInstance " + CREDENTIAL))
+                .as("no credential configured: no instance is trusted")
+                .isFalse();
+    }
+
     /** An instance that holds no partition: every account lives on {@code owner}. */
     private static LocalState holdsNothing(HostInfo owner) {
         return new LocalState() {

@@ -209,7 +209,7 @@ public final class QueryTestKit implements AutoCloseable {
         String servedBy = Endpoints.authority(self);
         TokenResource resource = new TokenResource(
                 new TokenQueryService(state, self, query, settings.tls() != null),
-                new ApiKeyAuthenticator(config.apiKeys(), query.forwardCredential()),
+                new ApiKeyAuthenticator(config.apiKeys(), query.forwardCredentials()),
                 query.maxPageScan(),
                 servedBy,
                 new QueryLimiter(settings.limits().maxConcurrentQueries(), meters));
