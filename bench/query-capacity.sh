@@ -65,7 +65,7 @@ if ! command -v wrk >/dev/null; then
   $SUDO apt-get install -y -q wrk >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q wrk >/dev/null; } \
     || die "cannot install wrk (apt-get install wrk)"
 fi
-WRK_VERSION=$(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')
+WRK_VERSION=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $1, $2}')
 
 log "building the jars (mvn package, tests skipped)"
 (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -DskipImage -pl stream-app,dev-tools -am package 2>&1 \
