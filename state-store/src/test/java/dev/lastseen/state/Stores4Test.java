@@ -13,19 +13,15 @@ final class Stores4Test {
 
     /** A bytes store, like the never-seen index. */
     static KeyValueStore<Bytes, byte[]> inMemoryBytes(String name) {
-        KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
-                .withLoggingDisabled()
-                .withCachingDisabled()
-                .build();
-        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-        store.init(context.getStateStoreContext(), store);
-        return store;
+        return inMemory(name, Serdes.Bytes(), Serdes.ByteArray());
     }
 
     static <V> KeyValueStore<TokenKey, V> inMemory(String name, Serde<V> values) {
-        KeyValueStore<TokenKey, V> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), StateSerdes.tokenKey(), values)
+        return inMemory(name, StateSerdes.tokenKey(), values);
+    }
+
+    private static <K, V> KeyValueStore<K, V> inMemory(String name, Serde<K> keys, Serde<V> values) {
+        KeyValueStore<K, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values)
                 .withLoggingDisabled()
                 .withCachingDisabled()
                 .build();

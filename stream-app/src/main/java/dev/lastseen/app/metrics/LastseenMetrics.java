@@ -51,18 +51,15 @@ public final class LastseenMetrics implements DeadLetterCounter {
         for (RejectReason reason : RejectReason.values()) {
             dlq.put(
                     reason,
-                    Counter.builder("lastseen.dlq.records")
-                            .description("Input records sent to the dead-letter topic")
-                            .tag("reason", reason.code())
-                            .register(registry));
+                    byReason("lastseen.dlq.records", "Input records sent to the dead-letter topic", reason.code()));
         }
         for (SpikeDropReason reason : SpikeDropReason.values()) {
             spikeDropped.put(
                     reason,
-                    Counter.builder("lastseen.spike.failures.dropped")
-                            .description("Failed token authentications not counted by spike detection, by reason")
-                            .tag("reason", reason.code())
-                            .register(registry));
+                    byReason(
+                            "lastseen.spike.failures.dropped",
+                            "Failed token authentications not counted by spike detection, by reason",
+                            reason.code()));
         }
         lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced")
                 .description("Times a token's last_seen_at moved forward")
@@ -94,6 +91,14 @@ public final class LastseenMetrics implements DeadLetterCounter {
                 .serviceLevelObjectives(Duration.ofSeconds(1))
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    /** One counter of a family labelled by a bounded reason code. */
+    private Counter byReason(String name, String description, String reason) {
+        return Counter.builder(name)
+                .description(description)
+                .tag("reason", reason)
                 .register(registry);
     }
 

@@ -7,7 +7,6 @@ import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
 import dev.lastseen.app.query.QueryHeaders;
-import dev.lastseen.state.TokenReadView;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -149,27 +147,12 @@ class InstanceForwardingTest {
 
     /** An instance that holds no partition: every account lives on {@code owner}. */
     private static LocalState holdsNothing(HostInfo owner) {
-        return new LocalState() {
-            @Override
-            public KeyQueryMetadata metadataFor(String accountId) {
-                return new KeyQueryMetadata(owner, Set.of(), 0);
-            }
-
-            @Override
-            public TokenReadView view(int partition, boolean stale) {
-                throw new InvalidStateStoreException("this instance holds no copy of partition " + partition);
-            }
-
-            @Override
-            public OptionalLong lag(int partition) {
-                return OptionalLong.empty();
-            }
-
-            @Override
-            public KafkaStreams.State state() {
-                return KafkaStreams.State.RUNNING;
-            }
-        };
+        return QueryTestKit.localState(
+                new KeyQueryMetadata(owner, Set.of(), 0),
+                partition -> {
+                    throw new InvalidStateStoreException("this instance holds no copy of partition " + partition);
+                },
+                OptionalLong.empty());
     }
 
     private static JsonNode json(HttpResponse<String> r) {

@@ -156,20 +156,29 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** This instance owns every account: one partition, fresh. */
     public LocalState localState() {
+        return localState(new KeyQueryMetadata(SELF, Set.of(), 0), partition -> readView(), OptionalLong.of(0));
+    }
+
+    /**
+     * A running instance whose every account lives where {@code metadata} says, with
+     * {@code view} as its copy of a partition (it may throw {@code InvalidStateStoreException}).
+     */
+    public static LocalState localState(
+            KeyQueryMetadata metadata, java.util.function.IntFunction<TokenReadView> view, OptionalLong lag) {
         return new LocalState() {
             @Override
             public KeyQueryMetadata metadataFor(String accountId) {
-                return new KeyQueryMetadata(SELF, Set.of(), 0);
+                return metadata;
             }
 
             @Override
             public TokenReadView view(int partition, boolean stale) {
-                return readView();
+                return view.apply(partition);
             }
 
             @Override
             public OptionalLong lag(int partition) {
-                return OptionalLong.of(0);
+                return lag;
             }
 
             @Override
