@@ -98,6 +98,7 @@ public class UsageWriterBenchmark {
 
     @Benchmark
     public UsageChange recordFailure() {
-        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], 1_700_000_000_000L);
+        clock += 3; // failures of the fleet's tokens as they happen
+        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], clock);
     }
 }

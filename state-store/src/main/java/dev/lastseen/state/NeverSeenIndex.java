@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -26,14 +27,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Cost: a token id's repeated failures within one bucket cost nothing here; a new never-seen
  * id costs one write and a count update; the first success of a never-seen id one delete. The
  * success path of a token that has succeeded before does not touch the index. Eviction runs in
- * batches of {@value #EVICTION_BATCH}, so one range scan serves that many new ids, and it starts
- * after the last evicted key rather than walking the deleted entries before it.
+ * batches of up to {@value #EVICTION_BATCH}, so one range scan serves that many new ids, and it
+ * starts after the last evicted key rather than walking the deleted entries before it (deleted
+ * keys stay in RocksDB as tombstones until compaction: a scan from the front would skip them all,
+ * a queue's classic trap). An entry older than what eviction has reached — a very late event — is
+ * remembered in memory (up to {@value #MAX_BEHIND_FRONTIER}) and evicted first, for the same
+ * reason, instead of moving the scan back over the tombstones.
  */
 public final class NeverSeenIndex {
     /** Entries are ordered by last failure to this precision: "oldest" is exact to within a minute. */
     public static final long BUCKET_MILLIS = 60_000;
     /** Entries evicted by one range scan once the count is over the cap. */
-    public static final int EVICTION_BATCH = 32;
+    public static final int EVICTION_BATCH = 256;
+    /** Live entries older than the eviction frontier kept in memory before the frontier moves back to them. */
+    static final int MAX_BEHIND_FRONTIER = 4096;
 
     private static final Bytes COUNT_KEY = Bytes.wrap(new byte[] {0});
     private static final Bytes FIRST_ENTRY = Bytes.wrap(new byte[Long.BYTES]);
@@ -45,8 +52,10 @@ public final class NeverSeenIndex {
     private final long slack;
 
     private long count;
-    /** No live entry sorts before this (null: unknown, scan from the first entry). */
+    /** No live entry sorts before this but those in {@link #behind} (null: unknown, scan from the first entry). */
     private Bytes lowerBound;
+    /** Live entries inserted before {@link #lowerBound} since it was set: evicted first, without a scan. */
+    private final TreeSet<Bytes> behind = new TreeSet<>();
 
     /**
      * @param cap most never-seen entries to keep; the count is read from the store, so a restarted
@@ -84,6 +93,7 @@ public final class NeverSeenIndex {
             if (before.equals(now)) {
                 return; // same bucket: nothing moves
             }
+            behind.remove(before);
             if (index.delete(before) != null) {
                 count--; // moved, so it is added back below
             }
@@ -91,14 +101,20 @@ public final class NeverSeenIndex {
         index.put(now, PRESENT);
         count++;
         if (lowerBound != null && now.compareTo(lowerBound) < 0) {
-            lowerBound = now;
+            behind.add(now);
+            if (behind.size() > MAX_BEHIND_FRONTIER) {
+                lowerBound = behind.first(); // many very late entries: scan from them after all
+                behind.clear();
+            }
         }
         saveCount();
     }
 
     /** A never-seen entry left the set: it succeeded for the first time, or was deleted. */
     void removed(TokenKey token, long lastFailureAt) {
-        if (index.delete(key(lastFailureAt, token)) != null) {
+        Bytes key = key(lastFailureAt, token);
+        behind.remove(key);
+        if (index.delete(key) != null) {
             count--;
             saveCount();
         }
@@ -107,7 +123,7 @@ public final class NeverSeenIndex {
     /**
      * While over the cap, evicts the oldest entries (by last failure) in one batch, down to
      * {@code min(}{@value #EVICTION_BATCH}{@code  - 1, cap / 32)} below the cap; hands each evicted
-     * token to {@code evict}.
+     * token to {@code evict}, which must delete its usage entry.
      *
      * @return how many were evicted
      */
@@ -117,18 +133,28 @@ public final class NeverSeenIndex {
         }
         long wanted = Math.min(count, count - cap + slack);
         List<Bytes> oldest = new ArrayList<>();
-        boolean exhausted;
-        try (KeyValueIterator<Bytes, byte[]> it = index.range(lowerBound != null ? lowerBound : FIRST_ENTRY, null)) {
-            while (oldest.size() < wanted && it.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = it.next();
-                oldest.add(entry.key);
+        while (oldest.size() < wanted && !behind.isEmpty()) {
+            oldest.add(behind.pollFirst()); // older than anything the scan can reach
+        }
+        boolean exhausted = false;
+        if (oldest.size() < wanted) {
+            Bytes last = null;
+            try (KeyValueIterator<Bytes, byte[]> it =
+                    index.range(lowerBound != null ? lowerBound : FIRST_ENTRY, null)) {
+                while (oldest.size() < wanted && it.hasNext()) {
+                    KeyValue<Bytes, byte[]> entry = it.next();
+                    oldest.add(entry.key);
+                    last = entry.key;
+                }
+                exhausted = !it.hasNext();
             }
-            exhausted = !it.hasNext();
+            if (last != null) {
+                lowerBound = successor(last);
+            }
         }
         for (Bytes key : oldest) {
-            index.delete(key);
+            index.put(key, null); // known to exist: delete without reading it back
             evict.accept(token(key));
-            lowerBound = successor(key);
         }
         // The count is exact; should it ever disagree with the entries, reaching the end corrects it.
         count = exhausted ? 0 : count - oldest.size();

@@ -98,7 +98,7 @@ public final class UsageWriter {
         usage.put(key, after);
         if (neverSeen != null && !after.seen()) {
             neverSeen.failed(key, stored == null ? UsageFields.NEVER : stored.lastFailureAt(), after.lastFailureAt());
-            int n = neverSeen.evictOverCap(usage::delete);
+            int n = neverSeen.evictOverCap(evictedKey -> usage.put(evictedKey, null)); // a delete that reads nothing
             if (n > 0) {
                 evicted.accept(n);
             }

@@ -35,6 +35,7 @@ class NeverSeenIndexTest {
     Arbitrary<List<Login>> logins() {
         Arbitrary<Login> login = Combinators.combine(
                         Arbitraries.integers().between(0, 40),
+                        // times far apart and out of order: entries land behind the eviction frontier too
                         Arbitraries.longs().between(1, 20 * NeverSeenIndex.BUCKET_MILLIS),
                         Arbitraries.integers().between(0, 9).map(i -> i == 0)) // one in ten succeeds
                 .as(Login::new);
