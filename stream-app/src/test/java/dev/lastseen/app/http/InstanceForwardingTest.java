@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Two real instances on loopback: the client asks the one that does not hold the account, which
  * forwards to the owner. The owner must receive the deployment's instance credential and never
  * the caller's API key; a forwarded marker a client sends is not trusted; over plain HTTP and
- * TLS (a self-signed pair made by the test), on IPv4 and IPv6 loopback.
+ * TLS (a self-signed pair made by the test), on IPv4 and IPv6 loopback and by host name.
  */
 class InstanceForwardingTest {
     @RegisterExtension
@@ -78,7 +78,7 @@ class InstanceForwardingTest {
     }
 
     @ParameterizedTest(name = "tls={0} host={1}")
-    @CsvSource({"false, 127.0.0.1", "true, 127.0.0.1", "false, ::1", "true, ::1"})
+    @CsvSource({"false, 127.0.0.1", "true, 127.0.0.1", "false, ::1", "true, ::1", "true, localhost"})
     void theOwnerReceivesTheInstanceCredentialAndNeverTheCallersKey(boolean tls, String host) {
         Deployment d = start(tls, host);
 
