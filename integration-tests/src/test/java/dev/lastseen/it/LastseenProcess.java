@@ -47,11 +47,13 @@ public final class LastseenProcess implements AutoCloseable {
     private final Path log;
     private final Map<String, String> env;
     private final int httpPort;
+    private final int managementPort;
     private Process process;
 
     /**
      * Writes {@code dir/NAME.properties} from {@code settings}, with {@code lastseen.http.port} set to
-     * {@code httpPort}; {@code env} is added to the process environment.
+     * {@code httpPort} and, unless {@code settings} has one, the management port set to a free port;
+     * {@code env} is added to the process environment.
      */
     public LastseenProcess(String name, Path dir, int httpPort, Map<String, ?> settings, Map<String, String> env) {
         this(name, Command.RUN, dir, httpPort, settings, env);
@@ -69,6 +71,12 @@ public final class LastseenProcess implements AutoCloseable {
         Properties p = new Properties();
         settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
         p.setProperty(command.httpPortKey, Integer.toString(httpPort));
+        if (command == Command.RUN && !settings.containsKey(ConfigLoader.HTTP_MANAGEMENT_PORT)) {
+            p.setProperty(ConfigLoader.HTTP_MANAGEMENT_PORT, Integer.toString(Loopback.freePort()));
+        }
+        this.managementPort = command == Command.RUN
+                ? Integer.parseInt(p.getProperty(ConfigLoader.HTTP_MANAGEMENT_PORT))
+                : -1; // lastseen apply serves health and metrics on its one port
         try {
             Files.createDirectories(dir);
             try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
@@ -123,7 +131,7 @@ public final class LastseenProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** Whether it runs and answers {@code /readyz} with 200. */
+    /** Whether it runs and answers {@code /readyz} (on the management port, when it has one) with 200. */
     public boolean isReady() {
         if (!isAlive()) {
             return false;
@@ -131,7 +139,7 @@ public final class LastseenProcess implements AutoCloseable {
         try {
             HttpResponse<Void> r = HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create(baseUrl() + "/readyz"))
+                            HttpRequest.newBuilder(URI.create(managementUrl() + "/readyz"))
                                     .timeout(Duration.ofSeconds(2))
                                     .build(),
                             HttpResponse.BodyHandlers.discarding());
@@ -150,6 +158,11 @@ public final class LastseenProcess implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** Health, readiness and metrics; the API's base URL when the instance has no management port. */
+    public String managementUrl() {
+        return managementPort < 0 ? baseUrl() : "http://127.0.0.1:" + managementPort;
     }
 
     public String name() {

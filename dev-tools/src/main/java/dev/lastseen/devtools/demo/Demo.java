@@ -39,7 +39,9 @@ public final class Demo {
     /** How long Ctrl-C waits for the application and the broker to close before the JVM exits anyway. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
-    public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {}
+    /** @param managementPort port of health, readiness and metrics (0: a free one) */
+    public record Options(
+            int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort, int managementPort) {}
 
     private final Options options;
     private final PrintStream out;
@@ -105,7 +107,7 @@ public final class Demo {
                             server.meters(),
                             traffic.tokens())) {
                 producer.publishRegistry(traffic);
-                printWhereToLook(broker, config, traffic, server.httpPort());
+                printWhereToLook(broker, config, traffic, server.httpPort(), server.managementPort());
                 out.println("  database:          " + database.describe());
                 scheduler.execute(() -> {
                     try {
@@ -153,13 +155,18 @@ public final class Demo {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-demo", dir.resolve("state"), "mem:");
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
         c.put(ConfigLoader.HTTP_PORT, options.httpPort());
+        c.put(ConfigLoader.HTTP_MANAGEMENT_PORT, options.managementPort());
         c.put(ConfigLoader.API_KEYS, DEMO_API_KEY);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
         return c;
     }
 
     private void printWhereToLook(
-            EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic, int httpPort) {
+            EmbeddedKraftBroker broker,
+            LastseenConfig config,
+            SyntheticTraffic traffic,
+            int httpPort,
+            int managementPort) {
         SyntheticTraffic.Token t = traffic.tokens().get(0);
         out.println("lastseen demo: running");
         out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
@@ -168,8 +175,8 @@ public final class Demo {
                 + SyntheticTraffic.Settings.demo().accounts() + " accounts, ~" + options.loginsPerSecond()
                 + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
         out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
-        out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort
-                + "/metrics | grep ^lastseen_");
+        out.println("  health/metrics:    curl -s localhost:" + managementPort + "/readyz ; curl -s localhost:"
+                + managementPort + "/metrics | grep ^lastseen_");
         String curl = "curl -s -H 'Authorization: Bearer " + DEMO_API_KEY + "' 'localhost:" + httpPort + "/v1/accounts/"
                 + t.accountId() + "/tokens";
         String anHourAgo = java.time.Instant.now()

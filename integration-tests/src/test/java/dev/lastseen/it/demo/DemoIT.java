@@ -47,6 +47,8 @@ class DemoIT {
                         "demo",
                         "--http-port",
                         Integer.toString(port),
+                        "--management-port",
+                        "0",
                         "--summary-every",
                         "PT1S")
                 .redirectErrorStream(true)

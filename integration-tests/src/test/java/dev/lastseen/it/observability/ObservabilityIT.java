@@ -124,7 +124,7 @@ class ObservabilityIT {
                         binary,
                         Files.createDirectories(dir.resolve("prometheus")),
                         Map.of(
-                                "lastseen", "127.0.0.1:" + server.httpPort(),
+                                "lastseen", "127.0.0.1:" + server.managementPort(), // where the scrape config points
                                 "lastseen-apply", "127.0.0.1:" + applier.httpPort()),
                         ruleFiles())) {
             producers.registry(traffic);

@@ -69,6 +69,9 @@ class MultiInstanceQueryIT {
     private static final int ACCOUNTS = 24;
     private static final int TOKENS = 8;
     private static final String API_KEY = "it-api-key-0123456789abcdef";
+    /** The deployment's instance credential: forwarded queries carry it; it must never reach a log line. */
+    private static final String INSTANCE_CREDENTIAL = "it-instance-credential-0123456789abcdef";
+
     private static final Duration MAX_OBSERVATION = Duration.ofSeconds(60);
     /**
      * Longer than the session timeout (6 s, ItKafka.appConfig) with a margin: until the group notices the
@@ -87,6 +90,7 @@ class MultiInstanceQueryIT {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void everyInstanceAnswersEveryAccountThroughTheLossOfAnInstanceWithAndWithoutAStandby() throws Exception {
         SecretScan.registerSecret(API_KEY);
+        SecretScan.registerSecret(INSTANCE_CREDENTIAL);
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
         TopicNames topics = ItKafka.topics("mi-");
         List<LastseenProcess> all = new ArrayList<>();
@@ -173,7 +177,15 @@ class MultiInstanceQueryIT {
             // tens of records behind: the bound on stale answers is scaled down to match (a hot standby here lags 0).
             c.put(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
             LastseenProcess p = processes.create(
-                    group + "-" + i, dir.resolve("apps"), port, c, Map.of("LASTSEEN_API_KEYS", API_KEY));
+                    group + "-" + i,
+                    dir.resolve("apps"),
+                    port,
+                    c,
+                    Map.of(
+                            "LASTSEEN_API_KEYS",
+                            API_KEY,
+                            ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL),
+                            INSTANCE_CREDENTIAL));
             all.add(p);
             started.add(p);
             p.start();

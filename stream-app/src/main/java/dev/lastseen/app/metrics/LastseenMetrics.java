@@ -22,6 +22,7 @@ public final class LastseenMetrics implements DeadLetterCounter {
 
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
     private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
+    private final Map<SpikeDropReason, Counter> spikeDropped = new EnumMap<>(SpikeDropReason.class);
     private final Counter lastSeenAdvanced;
     private final Counter patchesEmitted;
     private final Map<RejectReason, Counter> secretRejected = new EnumMap<>(RejectReason.class);
@@ -29,6 +30,7 @@ public final class LastseenMetrics implements DeadLetterCounter {
     private final Counter configRejected;
     private final Counter neverSeenExpired;
     private final Counter retiredExpired;
+    private final Counter neverSeenEvicted;
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
@@ -48,10 +50,20 @@ public final class LastseenMetrics implements DeadLetterCounter {
         for (RejectReason reason : RejectReason.values()) {
             dlq.put(
                     reason,
-                    Counter.builder("lastseen.dlq.records")
-                            .description("Input records sent to the dead-letter topic")
-                            .tag("reason", reason.code())
-                            .register(registry));
+                    byReason(
+                            registry,
+                            "lastseen.dlq.records",
+                            "Input records sent to the dead-letter topic",
+                            reason.code()));
+        }
+        for (SpikeDropReason reason : SpikeDropReason.values()) {
+            spikeDropped.put(
+                    reason,
+                    byReason(
+                            registry,
+                            "lastseen.spike.failures.dropped",
+                            "Failed token authentications not counted by spike detection, by reason",
+                            reason.code()));
         }
         lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced")
                 .description("Times a token's last_seen_at moved forward")
@@ -63,11 +75,11 @@ public final class LastseenMetrics implements DeadLetterCounter {
             if (reason.isSecretRule()) {
                 secretRejected.put(
                         reason,
-                        Counter.builder("lastseen.secret.rejected")
-                                .description(
-                                        "service-tokens records rejected because client_secret_hash breaks the secret rule")
-                                .tag("reason", reason.code())
-                                .register(registry));
+                        byReason(
+                                registry,
+                                "lastseen.secret.rejected",
+                                "service-tokens records rejected because client_secret_hash breaks the secret rule",
+                                reason.code()));
             }
         }
         authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes")
@@ -80,6 +92,10 @@ public final class LastseenMetrics implements DeadLetterCounter {
         retiredExpired = Counter.builder("lastseen.usage.retired.expired")
                 .description("Usage entries of tokens the registry deleted or moved away, expired after the retention")
                 .register(registry);
+        neverSeenEvicted = Counter.builder("lastseen.usage.never.seen.evicted")
+                .description("Usage entries of token ids that never authenticated successfully, evicted (oldest last"
+                        + " failure first) to keep a task under lastseen.usage.never-seen.max.entries")
+                .register(registry);
         configRejected = Counter.builder("lastseen.config.rejected")
                 .description("Runtime configuration files rejected (last good kept)")
                 .register(registry);
@@ -90,6 +106,14 @@ public final class LastseenMetrics implements DeadLetterCounter {
                 .serviceLevelObjectives(Duration.ofSeconds(1))
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    /** One counter of a family labelled by a bounded reason code. */
+    private static Counter byReason(MeterRegistry registry, String name, String description, String reason) {
+        return Counter.builder(name)
+                .description(description)
+                .tag("reason", reason)
                 .register(registry);
     }
 
@@ -121,6 +145,16 @@ public final class LastseenMetrics implements DeadLetterCounter {
         if (retired > 0) {
             retiredExpired.increment(retired);
         }
+    }
+
+    /** Usage entries of never-successful token ids evicted to stay under the per-task cap. */
+    public void neverSeenEvicted(int count) {
+        neverSeenEvicted.increment(count);
+    }
+
+    /** A failed token authentication that spike detection did not count, and why. */
+    public void spikeFailureDropped(SpikeDropReason reason) {
+        spikeDropped.get(reason).increment();
     }
 
     public void authFailureSpike() {

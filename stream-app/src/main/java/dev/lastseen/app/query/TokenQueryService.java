@@ -30,10 +30,16 @@ import org.slf4j.LoggerFactory;
  * owner's own copy while it restores — and says so ({@code stale}, lag); failing that it
  * retries with backoff until the configured deadline and then reports why.
  *
+ * <p>The deadline bounds the whole query: a forward gets at most the time that is left.
+ *
  * <p>A forwarded request is answered from this instance's state (active, or standby when the
  * owner is down) or reported unavailable at once: it is never forwarded again, so two
  * instances with different views of the assignment cannot bounce a request between them, and
- * the instance that received it from the client keeps the one retry loop.
+ * the instance that received it from the client keeps the one retry loop. Without an instance
+ * credential ({@link Forwarder#of} gives none) this instance forwards nothing.
+ *
+ * <p>Why a query is unavailable is said twice: to the client without any internal address or
+ * partition number, and to the log with both.
  */
 public final class TokenQueryService {
     private static final Logger log = LoggerFactory.getLogger(TokenQueryService.class);
@@ -48,18 +54,19 @@ public final class TokenQueryService {
 
     private final LocalState local;
     private final HostInfo self;
-    private final Forwarder forwarder;
+    private final Forwarder forwarder; // null: forwarding is off
     private final Duration deadline;
     private final long maxStaleLag;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
     private final ConcurrentHashMap<String, Long> lastLogged = new ConcurrentHashMap<>();
 
-    public TokenQueryService(LocalState local, HostInfo self, LastseenConfig.QuerySettings settings) {
+    /** @param tls whether the instances' API speaks HTTPS (forwards then do too) */
+    public TokenQueryService(LocalState local, HostInfo self, LastseenConfig.QuerySettings settings, boolean tls) {
         this(
                 local,
                 self,
-                new Forwarder(settings.forwardConnectTimeout(), settings.forwardReadTimeout()),
+                Forwarder.of(settings, tls),
                 settings.deadline(),
                 settings.maxStaleLag(),
                 System::nanoTime,
@@ -108,26 +115,24 @@ public final class TokenQueryService {
         int attempts = 0;
         while (true) {
             attempts++;
-            Attempt<T> attempt = attempt(accountId, request, read);
+            Attempt<T> attempt = attempt(accountId, request, read, end);
             if (attempt.outcome() != null) {
                 return attempt.outcome();
             }
             KafkaStreams.State state = local.state();
             long remaining = end - nanoTime.getAsLong();
             if (request.forwarded() || TERMINAL.contains(state) || remaining <= 0) {
-                String detail = attempt.reason()
-                        + (request.forwarded()
-                                ? ""
-                                : " (tried " + attempts + " time(s) over "
-                                        + Duration.ofNanos(nanoTime.getAsLong() - start)
-                                                .toMillis() + " ms)");
+                String tried = request.forwarded()
+                        ? ""
+                        : " (tried " + attempts + " time(s) over "
+                                + Duration.ofNanos(nanoTime.getAsLong() - start).toMillis() + " ms)";
                 logOnce(
-                        "unavailable:" + attempt.reason(),
+                        "unavailable:" + attempt.internal(),
                         "Query for account {} unavailable: {}",
                         accountId,
-                        detail,
+                        attempt.internal() + tried + " (streams state " + state + ")",
                         null);
-                return new QueryOutcome.Unavailable<>(detail);
+                return new QueryOutcome.Unavailable<>(attempt.reason() + tried);
             }
             try {
                 sleeper.sleep(min(BACKOFF.delay(attempts - 1), Duration.ofNanos(remaining)));
@@ -139,55 +144,73 @@ public final class TokenQueryService {
         }
     }
 
-    /** Either an outcome, or why there is none yet. */
-    private record Attempt<T>(QueryOutcome<T> outcome, String reason) {
+    /**
+     * Either an outcome, or why there is none yet: {@code reason} for the client (no internal
+     * address, no partition), {@code internal} for the log.
+     */
+    private record Attempt<T>(QueryOutcome<T> outcome, String reason, String internal) {
         static <T> Attempt<T> done(QueryOutcome<T> outcome) {
-            return new Attempt<>(outcome, null);
+            return new Attempt<>(outcome, null, null);
         }
 
-        static <T> Attempt<T> retry(String reason) {
-            return new Attempt<>(null, reason);
+        static <T> Attempt<T> retry(String reason, String internal) {
+            return new Attempt<>(null, reason, internal);
         }
     }
 
-    private <T> Attempt<T> attempt(String accountId, QueryRequest request, Function<TokenReadView, T> read) {
+    private <T> Attempt<T> attempt(
+            String accountId, QueryRequest request, Function<TokenReadView, T> read, long endNanos) {
         KeyQueryMetadata md = local.metadataFor(accountId);
         if (md == null
                 || KeyQueryMetadata.NOT_AVAILABLE.equals(md)
                 || md.activeHost() == null
                 || md.activeHost().port() < 0) {
             return Attempt.retry(
-                    "the account's partition has no known owner yet (streams state " + local.state() + ")");
+                    "no instance holds the account's state yet (starting or rebalancing)",
+                    "the account's partition has no known owner yet");
         }
         int partition = md.partition();
         HostInfo owner = md.activeHost();
         String ownerProblem;
+        String ownerProblemInternal;
         if (self.equals(owner)) {
             try {
                 return Attempt.done(new QueryOutcome.Local<>(read.apply(local.view(partition, false)), false, null));
             } catch (InvalidStateStoreException e) {
-                ownerProblem = "partition " + partition + " is not queryable on its owner " + describe(self)
-                        + " yet (restoring or migrating)";
+                ownerProblem = "the account's state is being restored or moved";
+                ownerProblemInternal = "partition " + partition + " is not queryable on its owner "
+                        + Endpoints.authority(self) + " yet (restoring or migrating)";
             }
         } else if (request.forwarded()) {
             Attempt<T> stale = md.standbyHosts().contains(self) ? readStale(partition, read) : null;
             return stale != null
                     ? stale
-                    : Attempt.retry("instance " + describe(self) + " cannot answer for partition " + partition
-                            + " (owner: " + describe(owner) + ")");
+                    : Attempt.retry(
+                            "the instance asked does not hold the account's state",
+                            "instance " + Endpoints.authority(self) + " cannot answer for partition " + partition
+                                    + " (owner: " + Endpoints.authority(owner) + ")");
+        } else if (forwarder == null) {
+            ownerProblem = "another instance holds the account's state, and this one cannot forward queries"
+                    + " (no lastseen.query.forward.credential)";
+            ownerProblemInternal = "partition " + partition + " is owned by " + Endpoints.authority(owner)
+                    + "; forwarding is off: lastseen.query.forward.credential is not set";
         } else {
             try {
-                ForwardedResponse answer = forwarder.forward(owner, request.pathAndQuery(), request.authorization());
+                ForwardedResponse answer = forwarder.forward(owner, request.pathAndQuery(), remaining(endNanos));
                 if (!answer.unavailable()) {
                     return Attempt.done(new QueryOutcome.Remote<>(answer));
                 }
-                ownerProblem = "owner " + describe(owner) + " of partition " + partition + " cannot answer yet";
+                ownerProblem = "the instance that holds the account's state cannot answer yet";
+                ownerProblemInternal =
+                        "owner " + Endpoints.authority(owner) + " of partition " + partition + " cannot answer yet";
             } catch (ForwardFailedException e) {
-                ownerProblem = "owner " + describe(owner) + " of partition " + partition + " is unreachable";
+                ownerProblem = "the instance that holds the account's state is unreachable";
+                ownerProblemInternal =
+                        "owner " + Endpoints.authority(owner) + " of partition " + partition + " is unreachable";
                 logOnce(
-                        "forward:" + describe(owner),
+                        "forward:" + Endpoints.authority(owner),
                         "Forwarding a query to {} failed: {}",
-                        describe(owner),
+                        Endpoints.authority(owner),
                         e.getMessage(),
                         e.getCause());
             }
@@ -200,28 +223,33 @@ public final class TokenQueryService {
             }
         }
         if (request.forwarded()) {
-            return Attempt.retry(ownerProblem);
+            return Attempt.retry(ownerProblem, ownerProblemInternal);
         }
         for (HostInfo standby : md.standbyHosts()) {
-            if (standby.equals(self)) {
+            if (standby.equals(self) || forwarder == null) {
                 continue;
             }
             try {
-                ForwardedResponse answer = forwarder.forward(standby, request.pathAndQuery(), request.authorization());
+                ForwardedResponse answer = forwarder.forward(standby, request.pathAndQuery(), remaining(endNanos));
                 if (!answer.unavailable()) {
                     return Attempt.done(new QueryOutcome.Remote<>(answer));
                 }
             } catch (ForwardFailedException e) {
                 logOnce(
-                        "forward:" + describe(standby),
+                        "forward:" + Endpoints.authority(standby),
                         "Forwarding a query to standby {} failed: {}",
-                        describe(standby),
+                        Endpoints.authority(standby),
                         e.getMessage(),
                         e.getCause());
             }
         }
-        return Attempt.retry(ownerProblem
-                + (md.standbyHosts().isEmpty() ? " and no standby is configured" : " and no standby could answer"));
+        String standbys =
+                md.standbyHosts().isEmpty() ? " and no standby is configured" : " and no standby could answer";
+        return Attempt.retry(ownerProblem + standbys, ownerProblemInternal + standbys);
+    }
+
+    private Duration remaining(long endNanos) {
+        return Duration.ofNanos(Math.max(0, endNanos - nanoTime.getAsLong()));
     }
 
     /**
@@ -255,10 +283,6 @@ public final class TokenQueryService {
         } else {
             log.warn(format + " (cause: {})", a, b, cause.toString());
         }
-    }
-
-    static String describe(HostInfo h) {
-        return h.host() + ":" + h.port();
     }
 
     private static Duration min(Duration a, Duration b) {

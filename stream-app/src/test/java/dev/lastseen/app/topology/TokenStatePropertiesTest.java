@@ -53,8 +53,12 @@ class TokenStatePropertiesTest {
     static void startDriver() {
         registrySupplier = new RecordingStores.Recording(Stores.inMemoryKeyValueStore(StoreNames.TOKEN_REGISTRY));
         TokenStores memory = TokenStores.inMemory();
-        TokenStores stores =
-                new TokenStores(registrySupplier, memory.usage(), memory.tokenAccountIndex(), memory.lastSeenGuard());
+        TokenStores stores = new TokenStores(
+                registrySupplier,
+                memory.usage(),
+                memory.tokenAccountIndex(),
+                memory.lastSeenGuard(),
+                memory.neverSeen());
         h = new TopologyHarness(stores, java.util.Map.of());
     }
 
