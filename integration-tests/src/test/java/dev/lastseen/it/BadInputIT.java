@@ -212,7 +212,7 @@ class BadInputIT {
                         ReadOnlyKeyValueStore<TokenKey, RegistryFields> reg = store(server, StoreNames.TOKEN_REGISTRY);
                         assertThat(reg.get(new TokenKey("acct-s", "tok-s2"))).isNotNull();
                         assertThat(reg.get(new TokenKey("acct-s", "tok-s1")).name())
-                                .isEqualTo("name of tok-s1");
+                                .isEqualTo("deploy bot tok-s1");
                     });
             // Bad tokens never reached the usage store.
             ReadOnlyKeyValueStore<TokenKey, UsageFields> usage = store(server, StoreNames.TOKEN_USAGE);

@@ -52,7 +52,7 @@ public final class LastseenProcess implements AutoCloseable {
 
     /**
      * Writes {@code dir/NAME.properties} from {@code settings}, with {@code lastseen.http.port} set to
-     * {@code httpPort} and, unless {@code settings} has one, the management port set to a free port;
+     * {@code httpPort} and, unless {@code settings} names one, the management port set to a free port (known to the test);
      * {@code env} is added to the process environment.
      */
     public LastseenProcess(String name, Path dir, int httpPort, Map<String, ?> settings, Map<String, String> env) {
@@ -71,7 +71,8 @@ public final class LastseenProcess implements AutoCloseable {
         Properties p = new Properties();
         settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
         p.setProperty(command.httpPortKey, Integer.toString(httpPort));
-        if (command == Command.RUN && !settings.containsKey(ConfigLoader.HTTP_MANAGEMENT_PORT)) {
+        if (command == Command.RUN
+                && "0".equals(p.getProperty(ConfigLoader.HTTP_MANAGEMENT_PORT, "0"))) { // absent or "any free port"
             p.setProperty(ConfigLoader.HTTP_MANAGEMENT_PORT, Integer.toString(Loopback.freePort()));
         }
         this.managementPort = command == Command.RUN

@@ -231,6 +231,7 @@ class ObservabilityIT {
                 "credential_type", enumNames(CredentialType.values()),
                 "outcome", enumNames(AuthOutcome.values()),
                 "reason", codes(),
+                "from", Set.of("client", "instance"), // the API's query limiter: who asked
                 "le", Set.of()); // histogram bucket bounds: numbers, checked below
         Pattern series = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{(.*)}\\s");
         Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
