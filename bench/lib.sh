@@ -18,7 +18,7 @@ APP_OPTS="${LASTSEEN_BENCH_APP_OPTS:--Xms512m -Xmx512m}"
 LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
 PARTS="${LASTSEEN_TOPIC_PARTITIONS:-6}"
 
-# Builds the jar (no lock: a compile), empties $RUN, picks free ports; sets BOOT, REG, HTTP_PORT, METRICS, READYZ.
+# Builds the jar (no lock: a compile), empties $RUN, picks free ports; sets BOOT, REG, HTTP_PORT, MGMT_PORT, METRICS, READYZ.
 bench_prepare() {
   log "building the application jars (mvn package, tests skipped)"
   (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app,dev-tools -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
@@ -30,12 +30,13 @@ bench_prepare() {
   LASTSEEN_KAFKA_PORT=$(free_port); LASTSEEN_KAFKA_CONTROLLER_PORT=$(free_port)
   LASTSEEN_REGISTRY_PORT=$(free_port); LASTSEEN_REGISTRY_MGMT_PORT=$(free_port)
   HTTP_PORT=$(free_port)
+  MGMT_PORT=$(free_port) # health, readiness and metrics: the management port
   # shellcheck source=../ops/stack.env
   . "$ROOT/ops/stack.env"
   BOOT="$LASTSEEN_BOOTSTRAP_SERVERS"
   REG="$LASTSEEN_SCHEMA_REGISTRY_URL"
-  METRICS="http://127.0.0.1:$HTTP_PORT/metrics"
-  READYZ="http://127.0.0.1:$HTTP_PORT/readyz"
+  METRICS="http://127.0.0.1:$MGMT_PORT/metrics"
+  READYZ="http://127.0.0.1:$MGMT_PORT/readyz"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }

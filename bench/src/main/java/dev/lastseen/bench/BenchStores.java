@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -30,6 +31,14 @@ public final class BenchStores {
         return init(
                 Stores.keyValueStoreBuilder(
                         supplier(kind, StoreNames.TOKEN_USAGE), StateSerdes.tokenKey(), StateSerdes.usage()),
+                stateDir);
+    }
+
+    /** The usage group's index of never-successful entries, like {@link #usage}. */
+    public static KeyValueStore<Bytes, byte[]> neverSeen(String kind, Path stateDir) {
+        return init(
+                Stores.keyValueStoreBuilder(
+                        supplier(kind, StoreNames.TOKEN_USAGE_NEVER_SEEN), Serdes.Bytes(), Serdes.ByteArray()),
                 stateDir);
     }
 

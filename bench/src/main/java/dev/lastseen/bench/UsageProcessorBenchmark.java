@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -53,6 +54,7 @@ public class UsageProcessorBenchmark {
 
     private Path dir;
     private KeyValueStore<TokenKey, UsageFields> kv;
+    private KeyValueStore<Bytes, byte[]> neverSeen;
     private MockProcessorContext<String, TokenLastSeen> context;
     private UsageProcessor processor;
     private Record<String, UsageCommand>[] records;
@@ -65,12 +67,15 @@ public class UsageProcessorBenchmark {
         dir = BenchStores.tempDir();
         kv = BenchStores.usage(store, dir);
         context = BenchStores.context(dir);
+        neverSeen = BenchStores.neverSeen(store, dir);
         context.addStateStore(kv);
+        context.addStateStore(neverSeen);
         processor = new UsageProcessor(
                 Duration.ofMinutes(1),
                 new LastseenMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
                 Clock.systemUTC(),
-                new LastseenConfig.RetentionSettings(Duration.ZERO, Duration.ZERO, Duration.ZERO));
+                new LastseenConfig.RetentionSettings(Duration.ZERO, Duration.ZERO, Duration.ZERO),
+                1_000_000);
         processor.init(context);
         SyntheticTraffic traffic = new SyntheticTraffic(
                 new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
@@ -93,6 +98,7 @@ public class UsageProcessorBenchmark {
     @TearDown
     public void tearDown() {
         kv.close();
+        neverSeen.close();
         BenchStores.delete(dir);
     }
 

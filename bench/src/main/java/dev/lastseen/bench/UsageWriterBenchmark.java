@@ -1,6 +1,7 @@
 package dev.lastseen.bench;
 
 import dev.lastseen.state.CoalescingUsageStore;
+import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageChange;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,7 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The usage update (read, max-register, write) against a real store, for Zipf-distributed keys
- * over a 1M-token fleet: what every successful login costs in the state store.
+ * over a 1M-token fleet: what every successful login costs in the state store. With
+ * {@code neverSeen=capped} the writer keeps the never-seen index and its cap (what the
+ * application runs), at steady state: {@value #CAP} never-successful entries already indexed, so
+ * every new failing token id evicts; with {@code none}, the bare writer. {@code recordSuccess} on
+ * both shows the success path does not pay for the cap; {@code recordFailureOfNewTokenId} is the
+ * flood case (random token ids, each failing once).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -37,7 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 1,
         jvmArgsAppend = {"-Xmx1g"})
 public class UsageWriterBenchmark {
-    /** memory, rocksdb: the bare store; rocksdb-coalesced: the application's usage store layout (write-behind over RocksDB). */
+    static final int CAP = 100_000;
+
+    /** memory, rocksdb: the bare store; rocksdb-coalesced: the usage store as the application builds it (write-behind over RocksDB). */
     @Param({"memory", "rocksdb", "rocksdb-coalesced"})
     public String store;
 
@@ -46,8 +55,14 @@ public class UsageWriterBenchmark {
 
     private int sinceCommit;
 
+    @Param({"none", "capped"})
+    public String neverSeen;
+
     private Path dir;
     private KeyValueStore<TokenKey, UsageFields> kv;
+    private KeyValueStore<Bytes, byte[]> index;
+    private long floodId;
+    private long floodClock = 1_700_000_000_000L;
     private UsageWriter writer;
     private TokenKey[] keys;
     private long clock = 1_700_000_000_000L;
@@ -56,17 +71,28 @@ public class UsageWriterBenchmark {
     @Setup
     public void setUp() {
         dir = BenchStores.tempDir();
+        String bare = store.replace("-coalesced", "");
         kv = store.endsWith("-coalesced")
-                ? new CoalescingUsageStore(
-                        BenchStores.usage(store.substring(0, store.indexOf('-')), dir), TokenStores.USAGE_HELD_ENTRIES)
-                : BenchStores.usage(store, dir);
-        writer = new UsageWriter(kv, Duration.ofMinutes(1));
+                ? new CoalescingUsageStore(BenchStores.usage(bare, dir), TokenStores.USAGE_HELD_ENTRIES)
+                : BenchStores.usage(bare, dir);
+        if (neverSeen.equals("capped")) {
+            index = BenchStores.neverSeen(bare, dir);
+            writer = new UsageWriter(kv, new NeverSeenIndex(index, CAP), Duration.ofMinutes(1), n -> {});
+        } else {
+            writer = new UsageWriter(kv, Duration.ofMinutes(1));
+        }
         keys = Fixtures.keys(1_000_000);
+        for (int k = 0; k < CAP; k++) {
+            recordFailureOfNewTokenId(); // the flood has filled the cap: from here on each new id evicts one
+        }
     }
 
     @TearDown
     public void tearDown() {
         kv.close();
+        if (index != null) {
+            index.close();
+        }
         BenchStores.delete(dir);
     }
 
@@ -78,9 +104,17 @@ public class UsageWriterBenchmark {
     }
 
     @Benchmark
-    public UsageChange recordFailure() {
+    public UsageChange recordFailureOfNewTokenId() {
+        floodClock += 1;
         commitNow();
-        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], 1_700_000_000_000L);
+        return writer.recordFailure(new TokenKey("acct-flood", "guess-" + floodId++), floodClock);
+    }
+
+    @Benchmark
+    public UsageChange recordFailure() {
+        clock += 3; // failures of the fleet's tokens as they happen
+        commitNow();
+        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], clock);
     }
 
     /** What Kafka Streams does at a commit: the write-behind layer writes its entries below (the bare stores: nothing). */

@@ -15,6 +15,7 @@ import dev.lastseen.state.StateSerdes;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(ApicurioRegistryExtension.class)
 class ExactlyOnceUnderFaultsIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
     final LastseenProcesses processes = new LastseenProcesses();
@@ -180,11 +181,7 @@ class ExactlyOnceUnderFaultsIT {
 
     private static Map<String, Object> instanceConfig(
             String bootstrap, String registryUrl, TopicNames topics, Path stateDir) {
-        Map<String, Object> c = ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, stateDir);
-        // A killed member is noticed in seconds rather than the default 45 s.
-        c.put("session.timeout.ms", "6000");
-        c.put("heartbeat.interval.ms", "1000");
-        return c;
+        return ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, stateDir);
     }
 
     private static void publishRegistry(
@@ -203,7 +200,7 @@ class ExactlyOnceUnderFaultsIT {
                 props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
             for (String[] t : tokens) {
                 p.send(new ProducerRecord<>(
-                                topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], ItKafka.secret(t[1]))))
+                                topics.serviceTokens(), t[1], TestRecords.token(t[0], t[1], ItKafka.secret(t[1]))))
                         .get();
             }
         }
@@ -227,7 +224,7 @@ class ExactlyOnceUnderFaultsIT {
                 String[] t = tokens.get(rnd.nextInt(tokens.size()));
                 AuthOutcome outcome = rnd.nextInt(10) == 0 ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS;
                 Instant at = Instant.now().minusMillis(rnd.nextInt(3_000)); // out of order by up to 3 s
-                LoginEvent e = ItKafka.login("ev-" + n++, t[0], t[1], at, outcome);
+                LoginEvent e = TestRecords.login("ev-" + n++, t[0], t[1], at, outcome);
                 String key =
                         rnd.nextInt(5) == 0 ? null : t[0]; // some without a key: re-keyed through the repartition topic
                 p.send(new ProducerRecord<>(topics.loginEvents(), key, e), (md, ex) -> {

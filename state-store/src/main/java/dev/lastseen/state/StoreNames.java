@@ -13,6 +13,11 @@ public final class StoreNames {
     public static final String TOKEN_REGISTRY = "token-registry-v2";
     /** Usage field group, keyed by {@link TokenKey}; written only by the login path. */
     public static final String TOKEN_USAGE = "token-usage";
+    /**
+     * Usage group too: the usage entries of token ids that never succeeded, by last failure
+     * ({@link NeverSeenIndex}); it bounds them per task. Written only by the login path.
+     */
+    public static final String TOKEN_USAGE_NEVER_SEEN = "token-usage-never-seen";
     /** token_id → account_id, so a registry tombstone (which carries no account) can be routed to its account. */
     public static final String TOKEN_ACCOUNT_INDEX = "token-account-index";
     /** token_id → the last {@code last_seen_at} written to token-last-seen, so that topic never moves backwards for a token. */

@@ -1,6 +1,7 @@
 package dev.lastseen.state;
 
 import java.time.Duration;
+import java.util.function.IntConsumer;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -10,22 +11,44 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>{@code last_seen_at} is a max register: an event older than or equal to the stored value
  * leaves it, and the colo/ip that came with it, unchanged. Counts are per recorded event.
+ *
+ * <p>Entries of token ids that never succeeded are bounded twice: by the time-based expiry
+ * ({@link #expire}) and, with a {@link NeverSeenIndex}, by a cap per task: a new such
+ * entry past the cap evicts the one with the oldest last failure.
  */
 public final class UsageWriter {
     private final KeyValueStore<TokenKey, UsageFields> usage;
+    private final NeverSeenIndex neverSeen; // null: no cap
+    private final IntConsumer evicted;
     private final long patchGranularityMillis;
 
+    /** A writer without the never-seen cap (the time-based expiry still applies): tests and benchmarks of the bare path. */
     public UsageWriter(KeyValueStore<TokenKey, UsageFields> usage, Duration patchGranularity) {
+        this(usage, null, patchGranularity, n -> {});
+    }
+
+    /**
+     * @param neverSeen the index of never-successful entries that enforces the cap
+     * @param evicted   told how many entries each eviction removed (for a counter)
+     */
+    public UsageWriter(
+            KeyValueStore<TokenKey, UsageFields> usage,
+            NeverSeenIndex neverSeen,
+            Duration patchGranularity,
+            IntConsumer evicted) {
         if (patchGranularity.isNegative()) {
             throw new IllegalArgumentException("patch granularity must not be negative");
         }
         this.usage = usage;
+        this.neverSeen = neverSeen;
+        this.evicted = evicted;
         this.patchGranularityMillis = patchGranularity.toMillis();
     }
 
     /** Records a successful authentication at {@code occurredAt} (epoch millis). */
     public UsageChange recordSuccess(TokenKey key, long occurredAt, String colo, String ip) {
-        UsageFields before = current(key);
+        UsageFields stored = usage.get(key);
+        UsageFields before = stored == null ? UsageFields.NONE : stored;
         boolean advanced = occurredAt > before.lastSeenAt();
         UsagePatch patch = null;
         long lastPatchedAt = before.lastPatchedAt();
@@ -53,12 +76,16 @@ public final class UsageWriter {
                         before.lastFailureAt(),
                         before.retiredAt());
         usage.put(key, after);
+        if (neverSeen != null && stored != null && !stored.seen()) {
+            neverSeen.removed(key, stored.lastFailureAt()); // its first success: no longer a candidate for eviction
+        }
         return new UsageChange(after, advanced, patch);
     }
 
     /** Records a failed authentication at {@code occurredAt}: only the failure count and time change. */
     public UsageChange recordFailure(TokenKey key, long occurredAt) {
-        UsageFields before = current(key);
+        UsageFields stored = usage.get(key);
+        UsageFields before = stored == null ? UsageFields.NONE : stored;
         UsageFields after = new UsageFields(
                 before.lastSeenAt(),
                 before.lastSeenColo(),
@@ -69,6 +96,13 @@ public final class UsageWriter {
                 Math.max(before.lastFailureAt(), occurredAt),
                 before.retiredAt());
         usage.put(key, after);
+        if (neverSeen != null && !after.seen()) {
+            neverSeen.failed(key, stored == null ? UsageFields.NEVER : stored.lastFailureAt(), after.lastFailureAt());
+            int n = neverSeen.evictOverCap(evictedKey -> usage.put(evictedKey, null)); // a delete that reads nothing
+            if (n > 0) {
+                evicted.accept(n);
+            }
+        }
         return new UsageChange(after, false, null);
     }
 
@@ -106,15 +140,20 @@ public final class UsageWriter {
         int[] byKind = new int[2]; // never seen, retired
         BoundedSweep.Pass<TokenKey> pass = BoundedSweep.run(
                 usage, resumeAfter, k -> TokenKey.rangeStart(k.accountId(), k.tokenId()), budget, (k, u) -> {
+                    boolean neverSeenEntry = !u.seen() && u.lastFailureAt() != UsageFields.NEVER;
+                    int kind;
                     if (u.retired() && u.retiredAt() < retiredCutoff) {
-                        byKind[1]++;
-                        return true;
+                        kind = 1;
+                    } else if (neverSeenEntry && u.lastFailureAt() < neverSeenCutoff) {
+                        kind = 0;
+                    } else {
+                        return false;
                     }
-                    if (!u.seen() && u.lastFailureAt() != UsageFields.NEVER && u.lastFailureAt() < neverSeenCutoff) {
-                        byKind[0]++;
-                        return true;
+                    byKind[kind]++;
+                    if (neverSeen != null && neverSeenEntry) {
+                        neverSeen.removed(k, u.lastFailureAt()); // it leaves the cap's index with the entry
                     }
-                    return false;
+                    return true;
                 });
         return new Sweep(byKind[0], byKind[1], pass.resumeAfter());
     }
@@ -124,10 +163,5 @@ public final class UsageWriter {
         public int expired() {
             return neverSeenExpired + retiredExpired;
         }
-    }
-
-    private UsageFields current(TokenKey key) {
-        UsageFields stored = usage.get(key);
-        return stored == null ? UsageFields.NONE : stored;
     }
 }

@@ -69,6 +69,41 @@ class TokenReadViewTest {
     }
 
     @Test
+    void tokenIdsOnlySeenInLoginsCountAgainstTheScanBudget() {
+        register("acct", "a-registered");
+        for (int i = 0; i < 1_000; i++) {
+            usage.put(
+                    new TokenKey("acct", String.format("b-guess-%04d", i)),
+                    new UsageFields(
+                            UsageFields.NEVER,
+                            null,
+                            null,
+                            0,
+                            1,
+                            UsageFields.NEVER,
+                            7,
+                            UsageFields.NEVER)); // a flood of failed random ids
+        }
+        register("acct", "c-registered");
+
+        UnusedTokensPage first = view.unusedSince("acct", 1_000, null, 10, 100);
+        assertThat(first.tokens()).extracting(TokenView::tokenId).containsExactly("a-registered");
+        assertThat(first.nextAfterTokenId()).as("stopped inside the flood").isEqualTo("b-guess-0098");
+
+        List<String> listed = new ArrayList<>(List.of("a-registered"));
+        String after = first.nextAfterTokenId();
+        int pages = 1;
+        while (after != null) {
+            UnusedTokensPage page = view.unusedSince("acct", 1_000, after, 10, 100);
+            page.tokens().forEach(t -> listed.add(t.tokenId()));
+            after = page.nextAfterTokenId();
+            pages++;
+        }
+        assertThat(listed).containsExactly("a-registered", "c-registered");
+        assertThat(pages).isEqualTo(11); // 1,002 ids at 100 a page
+    }
+
+    @Test
     void getJoinsBothGroups() {
         register("a", "t");
         use("a", "t", 42);

@@ -27,20 +27,11 @@ public final class LastseenApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LastseenApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final LastseenConfig config;
-    private final LastseenMetrics metrics;
     private final KafkaStreams streams;
     private final Readiness readiness;
     private final AutoCloseable observability;
 
-    private LastseenApp(
-            LastseenConfig config,
-            LastseenMetrics metrics,
-            KafkaStreams streams,
-            Readiness readiness,
-            AutoCloseable observability) {
-        this.config = config;
-        this.metrics = metrics;
+    private LastseenApp(KafkaStreams streams, Readiness readiness, AutoCloseable observability) {
         this.streams = streams;
         this.readiness = readiness;
         this.observability = observability;
@@ -75,7 +66,7 @@ public final class LastseenApp implements AutoCloseable {
         readiness.attach(streams);
         MetricsBinding binding = MetricsBinding.bind(meters, streams);
         streams.start();
-        return new LastseenApp(config, metrics, streams, readiness, () -> {
+        return new LastseenApp(streams, readiness, () -> {
             binding.close();
             thresholds.close();
         });
@@ -85,16 +76,8 @@ public final class LastseenApp implements AutoCloseable {
         return streams;
     }
 
-    public LastseenMetrics metrics() {
-        return metrics;
-    }
-
     public Readiness readiness() {
         return readiness;
-    }
-
-    public LastseenConfig config() {
-        return config;
     }
 
     @Override

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package dependencies of the product point one way; the build fails when a change breaks one
- * of these rules. Product = the main classes of stream-app, state-store and avro (tests excluded).
+ * of these rules. Product = the main classes of stream-app, state-store, avro and common (tests excluded).
  *
  * <pre>
  *   cli ─> app (wiring: LastseenServer, LastseenApp, Readiness) ─> http ─> query ─> state (read view)
  *    └─> startup ─> topology, spikes ─> thresholds, metrics ─> errors
- *   everything ─> config ─> state;  avro, serde, registry at the bottom
+ *   everything ─> config ─> state;  avro, serde, registry below;  common (JDK only) at the bottom
  *   wiring (ApplyServer) ─> applier (db-applier: `lastseen apply`) ─> avro, serde, registry, config
  * </pre>
  */
@@ -34,7 +34,8 @@ class ArchitectureTest {
             "dev.lastseen.serde",
             "dev.lastseen.registry",
             "dev.lastseen.applier",
-            "dev.lastseen.config");
+            "dev.lastseen.config",
+            "dev.lastseen.common");
     /**
      * Main classes only, whether Maven hands the other modules over as target/classes (test) or as
      * jars (package and later): test classes and the modules' test-jars are left out.
@@ -137,6 +138,18 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(APP, APP + ".http..", APP + ".query..", APP + ".cli..", APP + ".startup..")
                 .because("one topology factory that tests drive, whatever serves or starts it")
+                .check(PRODUCT);
+    }
+
+    @Test
+    void theSharedHelpersNeedNothingButTheJdk() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.lastseen.common..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("dev.lastseen.common..", "java..")
+                .because("common is the bottom module every other module may use: the JDK only")
                 .check(PRODUCT);
     }
 

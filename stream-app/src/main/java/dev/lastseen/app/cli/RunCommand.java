@@ -30,7 +30,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--config",
             required = true,
-            description = "Properties file (keys: see README; env LASTSEEN_* overrides).")
+            description =
+                    "Properties file of Kafka Streams and lastseen.* keys (docs/REFERENCE.md); environment variables LASTSEEN_* override it.")
     Path config;
 
     @Option(

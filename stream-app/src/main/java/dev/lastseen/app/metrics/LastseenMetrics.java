@@ -20,9 +20,9 @@ public final class LastseenMetrics implements DeadLetterCounter {
     /** Key under which the instance travels in the streams config to the error handlers. */
     public static final String STREAMS_CONFIG_KEY = DeadLetterCounter.STREAMS_CONFIG_KEY;
 
-    private final MeterRegistry registry;
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
     private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
+    private final Map<SpikeDropReason, Counter> spikeDropped = new EnumMap<>(SpikeDropReason.class);
     private final Counter lastSeenAdvanced;
     private final Counter patchesEmitted;
     private final Map<RejectReason, Counter> secretRejected = new EnumMap<>(RejectReason.class);
@@ -30,10 +30,10 @@ public final class LastseenMetrics implements DeadLetterCounter {
     private final Counter configRejected;
     private final Counter neverSeenExpired;
     private final Counter retiredExpired;
+    private final Counter neverSeenEvicted;
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
-        this.registry = registry;
         for (CredentialType type : CredentialType.values()) {
             Map<AuthOutcome, Counter> byOutcome = new EnumMap<>(AuthOutcome.class);
             for (AuthOutcome outcome : AuthOutcome.values()) {
@@ -50,10 +50,20 @@ public final class LastseenMetrics implements DeadLetterCounter {
         for (RejectReason reason : RejectReason.values()) {
             dlq.put(
                     reason,
-                    Counter.builder("lastseen.dlq.records")
-                            .description("Input records sent to the dead-letter topic")
-                            .tag("reason", reason.code())
-                            .register(registry));
+                    byReason(
+                            registry,
+                            "lastseen.dlq.records",
+                            "Input records sent to the dead-letter topic",
+                            reason.code()));
+        }
+        for (SpikeDropReason reason : SpikeDropReason.values()) {
+            spikeDropped.put(
+                    reason,
+                    byReason(
+                            registry,
+                            "lastseen.spike.failures.dropped",
+                            "Failed token authentications not counted by spike detection, by reason",
+                            reason.code()));
         }
         lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced")
                 .description("Times a token's last_seen_at moved forward")
@@ -65,11 +75,11 @@ public final class LastseenMetrics implements DeadLetterCounter {
             if (reason.isSecretRule()) {
                 secretRejected.put(
                         reason,
-                        Counter.builder("lastseen.secret.rejected")
-                                .description(
-                                        "service-tokens records rejected because client_secret_hash breaks the secret rule")
-                                .tag("reason", reason.code())
-                                .register(registry));
+                        byReason(
+                                registry,
+                                "lastseen.secret.rejected",
+                                "service-tokens records rejected because client_secret_hash breaks the secret rule",
+                                reason.code()));
             }
         }
         authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes")
@@ -81,6 +91,10 @@ public final class LastseenMetrics implements DeadLetterCounter {
                 .register(registry);
         retiredExpired = Counter.builder("lastseen.usage.retired.expired")
                 .description("Usage entries of tokens the registry deleted or moved away, expired after the retention")
+                .register(registry);
+        neverSeenEvicted = Counter.builder("lastseen.usage.never.seen.evicted")
+                .description("Usage entries of token ids that never authenticated successfully, evicted (oldest last"
+                        + " failure first) to keep a task under lastseen.usage.never-seen.max.entries")
                 .register(registry);
         configRejected = Counter.builder("lastseen.config.rejected")
                 .description("Runtime configuration files rejected (last good kept)")
@@ -95,8 +109,12 @@ public final class LastseenMetrics implements DeadLetterCounter {
                 .register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
+    /** One counter of a family labelled by a bounded reason code. */
+    private static Counter byReason(MeterRegistry registry, String name, String description, String reason) {
+        return Counter.builder(name)
+                .description(description)
+                .tag("reason", reason)
+                .register(registry);
     }
 
     public void event(CredentialType type, AuthOutcome outcome) {
@@ -129,6 +147,16 @@ public final class LastseenMetrics implements DeadLetterCounter {
         }
     }
 
+    /** Usage entries of never-successful token ids evicted to stay under the per-task cap. */
+    public void neverSeenEvicted(int count) {
+        neverSeenEvicted.increment(count);
+    }
+
+    /** A failed token authentication that spike detection did not count, and why. */
+    public void spikeFailureDropped(SpikeDropReason reason) {
+        spikeDropped.get(reason).increment();
+    }
+
     public void authFailureSpike() {
         authFailureSpikes.increment();
     }
@@ -146,14 +174,5 @@ public final class LastseenMetrics implements DeadLetterCounter {
      */
     public void freshness(long eventTimeMillis, long nowMillis) {
         freshness.record(Duration.ofMillis(Math.max(0, nowMillis - eventTimeMillis)));
-    }
-
-    public double dlqCount(RejectReason reason) {
-        return dlq.get(reason).count();
-    }
-
-    /** Records rejected by the secret rule, all reasons together. */
-    public double secretRejectedCount() {
-        return secretRejected.values().stream().mapToDouble(Counter::count).sum();
     }
 }

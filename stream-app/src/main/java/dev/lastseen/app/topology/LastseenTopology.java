@@ -2,6 +2,7 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.spikes.FailureSpikeTopology;
+import dev.lastseen.app.spikes.SpikeStores;
 import dev.lastseen.app.thresholds.Thresholds;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
@@ -75,6 +76,17 @@ public final class LastseenTopology {
             TokenStores stores,
             LastseenMetrics metrics,
             Supplier<Thresholds> thresholds) {
+        return build(settings, registry, stores, SpikeStores.persistent(), metrics, thresholds);
+    }
+
+    /** @param spikeStores the failure-spike detector's stores (tests wrap them to count operations) */
+    public static Topology build(
+            TopologySettings settings,
+            SchemaRegistryClient registry,
+            TokenStores stores,
+            SpikeStores spikeStores,
+            LastseenMetrics metrics,
+            Supplier<Thresholds> thresholds) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // The serializer writes only the internal login repartition topic (start-up checks cover its subject).
@@ -96,6 +108,8 @@ public final class LastseenTopology {
         FailureSpikeTopology.attach(
                 loginsByAccount,
                 settings.spikes(),
+                spikeStores,
+                settings.clock(),
                 settings.topics().authFailureAlerts(),
                 thresholds,
                 registry,
@@ -115,8 +129,13 @@ public final class LastseenTopology {
         KStream<String, TokenLastSeen> patches = usageCommands.process(
                 supplier(
                         () -> new UsageProcessor(
-                                settings.patchGranularity(), metrics, settings.clock(), settings.retention()),
-                        stores.usageBuilder()),
+                                settings.patchGranularity(),
+                                metrics,
+                                settings.clock(),
+                                settings.retention(),
+                                settings.neverSeenMaxEntries()),
+                        stores.usageBuilder(),
+                        stores.neverSeenBuilder()),
                 Named.as(USAGE_PROCESSOR));
 
         // Every patch of a token passes one guard, whichever account produced it: token-last-seen never moves back.
@@ -185,9 +204,10 @@ public final class LastseenTopology {
         return partitions > 0 ? r.withNumberOfPartitions(partitions) : r;
     }
 
-    /** A processor connected to exactly one store: its own field group and nothing else. */
+    /** A processor connected to its own field group's stores and nothing else. */
     private static <KI, VI, KO, VO> ProcessorSupplier<KI, VI, KO, VO> supplier(
-            Supplier<? extends Processor<KI, VI, KO, VO>> processor, StoreBuilder<?> store) {
+            Supplier<? extends Processor<KI, VI, KO, VO>> processor, StoreBuilder<?>... stores) {
+        Set<StoreBuilder<?>> connected = Set.of(stores);
         return new ProcessorSupplier<>() {
             @Override
             public Processor<KI, VI, KO, VO> get() {
@@ -196,7 +216,7 @@ public final class LastseenTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(store);
+                return connected;
             }
         };
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
  *                          (0 lets Kafka Streams derive it — only for the test driver)
  * @param autoRegister      whether output serializers register their schemas
  * @param retention         how long state that nothing refreshes is kept
+ * @param neverSeenMaxEntries most usage entries of never-successful token ids per task
  * @param secrets           the secret rule's settings
  */
 public record TopologySettings(
@@ -26,6 +27,7 @@ public record TopologySettings(
         boolean autoRegister,
         Clock clock,
         LastseenConfig.RetentionSettings retention,
+        long neverSeenMaxEntries,
         LastseenConfig.SecretSettings secrets) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
@@ -39,6 +41,7 @@ public record TopologySettings(
                 config.registry().autoRegister(),
                 clock,
                 config.retention(),
+                config.neverSeenMaxEntries(),
                 config.secrets());
     }
 }

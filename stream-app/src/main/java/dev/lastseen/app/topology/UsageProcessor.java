@@ -5,6 +5,7 @@ import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageChange;
@@ -20,10 +21,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The login path's writer: connected to the usage store only, it records token usage and
- * emits a TokenLastSeen patch (keyed by token_id) when last-seen advances far enough. It also
- * follows the registry's lifecycle of each token in the account (token ids only), so usage of
- * a deleted or moved-away token expires a retention after the delete/move.
+ * The login path's writer: connected to the usage group's stores only (the usage store and its
+ * index of never-successful entries), it records token usage and emits a TokenLastSeen patch
+ * (keyed by token_id) when last-seen advances far enough. It also follows the registry's
+ * lifecycle of each token in the account (token ids only), so usage of a deleted or moved-away
+ * token expires a retention after the delete/move.
  *
  * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
  * their own package; nothing outside the topology uses it otherwise.
@@ -38,25 +40,35 @@ public final class UsageProcessor implements Processor<String, UsageCommand, Str
     private final LastseenMetrics metrics;
     private final Clock clock;
     private final LastseenConfig.RetentionSettings retention;
+    private final long neverSeenMaxEntries;
     private ProcessorContext<String, TokenLastSeen> context;
     private UsageWriter writer;
     private TokenKey sweepResumeAfter;
 
+    /**
+     * @param retention           how long usage of never-successful token ids and of retired tokens is kept (0: forever)
+     * @param neverSeenMaxEntries most such entries this task keeps; a new one past it evicts the oldest
+     */
     public UsageProcessor(
             Duration patchGranularity,
             LastseenMetrics metrics,
             Clock clock,
-            LastseenConfig.RetentionSettings retention) {
+            LastseenConfig.RetentionSettings retention,
+            long neverSeenMaxEntries) {
         this.patchGranularity = patchGranularity;
         this.metrics = metrics;
         this.clock = clock;
         this.retention = retention;
+        this.neverSeenMaxEntries = neverSeenMaxEntries;
     }
 
     @Override
     public void init(ProcessorContext<String, TokenLastSeen> context) {
         this.context = context;
-        this.writer = new UsageWriter(context.getStateStore(StoreNames.TOKEN_USAGE), patchGranularity);
+        NeverSeenIndex neverSeen =
+                new NeverSeenIndex(context.getStateStore(StoreNames.TOKEN_USAGE_NEVER_SEEN), neverSeenMaxEntries);
+        this.writer = new UsageWriter(
+                context.getStateStore(StoreNames.TOKEN_USAGE), neverSeen, patchGranularity, metrics::neverSeenEvicted);
         if (!retention.neverSeen().isZero() || !retention.retired().isZero()) {
             context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
         }

@@ -30,7 +30,9 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_auth_failure_spikes_total counter")
                 .contains("# TYPE lastseen_config_rejected_total counter")
                 .contains("# TYPE lastseen_usage_never_seen_expired_total counter")
-                .contains("# TYPE lastseen_usage_retired_expired_total counter");
+                .contains("# TYPE lastseen_usage_retired_expired_total counter")
+                .contains("# TYPE lastseen_spike_failures_dropped_total counter")
+                .contains("# TYPE lastseen_usage_never_seen_evicted_total counter");
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
         assertThat(count(scrape, "^lastseen_events_total\\{"))
                 .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
@@ -39,6 +41,8 @@ class LastseenMetricsExportTest {
                 .isEqualTo(Arrays.stream(RejectReason.values())
                         .filter(RejectReason::isSecretRule)
                         .count());
+        assertThat(count(scrape, "^lastseen_spike_failures_dropped_total\\{"))
+                .isEqualTo(SpikeDropReason.values().length);
     }
 
     @Test
@@ -57,6 +61,7 @@ class LastseenMetricsExportTest {
     void labelValuesComeOnlyFromBoundedEnums() {
         metrics.event(CredentialType.API_TOKEN, AuthOutcome.FAILURE);
         metrics.deadLettered(RejectReason.SECRET_PLACEHOLDER);
+        metrics.spikeFailureDropped(SpikeDropReason.WINDOW_CLOSED);
         Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
         for (String line : registry.scrape().split("\n")) {
             if (!line.startsWith("lastseen_")) {
@@ -74,7 +79,12 @@ class LastseenMetricsExportTest {
                         assertThat(Arrays.stream(AuthOutcome.values()).map(Enum::name))
                                 .contains(value);
                     case "reason" ->
-                        assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code))
+                        assertThat(
+                                        line.startsWith("lastseen_spike_failures_dropped")
+                                                ? Arrays.stream(SpikeDropReason.values())
+                                                        .map(SpikeDropReason::code)
+                                                : Arrays.stream(RejectReason.values())
+                                                        .map(RejectReason::code))
                                 .contains(value);
                     case "le" -> assertThat(value).matches("\\+Inf|[0-9.E-]+");
                     default -> throw new AssertionError("unexpected label " + key + " on " + line);

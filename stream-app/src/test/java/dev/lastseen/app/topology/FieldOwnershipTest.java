@@ -50,8 +50,9 @@ class FieldOwnershipTest {
     }
 
     @Test
-    void theUsageWriterIsConnectedToTheUsageStoreOnly() {
-        assertThat(processor(LastseenTopology.USAGE_PROCESSOR).stores()).containsExactly(StoreNames.TOKEN_USAGE);
+    void theUsageWriterIsConnectedToTheUsageGroupsStoresOnly() {
+        assertThat(processor(LastseenTopology.USAGE_PROCESSOR).stores())
+                .containsExactlyInAnyOrder(StoreNames.TOKEN_USAGE, StoreNames.TOKEN_USAGE_NEVER_SEEN);
     }
 
     @Test

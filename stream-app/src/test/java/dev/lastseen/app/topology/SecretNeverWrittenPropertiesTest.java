@@ -11,6 +11,7 @@ import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.StateSerdes;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
+import dev.lastseen.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -185,7 +186,7 @@ class SecretNeverWrittenPropertiesTest {
                 .setCreatedAt(Instant.ofEpochMilli(c.createdAt()))
                 .build();
         h.tokens.pipeInput(c.keyMatches() ? tokenId : "other-" + n, record);
-        h.logins.pipeInput(account, TopologyHarness.success(account, tokenId, NOW.minusSeconds(n % 3600)));
+        h.logins.pipeInput(account, TestRecords.success(account, tokenId, NOW.minusSeconds(n % 3600)));
 
         String reason = expectedReason(c);
         RegistryFields after = h.registryStore().get(new TokenKey(account, tokenId));

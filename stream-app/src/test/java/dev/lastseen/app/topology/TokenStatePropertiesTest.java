@@ -12,6 +12,7 @@ import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,8 +53,12 @@ class TokenStatePropertiesTest {
     static void startDriver() {
         registrySupplier = new RecordingStores.Recording(Stores.inMemoryKeyValueStore(StoreNames.TOKEN_REGISTRY));
         TokenStores memory = TokenStores.inMemory();
-        TokenStores stores =
-                new TokenStores(registrySupplier, memory.usage(), memory.tokenAccountIndex(), memory.lastSeenGuard());
+        TokenStores stores = new TokenStores(
+                registrySupplier,
+                memory.usage(),
+                memory.tokenAccountIndex(),
+                memory.lastSeenGuard(),
+                memory.neverSeen());
         h = new TopologyHarness(stores, java.util.Map.of());
     }
 
@@ -109,7 +114,7 @@ class TokenStatePropertiesTest {
             if (action instanceof RegistryPut p) {
                 String tokenId = TOKENS[p.token()];
                 registrySupplier.accesses.clear();
-                ServiceToken record = TopologyHarness.token(account, tokenId, p.secret());
+                ServiceToken record = TestRecords.token(account, tokenId, p.secret());
                 record.setName("version " + tries.incrementAndGet());
                 h.tokens.pipeInput(tokenId, record);
                 if (acceptable(p.secret())) {
@@ -122,7 +127,7 @@ class TokenStatePropertiesTest {
                 h.tokens.pipeInput(tokenId, null);
                 expectedName.remove(tokenId);
             } else if (action instanceof Login l) {
-                LoginEvent e = TopologyHarness.login(
+                LoginEvent e = TestRecords.login(
                         account,
                         TOKENS[l.token()],
                         NOW.minusSeconds(l.secondsBeforeNow()),
@@ -183,14 +188,14 @@ class TokenStatePropertiesTest {
         // The converse ownership: registry changes never alter a token's usage fields; a delete (of a token
         // registered in this account) only marks its usage retired, and a valid re-registration clears the mark.
         String account = "acct-r-" + tries.incrementAndGet();
-        h.logins.pipeInput(account, TopologyHarness.success(account, TOKENS[0], NOW.minusSeconds(100)));
+        h.logins.pipeInput(account, TestRecords.success(account, TOKENS[0], NOW.minusSeconds(100)));
         TokenKey key = new TokenKey(account, TOKENS[0]);
         UsageFields before = h.usageStore().get(key);
         boolean registeredHere = false;
         boolean retired = false;
         for (Action action : actions) {
             if (action instanceof RegistryPut p) {
-                h.tokens.pipeInput(TOKENS[p.token()], TopologyHarness.token(account, TOKENS[p.token()], p.secret()));
+                h.tokens.pipeInput(TOKENS[p.token()], TestRecords.token(account, TOKENS[p.token()], p.secret()));
                 if (p.token() == 0 && acceptable(p.secret())) {
                     registeredHere = true;
                     retired = false;
