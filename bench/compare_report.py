@@ -71,6 +71,28 @@ def main():
                 spread([f(r, "native") for r in rs], "{:.1f}"),
                 spread([f(r, "rss_peak_mib") for r in rs])))
     print()
+    print("CPU per login (robust to other load on a shared machine, unlike the wall-clock rates above): CPU seconds of the")
+    print("process and of its stream thread from launch to the end of the drain, per login of the topic (startup and JIT")
+    print("included); the ratio is the DSL job's CPU per login over lastseen's, per round (> 1: lastseen needs less).\n")
+    print("| tokens | job | app CPU µs / login | stream thread µs / login | DSL job's app CPU / this job's, per round | DSL job's stream-thread CPU / this job's |")
+    print("|---|---|---|---|---|---|")
+    for tokens in tokens_list:
+        mine = [r for r in runs if r["tokens"] == tokens]
+        by_round = {}
+        for r in mine:
+            by_round.setdefault(r["round"], {})[r["kind"]] = r
+        for kind, label in KINDS:
+            rs = [r for r in mine if r["kind"] == kind]
+            if not rs:
+                continue
+            per = lambda r, k: 1e6 * f(r, k) / f(r, "records")
+            app_ratio = [per(rd["dsl"], "total") / per(rd[kind], "total") for rd in by_round.values() if kind in rd and "dsl" in rd]
+            st_ratio = [per(rd["dsl"], "stream") / per(rd[kind], "stream") for rd in by_round.values() if kind in rd and "dsl" in rd]
+            print("| %s | %s | %s | %s | %s | %s |" % (
+                format(int(tokens), ","), label, spread([per(r, "total") for r in rs], "{:.1f}"),
+                spread([per(r, "stream") for r in rs], "{:.1f}"),
+                spread(app_ratio, "{:.2f}") if kind != "dsl" else "1", spread(st_ratio, "{:.2f}") if kind != "dsl" else "1"))
+    print()
     print("| tokens | job | raw ConsumerPerformance fetch rate, before / after the drains | registry bootstrap: extra app CPU per registry record (with − without, per round) | extra stream-thread CPU per registry record |")
     print("|---|---|---|---|---|")
     for tokens in tokens_list:

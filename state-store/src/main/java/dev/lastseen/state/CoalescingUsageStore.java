@@ -80,8 +80,10 @@ public final class CoalescingUsageStore implements KeyValueStore<TokenKey, Usage
 
     @Override
     public void put(TokenKey key, UsageFields value) {
-        if (value == null) {
-            delete(key);
+        if (value == null) { // a delete that reads nothing back (the never-seen cap's eviction)
+            held.remove(key);
+            ordered.remove(key);
+            inner.put(key, null);
             return;
         }
         Entry e = held.get(key);

@@ -99,6 +99,19 @@ class CoalescingUsageStoreTest {
     }
 
     @Test
+    void aNullPutDeletesTheHeldAndTheWrittenValue() {
+        CoalescingUsageStore store = new CoalescingUsageStore(below, 100);
+        store.put(key("a", "t1"), at(1));
+        store.commit(Map.of());
+        store.put(key("a", "t1"), at(2));
+
+        store.put(key("a", "t1"), null);
+        assertThat(store.get(key("a", "t1"))).isNull();
+        store.commit(Map.of());
+        assertThat(below.get(key("a", "t1"))).isNull();
+    }
+
+    @Test
     void aReaderOnAnotherThreadSeesWholeValuesNeverATornOne() throws InterruptedException {
         CoalescingUsageStore store = new CoalescingUsageStore(below, 2);
         TokenKey hot = key("a", "hot");
