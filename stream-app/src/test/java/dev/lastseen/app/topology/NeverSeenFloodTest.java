@@ -9,6 +9,7 @@ import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.StateSerdes;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
@@ -120,7 +121,9 @@ class NeverSeenFloodTest {
             double seconds = (System.nanoTime() - started) / 1e9;
 
             long remaining = feed.neverSeenInStore();
-            assertThat(remaining).isLessThanOrEqualTo(CAP).isGreaterThan(CAP - 32);
+            assertThat(remaining) // eviction runs in batches: it may leave the task up to its slack below the cap
+                    .isLessThanOrEqualTo(CAP)
+                    .isGreaterThanOrEqualTo(CAP - Math.min(NeverSeenIndex.EVICTION_BATCH - 1, CAP / 32));
             assertThat(meters.get("lastseen.usage.never.seen.evicted").counter().count())
                     .as("every eviction counted")
                     .isEqualTo((double) (ids - remaining));
