@@ -50,14 +50,10 @@ for v in TOKENS ACCOUNTS SECONDS_PER_RUN RUNS THREADS; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "bench/query-capacity.sh: ${v,,} must be a positive integer" >&2; exit 2; }
 done
 
-APP_OPTS="${LASTSEEN_BENCH_APP_OPTS:--Xms512m -Xmx512m}"
-LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
-JAR="$ROOT/stream-app/target/lastseen.jar"
-DEV_JAR="$ROOT/dev-tools/target/lastseen-dev.jar"
+BENCH_NAME=capacity
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh" # log, die, free_port, JAR, DEV_JAR, APP_OPTS, LOCK
 KEY="bench-key-0123456789abcdef"
-log() { printf '[capacity %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 if ! command -v wrk >/dev/null; then
   log "installing wrk (Debian package)"
@@ -81,17 +77,7 @@ HTTP_PORT=$(free_port); MGMT_PORT=$(free_port)
 # shellcheck source=../ops/stack.env
 . "$ROOT/ops/stack.env"
 
-APP_PID=""
-cleanup() {
-  if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$APP_PID" 2>/dev/null || true
-  fi
-  "$ROOT/ops/stack.sh" down >/dev/null 2>&1 || true
-  rm -rf "$LASTSEEN_STACK_DIR/data" "$RUN/state"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT # stops the app ($APP_PID) and the stack
 trap 'exit 130' INT TERM
 
 cat >"$RUN/app.properties" <<EOF
