@@ -32,6 +32,15 @@ def f(run, key):
     return float(run[key])
 
 
+def rounds_of(runs, tokens):
+    """The drains of one token count, by round, then by kind."""
+    rounds = {}
+    for r in runs:
+        if r["tokens"] == tokens:
+            rounds.setdefault(r["round"], {})[r["kind"]] = r
+    return rounds
+
+
 def main():
     runs = parse(sys.argv[1])
     raw = {}
@@ -45,9 +54,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for tokens in tokens_list:
         mine = [r for r in runs if r["tokens"] == tokens]
-        by_round = {}
-        for r in mine:
-            by_round.setdefault(r["round"], {})[r["kind"]] = r
+        by_round = rounds_of(runs, tokens)
         raw_before, raw_after = raw.get(tokens, (None, None))
         raw_mean = (raw_before + raw_after) / 2 if raw_before else None
         for kind, label in KINDS:
@@ -78,9 +85,7 @@ def main():
     print("|---|---|---|---|---|---|")
     for tokens in tokens_list:
         mine = [r for r in runs if r["tokens"] == tokens]
-        by_round = {}
-        for r in mine:
-            by_round.setdefault(r["round"], {})[r["kind"]] = r
+        by_round = rounds_of(runs, tokens)
         for kind, label in KINDS:
             rs = [r for r in mine if r["kind"] == kind]
             if not rs:
@@ -96,10 +101,7 @@ def main():
     print("| tokens | job | raw ConsumerPerformance fetch rate, before / after the drains | registry bootstrap: extra app CPU per registry record (with − without, per round) | extra stream-thread CPU per registry record |")
     print("|---|---|---|---|---|")
     for tokens in tokens_list:
-        rounds = {}
-        for r in runs:
-            if r["tokens"] == tokens:
-                rounds.setdefault(r["round"], {})[r["kind"]] = r
+        rounds = rounds_of(runs, tokens)
         rb, ra = raw.get(tokens, (0, 0))
         for job in ("lastseen", "baseline"):
             pairs = [rd for rd in rounds.values() if job + "-reg" in rd and job + "-noreg" in rd]
