@@ -175,7 +175,7 @@ JAVA_V=$(java -version 2>&1 | head -1)
 {
   echo "Run of $(date -u +%Y-%m-%dT%H:%MZ): \`bench/run.sh --compare --tokens \"$TOKEN_COUNTS\" --events $EVENTS --rounds $ROUNDS\`"
   echo "($TOTAL_S s under the lock). $(nproc) cores, $JAVA_V; both jobs \`$APP_OPTS\`, $PARTS login partitions, exactly_once_v2,"
-  echo "commit 1 s, 64 MiB record cache; extra lastseen properties: ${LASTSEEN_BENCH_APP_PROPS:-none}; baseline jar: ${BASELINE_JAR:-none}."
+  echo "commit 1 s, 64 MiB record cache; extra lastseen properties: ${LASTSEEN_BENCH_APP_PROPS:-none}; baseline jar: $(basename "${BASELINE_JAR:-none}")."
   echo "Broker, registry and the job"
   echo "share the machine; load average $LOAD_START at the start, $LOAD_END at the end."
   echo
