@@ -1,15 +1,12 @@
 package dev.lastseen.bench;
 
-import dev.lastseen.state.CoalescingUsageStore;
 import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.TokenKey;
-import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageChange;
 import dev.lastseen.state.UsageFields;
 import dev.lastseen.state.UsageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -46,14 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class UsageWriterBenchmark {
     static final int CAP = 100_000;
 
-    /** memory, rocksdb: the bare store; rocksdb-coalesced: the usage store as the application builds it (write-behind over RocksDB). */
-    @Param({"memory", "rocksdb", "rocksdb-coalesced"})
+    @Param({"memory", "rocksdb"})
     public String store;
-
-    /** Updates between two commits: about one second of a drain. */
-    private static final int COMMIT_EVERY = 1 << 17;
-
-    private int sinceCommit;
 
     @Param({"none", "capped"})
     public String neverSeen;
@@ -71,12 +62,9 @@ public class UsageWriterBenchmark {
     @Setup
     public void setUp() {
         dir = BenchStores.tempDir();
-        String bare = store.replace("-coalesced", "");
-        kv = store.endsWith("-coalesced")
-                ? new CoalescingUsageStore(BenchStores.usage(bare, dir), TokenStores.USAGE_HELD_ENTRIES)
-                : BenchStores.usage(bare, dir);
+        kv = BenchStores.usage(store, dir);
         if (neverSeen.equals("capped")) {
-            index = BenchStores.neverSeen(bare, dir);
+            index = BenchStores.neverSeen(store, dir);
             writer = new UsageWriter(kv, new NeverSeenIndex(index, CAP), Duration.ofMinutes(1), n -> {});
         } else {
             writer = new UsageWriter(kv, Duration.ofMinutes(1));
@@ -99,29 +87,18 @@ public class UsageWriterBenchmark {
     @Benchmark
     public UsageChange recordSuccess() {
         clock += 3; // event time moves forward: some updates advance last-seen, a few cross the patch granularity
-        commitNow();
         return writer.recordSuccess(keys[i++ & (Fixtures.SAMPLES - 1)], clock, "fra1", "198.51.100.7");
     }
 
     @Benchmark
     public UsageChange recordFailureOfNewTokenId() {
         floodClock += 1;
-        commitNow();
         return writer.recordFailure(new TokenKey("acct-flood", "guess-" + floodId++), floodClock);
     }
 
     @Benchmark
     public UsageChange recordFailure() {
         clock += 3; // failures of the fleet's tokens as they happen
-        commitNow();
         return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], clock);
-    }
-
-    /** What Kafka Streams does at a commit: the write-behind layer writes its entries below (the bare stores: nothing). */
-    private void commitNow() {
-        if (++sinceCommit == COMMIT_EVERY) {
-            sinceCommit = 0;
-            kv.commit(Map.of());
-        }
     }
 }
