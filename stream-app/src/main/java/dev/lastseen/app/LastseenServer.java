@@ -87,18 +87,7 @@ public final class LastseenServer implements AutoCloseable {
         }
         Map<String, Object> streams = new HashMap<>(config.streams());
         streams.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
-        return new LastseenConfig(
-                config.topics(),
-                config.registry(),
-                config.patchGranularity(),
-                config.clockSkewAllowance(),
-                config.bounds(),
-                new LastseenConfig.HttpSettings(http.host(), port),
-                config.apiKeys(),
-                config.spikes(),
-                config.query(),
-                config.neverSeenRetention(),
-                streams);
+        return config.withEndpoint(new LastseenConfig.HttpSettings(http.host(), port), streams);
     }
 
     private static String advertisedHost(String bindHost) {

@@ -22,6 +22,7 @@ public record LastseenConfig(
         SpikeSettings spikes,
         QuerySettings query,
         Duration neverSeenRetention,
+        ResilienceSettings resilience,
         Map<String, Object> streams) {
 
     public LastseenConfig {
@@ -48,6 +49,41 @@ public record LastseenConfig(
                     + (bearerToken != null ? "bearer" : basicUser != null ? "basic" : "none") + ", autoRegister="
                     + autoRegister + "]";
         }
+    }
+
+    /**
+     * Crashes, restarts and faults: this instance's stable name (null: a dynamic group member), how
+     * long a planned shutdown may take and whether it leaves the group, and how often a record that
+     * trips an unexpected error is retried before it is dead-lettered.
+     */
+    public record ResilienceSettings(
+            String instanceId, Duration shutdownTimeout, LeaveGroup leaveGroup, int recordMaxRetries) {
+        /** Whether this instance is a static member of the consumer group. */
+        public boolean staticMember() {
+            return instanceId != null;
+        }
+
+        /** Whether a planned shutdown leaves the consumer group. */
+        public boolean leavesGroupOnShutdown() {
+            return leaveGroup.leaves(staticMember());
+        }
+    }
+
+    /** A copy with another HTTP address and Kafka Streams properties (the endpoint resolved at start-up). */
+    public LastseenConfig withEndpoint(HttpSettings http, Map<String, Object> streams) {
+        return new LastseenConfig(
+                topics,
+                registry,
+                patchGranularity,
+                clockSkewAllowance,
+                bounds,
+                http,
+                apiKeys,
+                spikes,
+                query,
+                neverSeenRetention,
+                resilience,
+                streams);
     }
 
     /** The REST server's address. */
@@ -80,7 +116,8 @@ public record LastseenConfig(
     public String toString() {
         // API keys and any password in streams properties must never reach a log line.
         return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
-                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", apiKeys="
+                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", resilience="
+                + resilience + ", apiKeys="
                 + apiKeys.size() + " configured]";
     }
 }
