@@ -22,12 +22,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Shared pieces of the integration tests: topics, configuration, records, and reading a topic to its end. */
-final class ItKafka {
-    static final int PARTITIONS = 3;
+public final class ItKafka {
+    public static final int PARTITIONS = 3;
 
     private ItKafka() {}
 
-    static TopicNames topics(String prefix) {
+    public static TopicNames topics(String prefix) {
         return new TopicNames(
                 prefix + "login-events",
                 prefix + "service-tokens",
@@ -37,7 +37,7 @@ final class ItKafka {
     }
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */
-    static Map<String, Object> appConfig(
+    public static Map<String, Object> appConfig(
             String bootstrap, String registryUrl, TopicNames t, String applicationId, Path stateDir) {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, applicationId, stateDir, registryUrl);
         c.put(ConfigLoader.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
@@ -52,7 +52,7 @@ final class ItKafka {
         return c;
     }
 
-    static Map<String, Object> producerConfig(String bootstrap) {
+    public static Map<String, Object> producerConfig(String bootstrap) {
         return Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
@@ -66,7 +66,7 @@ final class ItKafka {
                 120_000);
     }
 
-    static LoginEvent login(String eventId, String account, String token, Instant at, AuthOutcome outcome) {
+    public static LoginEvent login(String eventId, String account, String token, Instant at, AuthOutcome outcome) {
         return LoginEvent.newBuilder()
                 .setEventId(eventId)
                 .setOccurredAt(at)
@@ -80,7 +80,7 @@ final class ItKafka {
                 .build();
     }
 
-    static ServiceToken token(String account, String token, String secretHash) {
+    public static ServiceToken token(String account, String token, String secretHash) {
         return ServiceToken.newBuilder()
                 .setTokenId(token)
                 .setAccountId(account)
@@ -96,12 +96,12 @@ final class ItKafka {
      * Every record of the topic up to its end offsets at the time of the call, read with
      * {@code read_committed} (so only what committed transactions wrote), in offset order per partition.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration timeout) {
         return readUntil(bootstrap, topic, timeout, records -> true);
     }
 
     /** Reads the topic (read_committed) until {@code done} holds for what was read at the end offsets, or the timeout. */
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(
             String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         Map<String, Object> c = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -135,7 +135,7 @@ final class ItKafka {
         }
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
