@@ -223,8 +223,8 @@ class CrashRestartIT {
             this.accounts = accounts;
         }
 
-        static String account(int token) {
-            return String.format("acct-%05d", token % ACCOUNTS);
+        String account(int token) {
+            return String.format("acct-%05d", token % accounts);
         }
 
         static String token(int token) {
