@@ -30,6 +30,7 @@ public final class GroupProgress implements AutoCloseable {
     private final Map<TopicPartition, List<Move>> moves = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lastPollStarted; // nanoTime of the start of the last completed poll
 
     public GroupProgress(String bootstrap, String group, String topic) {
         this.admin = Admin.create(Map.of(
@@ -63,6 +64,7 @@ public final class GroupProgress implements AutoCloseable {
                         }
                     });
                 }
+                lastPollStarted = now;
             } catch (Exception e) {
                 // the broker may be busy or the group not yet there: the next poll tries again
             }
@@ -72,6 +74,23 @@ public final class GroupProgress implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * The committed offsets as of a poll that started at least {@code settle} after {@code nanos}: after
+     * a kill, a commit the dead instance had already sent may still complete at the broker, and must not
+     * count as that instance's partitions moving again.
+     */
+    public Map<TopicPartition, Long> latestAfter(long nanos, Duration settle) {
+        long from = nanos + settle.toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (lastPollStarted - from < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no committed offsets could be read for 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(POLL.toNanos() / 4); // waiting for the next poll
+        }
+        return latest();
     }
 
     /** The committed offsets seen last. */

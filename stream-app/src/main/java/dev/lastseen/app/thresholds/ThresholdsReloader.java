@@ -205,10 +205,19 @@ public final class ThresholdsReloader implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops polling; a poll in progress (which may be saving the last-known-good copy) may finish first. */
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -312,10 +321,10 @@ public final class ThresholdsReloader implements AutoCloseable {
             reject(e.reason(), e.getMessage());
             return Result.REJECTED;
         }
+        save(content, hash); // first: once the new thresholds are visible, the copy on disk matches them
         current.set(parsed);
         appliedHash = hash;
         setInForce(new InForce(InForce.Source.FILE, shortHash(hash)));
-        save(content, hash);
         log.info(
                 "Applied thresholds file {}: {} account override(s), default minimum={} factor={}, sha256={}",
                 file,
