@@ -70,6 +70,7 @@ log "building the application jar (mvn package, tests skipped)"
 rm -rf "$RUN"
 mkdir -p "$RUN"
 export LASTSEEN_STACK_DIR="$RUN/stack"
+export LASTSEEN_STACK_POSTGRES=0 # this benchmark measures the stream application: no PostgreSQL
 export LASTSEEN_KAFKA_PORT LASTSEEN_KAFKA_CONTROLLER_PORT LASTSEEN_REGISTRY_PORT LASTSEEN_REGISTRY_MGMT_PORT
 LASTSEEN_KAFKA_PORT=$(free_port); LASTSEEN_KAFKA_CONTROLLER_PORT=$(free_port)
 LASTSEEN_REGISTRY_PORT=$(free_port); LASTSEEN_REGISTRY_MGMT_PORT=$(free_port)

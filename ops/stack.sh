@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Local stack for lastseen: a real Kafka broker (KRaft, combined broker+controller, its own JVM,
-# Kafka's own kafka.Kafka main) and Apicurio Registry (in-memory storage, Java 21+), no Docker.
+# Kafka's own kafka.Kafka main), Apicurio Registry (in-memory storage, Java 21+) and PostgreSQL
+# for `lastseen apply` (the project's fixture: server binaries from Maven Central), no Docker.
 #
 #   ops/stack.sh up        fetch runtimes if needed, start what is not running, wait until ready,
 #                          create the contract topics (idempotent; safe to call again)
-#   ops/stack.sh down      stop both (SIGTERM, then SIGKILL after LASTSEEN_STOP_TIMEOUT seconds)
-#   ops/stack.sh status    what runs where (exit 0 when both run, 3 otherwise)
-#   ops/stack.sh logs [kafka|registry] [-f] [-n LINES]
+#   ops/stack.sh down      stop them (SIGTERM, PostgreSQL SIGINT; SIGKILL after LASTSEEN_STOP_TIMEOUT seconds)
+#   ops/stack.sh status    what runs where (exit 0 when all run, 3 otherwise)
+#   ops/stack.sh logs [kafka|registry|postgres] [-f] [-n LINES]
 #   ops/stack.sh env       print the endpoints as shell exports (same as: . ops/stack.env)
 #   ops/stack.sh tool NAME [ARGS]   a Kafka CLI tool from the fetched jars, e.g.
 #                          tool topics --describe | tool console-consumer --topic login-events --from-beginning
@@ -22,6 +23,8 @@
 #   LASTSEEN_STOP_TIMEOUT (30 s), LASTSEEN_KAFKA_JAVA / LASTSEEN_REGISTRY_JAVA (java binaries; default: the
 #   JDK 21+ that ops/java-home.sh finds, as for the build),
 #   LASTSEEN_KAFKA_HEAP_OPTS, LASTSEEN_REGISTRY_HEAP_OPTS, MVN (maven command),
+#   LASTSEEN_POSTGRES_PORT (5433), LASTSEEN_POSTGRES_TOKENS (10000: loadgen's fleet in the tokens table),
+#   LASTSEEN_APPLY_JDBC_PASSWORD (the applier role's local password), LASTSEEN_STACK_POSTGRES=0 (no PostgreSQL),
 #   LASTSEEN_STACK_DIR (where the stack writes, default ops/.stack: a second, separate stack, e.g. bench/run.sh).
 set -euo pipefail
 
@@ -55,6 +58,7 @@ TOPICS=(
   "${LASTSEEN_TOPIC_TOKEN_LAST_SEEN:-token-last-seen}|$PARTITIONS|cleanup.policy=compact"
   "${LASTSEEN_TOPIC_AUTH_FAILURE_ALERTS:-auth-failure-alerts}|$PARTITIONS|"
   "${LASTSEEN_TOPIC_DLQ:-lastseen-dlq}|$DLQ_PARTITIONS|"
+  "${LASTSEEN_TOPIC_APPLY_DLQ:-lastseen-apply-dlq}|$DLQ_PARTITIONS|"
 )
 
 log() { printf '[stack] %s\n' "$*" >&2; }
@@ -342,6 +346,37 @@ wait_registry() {
   log "registry ready on $LASTSEEN_SCHEMA_REGISTRY_URL"
 }
 
+# ------------------------------------------------------------------ postgres
+
+# The project's PostgreSQL fixture (server binaries from Maven Central, as the tests and the demo use),
+# started by `lastseen postgres` so that it outlives the command; database tokens with loadgen's fleet.
+PG_DIR="$DATA_DIR/postgres"
+
+# pid of the postmaster (first line of postmaster.pid), when it runs
+pg_pid() {
+  local f="$PG_DIR/postmaster.pid" p
+  [[ -f "$f" ]] || return 1
+  p="$(head -n 1 "$f")"
+  [[ "$p" =~ ^[0-9]+$ ]] && kill -0 "$p" 2>/dev/null || return 1
+  printf '%s\n' "$p"
+}
+
+start_postgres() {
+  local p
+  if p="$(pg_pid)"; then
+    log "postgres already running (pid $p)"
+    return 0
+  fi
+  require_free_ports "LASTSEEN_POSTGRES_PORT" "$LASTSEEN_POSTGRES_PORT"
+  mkdir -p "$DATA_DIR" "$LOG_DIR"
+  log "starting PostgreSQL on 127.0.0.1:$LASTSEEN_POSTGRES_PORT (builds lastseen-dev.jar on first use)"
+  "$ROOT_DIR/lastseen" postgres --dir "$PG_DIR" --port "$LASTSEEN_POSTGRES_PORT" \
+    --tokens "${LASTSEEN_POSTGRES_TOKENS:-10000}" --applier-password "$LASTSEEN_APPLY_JDBC_PASSWORD" \
+    </dev/null >>"$LOG_DIR/postgres-setup.log" 2>&1 9>&- \
+    || { show_log_tail "$LOG_DIR/postgres-setup.log"; show_log_tail "$DATA_DIR/postgres.log"; die "postgres did not start"; }
+  log "postgres ready: $LASTSEEN_APPLY_JDBC_URL (migrated; role $LASTSEEN_APPLY_JDBC_USER)"
+}
+
 # ------------------------------------------------------------------ commands
 
 cmd_up() {
@@ -352,6 +387,7 @@ cmd_up() {
   start_registry
   wait_kafka_and_create_topics
   wait_registry
+  [[ "${LASTSEEN_STACK_POSTGRES:-1}" == 0 ]] || start_postgres
   log "up in $((SECONDS - t0))s"
   cmd_status
 }
@@ -368,6 +404,12 @@ stop_all() {
       rm -f "$RUN_DIR/$name.pid"
     fi
   done
+  if p="$(pg_pid)"; then
+    log "stopping postgres (pid $p, fast shutdown)"
+    kill -INT "$p" 2>/dev/null || true
+    pids+=("$p")
+    names+=(postgres)
+  fi
   ((${#pids[@]})) || { log "nothing running"; return 0; }
   local deadline=$((SECONDS + STOP_TIMEOUT)) i alive
   while :; do
@@ -424,7 +466,16 @@ cmd_status() {
     printf 'registry  stopped\n'
     rc=3
   fi
-  printf 'data      %s\nlogs      %s/{kafka.log,kafka.out,registry.log,tools.log}\n' "$DATA_DIR" "$LOG_DIR"
+  if p="$(pg_pid)"; then
+    ready="not listening"
+    port_open "$LASTSEEN_POSTGRES_PORT" && ready="listening"
+    printf 'postgres  running  pid %-7s %s (%s; user %s)\n' "$p" "$LASTSEEN_APPLY_JDBC_URL" "$ready" "$LASTSEEN_APPLY_JDBC_USER"
+  elif [[ "${LASTSEEN_STACK_POSTGRES:-1}" != 0 ]]; then
+    printf 'postgres  stopped\n'
+    rc=3
+  fi
+  printf 'data      %s\nlogs      %s/{kafka.log,kafka.out,registry.log,tools.log,postgres-setup.log}, %s/postgres.log\n' \
+    "$DATA_DIR" "$LOG_DIR" "$DATA_DIR"
   return "$rc"
 }
 
@@ -432,7 +483,7 @@ cmd_logs() {
   local which=all follow=0 lines=50 files=()
   while (($#)); do
     case "$1" in
-      kafka | registry | all) which="$1" ;;
+      kafka | registry | postgres | all) which="$1" ;;
       -f | --follow) follow=1 ;;
       -n) shift; lines="${1:?-n needs a number}" ;;
       *) die "logs: unknown argument $1" ;;
@@ -442,7 +493,8 @@ cmd_logs() {
   case "$which" in
     kafka) files=("$LOG_DIR/kafka.log") ;;
     registry) files=("$LOG_DIR/registry.log") ;;
-    all) files=("$LOG_DIR/kafka.log" "$LOG_DIR/registry.log") ;;
+    postgres) files=("$DATA_DIR/postgres.log") ;;
+    all) files=("$LOG_DIR/kafka.log" "$LOG_DIR/registry.log" "$DATA_DIR/postgres.log") ;;
   esac
   local existing=() f
   for f in "${files[@]}"; do [[ -f "$f" ]] && existing+=("$f"); done
@@ -456,7 +508,8 @@ cmd_logs() {
 cmd_env() {
   local v
   for v in LASTSEEN_BOOTSTRAP_SERVERS LASTSEEN_SCHEMA_REGISTRY_URL LASTSEEN_KAFKA_PORT \
-    LASTSEEN_KAFKA_CONTROLLER_PORT LASTSEEN_REGISTRY_PORT LASTSEEN_REGISTRY_MGMT_PORT; do
+    LASTSEEN_KAFKA_CONTROLLER_PORT LASTSEEN_REGISTRY_PORT LASTSEEN_REGISTRY_MGMT_PORT LASTSEEN_POSTGRES_PORT \
+    LASTSEEN_APPLY_JDBC_URL LASTSEEN_APPLY_JDBC_USER LASTSEEN_APPLY_JDBC_PASSWORD; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
 }

@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Points the `lastseen` scrape job at one or more HOST:PORT targets by
-# rewriting targets/lastseen.yml (file_sd, re-read by Prometheus without a
-# restart). The file is written to a temporary name and renamed, so
-# Prometheus never reads a half-written file.
-#   usage: set-target.sh HOST:PORT [HOST:PORT ...]
+# Points the `lastseen` scrape job (or, with --job lastseen-apply, the job of
+# `lastseen apply`) at one or more HOST:PORT targets by rewriting
+# targets/<job>.yml (file_sd, re-read by Prometheus without a restart). The
+# file is written to a temporary name and renamed, so Prometheus never reads a
+# half-written file.
+#   usage: set-target.sh [--job lastseen|lastseen-apply] HOST:PORT [HOST:PORT ...]
 set -euo pipefail
+job=lastseen
+if [ "${1:-}" = "--job" ]; then
+  job="${2:-}"
+  shift 2 || true
+fi
+case "$job" in
+  lastseen | lastseen-apply) ;;
+  *) echo "set-target.sh: --job must be lastseen or lastseen-apply" >&2; exit 2 ;;
+esac
 if [ "$#" -lt 1 ]; then
-  echo "usage: $0 HOST:PORT [HOST:PORT ...]" >&2
+  echo "usage: $0 [--job lastseen|lastseen-apply] HOST:PORT [HOST:PORT ...]" >&2
   exit 2
 fi
 dir="$(cd "$(dirname "$0")" && pwd)/targets"
 mkdir -p "$dir"
-tmp="$(mktemp "$dir/.lastseen.yml.XXXXXX")"
+tmp="$(mktemp "$dir/.$job.yml.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 {
   echo "# Written by ops/prometheus/set-target.sh"
@@ -26,6 +36,6 @@ trap 'rm -f "$tmp"' EXIT
   done
 } > "$tmp"
 chmod 0644 "$tmp"
-mv -f "$tmp" "$dir/lastseen.yml"
+mv -f "$tmp" "$dir/$job.yml"
 trap - EXIT
-echo "set-target.sh: scraping $* (targets/lastseen.yml)"
+echo "set-target.sh: job $job scraping $* (targets/$job.yml)"

@@ -1,6 +1,7 @@
 package dev.lastseen.it;
 
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.applier.ApplierConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,14 +19,30 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One lastseen instance as operators run it: {@code java -jar lastseen.jar run --config FILE} of the
- * production jar in its own JVM, with its own configuration file, HTTP port and log file. The one
- * process harness of the integration tests; {@link LastseenProcesses} stops whatever a test left running.
+ * One lastseen process as operators run it: {@code java -jar lastseen.jar run --config FILE} (or
+ * {@code apply}) of the production jar in its own JVM, with its own configuration file, HTTP port
+ * and log file. The one process harness of the integration tests; {@link LastseenProcesses} stops
+ * whatever a test left running.
  */
 public final class LastseenProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
 
+    /** The production jar's long-running commands, and the configuration key of each one's HTTP port. */
+    public enum Command {
+        RUN("run", ConfigLoader.HTTP_PORT),
+        APPLY("apply", ApplierConfigLoader.HTTP_PORT);
+
+        private final String name;
+        private final String httpPortKey;
+
+        Command(String name, String httpPortKey) {
+            this.name = name;
+            this.httpPortKey = httpPortKey;
+        }
+    }
+
     private final String name;
+    private final Command command;
     private final Path config;
     private final Path log;
     private final Map<String, String> env;
@@ -37,14 +54,21 @@ public final class LastseenProcess implements AutoCloseable {
      * {@code httpPort}; {@code env} is added to the process environment.
      */
     public LastseenProcess(String name, Path dir, int httpPort, Map<String, ?> settings, Map<String, String> env) {
+        this(name, Command.RUN, dir, httpPort, settings, env);
+    }
+
+    /** As above, for {@code command}; its HTTP port key is set to {@code httpPort}. */
+    public LastseenProcess(
+            String name, Command command, Path dir, int httpPort, Map<String, ?> settings, Map<String, String> env) {
         this.name = name;
+        this.command = command;
         this.httpPort = httpPort;
         this.env = Map.copyOf(env);
         this.config = dir.resolve(name + ".properties");
         this.log = dir.resolve(name + ".log");
         Properties p = new Properties();
         settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-        p.setProperty(ConfigLoader.HTTP_PORT, Integer.toString(httpPort));
+        p.setProperty(command.httpPortKey, Integer.toString(httpPort));
         try {
             Files.createDirectories(dir);
             try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
@@ -60,7 +84,7 @@ public final class LastseenProcess implements AutoCloseable {
         this(name, dir, Loopback.freePort(), settings, Map.of());
     }
 
-    /** Starts (or starts again, on the same state and port) {@code lastseen run --config FILE ARGS}; output appends to the log. */
+    /** Starts (or starts again, on the same state and port) {@code lastseen run --config FILE ARGS} (or {@code apply}); output appends to the log. */
     public void start(String... extraArgs) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -70,7 +94,7 @@ public final class LastseenProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1",
                 "-jar",
                 ItPaths.lastseenJar().toString(),
-                "run",
+                command.name,
                 "--config",
                 config.toString()));
         cmd.addAll(List.of(extraArgs));

@@ -26,6 +26,12 @@ public final class LastseenProcesses implements AfterEachCallback {
         return track(new LastseenProcess(name, dir, settings));
     }
 
+    /** A new, not yet started {@code lastseen apply} process on a free HTTP port. */
+    public LastseenProcess createApplier(String name, Path dir, Map<String, ?> settings) {
+        return track(
+                new LastseenProcess(name, LastseenProcess.Command.APPLY, dir, Loopback.freePort(), settings, Map.of()));
+    }
+
     private LastseenProcess track(LastseenProcess p) {
         created.add(p);
         return p;

@@ -1,5 +1,6 @@
 package dev.lastseen.state;
 
+import dev.lastseen.avro.Identifiers;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

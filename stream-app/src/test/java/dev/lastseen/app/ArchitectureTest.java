@@ -20,13 +20,20 @@ import org.junit.jupiter.api.Test;
  *   cli ─> app (wiring: LastseenServer, LastseenApp, Readiness) ─> http ─> query ─> state (read view)
  *    └─> startup ─> topology, spikes ─> thresholds, metrics ─> errors
  *   everything ─> config ─> state;  avro, serde, registry at the bottom
+ *   wiring (ApplyServer) ─> applier (db-applier: `lastseen apply`) ─> avro, serde, registry, config
  * </pre>
  */
 class ArchitectureTest {
     private static final String APP = "dev.lastseen.app";
     private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar!/.*");
-    private static final List<String> PRODUCT_PACKAGES =
-            List.of(APP, "dev.lastseen.state", "dev.lastseen.avro", "dev.lastseen.serde", "dev.lastseen.registry");
+    private static final List<String> PRODUCT_PACKAGES = List.of(
+            APP,
+            "dev.lastseen.state",
+            "dev.lastseen.avro",
+            "dev.lastseen.serde",
+            "dev.lastseen.registry",
+            "dev.lastseen.applier",
+            "dev.lastseen.config");
     /**
      * Main classes only, whether Maven hands the other modules over as target/classes (test) or as
      * jars (package and later): test classes and the modules' test-jars are left out.

@@ -5,8 +5,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code lastseen} command line of the developer jar: the product's commands (such as
- * {@code run}) plus {@code demo} and {@code loadgen}, which need the in-process broker and the
- * synthetic traffic that the production jar does not carry.
+ * {@code run}) plus {@code demo}, {@code loadgen} and {@code postgres}, which need the in-process broker,
+ * the synthetic traffic and the PostgreSQL server binaries that the production jar does not carry.
  */
 public final class DevCommand {
     private DevCommand() {}
@@ -17,6 +17,9 @@ public final class DevCommand {
 
     /** The product's command line with the developer subcommands added. */
     public static CommandLine commandLine() {
-        return LastseenCommand.commandLine().addSubcommand(new DemoCommand()).addSubcommand(new LoadgenCommand());
+        return LastseenCommand.commandLine()
+                .addSubcommand(new DemoCommand())
+                .addSubcommand(new LoadgenCommand())
+                .addSubcommand(new PostgresCommand());
     }
 }

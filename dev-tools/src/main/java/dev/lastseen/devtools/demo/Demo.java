@@ -22,7 +22,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Everything in one process with no setup: an in-process KRaft broker, the in-memory
- * registry, the application and synthetic traffic. Prints a summary read through interactive
+ * registry, the application, synthetic traffic, and a real PostgreSQL server that
+ * {@code lastseen apply} writes last-seen into. Prints a summary read through interactive
  * queries until stopped (Ctrl-C) or until the optional duration has passed.
  */
 public final class Demo {
@@ -30,6 +31,8 @@ public final class Demo {
     static final int PARTITIONS = 3;
 
     public static final String DEMO_API_KEY = "demo-key-0123456789abcdef";
+    /** The applier's dead-letter topic (its default name). */
+    static final String APPLY_DLQ = "lastseen-apply-dlq";
 
     public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {}
 
@@ -59,10 +62,19 @@ public final class Demo {
                 t.setDaemon(true);
                 return t;
             });
+            broker.createTopic(APPLY_DLQ, 1, Map.of());
+            out.println("lastseen demo: starting PostgreSQL and `lastseen apply` (patches into token_last_seen)");
             try (TrafficProducer producer = new TrafficProducer(broker.bootstrapServers(), registry, config.topics());
-                    LastseenServer server = LastseenServer.start(config, registry, PARTITIONS)) {
+                    LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
+                    DemoDatabase database = DemoDatabase.start(
+                            dir.resolve("postgres"),
+                            broker.bootstrapServers(),
+                            registry,
+                            server.meters(),
+                            traffic.tokens())) {
                 producer.publishRegistry(traffic);
                 printWhereToLook(broker, config, traffic, server.httpPort());
+                out.println("  database:          " + database.describe());
                 scheduler.execute(() -> {
                     try {
                         producer.run(traffic, options.loginsPerSecond());
@@ -79,7 +91,13 @@ public final class Demo {
                         out);
                 long every = options.summaryEvery().toMillis();
                 scheduler.scheduleAtFixedRate(
-                        () -> summary.print(producer.produced()), every, every, TimeUnit.MILLISECONDS);
+                        () -> {
+                            summary.print(producer.produced());
+                            out.println(database.summary());
+                        },
+                        every,
+                        every,
+                        TimeUnit.MILLISECONDS);
                 if (options.duration() == null) {
                     stop.await();
                 } else {

@@ -31,6 +31,12 @@ class DemoIT {
                         .matcher(printed)
                         .find())
                 .isTrue();
+        assertThat(Pattern.compile(
+                                "postgres: [1-9]\\d* rows in token_last_seen, newest last_seen_at 20\\d\\d-.*applied=[1-9]\\d*")
+                        .matcher(printed)
+                        .find())
+                .as("rows written into PostgreSQL by lastseen apply in:%n%s", printed)
+                .isTrue();
         assertThat(printed).contains("stopped cleanly");
     }
 }

@@ -5,11 +5,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lastseen.app.ApplyServer;
 import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.observability.Dashboards;
+import dev.lastseen.applier.ApplierConfig;
+import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.Target;
+import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
@@ -17,6 +22,7 @@ import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.it.KraftBrokerExtension;
+import dev.lastseen.it.PostgresExtension;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import java.io.IOException;
@@ -30,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The observability surface proven end to end: the real application under synthetic traffic
  * (with failures, a failure burst, bad records, a blank secret and a rejected thresholds file),
- * scraped every second by a real Prometheus that loads {@code ops/prometheus/rules}. Every query
+ * and {@code lastseen apply} writing its patches into a real PostgreSQL, scraped every second by a
+ * real Prometheus that loads {@code ops/prometheus/rules}. Every query
  * of every panel in {@code ops/grafana/*.json} must return data through Prometheus' HTTP API,
  * every rule must evaluate healthily, and the alerts the traffic provokes must fire.
  * Budget: about 90 s on two cores (broker and app start ~20 s, metrics and rules ~40 s).
@@ -58,6 +66,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ObservabilityIT {
     @RegisterExtension
     static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final int PARTITIONS = 3;
     private static final Duration DEADLINE = Duration.ofMinutes(2);
@@ -69,7 +80,10 @@ class ObservabilityIT {
             "LastseenConsumerLagHigh",
             "LastseenFreshnessSloBreach",
             "LastseenStreamThreadDead",
-            "LastseenConfigRejected");
+            "LastseenConfigRejected",
+            "LastseenApplyLagHigh",
+            "LastseenApplyFailing",
+            "LastseenApplyDown");
 
     @TempDir
     Path dir;
@@ -99,12 +113,20 @@ class ObservabilityIT {
 
         LastseenConfig config = ConfigLoader.fromMap(appConfig(KAFKA.bootstrapServers(), thresholds));
         KAFKA.createTopics(config.topics(), PARTITIONS);
+        KAFKA.broker().createTopic("lastseen-apply-dlq", 1, Map.of());
         try (Producers producers = new Producers(KAFKA.bootstrapServers(), registry, config.topics());
                 LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
+                // `lastseen apply` in this process, writing the app's patches into a real PostgreSQL.
+                ApplyServer applier = ApplyServer.start(
+                        applyConfig(KAFKA.bootstrapServers(), config.topics().tokenLastSeen()),
+                        registry,
+                        Duration.ofSeconds(30));
                 PrometheusServer prometheus = PrometheusServer.start(
                         binary,
                         Files.createDirectories(dir.resolve("prometheus")),
-                        "127.0.0.1:" + server.httpPort(),
+                        Map.of(
+                                "lastseen", "127.0.0.1:" + server.httpPort(),
+                                "lastseen-apply", "127.0.0.1:" + applier.httpPort()),
                         ruleFiles())) {
             producers.registry(traffic);
             Thread load = producers.steadyTraffic(traffic, 150);
@@ -130,6 +152,7 @@ class ObservabilityIT {
                 // The live data behind them, not only series at zero.
                 for (String nonZero : List.of(
                         "sum(lastseen_events_total) > 0",
+                        "sum(lastseen_apply_rows_total{outcome=\"applied\"}) > 0",
                         "sum(lastseen_auth_failure_spikes_total) > 0",
                         "sum(lastseen_dlq_records_total) > 0",
                         "lastseen_secret_rejected_total > 0",
@@ -276,6 +299,17 @@ class ObservabilityIT {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
+    }
+
+    /** The applier's configuration: its own database, a usage table without a tokens table (every patch's row is written). */
+    private static ApplierConfig applyConfig(String bootstrap, String topic) {
+        Map<String, Object> c =
+                new HashMap<>(ApplierDatabase.create(POSTGRES.server(), Target.Layout.USAGE_TABLE, true, false)
+                        .configMap());
+        c.put("bootstrap.servers", bootstrap);
+        c.put(ApplierConfigLoader.TOPIC, topic);
+        c.put(ApplierConfigLoader.BATCH_LINGER_MS, "100");
+        return ApplierConfigLoader.fromMap(c);
     }
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {

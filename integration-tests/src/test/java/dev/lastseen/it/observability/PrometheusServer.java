@@ -45,17 +45,22 @@ final class PrometheusServer implements AutoCloseable {
         return null;
     }
 
-    static PrometheusServer start(Path binary, Path dir, String target, List<Path> ruleFiles) throws IOException {
+    /** @param targets scrape job name -> {@code host:port} */
+    static PrometheusServer start(Path binary, Path dir, java.util.Map<String, String> targets, List<Path> ruleFiles)
+            throws IOException {
         StringBuilder config = new StringBuilder()
                 .append("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n")
                 .append("rule_files:\n");
         for (Path rules : ruleFiles) {
             config.append("  - '").append(rules.toAbsolutePath()).append("'\n");
         }
-        config.append("scrape_configs:\n  - job_name: lastseen\n    metrics_path: /metrics\n")
+        config.append("scrape_configs:\n");
+        targets.forEach((job, target) -> config.append("  - job_name: ")
+                .append(job)
+                .append("\n    metrics_path: /metrics\n")
                 .append("    static_configs:\n      - targets: ['")
                 .append(target)
-                .append("']\n");
+                .append("']\n"));
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         Path data = Files.createDirectories(dir.resolve("data"));

@@ -1,8 +1,8 @@
 package dev.lastseen.app.config;
 
+import dev.lastseen.config.ConfigSources;
 import dev.lastseen.state.BoundedMemoryRocksDBConfig;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -77,7 +75,7 @@ public final class ConfigLoader {
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
 
     /** Bound on the size of the configuration and API-key files: they are inputs too. */
-    static final long MAX_FILE_BYTES = 1024 * 1024;
+    static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
 
     /**
      * Kafka bounds {@code group.instance.id} at 249 characters; Kafka Streams appends "-" and the thread
@@ -360,32 +358,14 @@ public final class ConfigLoader {
 
     /** Loads a properties file, applies environment overrides, validates. */
     public static LastseenConfig load(Path file, Map<String, String> env) {
-        Properties props = new Properties();
-        if (file != null) {
-            try {
-                long size = Files.size(file);
-                if (size > MAX_FILE_BYTES) {
-                    throw new ConfigException("Configuration file " + file + " is " + size
-                            + " bytes, over the bound of " + MAX_FILE_BYTES);
-                }
-                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    props.load(reader);
-                }
-            } catch (IOException e) {
-                throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
-            }
-        }
-        Map<String, Object> values = new HashMap<>();
-        props.stringPropertyNames()
-                .forEach(k -> values.put(k, props.getProperty(k).trim()));
+        Map<String, Object> values = ConfigSources.read(file);
         applyEnvironment(values, env);
         return fromMap(values);
     }
 
     /** Environment variable name for a key (see class doc). */
     public static String envName(String key) {
-        String stripped = key.startsWith("lastseen.") ? key.substring("lastseen.".length()) : key;
-        return "LASTSEEN_" + stripped.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ConfigSources.envName(key);
     }
 
     static void applyEnvironment(Map<String, Object> values, Map<String, String> env) {
@@ -395,12 +375,7 @@ public final class ConfigLoader {
         // configurable from the environment, e.g. from a Kubernetes Secret.
         keys.addAll(ConsumerConfig.configNames());
         keys.addAll(ProducerConfig.configNames());
-        for (String key : keys) {
-            String v = env.get(envName(key));
-            if (v != null) {
-                values.put(key, v.trim());
-            }
-        }
+        ConfigSources.applyEnvironment(values, keys, env);
     }
 
     /** Validates a complete key → value map (values as strings or typed). */

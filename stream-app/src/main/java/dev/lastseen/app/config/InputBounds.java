@@ -3,7 +3,7 @@ package dev.lastseen.app.config;
 /**
  * Explicit bounds on every input record and field. A record beyond any of them is rejected
  * to the dead-letter topic with a reason; none is truncated or silently dropped.
- * Account and token ids are bounded by {@link dev.lastseen.state.Identifiers}.
+ * Account and token ids are bounded by {@link dev.lastseen.avro.Identifiers}.
  */
 public record InputBounds(
         int maxRecordBytes,

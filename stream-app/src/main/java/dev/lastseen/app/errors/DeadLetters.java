@@ -1,5 +1,6 @@
 package dev.lastseen.app.errors;
 
+import dev.lastseen.serde.DeadLetterHeaders;
 import dev.lastseen.serde.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,12 +16,12 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * values, and a trace adds nothing an operator can act on.
  */
 public final class DeadLetters {
-    public static final String HEADER_EXCEPTION = "__streams.errors.exception";
-    public static final String HEADER_MESSAGE = "__streams.errors.message";
-    public static final String HEADER_TOPIC = "__streams.errors.topic";
-    public static final String HEADER_PARTITION = "__streams.errors.partition";
-    public static final String HEADER_OFFSET = "__streams.errors.offset";
-    public static final String REASON_HEADER = "lastseen.errors.reason";
+    public static final String HEADER_EXCEPTION = DeadLetterHeaders.EXCEPTION;
+    public static final String HEADER_MESSAGE = DeadLetterHeaders.MESSAGE;
+    public static final String HEADER_TOPIC = DeadLetterHeaders.TOPIC;
+    public static final String HEADER_PARTITION = DeadLetterHeaders.PARTITION;
+    public static final String HEADER_OFFSET = DeadLetterHeaders.OFFSET;
+    public static final String REASON_HEADER = DeadLetterHeaders.REASON;
     /**
      * Present when the original value was left out because the dead letter would not fit the topic's
      * {@code max.message.bytes} (or the producer's {@code max.request.size}); its value is the original

@@ -1,6 +1,6 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.state.Identifiers;
+import dev.lastseen.avro.Identifiers;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

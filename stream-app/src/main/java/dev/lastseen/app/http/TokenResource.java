@@ -5,7 +5,7 @@ import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.app.query.QueryOutcome;
 import dev.lastseen.app.query.QueryRequest;
 import dev.lastseen.app.query.TokenQueryService;
-import dev.lastseen.state.Identifiers;
+import dev.lastseen.avro.Identifiers;
 import dev.lastseen.state.TokenView;
 import dev.lastseen.state.UnusedTokensPage;
 import io.javalin.config.RoutesConfig;

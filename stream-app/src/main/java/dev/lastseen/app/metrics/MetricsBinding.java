@@ -53,10 +53,16 @@ public final class MetricsBinding implements AutoCloseable {
             return t;
         });
         KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams, List.of(), scheduler, KAFKA_REFRESH);
+        kafka.bindTo(registry);
+        MetricsBinding jvm = bindJvm(registry);
+        jvm.closeables.add(0, kafka);
+        return new MetricsBinding(jvm.closeables, scheduler);
+    }
+
+    /** The JVM's meters only (memory, GC, threads, class loading, CPU, uptime): for {@code lastseen apply}, which has no streams client. */
+    public static MetricsBinding bindJvm(MeterRegistry registry) {
         JvmGcMetrics gc = new JvmGcMetrics();
-        List<AutoCloseable> closeables = new ArrayList<>(List.of(kafka, gc));
         List<MeterBinder> binders = List.of(
-                kafka,
                 gc,
                 new JvmMemoryMetrics(),
                 new JvmThreadMetrics(),
@@ -64,7 +70,7 @@ public final class MetricsBinding implements AutoCloseable {
                 new ProcessorMetrics(),
                 new UptimeMetrics());
         binders.forEach(b -> b.bindTo(registry));
-        return new MetricsBinding(closeables, scheduler);
+        return new MetricsBinding(new ArrayList<>(List.of(gc)), null);
     }
 
     @Override
@@ -76,6 +82,8 @@ public final class MetricsBinding implements AutoCloseable {
                 log.warn("Closing a metrics binder failed: {}", e.toString());
             }
         }
-        scheduler.shutdownNow();
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
     }
 }

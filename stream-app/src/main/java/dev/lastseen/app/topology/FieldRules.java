@@ -2,7 +2,7 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.errors.RejectedRecordException;
-import dev.lastseen.state.Identifiers;
+import dev.lastseen.avro.Identifiers;
 
 /** Shared field checks. Messages name the record, the field and the bound — never the value. */
 final class FieldRules {

@@ -55,7 +55,7 @@ public final class LoginEventValidator implements Consumer<LoginEvent> {
             }
             FieldRules.id(RECORD, "token_id", e.getTokenId());
         } else if (e.getTokenId() != null) {
-            FieldRules.bounded(RECORD, "token_id", e.getTokenId(), dev.lastseen.state.Identifiers.MAX_ID_LENGTH);
+            FieldRules.bounded(RECORD, "token_id", e.getTokenId(), dev.lastseen.avro.Identifiers.MAX_ID_LENGTH);
         }
         FieldRules.bounded(RECORD, "failure_reason", e.getFailureReason(), bounds.maxFailureReasonLength());
         FieldRules.bounded(RECORD, "colo", e.getColo(), bounds.maxColoLength());

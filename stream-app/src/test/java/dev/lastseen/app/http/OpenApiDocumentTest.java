@@ -74,6 +74,6 @@ class OpenApiDocumentTest {
                         .get("Id")
                         .get("maxLength")
                         .asInt())
-                .isEqualTo(dev.lastseen.state.Identifiers.MAX_ID_LENGTH);
+                .isEqualTo(dev.lastseen.avro.Identifiers.MAX_ID_LENGTH);
     }
 }

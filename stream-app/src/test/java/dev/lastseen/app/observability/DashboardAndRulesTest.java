@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.applier.ApplierHealth;
+import dev.lastseen.applier.ApplierMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -60,7 +62,7 @@ class DashboardAndRulesTest {
     }
 
     @Test
-    void theDashboardCoversThroughputFreshnessLagDeadLettersSpikesRocksDbAndJvm() throws IOException {
+    void theDashboardCoversThroughputFreshnessLagDeadLettersSpikesRocksDbJvmAndTheApplier() throws IOException {
         String exprs = String.join(
                 "\n", allQueries().stream().map(Dashboards.PanelQuery::expr).toList());
         assertThat(exprs)
@@ -74,13 +76,17 @@ class DashboardAndRulesTest {
                 .contains("kafka_stream_state_block_cache_usage")
                 .contains("kafka_stream_state_size_all_mem_tables")
                 .contains("jvm_memory_used_bytes")
-                .contains("jvm_gc_pause_seconds");
+                .contains("jvm_gc_pause_seconds")
+                .contains("sum by (outcome) (rate(lastseen_apply_rows_total")
+                .contains("lastseen_apply_lag_records")
+                .contains("lastseen_apply_freshness_seconds_bucket");
     }
 
     @Test
     void everyLastseenMetricNamedInDashboardsAndRulesIsExported() throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new LastseenMetrics(registry);
+        new ApplierMetrics(registry, new ApplierHealth()); // `lastseen apply`'s meters: its own panels and alerts
         Set<String> exported = new HashSet<>();
         LASTSEEN_NAME.matcher(registry.scrape()).results().forEach(r -> exported.add(r.group()));
 

@@ -1,7 +1,7 @@
-package dev.lastseen.state;
+package dev.lastseen.avro;
 
 /**
- * Bounds on account and token ids. Ids are visible ASCII (0x21-0x7E) so that the store key
+ * Bounds on account and token ids, for every record that carries them. Ids are visible ASCII (0x21-0x7E) so that the store key
  * {@code account 0x00 token} sorts by token within an account and 0x7F is a safe upper bound.
  */
 public final class Identifiers {

@@ -1,0 +1,96 @@
+package dev.lastseen.applier;
+
+import dev.lastseen.registry.RestSchemaRegistryClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The validated, immutable configuration of {@code lastseen apply}. Built only by
+ * {@link ApplierConfigLoader}, whose every error names the key.
+ *
+ * @param registry the schema registry to decode patches with; null for {@code mem:} (an in-process registry the caller passes in)
+ * @param consumer Kafka consumer properties (pass-through keys plus the applier's fixed ones)
+ * @param producer Kafka producer properties of the dead-letter producer
+ */
+public record ApplierConfig(
+        Database database,
+        Target target,
+        Batching batching,
+        Topics topics,
+        RestSchemaRegistryClient.Settings registry,
+        Http http,
+        Duration clockSkewAllowance,
+        int maxRecordBytes,
+        Map<String, Object> consumer,
+        Map<String, Object> producer) {
+
+    public ApplierConfig {
+        consumer = Map.copyOf(consumer);
+        producer = Map.copyOf(producer);
+    }
+
+    /**
+     * How to reach PostgreSQL. {@code driverProperties} are PgJDBC connection properties passed
+     * through ({@code sslmode}, {@code sslrootcert}, ...); the password is never part of them and
+     * never printed.
+     */
+    public record Database(
+            String jdbcUrl,
+            String user,
+            String password,
+            Properties driverProperties,
+            int poolMaxSize,
+            Duration connectionTimeout,
+            Duration statementTimeout,
+            Credentials admin) {
+        public Database {
+            Properties copy = new Properties();
+            copy.putAll(driverProperties);
+            driverProperties = copy;
+        }
+
+        @Override
+        public Properties driverProperties() {
+            Properties copy = new Properties();
+            copy.putAll(driverProperties);
+            return copy;
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + jdbcUrl + ", user=" + user + ", password="
+                    + (password == null ? "none" : "[hidden]")
+                    + ", driverProperties=" + driverProperties.stringPropertyNames() + ", poolMaxSize=" + poolMaxSize
+                    + ", connectionTimeout=" + connectionTimeout + ", statementTimeout=" + statementTimeout + ", admin="
+                    + admin + "]";
+        }
+    }
+
+    /** A user and its password (for {@code apply migrate}: the schema owner, never the applier's role). */
+    public record Credentials(String user, String password) {
+        @Override
+        public String toString() {
+            return user == null ? "none" : "Credentials[user=" + user + ", password=[hidden]]";
+        }
+    }
+
+    /** Batches: at most {@code maxRecords} records, applied at the latest {@code linger} after the first one arrived. */
+    public record Batching(int maxRecords, Duration linger, Duration initialBackoff, Duration maxBackoff) {}
+
+    /** The input topic and the dead-letter topic of undecodable or invalid patches. */
+    public record Topics(String tokenLastSeen, String deadLetter) {}
+
+    /** Where {@code lastseen apply} serves {@code /healthz}, {@code /readyz} and {@code /metrics}. */
+    public record Http(String host, int port) {}
+
+    @Override
+    public String toString() {
+        return "ApplierConfig[database=" + database + ", target=" + target + ", batching=" + batching + ", topics="
+                + topics
+                + ", registry=" + (registry == null ? "in-process" : registry.baseUrl() + " " + registry.auth())
+                + ", http=" + http
+                + ", clockSkewAllowance=" + clockSkewAllowance + ", maxRecordBytes=" + maxRecordBytes
+                + ", consumer keys=" + consumer.keySet().stream().sorted().toList() + "]";
+    }
+}
