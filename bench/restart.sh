@@ -54,7 +54,7 @@ for n in $(seq 1 "$RUNS"); do
     flock 9
     rm -rf "$ROOT/integration-tests/target/it-work"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    (cd "$ROOT" && mvn -B -pl integration-tests -am verify -DskipImage -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    (cd "$ROOT" && mvn -B -pl integration-tests -am verify -DskipImage -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
       -Dit.test="$TEST" -Dlastseen.it.restart.tokens="$TOKENS" -Dlastseen.it.restart.label="$LABEL-$n" \
       ${APP:+"-Dlastseen.it.restart.app=$APP"} "${MVN_EXTRA[@]}" >"$OUT/$LABEL-$n.mvn.log" 2>&1) || echo "(the test failed: see $OUT/$LABEL-$n.mvn.log)"
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
