@@ -5,6 +5,8 @@
 #   bench/run.sh --tokens 10000000     the 10-million-token variant (much longer: 10M registry records)
 #
 # Options: --tokens N (1000000)  --accounts N (1000)  --events N (2000000, preloaded logins)
+#          --app-jar PATH (the production jar to measure; default the one built here: compare versions with the same
+#          load generator and script)
 #          --freshness-seconds S (120, at least 20)  --jfr (record a JFR profile of the drain)  --no-write (don't touch BENCHMARKS.md)
 # Environment: LASTSEEN_BENCH_APP_OPTS (JVM options of the app, default "-Xms512m -Xmx512m"),
 #              LASTSEEN_BENCH_APP_PROPS (extra app properties, space-separated key=value, for experiments),
@@ -35,6 +37,7 @@ EVENTS=2000000
 FRESH_S=120
 JFR=0
 WRITE=1
+APP_JAR=""
 while (($#)); do
   case "$1" in
     --tokens) TOKENS="$2"; shift ;;
@@ -43,6 +46,7 @@ while (($#)); do
     --freshness-seconds) FRESH_S="$2"; shift ;;
     --jfr) JFR=1 ;;
     --no-write) WRITE=0 ;;
+    --app-jar) APP_JAR="$2"; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -53,54 +57,11 @@ for v in TOKENS ACCOUNTS EVENTS FRESH_S; do
 done
 ((FRESH_S >= 20 && FRESH_S <= 600)) || { echo "bench/run.sh: --freshness-seconds must be between 20 and 600" >&2; exit 2; }
 
-APP_OPTS="${LASTSEEN_BENCH_APP_OPTS:--Xms512m -Xmx512m}"
-LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
-JAR="$ROOT/stream-app/target/lastseen.jar"    # the production jar: `lastseen run`
-DEV_JAR="$ROOT/dev-tools/target/lastseen-dev.jar" # the developer jar: `lastseen loadgen`
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.${2:-0}f\", ($1) }"; } # calc EXPR [DECIMALS]: float arithmetic without bc
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# ---------------------------------------------------------------- build (no lock: a compile)
-log "building the application jar (mvn package, tests skipped)"
-(cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app,dev-tools -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
-
-rm -rf "$RUN"
-mkdir -p "$RUN"
-export LASTSEEN_STACK_DIR="$RUN/stack"
-export LASTSEEN_STACK_POSTGRES=0 # this benchmark measures the stream application: no PostgreSQL
-export LASTSEEN_KAFKA_PORT LASTSEEN_KAFKA_CONTROLLER_PORT LASTSEEN_REGISTRY_PORT LASTSEEN_REGISTRY_MGMT_PORT
-LASTSEEN_KAFKA_PORT=$(free_port); LASTSEEN_KAFKA_CONTROLLER_PORT=$(free_port)
-LASTSEEN_REGISTRY_PORT=$(free_port); LASTSEEN_REGISTRY_MGMT_PORT=$(free_port)
-HTTP_PORT=$(free_port)
-# shellcheck source=../ops/stack.env
-. "$ROOT/ops/stack.env"
-BOOT="$LASTSEEN_BOOTSTRAP_SERVERS"
-REG="$LASTSEEN_SCHEMA_REGISTRY_URL"
-METRICS="http://127.0.0.1:$HTTP_PORT/metrics"
-READYZ="http://127.0.0.1:$HTTP_PORT/readyz"
+BENCH_NAME=bench
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
+bench_prepare
 PROM() { python3 "$ROOT/bench/promstat.py" "$@"; }
-
-APP_PID=""
-stop_app() {
-  [[ -n "$APP_PID" ]] || return 0
-  if kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$APP_PID" 2>/dev/null && { log "app did not stop in 30 s; SIGKILL"; kill -KILL "$APP_PID" 2>/dev/null || true; }
-  fi
-  wait "$APP_PID" 2>/dev/null || true
-  APP_PID=""
-}
-cleanup() {
-  stop_app
-  "$ROOT/ops/stack.sh" down >/dev/null 2>&1 || true
-  rm -rf "$LASTSEEN_STACK_DIR/data" "$RUN/state"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 cat >"$RUN/app.properties" <<EOF
 bootstrap.servers=$BOOT
@@ -110,31 +71,19 @@ replication.factor=1
 lastseen.schema.registry.url=$REG
 lastseen.http.host=127.0.0.1
 lastseen.http.port=$HTTP_PORT
+lastseen.http.management.port=$MGMT_PORT
 lastseen.api.keys=bench-key-0123456789abcdef
 EOF
 # extra app properties for experiments, e.g. LASTSEEN_BENCH_APP_PROPS="commit.interval.ms=1000 max.task.idle.ms=-1"
 for kv in ${LASTSEEN_BENCH_APP_PROPS:-}; do echo "$kv" >>"$RUN/app.properties"; done
 
-start_app() { # $1: log file, $2...: extra JVM options
-  local out="$1"
-  shift
-  # shellcheck disable=SC2086 # APP_OPTS is a word list
-  java $APP_OPTS "$@" -jar "$JAR" run --config "$RUN/app.properties" >"$out" 2>&1 9>&- &
-  APP_PID=$!
-}
 scrape() { curl -s --max-time 5 "$METRICS" >"$1" 2>/dev/null || : >"$1"; }
 events_now() { scrape "$RUN/m.txt"; PROM sum "$RUN/m.txt" lastseen_events_total; }
 
 # ---------------------------------------------------------------- measure, under the shared lock
-exec 9>"$LOCK"
-log "waiting for $LOCK (other heavy runs on this machine)"
-flock 9
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_lock
 T_ALL=$(now)
-
-log "starting a separate stack: kafka $BOOT, registry $REG"
-"$ROOT/ops/stack.sh" up >"$RUN/stack-up.log" 2>&1 || { cat "$RUN/stack-up.log" >&2; die "stack did not start"; }
-PARTS="${LASTSEEN_TOPIC_PARTITIONS:-6}"
+bench_stack_up
 
 log "preloading: registry records for $TOKENS tokens, then $EVENTS logins as fast as possible"
 java -Xmx1g -jar "$DEV_JAR" loadgen --bootstrap-servers "$BOOT" --registry-url "$REG" --tokens "$TOKENS" --accounts "$ACCOUNTS" \
@@ -163,20 +112,29 @@ log "drain: lastseen run (exactly_once_v2) from the start of the topic"
 JFR_OPTS=()
 ((JFR)) && JFR_OPTS=("-XX:StartFlightRecording=filename=$RUN/drain.jfr,settings=profile,dumponexit=true")
 T_APP=$(now)
-start_app "$RUN/app-drain.log" "${JFR_OPTS[@]}"
+APP_JAR="${APP_JAR:-$JAR}"
+[[ -f "$APP_JAR" ]] || die "--app-jar $APP_JAR is not a file"
+start_app "$APP_JAR" "$RUN/app-drain.log" "${JFR_OPTS[@]}"
+BROKER_PID=$(cat "$LASTSEEN_STACK_DIR/run/kafka.pid")
 T_FIRST=""; C_FIRST=0; T_DONE=""; C=0
 DEADLINE=$(( $(date +%s) + 900 ))
 while :; do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$RUN/app-drain.log" >&2; die "the app exited during the drain"; }
   C=$(events_now); T=$(now)
-  if [[ -z "$T_FIRST" && "$C" -gt 0 ]]; then T_FIRST=$T; C_FIRST=$C; log "first events processed after $(calc "$T - $T_APP" 1) s"; fi
-  if ((C >= EVENTS)); then T_DONE=$T; break; fi
+  if [[ -z "$T_FIRST" && "$C" -gt 0 ]]; then
+    T_FIRST=$T; C_FIRST=$C; CPU_APP0=$(cpu_seconds "$APP_PID"); CPU_BROKER0=$(cpu_seconds "$BROKER_PID")
+    log "first events processed after $(calc "$T - $T_APP" 1) s"
+  fi
+  if ((C >= EVENTS)); then T_DONE=$T; CPU_APP1=$(cpu_seconds "$APP_PID"); CPU_BROKER1=$(cpu_seconds "$BROKER_PID"); break; fi
   (( $(date +%s) < DEADLINE )) || die "drain not finished after 15 minutes ($C of $EVENTS events)"
   sleep 0.25
 done
 cp "$RUN/m.txt" "$RUN/metrics-after-drain.txt"
 APP_RATE=$(calc "($C - $C_FIRST) / ($T_DONE - $T_FIRST)")
 DRAIN_S=$(calc "$T_DONE - $T_FIRST" 1)
+# CPU time per million events: much less sensitive than wall-clock rates to other work on a shared machine.
+CPU_APP_PER_M=$(calc "($CPU_APP1 - $CPU_APP0) * 1000000 / ($C - $C_FIRST)" 1)
+CPU_BROKER_PER_M=$(calc "($CPU_BROKER1 - $CPU_BROKER0) * 1000000 / ($C - $C_FIRST)" 1)
 RATIO=$(calc "100 * $APP_RATE / $RAW_RATE" 1)
 PATCHES_DRAIN=$(PROM sum "$RUN/m.txt" lastseen_patches_emitted_total)
 PPE_DRAIN=$(calc "$PATCHES_DRAIN / $C" 4)
@@ -251,7 +209,7 @@ for _ in $(seq 1 60); do
 done
 SESSION_WAIT_S=$(calc "$(now) - $T_GONE" 1)
 T_RESTART=$(now)
-start_app "$RUN/app-rebuild.log"
+start_app "$APP_JAR" "$RUN/app-rebuild.log"
 STREAK=0; T_READY=""
 DEADLINE=$(( $(date +%s) + 900 ))
 while :; do
@@ -297,6 +255,7 @@ Broker, registry, load generator and app share the machine; load average $LOAD_S
 |---|---|---|---|
 | raw consumer (ConsumerPerformance, fetch rate) | $RAW_RATE msg/s ($RAW_RATE_TOTAL msg/s with the group join; $RAW_MSGS msgs, $RAW_MB MB) | | |
 | application drain, exactly-once | $APP_RATE events/s ($EVENTS events in $DRAIN_S s; the registry records and repartitioned commands were all processed $SETTLE_S s later) | | |
+| CPU per million events during the drain | app $CPU_APP_PER_M s, broker $CPU_BROKER_PER_M s | | |
 | application / raw consumer | $RATIO % | ≥ 50 % | $(pass "$RATIO_OK") |
 | load generator preload rate (\`--max\`) | $LOADGEN_RATE logins/s | | |
 | freshness p50 / p99 at $FRESH_RATE/s (half the drain rate; $FRESH_ACHIEVED/s achieved) | $P50 s / $P99 s ($FRESH_EV events) | p99 ≤ 1 s | $(pass "$P99_OK") |

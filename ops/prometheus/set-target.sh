@@ -5,6 +5,8 @@
 # file is written to a temporary name and renamed, so Prometheus never reads a
 # half-written file.
 #   usage: set-target.sh [--job lastseen|lastseen-apply] HOST:PORT [HOST:PORT ...]
+# For `lastseen run`, PORT is its management port (lastseen.http.management.port,
+# 7072 by default), where /metrics answers whatever the query load.
 set -euo pipefail
 job=lastseen
 if [ "${1:-}" = "--job" ]; then

@@ -58,7 +58,7 @@ public final class TestRegistryServer implements AutoCloseable {
     /** One scripted reply. */
     public record Reply(int status, String body, Map<String, String> headers, boolean hangs) {
         public static Reply json(int status, String body) {
-            return new Reply(status, body, Map.of("Content-Type", RestSchemaRegistryClient.CONTENT_TYPE), false);
+            return new Reply(status, body, Map.of("Content-Type", RegistryTransport.CONTENT_TYPE), false);
         }
 
         public static Reply ok(String body) {

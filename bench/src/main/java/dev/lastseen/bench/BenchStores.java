@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /** Real Kafka Streams usage stores, initialised outside a topology with the application's RocksDB bounds. */
@@ -25,16 +28,38 @@ public final class BenchStores {
 
     /** The usage store, in memory or on RocksDB (under {@code stateDir}), unlogged and uncached: the bare store cost. */
     public static KeyValueStore<TokenKey, UsageFields> usage(String kind, Path stateDir) {
-        KeyValueBytesStoreSupplier supplier = switch (kind) {
-            case "memory" -> Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE);
-            case "rocksdb" -> Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE);
+        return init(
+                Stores.keyValueStoreBuilder(
+                        supplier(kind, StoreNames.TOKEN_USAGE), StateSerdes.tokenKey(), StateSerdes.usage()),
+                stateDir);
+    }
+
+    /** The usage group's index of never-successful entries, like {@link #usage}. */
+    public static KeyValueStore<Bytes, byte[]> neverSeen(String kind, Path stateDir) {
+        return init(
+                Stores.keyValueStoreBuilder(
+                        supplier(kind, StoreNames.TOKEN_USAGE_NEVER_SEEN), Serdes.Bytes(), Serdes.ByteArray()),
+                stateDir);
+    }
+
+    /** The last-seen guard's store (token id → last patched last_seen_at), in memory or on RocksDB, unlogged and uncached. */
+    public static KeyValueStore<String, Long> guard(String kind, Path stateDir) {
+        return init(
+                Stores.keyValueStoreBuilder(supplier(kind, StoreNames.LAST_SEEN_GUARD), Serdes.String(), Serdes.Long()),
+                stateDir);
+    }
+
+    private static KeyValueBytesStoreSupplier supplier(String kind, String name) {
+        return switch (kind) {
+            case "memory" -> Stores.inMemoryKeyValueStore(name);
+            case "rocksdb" -> Stores.persistentKeyValueStore(name);
             default -> throw new IllegalArgumentException("store must be memory or rocksdb, was " + kind);
         };
-        KeyValueStore<TokenKey, UsageFields> store = Stores.keyValueStoreBuilder(
-                        supplier, StateSerdes.tokenKey(), StateSerdes.usage())
-                .withLoggingDisabled()
-                .withCachingDisabled()
-                .build();
+    }
+
+    private static <K, V> KeyValueStore<K, V> init(StoreBuilder<KeyValueStore<K, V>> builder, Path stateDir) {
+        KeyValueStore<K, V> store =
+                builder.withLoggingDisabled().withCachingDisabled().build();
         MockProcessorContext<Object, Object> context = context(stateDir);
         store.init(context.getStateStoreContext(), store);
         return store;

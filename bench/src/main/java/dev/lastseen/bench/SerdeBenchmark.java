@@ -1,5 +1,6 @@
 package dev.lastseen.bench;
 
+import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.lastseen.avro")
 public class SerdeBenchmark {
-    private static final String TOPIC = "login-events";
+    private static final String TOPIC = TopicNames.LOGIN_EVENTS;
     private SpecificAvroSerializer<LoginEvent> serializer;
     private SpecificAvroDeserializer<LoginEvent> deserializer;
     private LoginEvent[] events;

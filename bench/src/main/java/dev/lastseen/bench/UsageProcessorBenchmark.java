@@ -1,7 +1,8 @@
 package dev.lastseen.bench;
 
+import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
-import dev.lastseen.app.topology.AccountCommand;
+import dev.lastseen.app.topology.UsageCommand;
 import dev.lastseen.app.topology.UsageProcessor;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -52,9 +54,10 @@ public class UsageProcessorBenchmark {
 
     private Path dir;
     private KeyValueStore<TokenKey, UsageFields> kv;
+    private KeyValueStore<Bytes, byte[]> neverSeen;
     private MockProcessorContext<String, TokenLastSeen> context;
     private UsageProcessor processor;
-    private Record<String, AccountCommand>[] records;
+    private Record<String, UsageCommand>[] records;
     private int i;
     private long eventTime = 1_700_000_000_000L;
 
@@ -64,12 +67,15 @@ public class UsageProcessorBenchmark {
         dir = BenchStores.tempDir();
         kv = BenchStores.usage(store, dir);
         context = BenchStores.context(dir);
+        neverSeen = BenchStores.neverSeen(store, dir);
         context.addStateStore(kv);
+        context.addStateStore(neverSeen);
         processor = new UsageProcessor(
                 Duration.ofMinutes(1),
                 new LastseenMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
                 Clock.systemUTC(),
-                Duration.ZERO);
+                new LastseenConfig.RetentionSettings(Duration.ZERO, Duration.ZERO, Duration.ZERO),
+                1_000_000);
         processor.init(context);
         SyntheticTraffic traffic = new SyntheticTraffic(
                 new SyntheticTraffic.Settings(1_000, 1_000_000, 1.1, 0.05, 0.05, Duration.ofSeconds(5), 42));
@@ -79,7 +85,7 @@ public class UsageProcessorBenchmark {
             LoginEvent e = traffic.next(start.plusMillis(k));
             records[k] = new Record<>(
                     e.getAccountId(),
-                    new AccountCommand.Login(e),
+                    new UsageCommand.Login(e),
                     e.getOccurredAt().toEpochMilli());
         }
     }
@@ -92,15 +98,16 @@ public class UsageProcessorBenchmark {
     @TearDown
     public void tearDown() {
         kv.close();
+        neverSeen.close();
         BenchStores.delete(dir);
     }
 
     @Benchmark
     public void processLogin() {
-        Record<String, AccountCommand> r = records[i++ & (SAMPLES - 1)];
+        Record<String, UsageCommand> r = records[i++ & (SAMPLES - 1)];
         eventTime +=
                 3; // event time moves forward, as in a live stream: last-seen advances, patches cross the granularity
-        ((AccountCommand.Login) r.value()).event().setOccurredAt(Instant.ofEpochMilli(eventTime));
+        ((UsageCommand.Login) r.value()).event().setOccurredAt(Instant.ofEpochMilli(eventTime));
         processor.process(r);
     }
 }

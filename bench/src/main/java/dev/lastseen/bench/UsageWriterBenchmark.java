@@ -1,5 +1,6 @@
 package dev.lastseen.bench;
 
+import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageChange;
 import dev.lastseen.state.UsageFields;
@@ -7,6 +8,7 @@ import dev.lastseen.state.UsageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,7 +25,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The usage update (read, max-register, write) against a real store, for Zipf-distributed keys
- * over a 1M-token fleet: what every successful login costs in the state store.
+ * over a 1M-token fleet: what every successful login costs in the state store. With
+ * {@code neverSeen=capped} the writer keeps the never-seen index and its cap (what the
+ * application runs), at steady state: {@value #CAP} never-successful entries already indexed, so
+ * every new failing token id evicts; with {@code none}, the bare writer. {@code recordSuccess} on
+ * both shows the success path does not pay for the cap; {@code recordFailureOfNewTokenId} is the
+ * flood case (random token ids, each failing once).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -34,11 +41,19 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 1,
         jvmArgsAppend = {"-Xmx1g"})
 public class UsageWriterBenchmark {
+    static final int CAP = 100_000;
+
     @Param({"memory", "rocksdb"})
     public String store;
 
+    @Param({"none", "capped"})
+    public String neverSeen;
+
     private Path dir;
     private KeyValueStore<TokenKey, UsageFields> kv;
+    private KeyValueStore<Bytes, byte[]> index;
+    private long floodId;
+    private long floodClock = 1_700_000_000_000L;
     private UsageWriter writer;
     private TokenKey[] keys;
     private long clock = 1_700_000_000_000L;
@@ -48,13 +63,24 @@ public class UsageWriterBenchmark {
     public void setUp() {
         dir = BenchStores.tempDir();
         kv = BenchStores.usage(store, dir);
-        writer = new UsageWriter(kv, Duration.ofMinutes(1));
+        if (neverSeen.equals("capped")) {
+            index = BenchStores.neverSeen(store, dir);
+            writer = new UsageWriter(kv, new NeverSeenIndex(index, CAP), Duration.ofMinutes(1), n -> {});
+        } else {
+            writer = new UsageWriter(kv, Duration.ofMinutes(1));
+        }
         keys = Fixtures.keys(1_000_000);
+        for (int k = 0; k < CAP; k++) {
+            recordFailureOfNewTokenId(); // the flood has filled the cap: from here on each new id evicts one
+        }
     }
 
     @TearDown
     public void tearDown() {
         kv.close();
+        if (index != null) {
+            index.close();
+        }
         BenchStores.delete(dir);
     }
 
@@ -65,7 +91,14 @@ public class UsageWriterBenchmark {
     }
 
     @Benchmark
+    public UsageChange recordFailureOfNewTokenId() {
+        floodClock += 1;
+        return writer.recordFailure(new TokenKey("acct-flood", "guess-" + floodId++), floodClock);
+    }
+
+    @Benchmark
     public UsageChange recordFailure() {
-        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], 1_700_000_000_000L);
+        clock += 3; // failures of the fleet's tokens as they happen
+        return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], clock);
     }
 }

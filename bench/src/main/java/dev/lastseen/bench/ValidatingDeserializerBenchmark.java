@@ -1,6 +1,7 @@
 package dev.lastseen.bench;
 
 import dev.lastseen.app.config.InputBounds;
+import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.topology.LoginEventValidator;
 import dev.lastseen.app.topology.ValidatingDeserializer;
 import dev.lastseen.avro.LoginEvent;
@@ -34,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ValidatingDeserializerBenchmark {
-    private static final String TOPIC = "login-events";
+    private static final String TOPIC = TopicNames.LOGIN_EVENTS;
     private static final int SAMPLES = 1 << 16;
     private ValidatingDeserializer<LoginEvent> deserializer;
     private byte[][] payloads;

@@ -1,6 +1,7 @@
 package dev.lastseen.applier;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lastseen.common.Backoff;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -119,8 +120,7 @@ public final class Applier implements AutoCloseable {
     }
 
     private static void checkPrivileges(HikariDataSource database, ApplierConfig config, Duration wait) {
-        Backoff backoff = new Backoff(
-                config.batching().initialBackoff(), config.batching().maxBackoff());
+        Backoff.Attempts backoff = config.batching().backoff().attempts();
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try (Connection c = database.getConnection()) {

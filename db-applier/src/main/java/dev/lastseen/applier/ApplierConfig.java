@@ -1,6 +1,7 @@
 package dev.lastseen.applier;
 
-import dev.lastseen.registry.RestSchemaRegistryClient;
+import dev.lastseen.common.Backoff;
+import dev.lastseen.registry.RegistrySettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -18,7 +19,7 @@ public record ApplierConfig(
         Target target,
         Batching batching,
         Topics topics,
-        RestSchemaRegistryClient.Settings registry,
+        RegistrySettings registry,
         Http http,
         Duration clockSkewAllowance,
         int maxRecordBytes,
@@ -76,7 +77,12 @@ public record ApplierConfig(
     }
 
     /** Batches: at most {@code maxRecords} records, applied at the latest {@code linger} after the first one arrived. */
-    public record Batching(int maxRecords, Duration linger, Duration initialBackoff, Duration maxBackoff) {}
+    public record Batching(int maxRecords, Duration linger, Duration initialBackoff, Duration maxBackoff) {
+        /** Waits between retries of a batch or of the start-up check: doubling, jittered, so appliers do not retry in step. */
+        public Backoff backoff() {
+            return Backoff.exponential(initialBackoff, maxBackoff).withJitter();
+        }
+    }
 
     /** The input topic and the dead-letter topic of undecodable or invalid patches. */
     public record Topics(String tokenLastSeen, String deadLetter) {}

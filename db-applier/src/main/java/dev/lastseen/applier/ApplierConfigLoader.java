@@ -1,7 +1,7 @@
 package dev.lastseen.applier;
 
 import dev.lastseen.config.ConfigSources;
-import dev.lastseen.registry.RestSchemaRegistryClient;
+import dev.lastseen.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,15 +82,16 @@ public final class ApplierConfigLoader {
     /** Bound on the size of the configuration and password files: they are inputs too. */
     static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
 
-    private static final ConfigDef.Validator IDENTIFIER = (name, value) -> {
-        if (value == null || !Target.IDENTIFIER.matcher(value.toString()).matches()) {
-            throw new ConfigException(
-                    name,
-                    value,
-                    "must be a lower-case SQL identifier: letters a-z, digits and _, not starting with a digit, "
-                            + "at most 63 characters");
-        }
-    };
+    private static final String IDENTIFIER_RULE =
+            "a lower-case SQL identifier: letters a-z, digits and _, not starting with a digit, at most 63 characters";
+    private static final ConfigDef.Validator IDENTIFIER = ConfigDef.LambdaValidator.with(
+            (name, value) -> {
+                if (value == null
+                        || !Target.IDENTIFIER.matcher(value.toString()).matches()) {
+                    throw new ConfigException(name, value, "must be " + IDENTIFIER_RULE);
+                }
+            },
+            () -> IDENTIFIER_RULE);
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
@@ -512,7 +513,7 @@ public final class ApplierConfigLoader {
         }
     }
 
-    private static RestSchemaRegistryClient.Settings registry(AbstractConfig c) {
+    private static RegistrySettings registry(AbstractConfig c) {
         String url = c.getString(REGISTRY_URL);
         if (url.equals(IN_MEMORY_REGISTRY)) {
             return null;
@@ -529,7 +530,7 @@ public final class ApplierConfigLoader {
                     + ": choose one registry authentication");
         }
         try {
-            RestSchemaRegistryClient.Settings.Builder b = RestSchemaRegistryClient.Settings.builder(url)
+            RegistrySettings.Builder b = RegistrySettings.builder(url)
                     .connectTimeout(Duration.ofMillis(c.getLong(REGISTRY_CONNECT_TIMEOUT_MS)))
                     .readTimeout(Duration.ofMillis(c.getLong(REGISTRY_READ_TIMEOUT_MS)));
             if (bearer != null) {

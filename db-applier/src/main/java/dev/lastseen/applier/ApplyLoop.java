@@ -1,5 +1,6 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.common.Backoff;
 import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.SchemaRegistryException;
 import java.sql.Connection;
@@ -149,7 +150,7 @@ final class ApplyLoop implements Runnable {
 
     /** Applies the pending batch, retrying until it succeeds, its partitions are revoked, or the applier stops. */
     private void applyPending() {
-        Backoff backoff = new Backoff(batching.initialBackoff(), batching.maxBackoff());
+        Backoff.Attempts backoff = batching.backoff().attempts();
         try {
             while (!pending.isEmpty() && !stopping) {
                 long started = System.nanoTime();
@@ -263,7 +264,7 @@ final class ApplyLoop implements Runnable {
         }
     }
 
-    private void retryLater(ApplierMetrics.FailureKind kind, String why, Backoff backoff) {
+    private void retryLater(ApplierMetrics.FailureKind kind, String why, Backoff.Attempts backoff) {
         metrics.failure(kind);
         Duration wait = backoff.next();
         health.retrying(kind.name().toLowerCase(java.util.Locale.ROOT) + " failing, retry #" + backoff.failures());

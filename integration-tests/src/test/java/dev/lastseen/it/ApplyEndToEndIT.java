@@ -14,6 +14,7 @@ import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.DeadLetterHeaders;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(ApicurioRegistryExtension.class)
 class ApplyEndToEndIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -223,7 +224,9 @@ class ApplyEndToEndIT {
                 new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
             for (String[] t : tokens) {
                 p.send(new ProducerRecord<>(
-                                topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "registry-hash-of-" + t[1])))
+                                topics.serviceTokens(),
+                                t[1],
+                                TestRecords.token(t[0], t[1], "registry-hash-of-" + t[1])))
                         .get();
             }
         }
@@ -251,7 +254,7 @@ class ApplyEndToEndIT {
                 String[] t = tokens.get(rnd.nextInt(tokens.size()));
                 AuthOutcome outcome = rnd.nextInt(10) == 0 ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS;
                 Instant at = Instant.now().minusMillis(rnd.nextInt(3_000));
-                LoginEvent e = ItKafka.login("ev-" + n++, t[0], t[1], at, outcome);
+                LoginEvent e = TestRecords.login("ev-" + n++, t[0], t[1], at, outcome);
                 p.send(new ProducerRecord<>(topics.loginEvents(), t[0], e), (md, ex) -> {
                     if (ex != null) {
                         failure.compareAndSet(null, ex);

@@ -19,6 +19,7 @@ import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,7 @@ class BadInputIT {
     private static final int MAX_RECORD_BYTES = 1024;
 
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     private static ApicurioRegistry apicurio;
 
@@ -103,7 +104,7 @@ class BadInputIT {
             good(sends, goodPerToken, loginSer, topics, account, t0.plusSeconds(seq[0]++));
         };
         byte[] valid = loginSer.serialize(
-                topics.loginEvents(), ItKafka.login("x", "acct-x", "tok-x", t0, AuthOutcome.SUCCESS));
+                topics.loginEvents(), TestRecords.login("x", "acct-x", "tok-x", t0, AuthOutcome.SUCCESS));
 
         badLogin.accept("acct-garbage", "this is not avro at all".getBytes(StandardCharsets.UTF_8));
         expected.merge(RejectReason.BAD_MAGIC_BYTE, 1, Integer::sum);
@@ -120,11 +121,11 @@ class BadInputIT {
         expected.merge(RejectReason.TRUNCATED, 1, Integer::sum);
         badLogin.accept("acct-header", Arrays.copyOf(valid, 3));
         expected.merge(RejectReason.TRUNCATED, 1, Integer::sum);
-        LoginEvent huge = ItKafka.login("big", "acct-big", "tok-big", t0, AuthOutcome.FAILURE);
+        LoginEvent huge = TestRecords.login("big", "acct-big", "tok-big", t0, AuthOutcome.FAILURE);
         huge.setFailureReason("r".repeat(2 * MAX_RECORD_BYTES));
         badLogin.accept("acct-big", loginSer.serialize(topics.loginEvents(), huge));
         expected.merge(RejectReason.TOO_LARGE, 1, Integer::sum);
-        LoginEvent longColo = ItKafka.login("colo", "acct-colo", "tok-colo", t0, AuthOutcome.SUCCESS);
+        LoginEvent longColo = TestRecords.login("colo", "acct-colo", "tok-colo", t0, AuthOutcome.SUCCESS);
         longColo.setColo("c".repeat(65));
         badLogin.accept("acct-colo", loginSer.serialize(topics.loginEvents(), longColo));
         expected.merge(RejectReason.FIELD_TOO_LONG, 1, Integer::sum);
@@ -132,7 +133,7 @@ class BadInputIT {
                 "acct-future",
                 loginSer.serialize(
                         topics.loginEvents(),
-                        ItKafka.login(
+                        TestRecords.login(
                                 "fut",
                                 "acct-future",
                                 "tok-acct-future",
@@ -147,7 +148,7 @@ class BadInputIT {
                 null,
                 loginSer.serialize(
                         topics.loginEvents(),
-                        ItKafka.login(
+                        TestRecords.login(
                                 "nk1",
                                 "acct-rekey",
                                 "tok-acct-rekey",
@@ -159,28 +160,28 @@ class BadInputIT {
                 null,
                 loginSer.serialize(
                         topics.loginEvents(),
-                        ItKafka.login("nk2", "", "tok-none", t0.plusSeconds(seq[0]++), AuthOutcome.SUCCESS))));
+                        TestRecords.login("nk2", "", "tok-none", t0.plusSeconds(seq[0]++), AuthOutcome.SUCCESS))));
         expected.merge(RejectReason.INVALID_ID, 1, Integer::sum);
 
-        // Registry records: a good one, then empty and blank secrets (rejected; the good one stays), then a good one
-        // for another token.
+        // Registry records: a good one, then an empty and a blank secret (rejected whole; the good one stays), then a
+        // good one for another token.
+        String good1 = ItKafka.secret("tok-s1");
         sends.add(new Sent(
                 topics.serviceTokens(),
                 "tok-s1",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s1", "hash-1"))));
-        sends.add(new Sent(
-                topics.serviceTokens(),
-                "tok-s1",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s1", ""))));
-        sends.add(new Sent(
-                topics.serviceTokens(),
-                "tok-s1",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s1", "   "))));
+                tokenSer.serialize(topics.serviceTokens(), TestRecords.token("acct-s", "tok-s1", good1))));
+        for (String bad : new String[] {"", "   "}) {
+            ServiceToken edit = TestRecords.token("acct-s", "tok-s1", bad);
+            edit.setName("overwritten by a bad record");
+            sends.add(new Sent(topics.serviceTokens(), "tok-s1", tokenSer.serialize(topics.serviceTokens(), edit)));
+        }
         sends.add(new Sent(
                 topics.serviceTokens(),
                 "tok-s2",
-                tokenSer.serialize(topics.serviceTokens(), ItKafka.token("acct-s", "tok-s2", "hash-2"))));
-        expected.merge(RejectReason.BLANK_SECRET, 2, Integer::sum);
+                tokenSer.serialize(
+                        topics.serviceTokens(), TestRecords.token("acct-s", "tok-s2", ItKafka.secret("tok-s2")))));
+        expected.merge(RejectReason.SECRET_MISSING, 1, Integer::sum);
+        expected.merge(RejectReason.SECRET_NOT_VISIBLE_ASCII, 1, Integer::sum);
         int expectedDlq = expected.values().stream().mapToInt(Integer::intValue).sum();
 
         try (LastseenServer server = LastseenServer.start(config, registry, partitions);
@@ -210,8 +211,8 @@ class BadInputIT {
                         }
                         ReadOnlyKeyValueStore<TokenKey, RegistryFields> reg = store(server, StoreNames.TOKEN_REGISTRY);
                         assertThat(reg.get(new TokenKey("acct-s", "tok-s2"))).isNotNull();
-                        assertThat(reg.get(new TokenKey("acct-s", "tok-s1")).clientSecretHash())
-                                .isEqualTo("hash-1");
+                        assertThat(reg.get(new TokenKey("acct-s", "tok-s1")).name())
+                                .isEqualTo("deploy bot tok-s1");
                     });
             // Bad tokens never reached the usage store.
             ReadOnlyKeyValueStore<TokenKey, UsageFields> usage = store(server, StoreNames.TOKEN_USAGE);
@@ -232,7 +233,7 @@ class BadInputIT {
             for (ConsumerRecord<byte[], byte[]> r : dlq) {
                 assertThat(ItKafka.header(r, DeadLetters.HEADER_TOPIC))
                         .isIn(topics.loginEvents(), topics.serviceTokens());
-                assertThat(ItKafka.header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain("hash-1");
+                assertThat(ItKafka.header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain(good1);
             }
             for (RejectReason reason : RejectReason.values()) {
                 assertThat(server.meters()
@@ -243,12 +244,16 @@ class BadInputIT {
                         .as(reason.code())
                         .isEqualTo(expected.getOrDefault(reason, 0).doubleValue());
             }
-            assertThat(server.meters().get("lastseen.secret.rejected").counter().count())
-                    .isEqualTo(2.0);
+            assertThat(server.meters().get("lastseen.secret.rejected").counters())
+                    .extracting(c -> c.count())
+                    .containsOnly(0.0, 1.0)
+                    .filteredOn(c -> c == 1.0)
+                    .hasSize(2);
             assertThat(server.meters().scrape())
                     .contains(
                             "lastseen_dlq_records_total{reason=\"bad_magic_byte\"} 2.0",
-                            "lastseen_secret_rejected_total 2.0");
+                            "lastseen_secret_rejected_total{reason=\"secret_missing\"} 1.0",
+                            "lastseen_secret_rejected_total{reason=\"secret_not_visible_ascii\"} 1.0");
 
             // The exactly-once risk: the very last record of a partition is bad. Its dead-letter record must
             // still commit (visible to read_committed) and the input offset must move past it.
@@ -257,7 +262,7 @@ class BadInputIT {
                             "acct-last",
                             loginSer.serialize(
                                     topics.loginEvents(),
-                                    ItKafka.login(
+                                    TestRecords.login(
                                             "last",
                                             "acct-last",
                                             "tok-last",
@@ -310,7 +315,7 @@ class BadInputIT {
         int partitions = StartupChecks.run(config, registry, Duration.ofSeconds(30));
         SpecificAvroSerializer<LoginEvent> loginSer = new SpecificAvroSerializer<>(registry, LoginEvent.class, true);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
-        LoginEvent huge = ItKafka.login("huge", "acct-big", "tok-big", t0, AuthOutcome.FAILURE);
+        LoginEvent huge = TestRecords.login("huge", "acct-big", "tok-big", t0, AuthOutcome.FAILURE);
         huge.setFailureReason("r".repeat(500 * 1024));
         byte[] hugeBytes = loginSer.serialize(topics.loginEvents(), huge);
 
@@ -328,7 +333,7 @@ class BadInputIT {
                             account,
                             loginSer.serialize(
                                     topics.loginEvents(),
-                                    ItKafka.login("before", account, "tok-ok", t0, AuthOutcome.SUCCESS))))
+                                    TestRecords.login("before", account, "tok-ok", t0, AuthOutcome.SUCCESS))))
                     .get();
             var bad = raw.send(new ProducerRecord<>(topics.loginEvents(), account, hugeBytes))
                     .get();
@@ -337,7 +342,8 @@ class BadInputIT {
                             account,
                             loginSer.serialize(
                                     topics.loginEvents(),
-                                    ItKafka.login("after", account, "tok-ok", t0.plusSeconds(1), AuthOutcome.SUCCESS))))
+                                    TestRecords.login(
+                                            "after", account, "tok-ok", t0.plusSeconds(1), AuthOutcome.SUCCESS))))
                     .get();
 
             await().atMost(Duration.ofSeconds(60))
@@ -386,7 +392,7 @@ class BadInputIT {
                 account,
                 ser.serialize(
                         topics.loginEvents(),
-                        ItKafka.login(
+                        TestRecords.login(
                                 "e-" + account + "-" + at.toEpochMilli(), account, token, at, AuthOutcome.SUCCESS))));
         perToken.merge(account + "/" + token, 1, Integer::sum);
     }

@@ -11,6 +11,7 @@ import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(ApicurioRegistryExtension.class)
 class ExactlyOnceUnderFaultsIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
     final LastseenProcesses processes = new LastseenProcesses();
@@ -173,11 +174,7 @@ class ExactlyOnceUnderFaultsIT {
 
     private static Map<String, Object> instanceConfig(
             String bootstrap, String registryUrl, TopicNames topics, Path stateDir) {
-        Map<String, Object> c = ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, stateDir);
-        // A killed member is noticed in seconds rather than the default 45 s.
-        c.put("session.timeout.ms", "6000");
-        c.put("heartbeat.interval.ms", "1000");
-        return c;
+        return ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, stateDir);
     }
 
     private static void publishRegistry(
@@ -195,7 +192,8 @@ class ExactlyOnceUnderFaultsIT {
         try (KafkaProducer<String, ServiceToken> p = new KafkaProducer<>(
                 props, new StringSerializer(), new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
             for (String[] t : tokens) {
-                p.send(new ProducerRecord<>(topics.serviceTokens(), t[1], ItKafka.token(t[0], t[1], "hash-" + t[1])))
+                p.send(new ProducerRecord<>(
+                                topics.serviceTokens(), t[1], TestRecords.token(t[0], t[1], ItKafka.secret(t[1]))))
                         .get();
             }
         }
@@ -219,7 +217,7 @@ class ExactlyOnceUnderFaultsIT {
                 String[] t = tokens.get(rnd.nextInt(tokens.size()));
                 AuthOutcome outcome = rnd.nextInt(10) == 0 ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS;
                 Instant at = Instant.now().minusMillis(rnd.nextInt(3_000)); // out of order by up to 3 s
-                LoginEvent e = ItKafka.login("ev-" + n++, t[0], t[1], at, outcome);
+                LoginEvent e = TestRecords.login("ev-" + n++, t[0], t[1], at, outcome);
                 String key =
                         rnd.nextInt(5) == 0 ? null : t[0]; // some without a key: re-keyed through the repartition topic
                 p.send(new ProducerRecord<>(topics.loginEvents(), key, e), (md, ex) -> {

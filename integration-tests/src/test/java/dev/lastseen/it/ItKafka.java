@@ -2,14 +2,9 @@ package dev.lastseen.it;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.TopicNames;
-import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
-import dev.lastseen.avro.LoginEvent;
-import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +16,21 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Shared pieces of the integration tests: topics, configuration, records, and reading a topic to its end. */
+/** Shared pieces of the integration tests: topics, configuration, and reading a topic to its end. */
 public final class ItKafka {
     public static final int PARTITIONS = 3;
 
     private ItKafka() {}
 
+    /** The default topic names, each with {@code prefix} in front: one test's own topics on a shared broker. */
     public static TopicNames topics(String prefix) {
+        TopicNames d = TopicNames.DEFAULTS;
         return new TopicNames(
-                prefix + "login-events",
-                prefix + "service-tokens",
-                prefix + "token-last-seen",
-                prefix + "auth-failure-alerts",
-                prefix + "lastseen-dlq");
+                prefix + d.loginEvents(),
+                prefix + d.serviceTokens(),
+                prefix + d.tokenLastSeen(),
+                prefix + d.authFailureAlerts(),
+                prefix + d.deadLetter());
     }
 
     /** Configuration of one instance, as a properties map (also written to files for `lastseen run`). */
@@ -49,6 +46,10 @@ public final class ItKafka {
         c.put(ConfigLoader.TOPIC_TOKEN_LAST_SEEN, t.tokenLastSeen());
         c.put(ConfigLoader.TOPIC_AUTH_FAILURE_ALERTS, t.authFailureAlerts());
         c.put(ConfigLoader.TOPIC_DLQ, t.deadLetter());
+        // A member that is gone without leaving the group (a killed process, a replaced stream thread: Kafka
+        // Streams' consumers never send a leave) is noticed after the broker's minimum session, not Kafka's 45 s.
+        c.put("session.timeout.ms", "6000");
+        c.put("heartbeat.interval.ms", "1500");
         return c;
     }
 
@@ -66,30 +67,9 @@ public final class ItKafka {
                 120_000);
     }
 
-    public static LoginEvent login(String eventId, String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder()
-                .setEventId(eventId)
-                .setOccurredAt(at)
-                .setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN)
-                .setTokenId(token)
-                .setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
-                .setColo("fra1")
-                .setClientIp("192.0.2.7")
-                .build();
-    }
-
-    public static ServiceToken token(String account, String token, String secretHash) {
-        return ServiceToken.newBuilder()
-                .setTokenId(token)
-                .setAccountId(account)
-                .setName("name of " + token)
-                .setClientId("client-" + token)
-                .setClientSecretHash(secretHash)
-                .setCreatedAt(Instant.parse("2025-01-01T00:00:00Z"))
-                .setExpiresAt(null)
-                .build();
+    /** A secret that passes the secret rule, different for every seed. */
+    public static String secret(String seed) {
+        return dev.lastseen.app.http.QueryTestKit.secretFor("it", seed);
     }
 
     /**

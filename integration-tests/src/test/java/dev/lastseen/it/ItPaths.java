@@ -19,9 +19,18 @@ public final class ItPaths {
         }
     }
 
+    /** The production jar ({@code stream-app/target/lastseen.jar}), as operators run it. */
     public static Path lastseenJar() {
-        Path jar = Path.of(System.getProperty("lastseen.it.jar", "target/lastseen.jar"))
-                .toAbsolutePath();
+        return jar("lastseen.it.jar", "target/lastseen.jar");
+    }
+
+    /** The developer jar ({@code dev-tools/target/lastseen-dev.jar}), what {@code ./lastseen} runs. */
+    public static Path devJar() {
+        return jar("lastseen.it.dev.jar", "target/lastseen-dev.jar");
+    }
+
+    private static Path jar(String property, String fallback) {
+        Path jar = Path.of(System.getProperty(property, fallback)).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No " + jar + ": run through Maven (mvn verify builds it in package)");
         }

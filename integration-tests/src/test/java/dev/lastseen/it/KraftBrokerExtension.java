@@ -9,35 +9,65 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node KRaft broker ({@link EmbeddedKraftBroker}, Kafka's own classes in this JVM)
- * for one test class: started before its first test, stopped after its last. Register it as
- * {@code @RegisterExtension static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();}.
- * One broker per JVM at a time (Kafka registers JVM-global metrics); failsafe runs the classes one
- * after another. Its data lives under the integration tests' work directory.
+ * A real single-node KRaft broker ({@link EmbeddedKraftBroker}, Kafka's own classes in this JVM).
+ *
+ * <ul>
+ *   <li>{@code @RegisterExtension static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();}
+ *       — one broker for every class of the test run that asks for it, started by the first and
+ *       stopped when the run ends. A class that shares it keeps to its own topics (a prefix, see
+ *       {@code ItKafka.topics}) and its own {@code application.id}s and group ids, so it neither sees
+ *       nor disturbs another class's records; its {@link #restart()} restarts the shared broker on
+ *       the same data and ports (failsafe runs the classes one after another, so no other class is
+ *       using it meanwhile). This is the cheaper choice: every shared class saves a broker start.
+ *   <li>{@code new KraftBrokerExtension()} — a broker of the class's own, started before its first
+ *       test and stopped after its last: for a class that needs an empty cluster.
+ * </ul>
+ *
+ * Data lives under the integration tests' work directory.
  */
 public final class KraftBrokerExtension implements BeforeAllCallback, AfterAllCallback {
-    private EmbeddedKraftBroker broker;
-    private Path dataDir;
+    private final boolean shared;
+    private Broker broker;
+
+    /** A broker of this class's own. */
+    public KraftBrokerExtension() {
+        this(false);
+    }
+
+    private KraftBrokerExtension(boolean shared) {
+        this.shared = shared;
+    }
+
+    /** The test run's shared broker. */
+    public static KraftBrokerExtension shared() {
+        return new KraftBrokerExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        dataDir = ItPaths.workDir(context.getRequiredTestClass().getSimpleName() + "-broker");
-        broker = EmbeddedKraftBroker.start(dataDir, 0);
+        if (shared) {
+            // The root context's store closes its AutoCloseable values when the whole run ends.
+            broker = context.getRoot()
+                    .getStore(ExtensionContext.Namespace.create(KraftBrokerExtension.class))
+                    .computeIfAbsent(Broker.class, k -> Broker.start("shared-broker"), Broker.class);
+        } else {
+            broker = Broker.start(context.getRequiredTestClass().getSimpleName() + "-broker");
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (broker != null) {
+        if (!shared && broker != null) {
             broker.close();
-            broker = null;
         }
+        broker = null;
     }
 
     public EmbeddedKraftBroker broker() {
         if (broker == null) {
             throw new IllegalStateException("the broker runs only between the test class's @BeforeAll and @AfterAll");
         }
-        return broker;
+        return broker.current;
     }
 
     public String bootstrapServers() {
@@ -54,8 +84,34 @@ public final class KraftBrokerExtension implements BeforeAllCallback, AfterAllCa
      * its clients see it (committed data and transactions kept).
      */
     public void restart() {
-        EmbeddedKraftBroker old = broker();
-        old.close();
-        broker = EmbeddedKraftBroker.start(dataDir, old.port(), old.controllerPort());
+        broker();
+        broker.restart();
+    }
+
+    /** One broker and its data directory; what a restart replaces is the running instance. */
+    private static final class Broker implements AutoCloseable {
+        private final Path dataDir;
+        private EmbeddedKraftBroker current;
+
+        private Broker(Path dataDir, EmbeddedKraftBroker current) {
+            this.dataDir = dataDir;
+            this.current = current;
+        }
+
+        static Broker start(String name) {
+            Path dataDir = ItPaths.workDir(name);
+            return new Broker(dataDir, EmbeddedKraftBroker.start(dataDir, 0));
+        }
+
+        synchronized void restart() {
+            EmbeddedKraftBroker old = current;
+            old.close();
+            current = EmbeddedKraftBroker.start(dataDir, old.port(), old.controllerPort());
+        }
+
+        @Override
+        public synchronized void close() {
+            current.close();
+        }
     }
 }

@@ -47,11 +47,13 @@ public final class LastseenProcess implements AutoCloseable {
     private final Path log;
     private final Map<String, String> env;
     private final int httpPort;
+    private final int managementPort;
     private Process process;
 
     /**
      * Writes {@code dir/NAME.properties} from {@code settings}, with {@code lastseen.http.port} set to
-     * {@code httpPort}; {@code env} is added to the process environment.
+     * {@code httpPort} and, unless {@code settings} names one, the management port set to a free port (known to the test);
+     * {@code env} is added to the process environment.
      */
     public LastseenProcess(String name, Path dir, int httpPort, Map<String, ?> settings, Map<String, String> env) {
         this(name, Command.RUN, dir, httpPort, settings, env);
@@ -69,6 +71,13 @@ public final class LastseenProcess implements AutoCloseable {
         Properties p = new Properties();
         settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
         p.setProperty(command.httpPortKey, Integer.toString(httpPort));
+        if (command == Command.RUN
+                && "0".equals(p.getProperty(ConfigLoader.HTTP_MANAGEMENT_PORT, "0"))) { // absent or "any free port"
+            p.setProperty(ConfigLoader.HTTP_MANAGEMENT_PORT, Integer.toString(Loopback.freePort()));
+        }
+        this.managementPort = command == Command.RUN
+                ? Integer.parseInt(p.getProperty(ConfigLoader.HTTP_MANAGEMENT_PORT))
+                : -1; // lastseen apply serves health and metrics on its one port
         try {
             Files.createDirectories(dir);
             try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
@@ -123,7 +132,7 @@ public final class LastseenProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** Whether it runs and answers {@code /readyz} with 200. */
+    /** Whether it runs and answers {@code /readyz} (on the management port, when it has one) with 200. */
     public boolean isReady() {
         if (!isAlive()) {
             return false;
@@ -131,7 +140,7 @@ public final class LastseenProcess implements AutoCloseable {
         try {
             HttpResponse<Void> r = HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create(baseUrl() + "/readyz"))
+                            HttpRequest.newBuilder(URI.create(managementUrl() + "/readyz"))
                                     .timeout(Duration.ofSeconds(2))
                                     .build(),
                             HttpResponse.BodyHandlers.discarding());
@@ -152,12 +161,22 @@ public final class LastseenProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** Health, readiness and metrics; the API's base URL when the instance has no management port. */
+    public String managementUrl() {
+        return managementPort < 0 ? baseUrl() : "http://127.0.0.1:" + managementPort;
+    }
+
     public String name() {
         return name;
     }
 
     public Path log() {
         return log;
+    }
+
+    /** The properties file it runs with: what the other lastseen commands take as {@code --config}. */
+    public Path configFile() {
+        return config;
     }
 
     public String logText() {
@@ -176,14 +195,27 @@ public final class LastseenProcess implements AutoCloseable {
     /** SIGTERM (the clean shutdown path), then SIGKILL if it has not stopped in time. Idempotent. */
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
+        closeAll(List.of(this));
+    }
+
+    /**
+     * {@link #close()} of several instances at once: all are sent SIGTERM first, then each is waited
+     * for, so their clean shutdowns overlap instead of adding up.
+     */
+    public static void closeAll(List<LastseenProcess> instances) {
+        List<Process> running = instances.stream()
+                .map(p -> p.process)
+                .filter(p -> p != null && p.isAlive())
+                .toList();
+        running.forEach(Process::destroy);
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (Process p : running) {
             try {
-                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }

@@ -39,9 +39,7 @@ public final class LastseenProcesses implements AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
-        for (LastseenProcess p : created) {
-            p.close();
-        }
+        LastseenProcess.closeAll(List.copyOf(created));
         created.clear();
     }
 }

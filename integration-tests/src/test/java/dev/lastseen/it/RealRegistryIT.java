@@ -18,6 +18,7 @@ import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(ApicurioRegistryExtension.class)
 class RealRegistryIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
     final LastseenProcesses processes = new LastseenProcesses();
@@ -88,26 +89,28 @@ class RealRegistryIT {
                         new StringSerializer(),
                         new SpecificAvroSerializer<>(registry, newer, LoginEvent.class, true))) {
             tokens.send(new ProducerRecord<>(
-                            topics.serviceTokens(), "tok-a", ItKafka.token("acct-1", "tok-a", "hash-a")))
+                            topics.serviceTokens(),
+                            "tok-a",
+                            TestRecords.token("acct-1", "tok-a", ItKafka.secret("tok-a"))))
                     .get();
             for (int i = 0; i < 5; i++) {
                 v1.send(new ProducerRecord<>(
                                 topics.loginEvents(),
                                 "acct-1",
-                                ItKafka.login("a-" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                                TestRecords.login("a-" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
                         .get();
             }
             v1.send(new ProducerRecord<>(
                             topics.loginEvents(),
                             "acct-1",
-                            ItKafka.login("a-f", "acct-1", "tok-a", t0.plusSeconds(9), AuthOutcome.FAILURE)))
+                            TestRecords.login("a-f", "acct-1", "tok-a", t0.plusSeconds(9), AuthOutcome.FAILURE)))
                     .get();
             // A producer that upgraded to a schema with an extra optional field.
             for (int i = 0; i < 3; i++) {
                 v2.send(new ProducerRecord<>(
                                 topics.loginEvents(),
                                 "acct-2",
-                                ItKafka.login(
+                                TestRecords.login(
                                         "b-" + i, "acct-2", "tok-b", t0.plusSeconds(10 + i), AuthOutcome.SUCCESS)))
                         .get();
             }
@@ -130,19 +133,28 @@ class RealRegistryIT {
                         assertThat(b.lastSeenAt()).isEqualTo(t0.plusSeconds(12).toEpochMilli());
                         assertThat(b.successCount()).isEqualTo(3);
                     });
-        }
 
-        // The output, consumed and decoded through the registry: the latest patch per token carries the max.
-        SpecificAvroDeserializer<TokenLastSeen> decoder = new SpecificAvroDeserializer<>(registry, TokenLastSeen.class);
-        List<ConsumerRecord<byte[], byte[]>> patches =
-                ItKafka.readAll(KAFKA.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30));
-        Map<String, Instant> lastPatch = new java.util.HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : patches) {
-            TokenLastSeen p = decoder.deserialize(r.topic(), r.value());
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(p.getTokenId());
-            lastPatch.put(p.getTokenId(), p.getLastSeenAt());
+            // The output, consumed and decoded through the registry: the latest patch per token carries the max.
+            // Patches pass the last-seen guard (one more repartition hop) after usage is written: wait for them
+            // while the instance still runs.
+            SpecificAvroDeserializer<TokenLastSeen> decoder =
+                    new SpecificAvroDeserializer<>(registry, TokenLastSeen.class);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        Map<String, Instant> lastPatch = new java.util.HashMap<>();
+                        for (ConsumerRecord<byte[], byte[]> r : ItKafka.readAll(
+                                KAFKA.bootstrapServers(), topics.tokenLastSeen(), Duration.ofSeconds(30))) {
+                            TokenLastSeen p = decoder.deserialize(r.topic(), r.value());
+                            assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                                    .isEqualTo(p.getTokenId());
+                            lastPatch.put(p.getTokenId(), p.getLastSeenAt());
+                        }
+                        assertThat(lastPatch)
+                                .containsEntry("tok-a", t0.plusSeconds(4))
+                                .containsEntry("tok-b", t0.plusSeconds(12));
+                    });
         }
-        assertThat(lastPatch).containsEntry("tok-a", t0.plusSeconds(4)).containsEntry("tok-b", t0.plusSeconds(12));
 
         assertThat(registry.subjects())
                 .contains(

@@ -10,17 +10,22 @@ import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(ApicurioRegistryExtension.class)
 class RegistryOutageIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     private static ApicurioRegistry apicurio;
 
@@ -64,12 +69,18 @@ class RegistryOutageIT {
             String viaProxy = "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7";
             LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(
                     KAFKA.bootstrapServers(), viaProxy, topics, "ro-app", ItPaths.workDir("ro-state")));
-            SchemaRegistryClient appRegistry = RestSchemaRegistryClient.create(viaProxy);
+            AtomicInteger unavailable = new AtomicInteger();
+            SchemaRegistryClient appRegistry =
+                    countingUnavailable(RestSchemaRegistryClient.create(viaProxy), unavailable);
 
-            // Start-up with the registry away: waited for (with backoff), not a crash.
+            // Start-up with the registry away: waited for (with backoff), not a crash. Once a call has found the
+            // registry unavailable (after the client's own retries), the checks must still be waiting.
             CompletableFuture<Integer> checks =
                     CompletableFuture.supplyAsync(() -> StartupChecks.run(config, appRegistry, Duration.ofSeconds(90)));
-            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> !checks.isDone());
+            await().atMost(Duration.ofSeconds(30)).until(() -> unavailable.get() >= 1);
+            assertThat(checks)
+                    .as("start-up checks after the registry was found unavailable")
+                    .isNotDone();
             proxy.on();
             int partitions = checks.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(partitions).isEqualTo(ItKafka.PARTITIONS);
@@ -89,7 +100,8 @@ class RegistryOutageIT {
                     v1.send(new ProducerRecord<>(
                                     topics.loginEvents(),
                                     "acct-1",
-                                    ItKafka.login("a" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                                    TestRecords.login(
+                                            "a" + i, "acct-1", "tok-a", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
                             .get();
                 }
                 awaitUsage(server, "acct-1", "tok-a", 10, t0.plusSeconds(9));
@@ -101,12 +113,13 @@ class RegistryOutageIT {
                     v2.send(new ProducerRecord<>(
                                     topics.loginEvents(),
                                     "acct-2",
-                                    ItKafka.login("b" + i, "acct-2", "tok-b", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
+                                    TestRecords.login(
+                                            "b" + i, "acct-2", "tok-b", t0.plusSeconds(i), AuthOutcome.SUCCESS)))
                             .get();
                     v1.send(new ProducerRecord<>(
                                     topics.loginEvents(),
                                     "acct-1",
-                                    ItKafka.login(
+                                    TestRecords.login(
                                             "c" + i, "acct-1", "tok-a", t0.plusSeconds(20 + i), AuthOutcome.SUCCESS)))
                             .get();
                 }
@@ -142,6 +155,23 @@ class RegistryOutageIT {
                     assertThat(u).isNotNull();
                     assertThat(u.successCount()).isEqualTo(successes);
                     assertThat(u.lastSeenAt()).isEqualTo(lastSeen.toEpochMilli());
+                });
+    }
+
+    /** {@code registry}, counting the calls that ended in {@link RegistryUnavailableException}. */
+    private static SchemaRegistryClient countingUnavailable(SchemaRegistryClient registry, AtomicInteger count) {
+        return (SchemaRegistryClient) Proxy.newProxyInstance(
+                SchemaRegistryClient.class.getClassLoader(),
+                new Class<?>[] {SchemaRegistryClient.class},
+                (proxy, method, args) -> {
+                    try {
+                        return method.invoke(registry, args);
+                    } catch (InvocationTargetException e) {
+                        if (e.getCause() instanceof RegistryUnavailableException) {
+                            count.incrementAndGet();
+                        }
+                        throw e.getCause();
+                    }
                 });
     }
 

@@ -110,10 +110,6 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
     public int port() {
         return port;
     }

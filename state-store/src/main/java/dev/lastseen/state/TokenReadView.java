@@ -36,9 +36,10 @@ public final class TokenReadView {
      * successful use at or after {@code unusedSinceMillis}, never-used ones included.
      *
      * <p>Streams over both stores in key order (a merge join), so memory is bounded by
-     * {@code limit} whatever the account's size. At most {@code scanBudget} registry entries are
-     * examined per call, which bounds latency when most tokens are in use; the page then ends
-     * early with a continuation point.
+     * {@code limit} whatever the account's size. At most {@code scanBudget} token ids are examined
+     * per call — registered ones and ids only seen in logins alike (a flood of failed logins with
+     * random token ids must not make one page scan all of them) — which bounds latency; the page
+     * then ends early with a continuation point after the last id examined.
      */
     public UnusedTokensPage unusedSince(
             String accountId, long unusedSinceMillis, String afterTokenId, int limit, int scanBudget) {
@@ -52,24 +53,29 @@ public final class TokenReadView {
         int examined = 0;
         try (KeyValueIterator<TokenKey, RegistryFields> regs = registry.range(from, to);
                 KeyValueIterator<TokenKey, UsageFields> uses = usage.range(from, to)) {
-            KeyValue<TokenKey, UsageFields> pendingUse = uses.hasNext() ? uses.next() : null;
-            while (regs.hasNext()) {
+            KeyValue<TokenKey, RegistryFields> reg = regs.hasNext() ? regs.next() : null;
+            KeyValue<TokenKey, UsageFields> use = uses.hasNext() ? uses.next() : null;
+            while (reg != null || use != null) {
                 if (page.size() == limit || examined == scanBudget) {
                     return new UnusedTokensPage(page, lastExamined);
                 }
-                KeyValue<TokenKey, RegistryFields> reg = regs.next();
+                // The next token id in order, from either store (ids are ASCII: String order is byte order).
+                int order =
+                        reg == null ? 1 : use == null ? -1 : reg.key.tokenId().compareTo(use.key.tokenId());
                 examined++;
-                lastExamined = reg.key.tokenId();
-                // Advance the usage cursor to this token (usage-only tokens are not registered: skip them).
-                while (pendingUse != null && pendingUse.key.tokenId().compareTo(reg.key.tokenId()) < 0) {
-                    pendingUse = uses.hasNext() ? uses.next() : null;
+                if (order > 0) { // seen in logins only: not registered, not listed, but examined
+                    lastExamined = use.key.tokenId();
+                    use = uses.hasNext() ? uses.next() : null;
+                    continue;
                 }
-                UsageFields use = pendingUse != null && pendingUse.key.tokenId().equals(reg.key.tokenId())
-                        ? pendingUse.value
-                        : null;
-                TokenView view = TokenView.of(reg.key, reg.value, use);
+                lastExamined = reg.key.tokenId();
+                TokenView view = TokenView.of(reg.key, reg.value, order == 0 ? use.value : null);
                 if (view.unusedSince(unusedSinceMillis)) {
                     page.add(view);
+                }
+                reg = regs.hasNext() ? regs.next() : null;
+                if (order == 0) {
+                    use = uses.hasNext() ? uses.next() : null;
                 }
             }
         }

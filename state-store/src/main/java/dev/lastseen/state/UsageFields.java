@@ -7,7 +7,10 @@ package dev.lastseen.state;
  * @param lastSeenAt    max successful occurred_at in epoch millis, or {@link #NEVER}
  * @param lastPatchedAt last_seen_at of the last emitted TokenLastSeen patch, or {@link #NEVER}
  * @param lastFailureAt max occurred_at of a failed authentication, or {@link #NEVER}; lets entries
- *                      that never succeeded expire (see {@link UsageWriter#expireNeverSeen})
+ *                      that never succeeded expire (see {@link UsageWriter#expire})
+ * @param retiredAt     when the registry deleted the token or moved it to another account (epoch
+ *                      millis), or {@link #NEVER} while it is registered here (or was never known);
+ *                      the entry expires a retention after it
  */
 public record UsageFields(
         long lastSeenAt,
@@ -16,9 +19,22 @@ public record UsageFields(
         long successCount,
         long failureCount,
         long lastPatchedAt,
-        long lastFailureAt) {
+        long lastFailureAt,
+        long retiredAt) {
     public static final long NEVER = Long.MIN_VALUE;
-    public static final UsageFields NONE = new UsageFields(NEVER, null, null, 0, 0, NEVER, NEVER);
+    public static final UsageFields NONE = new UsageFields(NEVER, null, null, 0, 0, NEVER, NEVER, NEVER);
+
+    /** Usage of a token that is not retired. */
+    public UsageFields(
+            long lastSeenAt,
+            String lastSeenColo,
+            String lastSeenIp,
+            long successCount,
+            long failureCount,
+            long lastPatchedAt,
+            long lastFailureAt) {
+        this(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, lastFailureAt, NEVER);
+    }
 
     /** Usage with no failure time recorded (layout v1, and tests). */
     public UsageFields(
@@ -28,10 +44,19 @@ public record UsageFields(
             long successCount,
             long failureCount,
             long lastPatchedAt) {
-        this(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, NEVER);
+        this(lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, NEVER, NEVER);
     }
 
     public boolean seen() {
         return lastSeenAt != NEVER;
+    }
+
+    public boolean retired() {
+        return retiredAt != NEVER;
+    }
+
+    UsageFields withRetiredAt(long at) {
+        return new UsageFields(
+                lastSeenAt, lastSeenColo, lastSeenIp, successCount, failureCount, lastPatchedAt, lastFailureAt, at);
     }
 }

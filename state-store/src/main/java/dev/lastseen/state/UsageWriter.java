@@ -1,6 +1,7 @@
 package dev.lastseen.state;
 
 import java.time.Duration;
+import java.util.function.IntConsumer;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -10,22 +11,44 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>{@code last_seen_at} is a max register: an event older than or equal to the stored value
  * leaves it, and the colo/ip that came with it, unchanged. Counts are per recorded event.
+ *
+ * <p>Entries of token ids that never succeeded are bounded twice: by the time-based expiry
+ * ({@link #expire}) and, with a {@link NeverSeenIndex}, by a cap per task: a new such
+ * entry past the cap evicts the one with the oldest last failure.
  */
 public final class UsageWriter {
     private final KeyValueStore<TokenKey, UsageFields> usage;
+    private final NeverSeenIndex neverSeen; // null: no cap
+    private final IntConsumer evicted;
     private final long patchGranularityMillis;
 
+    /** A writer without the never-seen cap (the time-based expiry still applies): tests and benchmarks of the bare path. */
     public UsageWriter(KeyValueStore<TokenKey, UsageFields> usage, Duration patchGranularity) {
+        this(usage, null, patchGranularity, n -> {});
+    }
+
+    /**
+     * @param neverSeen the index of never-successful entries that enforces the cap
+     * @param evicted   told how many entries each eviction removed (for a counter)
+     */
+    public UsageWriter(
+            KeyValueStore<TokenKey, UsageFields> usage,
+            NeverSeenIndex neverSeen,
+            Duration patchGranularity,
+            IntConsumer evicted) {
         if (patchGranularity.isNegative()) {
             throw new IllegalArgumentException("patch granularity must not be negative");
         }
         this.usage = usage;
+        this.neverSeen = neverSeen;
+        this.evicted = evicted;
         this.patchGranularityMillis = patchGranularity.toMillis();
     }
 
     /** Records a successful authentication at {@code occurredAt} (epoch millis). */
     public UsageChange recordSuccess(TokenKey key, long occurredAt, String colo, String ip) {
-        UsageFields before = current(key);
+        UsageFields stored = usage.get(key);
+        UsageFields before = stored == null ? UsageFields.NONE : stored;
         boolean advanced = occurredAt > before.lastSeenAt();
         UsagePatch patch = null;
         long lastPatchedAt = before.lastPatchedAt();
@@ -41,7 +64,8 @@ public final class UsageWriter {
                         before.successCount() + 1,
                         before.failureCount(),
                         lastPatchedAt,
-                        before.lastFailureAt())
+                        before.lastFailureAt(),
+                        before.retiredAt())
                 : new UsageFields(
                         before.lastSeenAt(),
                         before.lastSeenColo(),
@@ -49,14 +73,19 @@ public final class UsageWriter {
                         before.successCount() + 1,
                         before.failureCount(),
                         lastPatchedAt,
-                        before.lastFailureAt());
+                        before.lastFailureAt(),
+                        before.retiredAt());
         usage.put(key, after);
+        if (neverSeen != null && stored != null && !stored.seen()) {
+            neverSeen.removed(key, stored.lastFailureAt()); // its first success: no longer a candidate for eviction
+        }
         return new UsageChange(after, advanced, patch);
     }
 
     /** Records a failed authentication at {@code occurredAt}: only the failure count and time change. */
     public UsageChange recordFailure(TokenKey key, long occurredAt) {
-        UsageFields before = current(key);
+        UsageFields stored = usage.get(key);
+        UsageFields before = stored == null ? UsageFields.NONE : stored;
         UsageFields after = new UsageFields(
                 before.lastSeenAt(),
                 before.lastSeenColo(),
@@ -64,48 +93,75 @@ public final class UsageWriter {
                 before.successCount(),
                 before.failureCount() + 1,
                 before.lastPatchedAt(),
-                Math.max(before.lastFailureAt(), occurredAt));
+                Math.max(before.lastFailureAt(), occurredAt),
+                before.retiredAt());
         usage.put(key, after);
+        if (neverSeen != null && !after.seen()) {
+            neverSeen.failed(key, stored == null ? UsageFields.NEVER : stored.lastFailureAt(), after.lastFailureAt());
+            int n = neverSeen.evictOverCap(evictedKey -> usage.put(evictedKey, null)); // a delete that reads nothing
+            if (n > 0) {
+                evicted.accept(n);
+            }
+        }
         return new UsageChange(after, false, null);
     }
 
     /**
-     * Deletes usage entries that never recorded a success and whose last failure is before
-     * {@code cutoff} (epoch millis): failures for token ids nobody ever used successfully (typos,
-     * guessing, deleted tokens) would otherwise grow the store at the rate they arrive. A token
-     * that ever succeeded is never expired. Examines at most {@code budget} entries in key order
-     * from {@code resumeAfter} (exclusive; null = from the start), so one call is bounded.
-     *
-     * @return where the next call resumes, or null when the end of the store was reached
+     * Marks the token's usage here as retired at {@code at} (epoch millis): the registry deleted the
+     * token or moved it to another account. The entry stays readable and keeps counting logins
+     * until the retired-retention expiry deletes it ({@link #expire}); nothing is created for a token
+     * without usage.
      */
-    public Sweep expireNeverSeen(TokenKey resumeAfter, long cutoff, int budget) {
-        java.util.List<TokenKey> expired = new java.util.ArrayList<>();
-        TokenKey last = null;
-        int examined = 0;
-        boolean more;
-        try (var it = resumeAfter == null
-                ? usage.all()
-                : usage.range(TokenKey.rangeStart(resumeAfter.accountId(), resumeAfter.tokenId()), null)) {
-            while (examined < budget && it.hasNext()) {
-                var entry = it.next();
-                examined++;
-                last = entry.key;
-                UsageFields u = entry.value;
-                if (!u.seen() && u.lastFailureAt() != UsageFields.NEVER && u.lastFailureAt() < cutoff) {
-                    expired.add(entry.key);
-                }
-            }
-            more = it.hasNext();
+    public void retire(TokenKey key, long at) {
+        UsageFields stored = usage.get(key);
+        if (stored != null && !stored.retired()) {
+            usage.put(key, stored.withRetiredAt(at));
         }
-        expired.forEach(usage::delete); // after the iterator is closed
-        return new Sweep(expired.size(), more ? last : null);
     }
 
-    /** The outcome of one bounded expiry pass. */
-    public record Sweep(int expired, TokenKey resumeAfter) {}
-
-    private UsageFields current(TokenKey key) {
+    /** The registry (re-)registered the token for this account: a pending retirement is cancelled. */
+    public void restore(TokenKey key) {
         UsageFields stored = usage.get(key);
-        return stored == null ? UsageFields.NONE : stored;
+        if (stored != null && stored.retired()) {
+            usage.put(key, stored.withRetiredAt(UsageFields.NEVER));
+        }
+    }
+
+    /**
+     * One bounded expiry pass (at most {@code budget} entries from {@code resumeAfter}, exclusive;
+     * null = from the start). Deletes two kinds of entries that would otherwise grow the store
+     * forever: usage of token ids that never recorded a success and whose last failure is before
+     * {@code neverSeenCutoff} (typos, guessing, unknown ids: they arrive at an attacker's rate), and
+     * usage of tokens the registry deleted or moved away before {@code retiredCutoff}. A registered
+     * token that ever succeeded is never expired. Cutoffs are epoch millis; {@link UsageFields#NEVER}
+     * disables that kind.
+     */
+    public Sweep expire(TokenKey resumeAfter, long neverSeenCutoff, long retiredCutoff, int budget) {
+        int[] byKind = new int[2]; // never seen, retired
+        BoundedSweep.Pass<TokenKey> pass = BoundedSweep.run(
+                usage, resumeAfter, k -> TokenKey.rangeStart(k.accountId(), k.tokenId()), budget, (k, u) -> {
+                    boolean neverSeenEntry = !u.seen() && u.lastFailureAt() != UsageFields.NEVER;
+                    int kind;
+                    if (u.retired() && u.retiredAt() < retiredCutoff) {
+                        kind = 1;
+                    } else if (neverSeenEntry && u.lastFailureAt() < neverSeenCutoff) {
+                        kind = 0;
+                    } else {
+                        return false;
+                    }
+                    byKind[kind]++;
+                    if (neverSeen != null && neverSeenEntry) {
+                        neverSeen.removed(k, u.lastFailureAt()); // it leaves the cap's index with the entry
+                    }
+                    return true;
+                });
+        return new Sweep(byKind[0], byKind[1], pass.resumeAfter());
+    }
+
+    /** The outcome of one bounded expiry pass: entries deleted by kind, and where the next pass resumes (null: start over). */
+    public record Sweep(int neverSeenExpired, int retiredExpired, TokenKey resumeAfter) {
+        public int expired() {
+            return neverSeenExpired + retiredExpired;
+        }
     }
 }

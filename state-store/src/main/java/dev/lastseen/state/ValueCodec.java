@@ -12,21 +12,29 @@ final class ValueCodec {
     static final byte USAGE_V1 = 1;
     /** v2 adds lastFailureAt after the four v1 longs. */
     static final byte USAGE_V2 = 2;
+    /** v3 adds retiredAt after lastFailureAt. */
+    static final byte USAGE_V3 = 3;
+    /**
+     * Registry layout v1 (before the secret-free registry) carried client_secret_hash; it lives only in the
+     * legacy store {@code token-registry} and is refused here. v2 is secret-free.
+     */
+    static final byte REGISTRY_V1_WITH_SECRET = 1;
 
-    static final byte REGISTRY_V1 = 1;
+    static final byte REGISTRY_V2 = 2;
 
     private ValueCodec() {}
 
     static byte[] encode(UsageFields u) {
         byte[] colo = utf8(u.lastSeenColo());
         byte[] ip = utf8(u.lastSeenIp());
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 * 5 + 4 + len(colo) + 4 + len(ip));
-        b.put(USAGE_V2)
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 * 6 + 4 + len(colo) + 4 + len(ip));
+        b.put(USAGE_V3)
                 .putLong(u.lastSeenAt())
                 .putLong(u.successCount())
                 .putLong(u.failureCount())
                 .putLong(u.lastPatchedAt())
-                .putLong(u.lastFailureAt());
+                .putLong(u.lastFailureAt())
+                .putLong(u.retiredAt());
         putString(b, colo);
         putString(b, ip);
         return b.array();
@@ -35,38 +43,43 @@ final class ValueCodec {
     static UsageFields decodeUsage(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
-        if (version != USAGE_V1 && version != USAGE_V2) {
+        if (version != USAGE_V1 && version != USAGE_V2 && version != USAGE_V3) {
             throw new IllegalStateException("Unknown usage value layout version " + version);
         }
         long lastSeenAt = b.getLong();
         long success = b.getLong();
         long failure = b.getLong();
         long patched = b.getLong();
-        long lastFailureAt = version == USAGE_V2 ? b.getLong() : UsageFields.NEVER;
+        long lastFailureAt = version >= USAGE_V2 ? b.getLong() : UsageFields.NEVER;
+        long retiredAt = version >= USAGE_V3 ? b.getLong() : UsageFields.NEVER;
         String colo = getString(b);
         String ip = getString(b);
-        return new UsageFields(lastSeenAt, colo, ip, success, failure, patched, lastFailureAt);
+        return new UsageFields(lastSeenAt, colo, ip, success, failure, patched, lastFailureAt, retiredAt);
     }
 
     static byte[] encode(RegistryFields r) {
         byte[] name = utf8(r.name());
         byte[] clientId = utf8(r.clientId());
-        byte[] secret = utf8(r.clientSecretHash());
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + len(name) + len(clientId) + len(secret));
-        b.put(REGISTRY_V1)
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 1 + 8 + 8 + len(name) + len(clientId));
+        b.put(REGISTRY_V2)
                 .putLong(r.createdAt())
                 .put((byte) (r.expiresAt() == null ? 0 : 1))
                 .putLong(r.expiresAt() == null ? 0 : r.expiresAt());
         putString(b, name);
         putString(b, clientId);
-        putString(b, secret);
         return b.array();
     }
 
     static RegistryFields decodeRegistry(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
-        if (version != REGISTRY_V1) {
+        if (version == REGISTRY_V1_WITH_SECRET) {
+            // Never decoded, so a secret is never materialised: such a value can only come from the legacy store.
+            throw new IllegalStateException(
+                    "Registry value in the legacy layout v1 (it carries a secret): this store must be rebuilt "
+                            + "from service-tokens, see ops/RUNBOOK.md 'Upgrade to the secret-free registry'");
+        }
+        if (version != REGISTRY_V2) {
             throw new IllegalStateException("Unknown registry value layout version " + version);
         }
         long createdAt = b.getLong();
@@ -74,8 +87,7 @@ final class ValueCodec {
         long expires = b.getLong();
         String name = getString(b);
         String clientId = getString(b);
-        String secret = getString(b);
-        return new RegistryFields(name, clientId, secret, createdAt, expiring ? expires : null);
+        return new RegistryFields(name, clientId, createdAt, expiring ? expires : null);
     }
 
     private static byte[] utf8(String s) {

@@ -1,6 +1,8 @@
 package dev.lastseen.state;
 
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -9,9 +11,17 @@ import org.apache.kafka.streams.state.Stores;
 final class Stores4Test {
     private Stores4Test() {}
 
+    /** A bytes store, like the never-seen index. */
+    static KeyValueStore<Bytes, byte[]> inMemoryBytes(String name) {
+        return inMemory(name, Serdes.Bytes(), Serdes.ByteArray());
+    }
+
     static <V> KeyValueStore<TokenKey, V> inMemory(String name, Serde<V> values) {
-        KeyValueStore<TokenKey, V> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), StateSerdes.tokenKey(), values)
+        return inMemory(name, StateSerdes.tokenKey(), values);
+    }
+
+    private static <K, V> KeyValueStore<K, V> inMemory(String name, Serde<K> keys, Serde<V> values) {
+        KeyValueStore<K, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values)
                 .withLoggingDisabled()
                 .withCachingDisabled()
                 .build();

@@ -14,9 +14,7 @@ class TokenReadViewTest {
     private final TokenReadView view = new TokenReadView(registry, usage);
 
     private void register(String account, String token) {
-        registry.put(
-                new TokenKey(account, token),
-                new RegistryFields("n-" + token, "c-" + token, "secret-" + token, 1, null));
+        registry.put(new TokenKey(account, token), new RegistryFields("n-" + token, "c-" + token, 1, null));
     }
 
     private void use(String account, String token, long at) {
@@ -71,13 +69,47 @@ class TokenReadViewTest {
     }
 
     @Test
-    void getJoinsBothGroupsWithoutTheSecret() {
+    void tokenIdsOnlySeenInLoginsCountAgainstTheScanBudget() {
+        register("acct", "a-registered");
+        for (int i = 0; i < 1_000; i++) {
+            usage.put(
+                    new TokenKey("acct", String.format("b-guess-%04d", i)),
+                    new UsageFields(
+                            UsageFields.NEVER,
+                            null,
+                            null,
+                            0,
+                            1,
+                            UsageFields.NEVER,
+                            7,
+                            UsageFields.NEVER)); // a flood of failed random ids
+        }
+        register("acct", "c-registered");
+
+        UnusedTokensPage first = view.unusedSince("acct", 1_000, null, 10, 100);
+        assertThat(first.tokens()).extracting(TokenView::tokenId).containsExactly("a-registered");
+        assertThat(first.nextAfterTokenId()).as("stopped inside the flood").isEqualTo("b-guess-0098");
+
+        List<String> listed = new ArrayList<>(List.of("a-registered"));
+        String after = first.nextAfterTokenId();
+        int pages = 1;
+        while (after != null) {
+            UnusedTokensPage page = view.unusedSince("acct", 1_000, after, 10, 100);
+            page.tokens().forEach(t -> listed.add(t.tokenId()));
+            after = page.nextAfterTokenId();
+            pages++;
+        }
+        assertThat(listed).containsExactly("a-registered", "c-registered");
+        assertThat(pages).isEqualTo(11); // 1,002 ids at 100 a page
+    }
+
+    @Test
+    void getJoinsBothGroups() {
         register("a", "t");
         use("a", "t", 42);
         TokenView v = view.get("a", "t").orElseThrow();
         assertThat(v.metadata().name()).isEqualTo("n-t");
         assertThat(v.usage().lastSeenAt()).isEqualTo(42L);
-        assertThat(v.toString()).doesNotContain("secret-t");
         assertThat(view.get("a", "missing")).isEmpty();
     }
 }

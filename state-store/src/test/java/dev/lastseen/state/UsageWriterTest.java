@@ -78,7 +78,7 @@ class UsageWriterTest {
         TokenKey resume = null;
         int passes = 0;
         do {
-            UsageWriter.Sweep sweep = writer.expireNeverSeen(resume, 5_000, 10); // at most 10 entries a pass
+            UsageWriter.Sweep sweep = writer.expire(resume, 5_000, UsageFields.NEVER, 10); // at most 10 entries a pass
             expired += sweep.expired();
             resume = sweep.resumeAfter();
             passes++;
@@ -89,5 +89,43 @@ class UsageWriterTest {
         assertThat(store.get(new TokenKey("acct", "recent-guess"))).isNotNull();
         assertThat(store.get(new TokenKey("acct", "real"))).isNotNull();
         assertThat(store.get(new TokenKey("acct", "guess-07"))).isNull();
+    }
+
+    @Test
+    void retiredUsageStaysReadableAndCountingUntilItsRetentionThenExpires() {
+        KeyValueStore<TokenKey, UsageFields> store = store();
+        UsageWriter writer = new UsageWriter(store, Duration.ZERO);
+        TokenKey deleted = new TokenKey("acct", "deleted");
+        TokenKey registered = new TokenKey("acct", "registered");
+        writer.recordSuccess(deleted, 100, "fra1", null);
+        writer.recordSuccess(registered, 100, "fra1", null);
+        writer.retire(deleted, 1_000);
+        writer.retire(deleted, 5_000); // a second retirement does not push the expiry out
+
+        UsageChange late = writer.recordSuccess(deleted, 200, "sjc1", null); // an event still arriving after the delete
+        assertThat(late.after().successCount()).isEqualTo(2);
+        assertThat(late.after().retiredAt()).isEqualTo(1_000);
+
+        assertThat(writer.expire(null, UsageFields.NEVER, 1_000, 100).expired())
+                .isZero(); // retired at, not before, the cutoff
+        assertThat(writer.expire(null, UsageFields.NEVER, 1_001, 100).expired()).isEqualTo(1);
+        assertThat(store.get(deleted)).isNull();
+        assertThat(store.get(registered)).isNotNull();
+    }
+
+    @Test
+    void reRegisteringCancelsARetirementAndRetiringCreatesNothing() {
+        KeyValueStore<TokenKey, UsageFields> store = store();
+        UsageWriter writer = new UsageWriter(store, Duration.ZERO);
+        TokenKey moved = new TokenKey("acct", "moved-back");
+        writer.recordSuccess(moved, 100, null, null);
+        writer.retire(moved, 1_000);
+        writer.restore(moved);
+        writer.retire(new TokenKey("acct", "never-used"), 1_000);
+
+        assertThat(store.get(moved).retired()).isFalse();
+        assertThat(store.get(new TokenKey("acct", "never-used"))).isNull();
+        assertThat(writer.expire(null, UsageFields.NEVER, Long.MAX_VALUE, 100).expired())
+                .isZero();
     }
 }

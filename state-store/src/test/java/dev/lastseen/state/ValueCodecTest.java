@@ -22,13 +22,14 @@ class ValueCodecTest {
 
     @Property(tries = 1000)
     void registryRoundTrips(@ForAll String name, @ForAll String clientId, @ForAll long created, @ForAll Long expires) {
-        RegistryFields r = new RegistryFields(name, clientId, "hash", created, expires);
+        RegistryFields r = new RegistryFields(name, clientId, created, expires);
         assertThat(ValueCodec.decodeRegistry(ValueCodec.encode(r))).isEqualTo(r);
     }
 
     @Property(tries = 1000)
-    void usageWithAFailureTimeRoundTrips(@ForAll long lastSeen, @ForAll long lastFailure, @ForAll String colo) {
-        UsageFields u = new UsageFields(lastSeen, colo, null, 1, 2, 3, lastFailure);
+    void usageWithAFailureAndARetirementTimeRoundTrips(
+            @ForAll long lastSeen, @ForAll long lastFailure, @ForAll long retired, @ForAll String colo) {
+        UsageFields u = new UsageFields(lastSeen, colo, null, 1, 2, 3, lastFailure, retired);
         assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
     }
 
@@ -47,19 +48,52 @@ class ValueCodecTest {
     }
 
     @Test
+    void layoutV2ValuesStillDecodeAsNotRetired() {
+        java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(1 + 40 + 8);
+        v2.put(ValueCodec.USAGE_V2)
+                .putLong(42)
+                .putLong(1)
+                .putLong(2)
+                .putLong(42)
+                .putLong(7)
+                .putInt(-1)
+                .putInt(-1);
+        assertThat(ValueCodec.decodeUsage(v2.array()))
+                .isEqualTo(new UsageFields(42, null, null, 1, 2, 42, 7, UsageFields.NEVER));
+    }
+
+    @Test
     void nullableStringsSurvive() {
         UsageFields u = new UsageFields(UsageFields.NEVER, null, null, 0, 3, UsageFields.NEVER);
         assertThat(ValueCodec.decodeUsage(ValueCodec.encode(u))).isEqualTo(u);
     }
 
     @Test
-    void registryFieldsRefuseABlankSecretAndNeverPrintOne() {
-        assertThatThrownBy(() -> new RegistryFields("n", "c", " ", 1, null))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RegistryFields("n", "c", "", 1, null))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(new RegistryFields("n", "c", "s3cr3t-hash", 1, null).toString())
-                .doesNotContain("s3cr3t-hash");
+    void theSecretBearingLegacyRegistryLayoutIsRefusedNotDecoded() {
+        // Layout v1 (lastseen with the registry layout v1): version, createdAt, expiring flag, expiresAt, name,
+        // clientId, client_secret_hash.
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + 3);
+        v1.put((byte) 1)
+                .putLong(1)
+                .put((byte) 0)
+                .putLong(0)
+                .putInt(1)
+                .put((byte) 'n')
+                .putInt(1)
+                .put((byte) 'c')
+                .putInt(1)
+                .put((byte) 's');
+        assertThatThrownBy(() -> ValueCodec.decodeRegistry(v1.array()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("legacy layout v1")
+                .hasMessageContaining("RUNBOOK");
+    }
+
+    @Test
+    void theRegistryGroupCannotExpressASecret() {
+        assertThat(java.util.Arrays.stream(RegistryFields.class.getRecordComponents())
+                        .map(java.lang.reflect.RecordComponent::getName))
+                .containsExactly("name", "clientId", "createdAt", "expiresAt");
     }
 
     @Test

@@ -38,19 +38,12 @@ public final class LastseenApp implements AutoCloseable {
     static final String LAST_KNOWN_GOOD_THRESHOLDS = "thresholds.last-known-good.json";
 
     private final LastseenConfig config;
-    private final LastseenMetrics metrics;
     private final KafkaStreams streams;
     private final Readiness readiness;
     private final AutoCloseable observability;
 
-    private LastseenApp(
-            LastseenConfig config,
-            LastseenMetrics metrics,
-            KafkaStreams streams,
-            Readiness readiness,
-            AutoCloseable observability) {
+    private LastseenApp(LastseenConfig config, KafkaStreams streams, Readiness readiness, AutoCloseable observability) {
         this.config = config;
-        this.metrics = metrics;
         this.streams = streams;
         this.readiness = readiness;
         this.observability = observability;
@@ -94,7 +87,7 @@ public final class LastseenApp implements AutoCloseable {
                 deadLetterMaxBytes);
         MetricsBinding binding = MetricsBinding.bind(meters, streams);
         streams.start();
-        return new LastseenApp(config, metrics, streams, readiness, () -> {
+        return new LastseenApp(config, streams, readiness, () -> {
             binding.close();
             thresholds.close();
         });
@@ -113,16 +106,8 @@ public final class LastseenApp implements AutoCloseable {
         return streams;
     }
 
-    public LastseenMetrics metrics() {
-        return metrics;
-    }
-
     public Readiness readiness() {
         return readiness;
-    }
-
-    public LastseenConfig config() {
-        return config;
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.lastseen.app;
 
+import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.http.ApiKeyAuthenticator;
 import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.app.http.QueryLimiter;
 import dev.lastseen.app.http.TokenResource;
+import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.KafkaStreamsLocalState;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.registry.SchemaRegistryClient;
@@ -37,36 +40,47 @@ public final class LastseenServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final LastseenApp app;
     private final HttpServer http;
-    private final HostInfo self;
 
-    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, HostInfo self) {
+    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http) {
         this.meters = meters;
         this.app = app;
         this.http = http;
-        this.self = self;
     }
 
     public static LastseenServer start(LastseenConfig config, SchemaRegistryClient registry, int accountPartitions) {
         LastseenConfig effective = withEndpoint(config);
         HostInfo self =
                 HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
-        String servedBy = self.host() + ":" + self.port();
+        String servedBy = Endpoints.authority(self);
         if (effective.apiKeys().isEmpty()) {
             log.warn(
                     "No API keys configured (lastseen.api.keys / lastseen.api.keys.file): every /v1 request will be refused with 403");
         }
+        if (effective.query().forwardCredential() == null
+                && config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG) != null) {
+            log.warn(
+                    "No instance credential configured ({}): this instance will not forward queries to the instance"
+                            + " that owns an account, nor answer queries forwarded by others; set the same one on every instance"
+                            + " of a multi-instance deployment",
+                    ConfigLoader.QUERY_FORWARD_CREDENTIAL);
+        }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LastseenApp app = LastseenApp.start(effective, registry, meters, accountPartitions);
         try {
-            TokenQueryService queries =
-                    new TokenQueryService(new KafkaStreamsLocalState(app.streams()), self, effective.query());
+            TokenQueryService queries = new TokenQueryService(
+                    new KafkaStreamsLocalState(app.streams()),
+                    self,
+                    effective.query(),
+                    effective.http().tls() != null);
             TokenResource tokens = new TokenResource(
                     queries,
-                    new ApiKeyAuthenticator(effective.apiKeys()),
+                    new ApiKeyAuthenticator(
+                            effective.apiKeys(), effective.query().forwardCredentials()),
                     effective.query().maxPageScan(),
-                    servedBy);
+                    servedBy,
+                    new QueryLimiter(effective.http().limits().maxConcurrentQueries(), meters));
             HttpServer http = HttpServer.start(effective.http(), servedBy, app.readiness(), meters, tokens::routes);
-            return new LastseenServer(meters, app, http, self);
+            return new LastseenServer(meters, app, http);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -79,15 +93,15 @@ public final class LastseenServer implements AutoCloseable {
         int port = http.port() == 0 ? freePort(http.host()) : http.port();
         Object configured = config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         String endpoint = configured == null || configured.toString().isBlank()
-                ? advertisedHost(http.host()) + ":" + port
+                ? Endpoints.authority(advertisedHost(http.host()), port)
                 : configured.toString().trim();
         HostInfo parsed = HostInfo.buildFromEndpoint(endpoint);
         if (parsed.port() == 0) {
-            endpoint = parsed.host() + ":" + port;
+            endpoint = Endpoints.authority(parsed.host(), port);
         }
         Map<String, Object> streams = new HashMap<>(config.streams());
         streams.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
-        return config.withEndpoint(new LastseenConfig.HttpSettings(http.host(), port), streams);
+        return config.withEndpoint(http.withPorts(port, http.managementPort()), streams);
     }
 
     private static String advertisedHost(String bindHost) {
@@ -117,14 +131,9 @@ public final class LastseenServer implements AutoCloseable {
         return http.port();
     }
 
-    /** This instance as other instances and clients see it ({@code application.server}). */
-    public HostInfo self() {
-        return self;
-    }
-
-    /** Every HTTP route served (for the OpenAPI check). */
-    public java.util.List<HttpServer.Route> routes() {
-        return http.routes();
+    /** The management server's port (health, readiness, metrics), or -1 without one. */
+    public int managementPort() {
+        return http.managementPort();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lastseen.app;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.registry.InMemorySchemaRegistry;
+import dev.lastseen.registry.RegistrySettings;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.registry.SchemaRegistryClient;
 
@@ -13,7 +14,7 @@ public final class RegistryClients {
         if (s.inMemory()) {
             return new InMemorySchemaRegistry();
         }
-        RestSchemaRegistryClient.Settings.Builder b = RestSchemaRegistryClient.Settings.builder(s.url())
+        RegistrySettings.Builder b = RegistrySettings.builder(s.url())
                 .connectTimeout(s.connectTimeout())
                 .readTimeout(s.readTimeout());
         if (s.bearerToken() != null) {

@@ -3,9 +3,12 @@ package dev.lastseen.app;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.errors.DeadLetterHandler;
 import dev.lastseen.app.errors.DeadLetterLimit;
+import dev.lastseen.app.errors.DeadLetterRouter;
 import dev.lastseen.app.errors.ProcessingFailureHandler;
 import dev.lastseen.app.errors.RecordRetries;
 import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.app.topology.LastseenTopology;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -41,6 +44,11 @@ public final class StreamsProperties {
         p.put(LastseenMetrics.STREAMS_CONFIG_KEY, metrics);
         p.put(RecordRetries.STREAMS_CONFIG_KEY, retries);
         p.put(DeadLetterLimit.STREAMS_CONFIG_KEY, deadLetterMaxBytes);
+        // Dead letters from the login topics keep their bytes (no secret can be in them); all others are withheld.
+        String applicationId = String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
+        p.put(
+                DeadLetterRouter.VALUE_KEEPING_TOPICS_CONFIG,
+                List.of(config.topics().loginEvents(), LastseenTopology.loginRepartitionTopic(applicationId)));
         return p;
     }
 }

@@ -8,18 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.lastseen.avro.ServiceToken;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The package dependencies of the product point one way; the build fails when a change breaks one
- * of these rules. Product = the main classes of stream-app, state-store and avro (tests excluded).
+ * of these rules. Product = the main classes of stream-app, state-store, avro and common (tests excluded).
  *
  * <pre>
  *   cli ─> app (wiring: LastseenServer, LastseenApp, Readiness) ─> http ─> query ─> state (read view)
  *    └─> startup ─> topology, spikes ─> thresholds, metrics ─> errors
- *   everything ─> config ─> state;  avro, serde, registry at the bottom
+ *   everything ─> config ─> state;  avro, serde, registry below;  common (JDK only) at the bottom
  *   wiring (ApplyServer) ─> applier (db-applier: `lastseen apply`) ─> avro, serde, registry, config
  * </pre>
  */
@@ -33,7 +34,8 @@ class ArchitectureTest {
             "dev.lastseen.serde",
             "dev.lastseen.registry",
             "dev.lastseen.applier",
-            "dev.lastseen.config");
+            "dev.lastseen.config",
+            "dev.lastseen.common");
     /**
      * Main classes only, whether Maven hands the other modules over as target/classes (test) or as
      * jars (package and later): test classes and the modules' test-jars are left out.
@@ -140,6 +142,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSharedHelpersNeedNothingButTheJdk() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.lastseen.common..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("dev.lastseen.common..", "java..")
+                .because("common is the bottom module every other module may use: the JDK only")
+                .check(PRODUCT);
+    }
+
+    @Test
     void theProductDependsOnNoDeveloperTool() {
         noClasses()
                 .should()
@@ -181,6 +195,55 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .haveSimpleName("ServiceToken")
                 .because("the login path never holds a registry record (or its secret)")
+                .check(PRODUCT);
+    }
+
+    /**
+     * The edge checks the secret and drops it; besides it, only the audit (which must know the
+     * secrets to look for them) may read one. A build-time guarantee, not a convention.
+     */
+    @Test
+    void onlyTheEdgeAndTheAuditReadAClientSecretHash() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(APP + ".topology.ServiceTokenValidator")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".audit.RegistrySecrets")
+                .and()
+                .resideOutsideOfPackage("dev.lastseen.avro..")
+                .should()
+                .callMethod(ServiceToken.class, "getClientSecretHash")
+                .orShould()
+                .callMethod(ServiceToken.class, "get", int.class)
+                .orShould()
+                .callMethod(ServiceToken.Builder.class, "getClientSecretHash")
+                .because("lastseen never holds, copies or emits a secret: it is checked where it is decoded, then gone")
+                .check(PRODUCT);
+    }
+
+    /**
+     * No product class holds a decoded ServiceToken but the edge (decode, check, project) and the
+     * audit; the start-up checks read its schema only. Everything downstream has TokenRegistration.
+     */
+    @Test
+    void aDecodedServiceTokenNeverLeavesTheEdge() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.lastseen.avro..")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".topology.ServiceTokenDecoder")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".topology.ServiceTokenValidator")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".topology.TokenRegistration")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".audit.RegistrySecrets")
+                .and()
+                .doNotHaveFullyQualifiedName(APP + ".startup.SchemaChecks")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(ServiceToken.class)
+                .because("the service-tokens record is projected to its secret-free fields where it is decoded")
                 .check(PRODUCT);
     }
 }

@@ -35,6 +35,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the REST API (default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(
+            names = "--management-port",
+            defaultValue = "7072",
+            description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}; 0: a free one).")
+    int managementPort;
+
     @Override
     public Integer call() throws Exception {
         if (rate < 1 || rate > 20_000) {
@@ -45,6 +51,6 @@ final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     new picocli.CommandLine(this), "--summary-every must be positive");
         }
-        return new Demo(new Demo.Options(rate, summaryEvery, duration, httpPort), System.out).run();
+        return new Demo(new Demo.Options(rate, summaryEvery, duration, httpPort, managementPort), System.out).run();
     }
 }

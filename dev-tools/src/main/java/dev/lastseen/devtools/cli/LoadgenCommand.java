@@ -2,6 +2,7 @@ package dev.lastseen.devtools.cli;
 
 import dev.lastseen.app.RegistryClients;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.devtools.traffic.KafkaTrafficSink;
 import dev.lastseen.devtools.traffic.LoadGenerator;
 import dev.lastseen.devtools.traffic.LoadPlan;
@@ -134,13 +135,13 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     @Option(
             names = "--login-topic",
-            defaultValue = "login-events",
+            defaultValue = TopicNames.LOGIN_EVENTS,
             description = "Login topic (default ${DEFAULT-VALUE}).")
     String loginTopic;
 
     @Option(
             names = "--registry-topic",
-            defaultValue = "service-tokens",
+            defaultValue = TopicNames.SERVICE_TOKENS,
             description = "Token registry topic (default ${DEFAULT-VALUE}).")
     String registryTopic;
 

@@ -13,11 +13,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -34,7 +36,12 @@ public final class Demo {
     /** The applier's dead-letter topic (its default name). */
     static final String APPLY_DLQ = "lastseen-apply-dlq";
 
-    public record Options(int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort) {}
+    /** How long Ctrl-C waits for the application and the broker to close before the JVM exits anyway. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+    /** @param managementPort port of health, readiness and metrics (0: a free one) */
+    public record Options(
+            int loginsPerSecond, Duration summaryEvery, Duration duration, int httpPort, int managementPort) {}
 
     private final Options options;
     private final PrintStream out;
@@ -47,10 +54,37 @@ public final class Demo {
     public int run() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("lastseen-demo-");
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "lastseen-demo-shutdown");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    // The JVM halts as soon as the shutdown hooks return: wait for the clean stop below.
+                    try {
+                        stopped.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "lastseen-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.println("lastseen demo: starting an in-process Kafka broker (KRaft) in " + dir);
+        try {
+            runIn(dir, stop);
+            deleteRecursively(dir); // the demo's broker data and state are throwaway
+            out.println("lastseen demo: stopped cleanly");
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting through Ctrl-C: the hook is waiting for this
+            }
+            stopped.countDown();
+        }
+    }
+
+    private void runIn(Path dir, CountDownLatch stop) throws InterruptedException {
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0)) {
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             LastseenConfig config = ConfigLoader.fromMap(demoConfig(broker.bootstrapServers(), dir));
@@ -73,7 +107,7 @@ public final class Demo {
                             server.meters(),
                             traffic.tokens())) {
                 producer.publishRegistry(traffic);
-                printWhereToLook(broker, config, traffic, server.httpPort());
+                printWhereToLook(broker, config, traffic, server.httpPort(), server.managementPort());
                 out.println("  database:          " + database.describe());
                 scheduler.execute(() -> {
                     try {
@@ -106,28 +140,33 @@ public final class Demo {
                 out.println("\nlastseen demo: stopping");
                 scheduler.shutdownNow();
             }
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting through Ctrl-C: nothing to remove
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
-        out.println("lastseen demo: stopped cleanly");
-        return 0;
     }
 
     private Map<String, Object> demoConfig(String bootstrap, Path dir) {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-demo", dir.resolve("state"), "mem:");
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
         c.put(ConfigLoader.HTTP_PORT, options.httpPort());
+        c.put(ConfigLoader.HTTP_MANAGEMENT_PORT, options.managementPort());
         c.put(ConfigLoader.API_KEYS, DEMO_API_KEY);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
         return c;
     }
 
     private void printWhereToLook(
-            EmbeddedKraftBroker broker, LastseenConfig config, SyntheticTraffic traffic, int httpPort) {
+            EmbeddedKraftBroker broker,
+            LastseenConfig config,
+            SyntheticTraffic traffic,
+            int httpPort,
+            int managementPort) {
         SyntheticTraffic.Token t = traffic.tokens().get(0);
         out.println("lastseen demo: running");
         out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
@@ -136,8 +175,8 @@ public final class Demo {
                 + SyntheticTraffic.Settings.demo().accounts() + " accounts, ~" + options.loginsPerSecond()
                 + " logins/s (Zipf popularity, 5% failures, up to 5 s out of order)");
         out.println("  a busy token:      " + t.accountId() + "/" + t.tokenId());
-        out.println("  health/metrics:    curl -s localhost:" + httpPort + "/readyz ; curl -s localhost:" + httpPort
-                + "/metrics | grep ^lastseen_");
+        out.println("  health/metrics:    curl -s localhost:" + managementPort + "/readyz ; curl -s localhost:"
+                + managementPort + "/metrics | grep ^lastseen_");
         String curl = "curl -s -H 'Authorization: Bearer " + DEMO_API_KEY + "' 'localhost:" + httpPort + "/v1/accounts/"
                 + t.accountId() + "/tokens";
         String anHourAgo = java.time.Instant.now()

@@ -65,15 +65,13 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     private static final int MAX_START_ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
-    private final Path dataDir;
     private final int port;
     private final int controllerPort;
     private final Admin admin;
     private boolean closed;
 
-    private EmbeddedKraftBroker(KafkaRaftServer server, Path dataDir, int port, int controllerPort, Admin admin) {
+    private EmbeddedKraftBroker(KafkaRaftServer server, int port, int controllerPort, Admin admin) {
         this.server = server;
-        this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.admin = admin;
@@ -144,7 +142,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
                     port,
                     controllerPort,
                     dataDir);
-            return new EmbeddedKraftBroker(server, dataDir, port, controllerPort, admin);
+            return new EmbeddedKraftBroker(server, port, controllerPort, admin);
         } catch (RuntimeException | Error e) {
             if (admin != null) {
                 admin.close(Duration.ZERO);
@@ -308,11 +306,6 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         return controllerPort;
     }
 
-    /** The directory holding the log dirs and server.properties. */
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /**
      * Creates a topic with replication factor 1 unless it already exists (then nothing changes,
      * not even a differing partition count or config), and waits until every partition has a leader.
@@ -377,7 +370,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         }
     }
 
-    /** Stops the broker and controller cleanly. Data under {@link #dataDir()} is kept. Idempotent. */
+    /** Stops the broker and controller cleanly. Its data directory is kept. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {

@@ -23,6 +23,7 @@ public final class SingleBrokerConfig {
         c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
         c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
         c.put(ConfigLoader.REGISTRY_URL, registryUrl);
+        c.put(ConfigLoader.HTTP_MANAGEMENT_PORT, 0); // a free port: never a fixed one in tests
         return c;
     }
 }

@@ -8,11 +8,16 @@ import dev.lastseen.avro.ServiceToken;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LoadGeneratorTest {
     /** Records what it is sent, in order, and acknowledges everything. */
-    static final class ListSink implements TrafficSink {
+    static class ListSink implements TrafficSink {
         final List<Object> sent = new ArrayList<>();
         final List<String> keys = new ArrayList<>();
 
@@ -94,19 +99,43 @@ class LoadGeneratorTest {
                 .run(new LoadPlan(200, LoadPlan.UNBOUNDED, Duration.ofMillis(1500)), false);
         // paced at 200/s for 1.5 s: about 300, never far beyond the schedule
         assertThat(r.logins()).isPositive().isLessThanOrEqualTo(302);
+        assertThat(r.loginElapsed())
+                .as("ended by the duration, not before")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
         assertThat(progress)
                 .anySatisfy(line -> assertThat(line).contains("/s now").contains("ETA"));
     }
 
     @Test
-    void stopEndsTheRun() throws Exception {
-        ListSink sink = new ListSink();
+    void stopEndsARunningUnboundedRunAtTheNextRecord() throws Exception {
+        CountDownLatch running = new CountDownLatch(1_000);
+        ListSink sink = new ListSink() {
+            @Override
+            public void login(String accountId, LoginEvent event) {
+                super.login(accountId, event);
+                running.countDown();
+            }
+        };
         LoadGenerator g = new LoadGenerator(traffic(20), sink, line -> {});
-        Thread stopper = new Thread(g::stop);
-        stopper.start();
-        stopper.join();
-        LoadGenerator.Result r = g.run(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, LoadPlan.UNBOUNDED, null), true);
-        assertThat(r.logins()).isZero();
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            // No count, no duration: only stop() can end this run.
+            Future<LoadGenerator.Result> run = runner.submit(
+                    () -> g.run(new LoadPlan(LoadPlan.AS_FAST_AS_POSSIBLE, LoadPlan.UNBOUNDED, null), true));
+            assertThat(running.await(30, TimeUnit.SECONDS))
+                    .as("the run produced logins")
+                    .isTrue();
+            assertThat(run).as("still running before stop()").isNotDone();
+
+            g.stop();
+
+            LoadGenerator.Result r = run.get(30, TimeUnit.SECONDS);
+            assertThat(r.registryRecords()).isEqualTo(20);
+            assertThat(r.logins()).isGreaterThanOrEqualTo(1_000);
+            assertThat(sink.sent).hasSize((int) (r.registryRecords() + r.logins()));
+        } finally {
+            runner.shutdownNow();
+        }
     }
 
     @Test

@@ -1,42 +1,101 @@
 package dev.lastseen.it.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.lastseen.devtools.demo.Demo;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.lastseen.it.ItPaths;
+import dev.lastseen.it.Loopback;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The newcomer's first command: live last-seen values from a fresh start, then a clean stop. */
+/**
+ * The newcomer's first command, as the README gives it: {@code lastseen demo} of the developer jar
+ * in its own JVM prints live last-seen values read through interactive queries and the rows lastseen
+ * apply wrote into its PostgreSQL, answers its REST API, and a signal (what Ctrl-C sends) stops it cleanly. Waits on the output, not on a fixed
+ * duration.
+ */
 class DemoIT {
-    @Test
-    void demoPrintsLiveLastSeenValuesWithinAMinuteAndStopsCleanly() throws Exception {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        int exit = new Demo(new Demo.Options(200, Duration.ofSeconds(3), Duration.ofSeconds(30), 0), out).run();
+    private static final Pattern LIVE_VALUE =
+            Pattern.compile("acct-\\d{3}/tok-\\d{7} last seen 20\\d\\d-\\d\\d-\\d\\dT\\S+ from \\w+ \\(ok=\\d+");
+    private static final Pattern TRACKED = Pattern.compile("tokens tracked: [1-9]\\d* with usage, 300 registered");
+    private static final Pattern PROCESSED = Pattern.compile("processed=[1-9]\\d*");
+    /** Rows lastseen apply wrote into the demo's PostgreSQL. */
+    private static final Pattern APPLIED = Pattern.compile(
+            "postgres: [1-9]\\d* rows in token_last_seen, newest last_seen_at 20\\d\\d-.*applied=[1-9]\\d*");
 
-        String printed = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(exit).isZero();
-        assertThat(Pattern.compile("acct-\\d{3}/tok-\\d{7} last seen 20\\d\\d-\\d\\d-\\d\\dT")
-                        .matcher(printed)
-                        .find())
-                .as("a live last-seen value in:%n%s", printed)
-                .isTrue();
-        assertThat(Pattern.compile("processed=[1-9]\\d*").matcher(printed).find())
-                .isTrue();
-        assertThat(Pattern.compile("tokens tracked: [1-9]\\d* with usage, 300 registered")
-                        .matcher(printed)
-                        .find())
-                .isTrue();
-        assertThat(Pattern.compile(
-                                "postgres: [1-9]\\d* rows in token_last_seen, newest last_seen_at 20\\d\\d-.*applied=[1-9]\\d*")
-                        .matcher(printed)
-                        .find())
-                .as("rows written into PostgreSQL by lastseen apply in:%n%s", printed)
-                .isTrue();
-        assertThat(printed).contains("stopped cleanly");
+    @Test
+    void demoPrintsLiveLastSeenValuesAnswersItsApiAndStopsCleanlyOnASignal() throws Exception {
+        Path work = ItPaths.workDir("demo");
+        Path log = work.resolve("demo.log");
+        int port = Loopback.freePort();
+        Process demo = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-Djava.io.tmpdir=" + work,
+                        "-jar",
+                        ItPaths.devJar().toString(),
+                        "demo",
+                        "--http-port",
+                        Integer.toString(port),
+                        "--management-port",
+                        "0",
+                        "--summary-every",
+                        "PT1S")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            await("a live last-seen value in the demo's summary")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        String printed = Files.readString(log, StandardCharsets.UTF_8);
+                        assertThat(demo.isAlive())
+                                .as("the demo runs; it printed:%n%s", printed)
+                                .isTrue();
+                        assertThat(printed)
+                                .containsPattern(LIVE_VALUE)
+                                .containsPattern(TRACKED)
+                                .containsPattern(PROCESSED)
+                                .containsPattern(APPLIED);
+                    });
+            assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> metrics = get(port, "/metrics");
+            assertThat(metrics.body()).contains("lastseen_events_total");
+
+            demo.destroy(); // SIGTERM: the JVM's shutdown path, the same as Ctrl-C's SIGINT
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS))
+                    .as("the demo stops after the signal")
+                    .isTrue();
+            String printed = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(printed).as(printed).contains("lastseen demo: stopping", "lastseen demo: stopped cleanly");
+            try (var left = Files.list(work)) {
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .as("the demo deletes its broker data and state when it stops")
+                        .noneMatch(name -> name.startsWith("lastseen-demo-"));
+            }
+        } finally {
+            demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
     }
 }

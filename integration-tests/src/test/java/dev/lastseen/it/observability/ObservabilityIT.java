@@ -2,7 +2,6 @@ package dev.lastseen.it.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.ApplyServer;
@@ -19,12 +18,14 @@ import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
-import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
+import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.it.PostgresExtension;
+import dev.lastseen.it.Preconditions;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The observability surface proven end to end: the real application under synthetic traffic
- * (with failures, a failure burst, bad records, a blank secret and a rejected thresholds file),
+ * (with failures, a failure burst, bad records, a placeholder secret and a rejected thresholds file),
  * and {@code lastseen apply} writing its patches into a real PostgreSQL, scraped every second by a
  * real Prometheus that loads {@code ops/prometheus/rules}. Every query
  * of every panel in {@code ops/grafana/*.json} must return data through Prometheus' HTTP API,
@@ -65,12 +65,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ObservabilityIT {
     @RegisterExtension
-    static final KraftBrokerExtension KAFKA = new KraftBrokerExtension();
+    static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final int PARTITIONS = 3;
+    private static final String APPLY_DLQ = "obs-lastseen-apply-dlq";
     private static final Duration DEADLINE = Duration.ofMinutes(2);
     /** Alerts each named by the issue: every one must be loaded and evaluate without error. */
     private static final List<String> REQUIRED_ALERTS = List.of(
@@ -91,12 +92,10 @@ class ObservabilityIT {
     @Test
     void everyDashboardQueryReturnsLiveDataAndTheRulesLoadAndFire() throws Exception {
         Path binary = PrometheusServer.binary();
-        if (binary == null) {
-            assertThat(System.getenv("CI"))
-                    .as("prometheus must be installed in CI (ops/install-prometheus.sh)")
-                    .isNull();
-            assumeTrue(false, "prometheus is not installed; run ops/install-prometheus.sh (this test runs in CI)");
-        }
+        Preconditions.require(
+                binary != null,
+                "prometheus is not on the PATH",
+                "run ops/install-prometheus.sh (Debian's prometheus package)");
         List<Dashboards.PanelQuery> queries = new ArrayList<>();
         for (Path file : Dashboards.files()) {
             queries.addAll(Dashboards.queries(file));
@@ -113,7 +112,7 @@ class ObservabilityIT {
 
         LastseenConfig config = ConfigLoader.fromMap(appConfig(KAFKA.bootstrapServers(), thresholds));
         KAFKA.createTopics(config.topics(), PARTITIONS);
-        KAFKA.broker().createTopic("lastseen-apply-dlq", 1, Map.of());
+        KAFKA.broker().createTopic(APPLY_DLQ, 1, Map.of());
         try (Producers producers = new Producers(KAFKA.bootstrapServers(), registry, config.topics());
                 LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
                 // `lastseen apply` in this process, writing the app's patches into a real PostgreSQL.
@@ -125,7 +124,7 @@ class ObservabilityIT {
                         binary,
                         Files.createDirectories(dir.resolve("prometheus")),
                         Map.of(
-                                "lastseen", "127.0.0.1:" + server.httpPort(),
+                                "lastseen", "127.0.0.1:" + server.managementPort(), // where the scrape config points
                                 "lastseen-apply", "127.0.0.1:" + applier.httpPort()),
                         ruleFiles())) {
             producers.registry(traffic);
@@ -140,7 +139,7 @@ class ObservabilityIT {
                 // Incidents, after the first scrape so counters are seen to increase.
                 producers.failureBurst("acct-000", traffic.tokens().get(0).tokenId(), 120);
                 producers.garbageLogin();
-                producers.blankSecret("acct-001", "tok-blank-secret");
+                producers.placeholderSecret("acct-001", "tok-placeholder-secret");
                 Files.writeString(thresholds, "{\"version\":1,\"default\":{\"minimum\":20"); // half-written
 
                 for (Dashboards.PanelQuery q : queries) {
@@ -155,7 +154,7 @@ class ObservabilityIT {
                         "sum(lastseen_apply_rows_total{outcome=\"applied\"}) > 0",
                         "sum(lastseen_auth_failure_spikes_total) > 0",
                         "sum(lastseen_dlq_records_total) > 0",
-                        "lastseen_secret_rejected_total > 0",
+                        "lastseen_secret_rejected_total{reason=\"secret_placeholder\"} > 0",
                         "lastseen_config_rejected_total > 0",
                         "lastseen_freshness_seconds_count > 0",
                         "sum(kafka_stream_state_block_cache_usage) > 0")) {
@@ -223,7 +222,7 @@ class ObservabilityIT {
      * a known bounded set, and no label of any series equals an account or token id of the traffic.
      */
     private static void assertLabelsAreBounded(String scrape, SyntheticTraffic traffic) {
-        Set<String> ids = new HashSet<>(List.of("tok-blank-secret"));
+        Set<String> ids = new HashSet<>(List.of("tok-placeholder-secret"));
         traffic.tokens().forEach(t -> {
             ids.add(t.accountId());
             ids.add(t.tokenId());
@@ -232,6 +231,7 @@ class ObservabilityIT {
                 "credential_type", enumNames(CredentialType.values()),
                 "outcome", enumNames(AuthOutcome.values()),
                 "reason", codes(),
+                "from", Set.of("client", "instance"), // the API's query limiter: who asked
                 "le", Set.of()); // histogram bucket bounds: numbers, checked below
         Pattern series = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{(.*)}\\s");
         Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -308,16 +308,16 @@ class ObservabilityIT {
                         .configMap());
         c.put("bootstrap.servers", bootstrap);
         c.put(ApplierConfigLoader.TOPIC, topic);
+        c.put(ApplierConfigLoader.DLQ_TOPIC, APPLY_DLQ); // this class's own topic and group on the shared broker
+        c.put("group.id", "obs-apply");
         c.put(ApplierConfigLoader.BATCH_LINGER_MS, "100");
         return ApplierConfigLoader.fromMap(c);
     }
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {
         Map<String, Object> c =
-                SingleBrokerConfig.base(bootstrap, "lastseen-observability-it", dir.resolve("state"), "mem:");
-        c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
-        c.put(ConfigLoader.HTTP_PORT, 0);
-        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 32L * 1024 * 1024);
+                ItKafka.appConfig(bootstrap, "mem:", ItKafka.topics("obs-"), "obs-app", dir.resolve("state"));
+        c.remove(ConfigLoader.PATCH_GRANULARITY_MS); // the default, as deployed: patches per event is a panel
         c.put(ConfigLoader.SPIKE_WINDOW_MS, 2_000L);
         c.put(ConfigLoader.SPIKE_GRACE_MS, 1_000L);
         c.put(ConfigLoader.THRESHOLDS_FILE, thresholds.toString());
@@ -377,17 +377,7 @@ class ObservabilityIT {
         void failureBurst(String account, String token, int failures) {
             Instant now = Instant.now();
             for (int i = 0; i < failures; i++) {
-                LoginEvent e = LoginEvent.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(now.plusMillis(i % 100))
-                        .setAccountId(account)
-                        .setCredentialType(CredentialType.SERVICE_TOKEN)
-                        .setTokenId(token)
-                        .setOutcome(AuthOutcome.FAILURE)
-                        .setFailureReason("invalid_secret")
-                        .setColo("fra1")
-                        .setClientIp("203.0.113.9")
-                        .build();
+                LoginEvent e = TestRecords.failure(account, token, now.plusMillis(i % 100));
                 logins.send(new ProducerRecord<>(topics.loginEvents(), account, e));
             }
             logins.flush();
@@ -401,16 +391,17 @@ class ObservabilityIT {
             raw.flush();
         }
 
-        void blankSecret(String account, String token) {
+        /** A placeholder where the hash should be: the secret rule's newest row, which the alert must catch like any other. */
+        void placeholderSecret(String account, String token) {
             tokens.send(new ProducerRecord<>(
                     topics.serviceTokens(),
                     token,
                     ServiceToken.newBuilder()
                             .setTokenId(token)
                             .setAccountId(account)
-                            .setName("blank")
-                            .setClientId("client-blank")
-                            .setClientSecretHash("   ")
+                            .setName("placeholder")
+                            .setClientId("client-placeholder")
+                            .setClientSecretHash("*".repeat(16))
                             .setCreatedAt(Instant.now())
                             .setExpiresAt(null)
                             .build()));

@@ -20,6 +20,7 @@ import dev.lastseen.it.MetricsScrape;
 import dev.lastseen.it.UsageOracle;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ class CrashRestartIT {
             await("the restarted instance processes events")
                     .atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> MetricsScrape.sum(b.baseUrl(), "lastseen_events_total") > 0);
+                    .until(() -> MetricsScrape.sum(b.managementUrl(), "lastseen_events_total") > 0);
             long bProcessingAt = System.nanoTime();
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(200))
@@ -125,7 +126,7 @@ class CrashRestartIT {
             long bReadyAt = System.nanoTime();
             Map<TopicPartition, Long> gaps = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
             progress.firstMovesAfter(atKill).forEach((tp, at) -> gaps.put(tp, (at - killedAt) / 1_000_000));
-            double restored = MetricsScrape.sum(b.baseUrl(), "lastseen_state_restored_records_total");
+            double restored = MetricsScrape.sum(b.managementUrl(), "lastseen_state_restored_records_total");
             String restartLog = b.logText().substring(logMark);
             long fromTheBeginning = restartLog
                     .lines()
@@ -253,7 +254,9 @@ class CrashRestartIT {
                     new SpecificAvroSerializer<>(registry, ServiceToken.class, true))) {
                 for (int i = 0; i < Math.min(count, tokens); i++) {
                     p.send(new ProducerRecord<>(
-                            topics.serviceTokens(), token(i), ItKafka.token(account(i), token(i), "hash-" + i)));
+                            topics.serviceTokens(),
+                            token(i),
+                            TestRecords.token(account(i), token(i), ItKafka.secret(token(i)))));
                 }
                 p.flush();
             }
@@ -267,7 +270,7 @@ class CrashRestartIT {
                     new StringSerializer(),
                     new SpecificAvroSerializer<>(registry, LoginEvent.class, true))) {
                 for (int i = 0; i < tokens; i++) {
-                    LoginEvent e = ItKafka.login(
+                    LoginEvent e = TestRecords.login(
                             "pre-" + i, account(i), token(i), base.plusMillis(i % 60_000), AuthOutcome.SUCCESS);
                     p.send(new ProducerRecord<>(topics.loginEvents(), account(i), e), (md, ex) -> {
                         if (ex != null) {
@@ -305,7 +308,7 @@ class CrashRestartIT {
                     }
                     int t = rnd.nextInt(tokens);
                     AuthOutcome outcome = rnd.nextInt(10) == 0 ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS;
-                    LoginEvent e = ItKafka.login(
+                    LoginEvent e = TestRecords.login(
                             "load-" + n, account(t), token(t), Instant.now().minusMillis(rnd.nextInt(2_000)), outcome);
                     p.send(new ProducerRecord<>(topics.loginEvents(), account(t), e), (md, ex) -> {
                         if (ex != null) {

@@ -22,6 +22,7 @@ import dev.lastseen.it.Loopback;
 import dev.lastseen.it.UsageOracle;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,6 +80,8 @@ class RollingRestartIT {
     private static final Duration PROBE_EVERY = Duration.ofMillis(200);
     private static final String APP_ID = "roll-app";
     private static final String API_KEY = "roll-it-api-key-0123456789";
+    /** Instances forward queries for partitions they do not own only to peers presenting this. */
+    private static final String INSTANCE_CREDENTIAL = "roll-it-instance-credential-0123456789ab";
     /** The target for freshness p99 during a rolling restart. */
     static final Duration FRESHNESS_TARGET = Duration.ofSeconds(5);
 
@@ -114,7 +117,16 @@ class RollingRestartIT {
                             kv.substring(kv.indexOf('=') + 1).trim());
                 }
             }
-            instances.add(processes.create("roll-" + i, work, port, c, Map.of("LASTSEEN_API_KEYS", API_KEY)));
+            instances.add(processes.create(
+                    "roll-" + i,
+                    work,
+                    port,
+                    c,
+                    Map.of(
+                            "LASTSEEN_API_KEYS",
+                            API_KEY,
+                            ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL),
+                            INSTANCE_CREDENTIAL)));
         }
         Service service = new Service();
         try (Load load = new Load(bootstrap, registry, topics, accounts);
@@ -217,11 +229,11 @@ class RollingRestartIT {
                 for (int t = 0; t < TOKENS_PER_ACCOUNT; t++) {
                     String token = account + "-tok-" + t;
                     p.send(new ProducerRecord<>(
-                            topics.serviceTokens(), token, ItKafka.token(account, token, "h-" + token)));
+                            topics.serviceTokens(), token, TestRecords.token(account, token, ItKafka.secret(token))));
                 }
                 String probe = probeToken(account);
                 p.send(new ProducerRecord<>(
-                        topics.serviceTokens(), probe, ItKafka.token(account, probe, "h-" + probe)));
+                        topics.serviceTokens(), probe, TestRecords.token(account, probe, ItKafka.secret(probe))));
             }
             p.flush();
         }
@@ -308,7 +320,7 @@ class RollingRestartIT {
                             String account = accounts.get(random.nextInt(accounts.size()));
                             String token = account + "-tok-" + random.nextInt(TOKENS_PER_ACCOUNT);
                             AuthOutcome outcome = random.nextInt(10) == 0 ? AuthOutcome.FAILURE : AuthOutcome.SUCCESS;
-                            send(ItKafka.login(
+                            send(TestRecords.login(
                                     "bg-" + n,
                                     account,
                                     token,
@@ -396,7 +408,7 @@ class RollingRestartIT {
                         Math.max(System.currentTimeMillis(), lastAt.get(account).get() + 1);
                 lastAt.get(account).set(at);
                 long sentNanos = System.nanoTime();
-                load.send(ItKafka.login(
+                load.send(TestRecords.login(
                         "probe-" + n, account, probeToken(account), Instant.ofEpochMilli(at), AuthOutcome.SUCCESS));
                 sent.incrementAndGet();
                 pollers.execute(() -> follow(account, at, sentNanos));

@@ -134,13 +134,13 @@ class KubernetesManifestsTest {
         return known;
     }
 
-    static int httpContainerPort() {
+    static int containerPort(String name) {
         for (JsonNode p : container.path("ports")) {
-            if (p.path("name").asText().equals("http")) {
+            if (p.path("name").asText().equals(name)) {
                 return p.path("containerPort").asInt();
             }
         }
-        throw new AssertionError("container has no port named http");
+        throw new AssertionError("container has no port named " + name);
     }
 
     @Test
@@ -167,34 +167,38 @@ class KubernetesManifestsTest {
         assertThat(config.streams()).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
         assertThat(config.apiKeys()).isNotEmpty();
         assertThat(config.registry().basicUser()).isNotNull();
+        assertThat(config.query().forwardCredential())
+                .as("three instances forward to each other: they need the instance credential")
+                .isNotNull();
     }
 
     @Test
-    void containerPortServicesAndProbesUseTheConfiguredHttpPort() {
-        int port = config.http().port();
-        assertThat(httpContainerPort()).isEqualTo(port);
+    void servicesUseTheApiPortAndProbesAndTheScrapeTheManagementPort() {
+        int api = config.http().port();
+        int management = config.http().managementPort();
+        assertThat(management)
+                .as("a management port separate from the API's")
+                .isPositive()
+                .isNotEqualTo(api);
+        assertThat(containerPort("http")).isEqualTo(api);
+        assertThat(containerPort("management")).isEqualTo(management);
         for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
             JsonNode probePort = container.path(probe).path("httpGet").path("port");
-            assertThat(probePort.isInt() ? probePort.asInt() : resolvePortName(probePort.asText()))
-                    .as(probe)
-                    .isEqualTo(port);
+            assertThat(probePort.isInt() ? probePort.asInt() : containerPort(probePort.asText()))
+                    .as("%s: answered whatever the query load", probe)
+                    .isEqualTo(management);
         }
         for (JsonNode service : manifests.ofKind("Service")) {
             JsonNode target = service.path("spec").path("ports").get(0).path("targetPort");
-            assertThat(target.isInt() ? target.asInt() : resolvePortName(target.asText()))
+            assertThat(target.isInt() ? target.asInt() : containerPort(target.asText()))
                     .as(service.path("metadata").path("name").asText())
-                    .isEqualTo(port);
+                    .isEqualTo(api);
         }
         assertThat(pod.path("metadata")
                         .path("annotations")
                         .path("prometheus.io/port")
                         .asText())
-                .isEqualTo(String.valueOf(port));
-    }
-
-    private static int resolvePortName(String name) {
-        assertThat(name).isEqualTo("http");
-        return httpContainerPort();
+                .isEqualTo(String.valueOf(management));
     }
 
     @Test
@@ -212,7 +216,7 @@ class KubernetesManifestsTest {
 
         // A Readiness with no streams attached: neither live nor ready, as at start-up.
         try (HttpServer http = HttpServer.start(
-                new LastseenConfig.HttpSettings("127.0.0.1", 0),
+                new LastseenConfig.HttpSettings("127.0.0.1", 0).withPorts(0, 0),
                 "manifest-test:0",
                 new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -223,7 +227,7 @@ class KubernetesManifestsTest {
             java.util.function.Function<String, HttpResponse<String>> get = path -> {
                 try {
                     return client.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.managementPort() + path))
                                     .timeout(Duration.ofSeconds(10))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());

@@ -35,7 +35,8 @@ final class ApplyCommand implements Callable<Integer> {
     /** Not required by picocli itself: {@code lastseen apply migrate --config FILE} takes its own. */
     @Option(
             names = "--config",
-            description = "Properties file (lastseen.apply.* keys: see README; env LASTSEEN_* overrides).")
+            description =
+                    "Properties file of lastseen.apply.* and Kafka consumer keys (docs/REFERENCE.md); environment variables LASTSEEN_* override it.")
     Path config;
 
     @Option(

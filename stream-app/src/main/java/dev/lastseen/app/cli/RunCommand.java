@@ -4,6 +4,7 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.RegistryClients;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.startup.LegacyState;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.registry.SchemaRegistryClient;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--config",
             required = true,
-            description = "Properties file (keys: see README; env LASTSEEN_* overrides).")
+            description =
+                    "Properties file of Kafka Streams and lastseen.* keys (docs/REFERENCE.md); environment variables LASTSEEN_* override it.")
     Path config;
 
     @Option(
@@ -53,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
         log.info("Starting with {}", cfg);
         SchemaRegistryClient registry = RegistryClients.create(cfg.registry());
         int partitions = StartupChecks.run(cfg, registry, wait);
+        LegacyState.purgeLocalStores(cfg);
         CountDownLatch stop = new CountDownLatch(1);
         try (LastseenServer server = LastseenServer.start(cfg, registry, partitions)) {
             Runtime.getRuntime()

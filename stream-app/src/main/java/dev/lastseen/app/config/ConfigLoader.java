@@ -51,8 +51,22 @@ public final class ConfigLoader {
     public static final String CLOCK_SKEW_ALLOWANCE_MS = "lastseen.clock-skew.allowance.ms";
     public static final String MAX_RECORD_BYTES = "lastseen.input.max.record.bytes";
     public static final String NEVER_SEEN_RETENTION_MS = "lastseen.usage.never-seen.retention.ms";
+    public static final String RETIRED_RETENTION_MS = "lastseen.usage.retired.retention.ms";
+    public static final String GUARD_RETENTION_MS = "lastseen.last-seen.guard.retention.ms";
+    public static final String SECRET_MIN_LENGTH = "lastseen.secret.min.length";
+    public static final String SECRET_PLACEHOLDERS = "lastseen.secret.placeholders";
+    public static final String NEVER_SEEN_MAX_ENTRIES = "lastseen.usage.never-seen.max.entries";
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
+    public static final String HTTP_MANAGEMENT_PORT = "lastseen.http.management.port";
+    public static final String HTTP_MAX_CONCURRENT_QUERIES = "lastseen.http.max.concurrent.queries";
+    public static final String HTTP_MAX_CONNECTIONS = "lastseen.http.max.connections";
+    public static final String HTTP_MAX_HEADER_BYTES = "lastseen.http.max.header.bytes";
+    public static final String HTTP_IDLE_TIMEOUT_MS = "lastseen.http.idle.timeout.ms";
+    public static final String HTTP_THREADS = "lastseen.http.threads";
+    public static final String HTTP_TLS_KEYSTORE_PATH = "lastseen.http.tls.keystore.path";
+    public static final String HTTP_TLS_KEYSTORE_PASSWORD = "lastseen.http.tls.keystore.password";
+    public static final String HTTP_TLS_KEYSTORE_TYPE = "lastseen.http.tls.keystore.type";
     public static final String API_KEYS = "lastseen.api.keys";
     public static final String API_KEYS_FILE = "lastseen.api.keys.file";
     public static final String SPIKE_WINDOW_MS = "lastseen.spike.window.ms";
@@ -71,6 +85,10 @@ public final class ConfigLoader {
     public static final String SHUTDOWN_TIMEOUT_MS = "lastseen.shutdown.timeout.ms";
     public static final String SHUTDOWN_LEAVE_GROUP = "lastseen.shutdown.leave-group";
     public static final String RECORD_MAX_RETRIES = "lastseen.errors.record.max.retries";
+    public static final String QUERY_FORWARD_CREDENTIAL = "lastseen.query.forward.credential";
+    public static final String QUERY_FORWARD_TRUSTSTORE_PATH = "lastseen.query.forward.truststore.path";
+    public static final String QUERY_FORWARD_TRUSTSTORE_PASSWORD = "lastseen.query.forward.truststore.password";
+    public static final String QUERY_FORWARD_TRUSTSTORE_TYPE = "lastseen.query.forward.truststore.type";
     public static final String ROCKSDB_MEMORY_BYTES = BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG;
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
 
@@ -85,40 +103,83 @@ public final class ConfigLoader {
 
     static final int MAX_API_KEYS = 1000;
     static final int MIN_API_KEY_LENGTH = 16;
+    static final int MAX_PLACEHOLDERS = 1000;
+    /**
+     * Values a token service writes instead of a hash when it has none, redacts one, or was never
+     * configured (compared case-insensitively). Most are shorter than the default minimum length and
+     * are rejected for that already; the list matters when {@value #SECRET_MIN_LENGTH} is lowered.
+     */
+    public static final List<String> DEFAULT_SECRET_PLACEHOLDERS = List.of(
+            "REDACTED",
+            "[REDACTED]",
+            "<REDACTED>",
+            "***REDACTED***",
+            "REDACTED_SECRET",
+            "REDACTED-SECRET",
+            "****",
+            "********",
+            "null",
+            "nil",
+            "none",
+            "undefined",
+            "empty",
+            "n/a",
+            "changeme",
+            "change-me",
+            "change_me",
+            "changeit",
+            "placeholder",
+            "secret",
+            "password",
+            "dummy",
+            "example",
+            "test",
+            "todo",
+            "tbd",
+            "xxx",
+            "masked",
+            "hidden",
+            "sha256:",
+            "sha256:REDACTED");
+
+    static final int MIN_FORWARD_CREDENTIAL_LENGTH = 32;
+    static final int MAX_FORWARD_CREDENTIALS = 2;
+    /** Threads the API server needs besides its query handlers (acceptors, selectors, quick answers). */
+    static final int HTTP_THREAD_HEADROOM = 16;
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
                     TOPIC_LOGIN_EVENTS,
                     ConfigDef.Type.STRING,
-                    "login-events",
+                    TopicNames.LOGIN_EVENTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of LoginEvent records.")
             .define(
                     TOPIC_SERVICE_TOKENS,
                     ConfigDef.Type.STRING,
-                    "service-tokens",
+                    TopicNames.SERVICE_TOKENS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Input topic of ServiceToken records (compacted; never written by lastseen).")
             .define(
                     TOPIC_TOKEN_LAST_SEEN,
                     ConfigDef.Type.STRING,
-                    "token-last-seen",
+                    TopicNames.TOKEN_LAST_SEEN,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of TokenLastSeen patches.")
             .define(
                     TOPIC_AUTH_FAILURE_ALERTS,
                     ConfigDef.Type.STRING,
-                    "auth-failure-alerts",
+                    TopicNames.AUTH_FAILURE_ALERTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Output topic of AuthFailureSpike alerts.")
             .define(
                     TOPIC_DLQ,
                     ConfigDef.Type.STRING,
-                    "lastseen-dlq",
+                    TopicNames.DEAD_LETTER,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Dead-letter topic for rejected input records.")
@@ -197,6 +258,49 @@ public final class ConfigLoader {
                     "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
                             + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
             .define(
+                    RETIRED_RETENTION_MS,
+                    ConfigDef.Type.LONG,
+                    30L * 86_400_000,
+                    Range.between(0, 3_650L * 86_400_000),
+                    Importance.MEDIUM,
+                    "Usage of a token the registry deleted or moved to another account stays readable this long after the delete/move, "
+                            + "then is deleted; 0 keeps it forever.")
+            .define(
+                    GUARD_RETENTION_MS,
+                    ConfigDef.Type.LONG,
+                    30L * 86_400_000,
+                    Range.between(0, 3_650L * 86_400_000),
+                    Importance.LOW,
+                    "token-last-seen never moves backwards for a token: the last patched last_seen_at of each token is remembered this "
+                            + "long after it (an event arriving later than this could move the topic back); 0 keeps it forever.")
+            .define(
+                    SECRET_MIN_LENGTH,
+                    ConfigDef.Type.INT,
+                    16,
+                    Range.between(1, InputBounds.DEFAULTS.maxSecretHashLength()),
+                    Importance.MEDIUM,
+                    "Shortest client_secret_hash accepted from service-tokens; shorter ones are rejected (secret_too_short).")
+            .define(
+                    SECRET_PLACEHOLDERS,
+                    ConfigDef.Type.LIST,
+                    DEFAULT_SECRET_PLACEHOLDERS,
+                    ConfigDef.LambdaValidator.with(
+                            ConfigLoader::validatePlaceholders,
+                            () -> "at most " + MAX_PLACEHOLDERS + " entries of 1.."
+                                    + InputBounds.DEFAULTS.maxSecretHashLength() + " characters"),
+                    Importance.MEDIUM,
+                    "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
+                            + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
+            .define(
+                    NEVER_SEEN_MAX_ENTRIES,
+                    ConfigDef.Type.LONG,
+                    1_000_000L,
+                    Range.between(100, 1_000_000_000),
+                    Importance.MEDIUM,
+                    "Most usage entries of token ids that never authenticated successfully that one task (account partition) keeps; "
+                            + "past it, each new one evicts the one with the oldest last failure (a hard bound on what a flood of "
+                            + "failed logins with random token ids can grow).")
+            .define(
                     HTTP_HOST,
                     ConfigDef.Type.STRING,
                     "0.0.0.0",
@@ -209,6 +313,72 @@ public final class ConfigLoader {
                     Range.between(0, 65535),
                     Importance.MEDIUM,
                     "Port of the REST server (0 picks a free port).")
+            .define(
+                    HTTP_MANAGEMENT_PORT,
+                    ConfigDef.Type.INT,
+                    7072,
+                    Range.between(-1, 65535),
+                    Importance.MEDIUM,
+                    "Port of the management server: /healthz, /readyz and /metrics on a connector and threads of their own, "
+                            + "so probes and scrapes are answered whatever the query load (0 picks a free port; -1: none, "
+                            + "they are then served on the API port only).")
+            .define(
+                    HTTP_MAX_CONCURRENT_QUERIES,
+                    ConfigDef.Type.INT,
+                    32,
+                    Range.between(1, 10_000),
+                    Importance.MEDIUM,
+                    "Most /v1 queries from clients answered at once (and, separately, as many forwarded by other instances); "
+                            + "one more is answered 503 with Retry-After at once.")
+            .define(
+                    HTTP_MAX_CONNECTIONS,
+                    ConfigDef.Type.INT,
+                    512,
+                    Range.between(8, 100_000),
+                    Importance.LOW,
+                    "Most open connections to the API port; further ones wait in the accept backlog.")
+            .define(
+                    HTTP_MAX_HEADER_BYTES,
+                    ConfigDef.Type.INT,
+                    8_192,
+                    Range.between(2_048, 1_048_576),
+                    Importance.LOW,
+                    "Largest request line plus headers accepted (431 beyond).")
+            .define(
+                    HTTP_IDLE_TIMEOUT_MS,
+                    ConfigDef.Type.LONG,
+                    30_000L,
+                    Range.between(1_000, 3_600_000),
+                    Importance.LOW,
+                    "A connection that sends or reads nothing for this long is closed.")
+            .define(
+                    HTTP_THREADS,
+                    ConfigDef.Type.INT,
+                    96,
+                    Range.between(HTTP_THREAD_HEADROOM + 2, 20_000),
+                    Importance.LOW,
+                    "Threads of the API server; at least twice lastseen.http.max.concurrent.queries plus "
+                            + HTTP_THREAD_HEADROOM + ".")
+            .define(
+                    HTTP_TLS_KEYSTORE_PATH,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "Keystore with the API's TLS key and certificate: when set, the API port speaks HTTPS only, and queries "
+                            + "are forwarded to other instances over HTTPS.")
+            .define(
+                    HTTP_TLS_KEYSTORE_PASSWORD,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "Password of the keystore (and of its key).")
+            .define(
+                    HTTP_TLS_KEYSTORE_TYPE,
+                    ConfigDef.Type.STRING,
+                    "PKCS12",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
+                    "Keystore type.")
             .define(
                     API_KEYS,
                     ConfigDef.Type.PASSWORD,
@@ -340,6 +510,34 @@ public final class ConfigLoader {
                             + "fault) is retried this many times (each retry fails the task and replaces the stream thread), "
                             + "then dead-lettered with reason processing_error, so one record cannot stall its partition.")
             .define(
+                    QUERY_FORWARD_CREDENTIAL,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.HIGH,
+                    "The secret instances of one deployment present to each other when forwarding a query (at least "
+                            + MIN_FORWARD_CREDENTIAL_LENGTH + " characters, the same on every instance). Without it an "
+                            + "instance forwards nothing and honours no forwarded request. To rotate it, give two, "
+                            + "comma-separated: both are accepted, the first is sent.")
+            .define(
+                    QUERY_FORWARD_TRUSTSTORE_PATH,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "Truststore for the other instances' TLS certificates when the API uses TLS (default: the JDK's trusted CAs).")
+            .define(
+                    QUERY_FORWARD_TRUSTSTORE_PASSWORD,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.LOW,
+                    "Password of the truststore.")
+            .define(
+                    QUERY_FORWARD_TRUSTSTORE_TYPE,
+                    ConfigDef.Type.STRING,
+                    "PKCS12",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
+                    "Truststore type.")
+            .define(
                     ROCKSDB_MEMORY_BYTES,
                     ConfigDef.Type.LONG,
                     BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY,
@@ -355,6 +553,25 @@ public final class ConfigLoader {
                     "Share of the RocksDB memory given to memtables.");
 
     private ConfigLoader() {}
+
+    private static void validatePlaceholders(String name, Object value) {
+        @SuppressWarnings("unchecked")
+        List<String> placeholders = (List<String>) value;
+        if (placeholders.size() > MAX_PLACEHOLDERS) {
+            throw new ConfigException(
+                    name, placeholders.size() + " entries", "at most " + MAX_PLACEHOLDERS + " placeholders");
+        }
+        for (int i = 0; i < placeholders.size(); i++) {
+            String p = placeholders.get(i);
+            if (p.isEmpty() || p.length() > InputBounds.DEFAULTS.maxSecretHashLength()) {
+                throw new ConfigException(
+                        name,
+                        "entry #" + (i + 1),
+                        "each placeholder must be 1.." + InputBounds.DEFAULTS.maxSecretHashLength()
+                                + " characters (empty entries between commas are not allowed)");
+            }
+        }
+    }
 
     /** Loads a properties file, applies environment overrides, validates. */
     public static LastseenConfig load(Path file, Map<String, String> env) {
@@ -465,22 +682,130 @@ public final class ConfigLoader {
                 Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
                 bounds,
-                new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
+                httpSettings(c),
                 apiKeys(c),
                 spikes,
                 querySettings(c),
-                Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                new LastseenConfig.RetentionSettings(
+                        Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
+                        Duration.ofMillis(c.getLong(RETIRED_RETENTION_MS)),
+                        Duration.ofMillis(c.getLong(GUARD_RETENTION_MS))),
+                c.getLong(NEVER_SEEN_MAX_ENTRIES),
+                new LastseenConfig.SecretSettings(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)),
                 resilience,
                 streamsProperties(streams, c, topics));
     }
 
+    private static LastseenConfig.HttpSettings httpSettings(AbstractConfig c) {
+        int port = c.getInt(HTTP_PORT);
+        int management = c.getInt(HTTP_MANAGEMENT_PORT);
+        if (management > 0 && management == port) {
+            throw new ConfigException(
+                    HTTP_MANAGEMENT_PORT,
+                    management,
+                    "must differ from " + HTTP_PORT + " (or be -1 for no management port)");
+        }
+        int queries = c.getInt(HTTP_MAX_CONCURRENT_QUERIES);
+        int threads = c.getInt(HTTP_THREADS);
+        if (threads < 2 * queries + HTTP_THREAD_HEADROOM) {
+            throw new ConfigException(
+                    HTTP_THREADS,
+                    threads,
+                    "must be at least twice " + HTTP_MAX_CONCURRENT_QUERIES + " (" + queries + ") plus "
+                            + HTTP_THREAD_HEADROOM
+                            + ": client queries and forwarded ones each have that many handlers");
+        }
+        LastseenConfig.HttpLimits limits = new LastseenConfig.HttpLimits(
+                queries,
+                c.getInt(HTTP_MAX_CONNECTIONS),
+                c.getInt(HTTP_MAX_HEADER_BYTES),
+                Duration.ofMillis(c.getLong(HTTP_IDLE_TIMEOUT_MS)),
+                threads);
+        LastseenConfig.KeyStoreFile keystore =
+                keyStore(c, HTTP_TLS_KEYSTORE_PATH, HTTP_TLS_KEYSTORE_PASSWORD, HTTP_TLS_KEYSTORE_TYPE, true);
+        return new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), port, management, limits, keystore);
+    }
+
     private static LastseenConfig.QuerySettings querySettings(AbstractConfig c) {
+        Password credential = c.getPassword(QUERY_FORWARD_CREDENTIAL);
+        List<String> credentials = credential == null
+                ? List.of()
+                : Arrays.stream(credential.value().split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+        if (credentials.size() > MAX_FORWARD_CREDENTIALS) {
+            throw new ConfigException(
+                    QUERY_FORWARD_CREDENTIAL,
+                    "[hidden]",
+                    credentials.size() + " credentials given; at most " + MAX_FORWARD_CREDENTIALS
+                            + " (the one sent, and the one being rotated out)");
+        }
+        for (int i = 0; i < credentials.size(); i++) {
+            if (credentials.get(i).length() < MIN_FORWARD_CREDENTIAL_LENGTH) {
+                throw new ConfigException(
+                        QUERY_FORWARD_CREDENTIAL,
+                        "[hidden]",
+                        "credential #" + (i + 1) + " is shorter than " + MIN_FORWARD_CREDENTIAL_LENGTH
+                                + " characters; generate one, e.g. with 'openssl rand -base64 32', and give every"
+                                + " instance the same");
+            }
+        }
         return new LastseenConfig.QuerySettings(
                 Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
                 Duration.ofMillis(c.getLong(QUERY_FORWARD_CONNECT_TIMEOUT_MS)),
                 Duration.ofMillis(c.getLong(QUERY_FORWARD_READ_TIMEOUT_MS)),
                 c.getInt(QUERY_MAX_PAGE_SCAN),
-                c.getLong(QUERY_MAX_STALE_LAG));
+                c.getLong(QUERY_MAX_STALE_LAG),
+                credentials,
+                keyStore(
+                        c,
+                        QUERY_FORWARD_TRUSTSTORE_PATH,
+                        QUERY_FORWARD_TRUSTSTORE_PASSWORD,
+                        QUERY_FORWARD_TRUSTSTORE_TYPE,
+                        false));
+    }
+
+    /** A configured keystore or truststore, loaded once here so that a wrong path, type or password fails start-up. */
+    private static LastseenConfig.KeyStoreFile keyStore(
+            AbstractConfig c, String pathKey, String passwordKey, String typeKey, boolean withKey) {
+        String path = c.getString(pathKey);
+        Password password = c.getPassword(passwordKey);
+        if (path == null || path.isBlank()) {
+            if (password != null) {
+                throw new ConfigException(passwordKey, "[hidden]", "is set but " + pathKey + " is not");
+            }
+            return null;
+        }
+        LastseenConfig.KeyStoreFile file = new LastseenConfig.KeyStoreFile(
+                path.trim(),
+                password == null ? "" : password.value(),
+                c.getString(typeKey).trim());
+        try {
+            java.security.KeyStore store = file.load();
+            if (withKey && !hasPrivateKey(store)) {
+                throw new ConfigException(
+                        pathKey, path, "holds no private key (a TLS server needs its key and certificate)");
+            }
+            if (!withKey && store.size() == 0) {
+                throw new ConfigException(pathKey, path, "holds no certificate to trust");
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new ConfigException(
+                    pathKey,
+                    path,
+                    "cannot be read as a " + file.type() + " store with " + passwordKey + ": " + e.getMessage());
+        }
+        return file;
+    }
+
+    private static boolean hasPrivateKey(java.security.KeyStore store) throws java.security.KeyStoreException {
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> apiKeys(AbstractConfig c) {

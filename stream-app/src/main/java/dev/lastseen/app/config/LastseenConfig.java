@@ -9,6 +9,10 @@ import java.util.Map;
  * {@link ConfigLoader}, which names the offending key in every error.
  *
  * @param query   interactive-query routing and bounds
+ * @param retention how long state that nothing refreshes is kept (never-seen and retired usage, the last-seen guard)
+ * @param neverSeenMaxEntries most usage entries of never-successful token ids per task (the oldest are evicted)
+ * @param secrets the secret rule's settings
+ * @param resilience crashes, restarts and faults: identity, shutdown, record retries
  * @param streams the Kafka Streams properties (everything outside the {@code lastseen.} namespace, plus defaults)
  */
 public record LastseenConfig(
@@ -21,13 +25,34 @@ public record LastseenConfig(
         List<String> apiKeys,
         SpikeSettings spikes,
         QuerySettings query,
-        Duration neverSeenRetention,
+        RetentionSettings retention,
+        long neverSeenMaxEntries,
+        SecretSettings secrets,
         ResilienceSettings resilience,
         Map<String, Object> streams) {
 
     public LastseenConfig {
         apiKeys = List.copyOf(apiKeys);
         streams = Map.copyOf(streams);
+    }
+
+    /**
+     * How long state that nothing refreshes is kept (zero: forever).
+     *
+     * @param neverSeen usage of a token id that never succeeded, after its last failure
+     * @param retired   usage of a token the registry deleted or moved away, after the delete/move
+     * @param lastSeenGuard the last patched last_seen_at of a token, after it
+     */
+    public record RetentionSettings(Duration neverSeen, Duration retired, Duration lastSeenGuard) {}
+
+    /**
+     * The secret rule's settings: the shortest accepted {@code client_secret_hash} and the
+     * placeholder values (compared case-insensitively) that are not secrets.
+     */
+    public record SecretSettings(int minLength, List<String> placeholders) {
+        public SecretSettings {
+            placeholders = List.copyOf(placeholders);
+        }
     }
 
     /** How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only). */
@@ -81,26 +106,119 @@ public record LastseenConfig(
                 apiKeys,
                 spikes,
                 query,
-                neverSeenRetention,
+                retention,
+                neverSeenMaxEntries,
+                secrets,
                 resilience,
                 streams);
     }
 
-    /** The REST server's address. */
-    public record HttpSettings(String host, int port) {}
+    /**
+     * The REST server: the API's address, the management port (health, readiness, metrics on
+     * their own connector and threads; {@link #NO_MANAGEMENT_PORT} for none), limits, and TLS.
+     *
+     * @param tls the API's keystore, or null for plain HTTP
+     */
+    public record HttpSettings(String host, int port, int managementPort, HttpLimits limits, KeyStoreFile tls) {
+        public static final int NO_MANAGEMENT_PORT = -1;
+
+        /** Plain HTTP on one port with the default limits (health, readiness and metrics served there too). */
+        public HttpSettings(String host, int port) {
+            this(host, port, NO_MANAGEMENT_PORT, HttpLimits.DEFAULTS, null);
+        }
+
+        public HttpSettings withPorts(int apiPort, int management) {
+            return new HttpSettings(host, apiPort, management, limits, tls);
+        }
+
+        public String scheme() {
+            return tls == null ? "http" : "https";
+        }
+    }
+
+    /**
+     * Bounds of the API server: concurrent queries (each of clients and of other instances),
+     * open connections, request line plus headers, idle connections, threads.
+     */
+    public record HttpLimits(
+            int maxConcurrentQueries, int maxConnections, int maxHeaderBytes, Duration idleTimeout, int threads) {
+        public static final HttpLimits DEFAULTS = new HttpLimits(32, 512, 8_192, Duration.ofSeconds(30), 96);
+    }
+
+    /** A keystore or truststore file. The password never reaches a log line. */
+    public record KeyStoreFile(String path, String password, String type) {
+        public java.security.KeyStore load() throws java.io.IOException, java.security.GeneralSecurityException {
+            java.security.KeyStore store = java.security.KeyStore.getInstance(type);
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
+                store.load(in, password.toCharArray());
+            }
+            return store;
+        }
+
+        @Override
+        public String toString() {
+            return "KeyStoreFile[path=" + path + ", type=" + type + "]";
+        }
+    }
 
     /**
      * Interactive queries: how long a query may wait for state that is migrating (rebalance,
-     * restore, instance loss) before it is answered 503, how long a forward to the owning
-     * instance may take, how many registry entries one listing page may examine, and how far
-     * behind (changelog records) a standby copy may be and still answer.
+     * restore, instance loss) before it is answered 503 — the bound on a query's whole handling —,
+     * how long a forward to the owning instance may take, how many token ids one listing page may
+     * examine, how far behind (changelog records) a standby copy may be and still answer, and how
+     * instances authenticate to each other.
+     *
+     * @param forwardCredentials the secrets instances accept from each other, the first the one they
+     *                           send (several only while one is rotated); empty: no forwarding
+     * @param forwardTrust      truststore for other instances' certificates (TLS), or null for the JDK's
      */
     public record QuerySettings(
             Duration deadline,
             Duration forwardConnectTimeout,
             Duration forwardReadTimeout,
             int maxPageScan,
-            long maxStaleLag) {}
+            long maxStaleLag,
+            List<String> forwardCredentials,
+            KeyStoreFile forwardTrust) {
+
+        public QuerySettings {
+            forwardCredentials = List.copyOf(forwardCredentials);
+        }
+
+        /** Without the credential and trust settings: no forwarding between instances. */
+        public QuerySettings(
+                Duration deadline,
+                Duration forwardConnectTimeout,
+                Duration forwardReadTimeout,
+                int maxPageScan,
+                long maxStaleLag) {
+            this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, List.of(), null);
+        }
+
+        public QuerySettings withForwarding(String credential, KeyStoreFile trust) {
+            return new QuerySettings(
+                    deadline,
+                    forwardConnectTimeout,
+                    forwardReadTimeout,
+                    maxPageScan,
+                    maxStaleLag,
+                    List.of(credential),
+                    trust);
+        }
+
+        /** The credential this instance sends when it forwards, or null: it forwards nothing. */
+        public String forwardCredential() {
+            return forwardCredentials.isEmpty() ? null : forwardCredentials.get(0);
+        }
+
+        @Override
+        public String toString() {
+            return "QuerySettings[deadline=" + deadline + ", forwardConnectTimeout=" + forwardConnectTimeout
+                    + ", forwardReadTimeout=" + forwardReadTimeout + ", maxPageScan=" + maxPageScan + ", maxStaleLag="
+                    + maxStaleLag + ", forwardCredentials=" + forwardCredentials.size() + " [hidden]"
+                    + ", forwardTrust=" + forwardTrust + "]";
+        }
+    }
 
     /** Failure-spike detection: window size, grace for late events, and default thresholds. */
     public record SpikeSettings(

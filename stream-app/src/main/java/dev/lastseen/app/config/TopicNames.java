@@ -2,11 +2,20 @@ package dev.lastseen.app.config;
 
 import java.util.Objects;
 
-/** The topics lastseen reads and writes; defaults are the contract's names. */
+/**
+ * The topics lastseen reads and writes. The default names are written here once: the
+ * configuration's defaults, the developer tools' and the benchmarks' use these constants.
+ */
 public record TopicNames(
         String loginEvents, String serviceTokens, String tokenLastSeen, String authFailureAlerts, String deadLetter) {
+    public static final String LOGIN_EVENTS = "login-events";
+    public static final String SERVICE_TOKENS = "service-tokens";
+    public static final String TOKEN_LAST_SEEN = "token-last-seen";
+    public static final String AUTH_FAILURE_ALERTS = "auth-failure-alerts";
+    public static final String DEAD_LETTER = "lastseen-dlq";
+
     public static final TopicNames DEFAULTS =
-            new TopicNames("login-events", "service-tokens", "token-last-seen", "auth-failure-alerts", "lastseen-dlq");
+            new TopicNames(LOGIN_EVENTS, SERVICE_TOKENS, TOKEN_LAST_SEEN, AUTH_FAILURE_ALERTS, DEAD_LETTER);
 
     public TopicNames {
         Objects.requireNonNull(loginEvents, "loginEvents");

@@ -1,7 +1,10 @@
 package dev.lastseen.app.errors;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,19 +27,34 @@ import org.slf4j.LoggerFactory;
  *   <li>Every other kind (registry, state store, Kafka, I/O): the task fails, every time. These are
  *       faults of the machine or of a service, not of the record: the record is never skipped.</li>
  * </ul>
+ *
+ * <p>A dead letter keeps its original value only when its source topic is listed under
+ * {@link #VALUE_KEEPING_TOPICS_CONFIG} (the login topics, which cannot carry a secret); any other
+ * topic's value is withheld. Secret-free is the default: a topic nobody thought about, or a
+ * missing setting, withholds.
  */
-final class DeadLetterRouter {
+public final class DeadLetterRouter {
+    /** Streams-config key: the topics (a collection of names) whose dead letters keep their value bytes. */
+    public static final String VALUE_KEEPING_TOPICS_CONFIG = "lastseen.internal.dlq.value-keeping-topics";
+
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRouter.class);
     private final String deadLetterTopic;
     private final DeadLetterCounter metrics;
     private final RecordRetries retries;
     private final int maxBytes;
+    private final Set<String> valueKeepingTopics;
 
-    private DeadLetterRouter(String deadLetterTopic, DeadLetterCounter metrics, RecordRetries retries, int maxBytes) {
+    private DeadLetterRouter(
+            String deadLetterTopic,
+            DeadLetterCounter metrics,
+            RecordRetries retries,
+            int maxBytes,
+            Set<String> valueKeepingTopics) {
         this.deadLetterTopic = deadLetterTopic;
         this.metrics = metrics;
         this.retries = retries;
         this.maxBytes = maxBytes;
+        this.valueKeepingTopics = Set.copyOf(valueKeepingTopics);
     }
 
     static DeadLetterRouter fromConfigs(Map<String, ?> configs) {
@@ -47,11 +65,17 @@ final class DeadLetterRouter {
         }
         Object retries = configs.get(RecordRetries.STREAMS_CONFIG_KEY);
         Object limit = configs.get(DeadLetterLimit.STREAMS_CONFIG_KEY);
+        Object keeping = configs.get(VALUE_KEEPING_TOPICS_CONFIG);
+        Set<String> valueKeeping = new HashSet<>();
+        if (keeping instanceof Collection<?> names) {
+            names.forEach(n -> valueKeeping.add(String.valueOf(n)));
+        }
         return new DeadLetterRouter(
                 topic.toString(),
                 (DeadLetterCounter) configs.get(DeadLetterCounter.STREAMS_CONFIG_KEY),
                 retries instanceof RecordRetries r ? r : new RecordRetries(0),
-                limit instanceof Integer bytes ? bytes : DeadLetterLimit.DEFAULT_MAX_REQUEST_SIZE);
+                limit instanceof Integer bytes ? bytes : DeadLetterLimit.DEFAULT_MAX_REQUEST_SIZE,
+                valueKeeping);
     }
 
     /**
@@ -113,8 +137,16 @@ final class DeadLetterRouter {
         if (metrics != null) {
             metrics.deadLettered(reason);
         }
-        ProducerRecord<byte[], byte[]> letter =
-                DeadLetters.fit(DeadLetters.record(deadLetterTopic, key, value, context, exception, reason), maxBytes);
+        ProducerRecord<byte[], byte[]> letter = DeadLetters.fit(
+                DeadLetters.record(
+                        deadLetterTopic,
+                        key,
+                        value,
+                        valueKeepingTopics.contains(context.topic()),
+                        context,
+                        exception,
+                        reason),
+                maxBytes);
         String cut = letter.headers().lastHeader(DeadLetters.VALUE_DROPPED_HEADER) == null
                 ? ""
                 : " (value of " + length(value) + " bytes left out: dead letters are limited to " + maxBytes

@@ -1,7 +1,9 @@
 package dev.lastseen.app.errors;
 
 import dev.lastseen.serde.DeadLetterHeaders;
+import dev.lastseen.serde.WireFormat;
 import dev.lastseen.serde.WireFormatException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -10,10 +12,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 /**
- * Builds dead-letter records: the original key and value bytes, with Kafka Streams' own
- * dead-letter header names ({@code __streams.errors.*}) plus {@value #REASON_HEADER}, a
- * stable reason code. No stack trace is attached: messages name fields and bounds, never
- * values, and a trace adds nothing an operator can act on.
+ * Builds dead-letter records: the original key bytes, with Kafka Streams' own dead-letter header
+ * names ({@code __streams.errors.*}) plus {@value #REASON_HEADER}, a stable reason code, and
+ * {@value #SCHEMA_ID_HEADER} when the value starts with a wire-format header. The original value
+ * bytes are kept only for topics that cannot carry a secret (login events); for every other
+ * topic — service-tokens above all — the value is null and {@value #VALUE_WITHHELD_HEADER} says
+ * so: topic, partition and offset find the record in its source. No stack trace is attached:
+ * messages name fields and bounds, never values, and a trace adds nothing an operator can act on.
  */
 public final class DeadLetters {
     public static final String HEADER_EXCEPTION = DeadLetterHeaders.EXCEPTION;
@@ -27,9 +32,9 @@ public final class DeadLetters {
      * {@code max.message.bytes} (or the producer's {@code max.request.size}); its value is the original
      * value's size in bytes. Topic, partition and offset still find the record in its source.
      */
-    public static final String VALUE_DROPPED_HEADER = "lastseen.errors.value.dropped";
+    public static final String VALUE_DROPPED_HEADER = DeadLetterHeaders.VALUE_DROPPED;
     /** As {@link #VALUE_DROPPED_HEADER}, for a key too large to fit even without the value. */
-    public static final String KEY_DROPPED_HEADER = "lastseen.errors.key.dropped";
+    public static final String KEY_DROPPED_HEADER = DeadLetterHeaders.KEY_DROPPED;
 
     /** Bound on the exception message header: our messages are short; an unexpected one may not be. */
     static final int MAX_MESSAGE_CHARS = 1000;
@@ -41,6 +46,10 @@ public final class DeadLetters {
     static final int RECORD_OVERHEAD_BYTES = 61 + 1 + 10 + 5 + 5 + 5 + 5 + 5;
     /** Upper bound of what each header adds besides its name and value (two varint lengths). */
     static final int HEADER_OVERHEAD_BYTES = 10;
+    /** The schema id of the value's wire-format header, when it had one (decimal). */
+    public static final String SCHEMA_ID_HEADER = DeadLetterHeaders.SCHEMA_ID;
+    /** Present ("true") when the value was left out because its topic may carry secrets. */
+    public static final String VALUE_WITHHELD_HEADER = DeadLetterHeaders.VALUE_WITHHELD;
 
     private DeadLetters() {}
 
@@ -63,10 +72,15 @@ public final class DeadLetters {
         return RejectReason.PROCESSING_ERROR;
     }
 
+    /**
+     * @param value         the original value bytes: read for the schema id, and written only when {@code keepValue}
+     * @param keepValue     whether the value may be copied (its topic cannot carry a secret)
+     */
     public static ProducerRecord<byte[], byte[]> record(
             String deadLetterTopic,
             byte[] key,
             byte[] value,
+            boolean keepValue,
             ErrorHandlerContext context,
             Throwable e,
             RejectReason reason) {
@@ -77,7 +91,15 @@ public final class DeadLetters {
         headers.add(HEADER_PARTITION, utf8(Integer.toString(context.partition())));
         headers.add(HEADER_OFFSET, utf8(Long.toString(context.offset())));
         headers.add(REASON_HEADER, utf8(reason.code()));
-        return new ProducerRecord<>(deadLetterTopic, null, key, value, headers);
+        if (value != null && value.length >= WireFormat.HEADER_SIZE && value[0] == WireFormat.MAGIC_BYTE) {
+            headers.add(
+                    SCHEMA_ID_HEADER,
+                    utf8(Integer.toString(ByteBuffer.wrap(value, 1, 4).getInt())));
+        }
+        if (!keepValue && value != null) {
+            headers.add(VALUE_WITHHELD_HEADER, utf8("true"));
+        }
+        return new ProducerRecord<>(deadLetterTopic, null, key, keepValue ? value : null, headers);
     }
 
     /**

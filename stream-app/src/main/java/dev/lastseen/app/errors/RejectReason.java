@@ -19,17 +19,37 @@ public enum RejectReason {
     INVALID_TIMESTAMP("invalid_timestamp"),
     FUTURE_TIMESTAMP("future_timestamp"),
     MISSING_TOKEN_ID("missing_token_id"),
-    BLANK_SECRET("blank_secret"),
+    /** client_secret_hash is empty. */
+    SECRET_MISSING("secret_missing", true),
+    /** client_secret_hash has a character outside visible ASCII 0x21..0x7E (whitespace, control, format, non-ASCII). */
+    SECRET_NOT_VISIBLE_ASCII("secret_not_visible_ascii", true),
+    /** client_secret_hash is shorter than lastseen.secret.min.length. */
+    SECRET_TOO_SHORT("secret_too_short", true),
+    /** client_secret_hash is longer than the input bound. */
+    SECRET_TOO_LONG("secret_too_long", true),
+    /** client_secret_hash is a placeholder (lastseen.secret.placeholders, or one character repeated). */
+    SECRET_PLACEHOLDER("secret_placeholder", true),
     KEY_MISMATCH("key_mismatch"),
     PROCESSING_ERROR("processing_error");
 
     private final String code;
+    private final boolean secretRule;
 
     RejectReason(String code) {
+        this(code, false);
+    }
+
+    RejectReason(String code, boolean secretRule) {
         this.code = code;
+        this.secretRule = secretRule;
     }
 
     public String code() {
         return code;
+    }
+
+    /** Whether the record broke the secret rule (these also count in {@code lastseen_secret_rejected_total}). */
+    public boolean isSecretRule() {
+        return secretRule;
     }
 }

@@ -2,7 +2,9 @@ package dev.lastseen.app.http;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.QueryHeaders;
+import dev.lastseen.common.LogSafe;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
@@ -10,10 +12,27 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +44,15 @@ import org.slf4j.LoggerFactory;
  * {@link QueryHeaders#SERVED_BY} header, and a {@code served_by} member in JSON bodies.
  * The OpenAPI document ({@code /openapi.yaml}, kept in {@code src/main/resources}) is served
  * without auth.
+ *
+ * <p><b>Two servers, so queries cannot starve probes and scrapes.</b> The API server (the
+ * configured host and port, HTTPS when a keystore is configured) has its own thread pool, a
+ * connection limit, a bound on request line plus headers, an idle timeout, and refuses request
+ * bodies (the API has none); its queries are limited by a {@link QueryLimiter}. The management
+ * server ({@code lastseen.http.management.port}, plain HTTP) serves health, readiness, metrics and
+ * the OpenAPI document on a connector and a small thread pool of its own, so it answers whatever
+ * the API is going through. Health, readiness and metrics stay on the API port too, unprotected
+ * there, for clients that have not moved.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -32,16 +60,21 @@ public final class HttpServer implements AutoCloseable {
     public static final String OPENAPI_RESOURCE = "/openapi.yaml";
 
     public static final String OPENAPI_PATH = "/openapi.yaml";
-    private static final int MAX_PATH_LOG_CHARS = 200;
+    /** Paths and parameter names echo client input: bounded (and escaped) before a message or a log line. */
+    static final int MAX_PATH_LOG_CHARS = 200;
+    /** Threads of the management server: enough for a few probes and scrapes at once, whatever the API load. */
+    static final int MANAGEMENT_THREADS = 8;
 
     /** A registered route, as the OpenAPI document must describe it. */
     public record Route(String method, String path) {}
 
-    private final Javalin javalin;
+    private final Javalin api;
+    private final Javalin management; // null without a management port
     private final List<Route> routes;
 
-    private HttpServer(Javalin javalin, List<Route> routes) {
-        this.javalin = javalin;
+    private HttpServer(Javalin api, Javalin management, List<Route> routes) {
+        this.api = api;
+        this.management = management;
         this.routes = List.copyOf(routes);
     }
 
@@ -56,96 +89,195 @@ public final class HttpServer implements AutoCloseable {
             Consumer<RoutesConfig> apiRoutes) {
         byte[] openApi = openApiDocument();
         List<Route> routes = new ArrayList<>();
-        Javalin app = Javalin.create(config -> {
-            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            config.startup.showJavalinBanner = false;
-            // Jetty caches header fields per connection and by default matches a new header against the
-            // cache ignoring case: "Authorization: bearer <key>" could then be read as an earlier request's
-            // differently-cased value. Credentials must be read exactly as sent.
-            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+        LastseenConfig.HttpLimits limits = settings.limits();
+        Javalin api = Javalin.create(config -> {
+            common(config, servedBy, pool("lastseen-http", limits.threads()));
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(limits.maxHeaderBytes()));
+            config.jetty.addConnector((server, http) -> apiConnector(server, http, settings));
             config.events.handlerAdded(h -> {
                 if (h.getHttpMethod().isHttpMethod()) {
                     routes.add(new Route(h.getHttpMethod().name(), h.getPath()));
                 }
             });
-            config.routes.before(ctx -> ctx.header(QueryHeaders.SERVED_BY, servedBy));
-            config.routes.get("/healthz", ctx -> {
-                if (readiness.isLive()) {
-                    ctx.json(Map.of("status", "UP", "served_by", servedBy));
-                } else {
-                    problem(ctx, Problem.of("not-live", "Not live", 503, readiness.describe()), Map.of(), servedBy);
-                }
-            });
-            config.routes.get("/readyz", ctx -> {
-                if (readiness.isReady()) {
-                    ctx.json(Map.of("status", "READY", "served_by", servedBy));
-                } else {
-                    problem(
-                            ctx,
-                            Problem.of("not-ready", "Not ready", 503, readiness.describe()),
-                            Map.of("Retry-After", "1"),
-                            servedBy);
-                }
-            });
-            config.routes.get(
-                    "/metrics",
-                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                            .result(meters.scrape()));
-            config.routes.get(
-                    OPENAPI_PATH, ctx -> ctx.contentType("application/yaml").result(openApi));
+            config.routes.before(HttpServer::refuseBodies);
+            managementRoutes(config.routes, servedBy, readiness, meters, openApi);
             apiRoutes.accept(config.routes);
-            config.routes.exception(
-                    ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), e.headers(), servedBy));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("Unhandled error serving {} {}", ctx.method(), abbreviate(ctx.path()), e);
+            errorRoutes(config.routes, servedBy);
+        });
+        Javalin management = settings.managementPort() == LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT
+                ? null
+                : Javalin.create(config -> {
+                    common(config, servedBy, pool("lastseen-management", MANAGEMENT_THREADS));
+                    config.jetty.addConnector((server, http) -> {
+                        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                        c.setHost(settings.host());
+                        c.setPort(settings.managementPort());
+                        c.setIdleTimeout(limits.idleTimeout().toMillis());
+                        return c;
+                    });
+                    managementRoutes(config.routes, servedBy, readiness, meters, openApi);
+                    errorRoutes(config.routes, servedBy);
+                });
+        api.start();
+        try {
+            if (management != null) {
+                management.start();
+            }
+        } catch (RuntimeException e) {
+            api.stop();
+            throw e;
+        }
+        log.info(
+                "HTTP server listening on {}://{}:{} as {}{}",
+                settings.scheme(),
+                settings.host(),
+                api.port(),
+                servedBy,
+                management == null
+                        ? " (no management port)"
+                        : "; health, readiness and metrics on http://" + settings.host() + ":" + management.port());
+        return new HttpServer(api, management, routes);
+    }
+
+    private static void common(JavalinConfig config, String servedBy, QueuedThreadPool threads) {
+        config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+        config.startup.showJavalinBanner = false;
+        config.jetty.threadPool = threads;
+        config.jetty.modifyHttpConfiguration(http -> {
+            // Jetty caches header fields per connection and by default matches a new header against the
+            // cache ignoring case: "Authorization: bearer <key>" could then be read as an earlier request's
+            // differently-cased value. Credentials must be read exactly as sent.
+            http.setHeaderCacheCaseSensitive(true);
+            http.setSendServerVersion(false);
+        });
+        // Errors Jetty answers itself, before any route (a request line or headers over the bound: 431), are
+        // problem documents too.
+        config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(servedBy)));
+        config.routes.before(ctx -> ctx.header(QueryHeaders.SERVED_BY, servedBy));
+    }
+
+    private static QueuedThreadPool pool(String name, int threads) {
+        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(4, threads));
+        pool.setName(name);
+        return pool;
+    }
+
+    private static Connector apiConnector(Server server, HttpConfiguration http, LastseenConfig.HttpSettings settings) {
+        LastseenConfig.HttpLimits limits = settings.limits();
+        ServerConnector connector;
+        if (settings.tls() == null) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            HttpConfiguration https = new HttpConfiguration(http);
+            // Clients reach instances by IP address as often as by name; the certificate's names are checked by them.
+            https.addCustomizer(new SecureRequestCustomizer(false));
+            connector =
+                    new ServerConnector(server, sslContextFactory(settings.tls()), new HttpConnectionFactory(https));
+        }
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        return connector;
+    }
+
+    private static SslContextFactory.Server sslContextFactory(LastseenConfig.KeyStoreFile keystore) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        try {
+            ssl.setKeyStore(keystore.load());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the API keystore " + keystore, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot load the API keystore " + keystore, e);
+        }
+        ssl.setKeyStorePassword(keystore.password());
+        return ssl;
+    }
+
+    /** The API takes no request body; one is refused before anything reads it. */
+    private static void refuseBodies(Context ctx) {
+        if (ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null) {
+            throw new ProblemException(
+                    Problem.of("request-too-large", "Request too large", 413, "Requests to this API carry no body."));
+        }
+    }
+
+    private static void managementRoutes(
+            RoutesConfig routes, String servedBy, Health readiness, PrometheusMeterRegistry meters, byte[] openApi) {
+        routes.get("/healthz", ctx -> {
+            if (readiness.isLive()) {
+                ctx.json(Map.of("status", "UP", "served_by", servedBy));
+            } else {
+                problem(ctx, Problem.of("not-live", "Not live", 503, readiness.describe()), Map.of(), servedBy);
+            }
+        });
+        routes.get("/readyz", ctx -> {
+            if (readiness.isReady()) {
+                ctx.json(Map.of("status", "READY", "served_by", servedBy));
+            } else {
+                problem(
+                        ctx,
+                        Problem.of("not-ready", "Not ready", 503, readiness.describe()),
+                        Map.of("Retry-After", "1"),
+                        servedBy);
+            }
+        });
+        routes.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(meters.scrape()));
+        routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/yaml").result(openApi));
+    }
+
+    private static void errorRoutes(RoutesConfig routes, String servedBy) {
+        routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem(), e.headers(), servedBy));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error(
+                    "Unhandled error serving {} {}", ctx.method(), LogSafe.oneLine(ctx.path(), MAX_PATH_LOG_CHARS), e);
+            problem(
+                    ctx,
+                    Problem.of(
+                            "internal-error",
+                            "Internal error",
+                            500,
+                            "The server failed to answer; the error is logged. Retry, and report it if it persists."),
+                    Map.of(),
+                    servedBy);
+        });
+        routes.error(404, "*", ctx -> {
+            String type = ctx.res().getContentType();
+            if (type == null
+                    || !type.startsWith(Problem.CONTENT_TYPE)) { // not already answered as a problem by a handler
                 problem(
                         ctx,
                         Problem.of(
-                                "internal-error",
-                                "Internal error",
-                                500,
-                                "The server failed to answer; the error is logged. Retry, and report it if it persists."),
+                                "not-found",
+                                "Not found",
+                                404,
+                                "No resource at " + LogSafe.oneLine(ctx.path(), MAX_PATH_LOG_CHARS)),
                         Map.of(),
                         servedBy);
-            });
-            config.routes.error(404, "*", ctx -> {
-                String type = ctx.res().getContentType();
-                if (type == null
-                        || !type.startsWith(Problem.CONTENT_TYPE)) { // not already answered as a problem by a handler
-                    problem(
-                            ctx,
-                            Problem.of("not-found", "Not found", 404, "No resource at " + abbreviate(ctx.path())),
-                            Map.of(),
-                            servedBy);
-                }
-            });
-            config.routes.error(
-                    405,
-                    "*",
-                    ctx -> problem(
-                            ctx,
-                            Problem.of(
-                                    "method-not-allowed",
-                                    "Method not allowed",
-                                    405,
-                                    ctx.method() + " is not supported on " + abbreviate(ctx.path())),
-                            Map.of(),
-                            servedBy));
+            }
         });
-        app.start(settings.host(), settings.port());
-        log.info("HTTP server listening on {}:{} as {}", settings.host(), app.port(), servedBy);
-        return new HttpServer(app, routes);
+        routes.error(
+                405,
+                "*",
+                ctx -> problem(
+                        ctx,
+                        Problem.of(
+                                "method-not-allowed",
+                                "Method not allowed",
+                                405,
+                                ctx.method() + " is not supported on "
+                                        + LogSafe.oneLine(ctx.path(), MAX_PATH_LOG_CHARS)),
+                        Map.of(),
+                        servedBy));
     }
 
     static void problem(Context ctx, Problem p, Map<String, String> headers, String servedBy) {
         headers.forEach(ctx::header);
         ctx.status(p.status()).contentType(Problem.CONTENT_TYPE).json(p.servedBy(servedBy));
         ctx.contentType(Problem.CONTENT_TYPE);
-    }
-
-    /** Paths echo client input: bounded before they reach a message or a log line. */
-    static String abbreviate(String s) {
-        return s.length() <= MAX_PATH_LOG_CHARS ? s : s.substring(0, MAX_PATH_LOG_CHARS) + "...";
     }
 
     private static byte[] openApiDocument() {
@@ -160,17 +292,59 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers the errors Jetty produces before routing (a request line or headers over the bound,
+     * a malformed request) as problem documents, without echoing anything of the request.
+     */
+    private static final class ProblemErrorHandler extends ErrorHandler {
+        private final String servedBy;
+
+        ProblemErrorHandler(String servedBy) {
+            this.servedBy = servedBy;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus();
+            Problem p = status == 431
+                    ? Problem.of(
+                            "request-too-large",
+                            "Request header too large",
+                            431,
+                            "The request line and headers exceed the server's bound (lastseen.http.max.header.bytes).")
+                    : Problem.of("bad-request", "Bad request", status, "The server could not read the request.");
+            byte[] body;
+            try {
+                body = Json.MAPPER.writeValueAsBytes(p.servedBy(servedBy));
+            } catch (IOException e) {
+                body = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
+            response.getHeaders().put(QueryHeaders.SERVED_BY, servedBy);
+            response.write(true, ByteBuffer.wrap(body), callback);
+            return true;
+        }
+    }
+
     /** Every HTTP route registered, for checking the OpenAPI document against. */
     public List<Route> routes() {
         return routes;
     }
 
     public int port() {
-        return javalin.port();
+        return api.port();
+    }
+
+    /** The management server's port, or {@link LastseenConfig.HttpSettings#NO_MANAGEMENT_PORT} without one. */
+    public int managementPort() {
+        return management == null ? LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT : management.port();
     }
 
     @Override
     public void close() {
-        javalin.stop();
+        if (management != null) {
+            management.stop();
+        }
+        api.stop();
     }
 }

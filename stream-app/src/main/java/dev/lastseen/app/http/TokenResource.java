@@ -6,6 +6,7 @@ import dev.lastseen.app.query.QueryOutcome;
 import dev.lastseen.app.query.QueryRequest;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.avro.Identifiers;
+import dev.lastseen.common.LogSafe;
 import dev.lastseen.state.TokenView;
 import dev.lastseen.state.UnusedTokensPage;
 import io.javalin.config.RoutesConfig;
@@ -19,8 +20,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code /v1} token routes: authenticate, validate, ask {@link TokenQueryService}, and
- * render its outcome. No routing or retry logic lives here.
+ * The {@code /v1} token routes: authenticate, validate, take a slot of the {@link QueryLimiter},
+ * ask {@link TokenQueryService}, and render its outcome. No routing or retry logic lives here.
+ *
+ * <p>A request is treated as forwarded by another instance only when it carries both the
+ * {@link QueryHeaders#FORWARDED} marker and the instance credential; a marker without the
+ * credential is ignored — the request is authenticated and answered like any client's (so a
+ * client cannot make an instance skip forwarding or its retries).
  */
 public final class TokenResource {
     public static final String TOKEN_PATH = "/v1/accounts/{account_id}/tokens/{token_id}";
@@ -28,7 +34,7 @@ public final class TokenResource {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
     /** Seconds a client should wait after a 503 before retrying. */
-    static final String RETRY_AFTER_SECONDS = "1";
+    static final String RETRY_AFTER_SECONDS = QueryLimiter.RETRY_AFTER_SECONDS;
 
     private static final int MAX_INSTANT_CHARS = 64;
     private static final int MAX_LIMIT_CHARS = 8;
@@ -41,12 +47,19 @@ public final class TokenResource {
     private final ApiKeyAuthenticator auth;
     private final int scanBudget;
     private final String servedBy;
+    private final QueryLimiter limiter;
 
-    public TokenResource(TokenQueryService queries, ApiKeyAuthenticator auth, int scanBudget, String servedBy) {
+    public TokenResource(
+            TokenQueryService queries,
+            ApiKeyAuthenticator auth,
+            int scanBudget,
+            String servedBy,
+            QueryLimiter limiter) {
         this.queries = queries;
         this.auth = auth;
         this.scanBudget = scanBudget;
         this.servedBy = servedBy;
+        this.limiter = limiter;
     }
 
     public void routes(RoutesConfig routes) {
@@ -55,11 +68,12 @@ public final class TokenResource {
     }
 
     void token(Context ctx) {
-        auth.authenticate(ctx.header("Authorization"));
+        QueryRequest request = authenticate(ctx);
         String accountId = id(ctx, "account_id");
         String tokenId = id(ctx, "token_id");
         onlyParameters(ctx, Set.of());
-        QueryOutcome<Optional<TokenView>> outcome = queries.token(accountId, tokenId, request(ctx));
+        QueryOutcome<Optional<TokenView>> outcome =
+                limiter.call(request.forwarded(), () -> queries.token(accountId, tokenId, request));
         if (outcome instanceof QueryOutcome.Local<Optional<TokenView>> local) {
             TokenView view = local.value()
                     .orElseThrow(() -> new ProblemException(Problem.of(
@@ -78,15 +92,16 @@ public final class TokenResource {
     }
 
     void list(Context ctx) {
-        auth.authenticate(ctx.header("Authorization"));
+        QueryRequest request = authenticate(ctx);
         String accountId = id(ctx, "account_id");
         onlyParameters(ctx, LIST_PARAMETERS);
         long unusedSince = unusedSince(ctx.queryParam("unused_since"));
         int limit = limit(ctx.queryParam("limit"));
         String pageToken = ctx.queryParam("page_token");
         String after = pageToken == null ? null : PageToken.decode(pageToken, accountId, unusedSince);
-        QueryOutcome<UnusedTokensPage> outcome =
-                queries.unusedSince(accountId, unusedSince, after, limit, scanBudget, request(ctx));
+        QueryOutcome<UnusedTokensPage> outcome = limiter.call(
+                request.forwarded(),
+                () -> queries.unusedSince(accountId, unusedSince, after, limit, scanBudget, request));
         if (outcome instanceof QueryOutcome.Local<UnusedTokensPage> local) {
             UnusedTokensPage page = local.value();
             String next = page.nextAfterTokenId() == null
@@ -99,11 +114,19 @@ public final class TokenResource {
         }
     }
 
-    private QueryRequest request(Context ctx) {
+    /**
+     * Another instance's forwarded request (marker and instance credential), or a client's, whose
+     * API key is checked here (401/403 otherwise). The caller's key is never passed on.
+     */
+    private QueryRequest authenticate(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        boolean forwarded = "1".equals(ctx.header(QueryHeaders.FORWARDED)) && auth.isInstance(authorization);
+        if (!forwarded) {
+            auth.authenticate(authorization);
+        }
         String query = ctx.queryString();
         String pathAndQuery = ctx.req().getRequestURI() + (query == null || query.isEmpty() ? "" : "?" + query);
-        return new QueryRequest(
-                "1".equals(ctx.header(QueryHeaders.FORWARDED)), pathAndQuery, ctx.header("Authorization"));
+        return new QueryRequest(forwarded, pathAndQuery);
     }
 
     /** A remote answer passed on, or unavailable as 503 problem with Retry-After. */
@@ -150,7 +173,7 @@ public final class TokenResource {
     /** Unknown or repeated parameters are errors, not silently ignored: a typo must not change the answer. */
     private static void onlyParameters(Context ctx, Set<String> allowed) {
         for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
-            String name = HttpServer.abbreviate(p.getKey());
+            String name = LogSafe.oneLine(p.getKey(), HttpServer.MAX_PATH_LOG_CHARS);
             if (!allowed.contains(p.getKey())) {
                 throw ProblemException.badRequest(
                         name,

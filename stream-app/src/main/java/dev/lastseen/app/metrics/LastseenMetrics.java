@@ -25,22 +25,23 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
     /** Key under which the instance travels in the streams config to the error handlers. */
     public static final String STREAMS_CONFIG_KEY = DeadLetterCounter.STREAMS_CONFIG_KEY;
 
-    private final MeterRegistry registry;
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
     private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
     private final Map<FailureKind, Counter> taskFailures = new EnumMap<>(FailureKind.class);
     private final Counter restoredRecords;
     private final MultiGauge thresholdsInfo;
+    private final Map<SpikeDropReason, Counter> spikeDropped = new EnumMap<>(SpikeDropReason.class);
     private final Counter lastSeenAdvanced;
     private final Counter patchesEmitted;
-    private final Counter secretRejected;
+    private final Map<RejectReason, Counter> secretRejected = new EnumMap<>(RejectReason.class);
     private final Counter authFailureSpikes;
     private final Counter configRejected;
     private final Counter neverSeenExpired;
+    private final Counter retiredExpired;
+    private final Counter neverSeenEvicted;
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
-        this.registry = registry;
         for (CredentialType type : CredentialType.values()) {
             Map<AuthOutcome, Counter> byOutcome = new EnumMap<>(AuthOutcome.class);
             for (AuthOutcome outcome : AuthOutcome.values()) {
@@ -57,10 +58,20 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
         for (RejectReason reason : RejectReason.values()) {
             dlq.put(
                     reason,
-                    Counter.builder("lastseen.dlq.records")
-                            .description("Input records sent to the dead-letter topic")
-                            .tag("reason", reason.code())
-                            .register(registry));
+                    byReason(
+                            registry,
+                            "lastseen.dlq.records",
+                            "Input records sent to the dead-letter topic",
+                            reason.code()));
+        }
+        for (SpikeDropReason reason : SpikeDropReason.values()) {
+            spikeDropped.put(
+                    reason,
+                    byReason(
+                            registry,
+                            "lastseen.spike.failures.dropped",
+                            "Failed token authentications not counted by spike detection, by reason",
+                            reason.code()));
         }
         for (FailureKind kind : FailureKind.values()) {
             if (kind != FailureKind.BAD_RECORD) { // a bad record is dead-lettered, it never fails a task
@@ -89,15 +100,30 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
         patchesEmitted = Counter.builder("lastseen.patches.emitted")
                 .description("TokenLastSeen patches written")
                 .register(registry);
-        secretRejected = Counter.builder("lastseen.secret.rejected")
-                .description("Registry records rejected for a missing, empty or blank client_secret_hash")
-                .register(registry);
+        for (RejectReason reason : RejectReason.values()) {
+            if (reason.isSecretRule()) {
+                secretRejected.put(
+                        reason,
+                        byReason(
+                                registry,
+                                "lastseen.secret.rejected",
+                                "service-tokens records rejected because client_secret_hash breaks the secret rule",
+                                reason.code()));
+            }
+        }
         authFailureSpikes = Counter.builder("lastseen.auth.failure.spikes")
                 .description("AuthFailureSpike alerts raised")
                 .register(registry);
         neverSeenExpired = Counter.builder("lastseen.usage.never.seen.expired")
                 .description(
                         "Usage entries of token ids that never authenticated successfully, expired after the retention")
+                .register(registry);
+        retiredExpired = Counter.builder("lastseen.usage.retired.expired")
+                .description("Usage entries of tokens the registry deleted or moved away, expired after the retention")
+                .register(registry);
+        neverSeenEvicted = Counter.builder("lastseen.usage.never.seen.evicted")
+                .description("Usage entries of token ids that never authenticated successfully, evicted (oldest last"
+                        + " failure first) to keep a task under lastseen.usage.never-seen.max.entries")
                 .register(registry);
         configRejected = Counter.builder("lastseen.config.rejected")
                 .description("Runtime configuration files rejected (last good kept)")
@@ -112,8 +138,12 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
                 .register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
+    /** One counter of a family labelled by a bounded reason code. */
+    private static Counter byReason(MeterRegistry registry, String name, String description, String reason) {
+        return Counter.builder(name)
+                .description(description)
+                .tag("reason", reason)
+                .register(registry);
     }
 
     public void event(CredentialType type, AuthOutcome outcome) {
@@ -131,8 +161,8 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
     @Override
     public void deadLettered(RejectReason reason) {
         dlq.get(reason).increment();
-        if (reason == RejectReason.BLANK_SECRET) {
-            secretRejected.increment();
+        if (reason.isSecretRule()) {
+            secretRejected.get(reason).increment();
         }
     }
 
@@ -165,9 +195,24 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
         restoredRecords.increment((double) records);
     }
 
-    /** Usage entries of never-successful token ids deleted by the retention sweep. */
-    public void neverSeenExpired(int count) {
-        neverSeenExpired.increment(count);
+    /** Usage entries deleted by the retention sweep: of never-successful token ids, and of deleted or moved-away tokens. */
+    public void usageExpired(int neverSeen, int retired) {
+        if (neverSeen > 0) {
+            neverSeenExpired.increment(neverSeen);
+        }
+        if (retired > 0) {
+            retiredExpired.increment(retired);
+        }
+    }
+
+    /** Usage entries of never-successful token ids evicted to stay under the per-task cap. */
+    public void neverSeenEvicted(int count) {
+        neverSeenEvicted.increment(count);
+    }
+
+    /** A failed token authentication that spike detection did not count, and why. */
+    public void spikeFailureDropped(SpikeDropReason reason) {
+        spikeDropped.get(reason).increment();
     }
 
     public void authFailureSpike() {
@@ -187,13 +232,5 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
      */
     public void freshness(long eventTimeMillis, long nowMillis) {
         freshness.record(Duration.ofMillis(Math.max(0, nowMillis - eventTimeMillis)));
-    }
-
-    public double dlqCount(RejectReason reason) {
-        return dlq.get(reason).count();
-    }
-
-    public double secretRejectedCount() {
-        return secretRejected.count();
     }
 }

@@ -1,74 +1,136 @@
 package dev.lastseen.app.query;
 
-import java.io.ByteArrayOutputStream;
+import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.common.BoundedBody;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Sends a query to the instance that owns the account, with connect and read timeouts, and
- * returns its complete answer. The request carries {@link QueryHeaders#FORWARDED} so the
- * owner never forwards it again, and the caller's {@code Authorization} header so the owner
- * checks the same key.
+ * Sends a query to the instance that owns the account, within connect and read timeouts (and
+ * never past the caller's remaining deadline), and returns its complete answer. The request
+ * carries {@link QueryHeaders#FORWARDED}, so the owner never forwards it again, and the
+ * deployment's instance credential ({@code Authorization: LastseenInstance <credential>}) — not
+ * the caller's API key, which stays on the instance that checked it. Over HTTPS when the API uses
+ * TLS, verifying the owner's certificate (and its host name) against the configured truststore.
  */
 public final class Forwarder {
     /** A listing page of 1000 tokens is well under 1 MiB; anything larger is not an answer of ours. */
     static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-    private static final List<String> PASSED_HEADERS =
-            List.of(QueryHeaders.SERVED_BY, "Retry-After", "WWW-Authenticate");
+    private static final List<String> PASSED_HEADERS = List.of(QueryHeaders.SERVED_BY, "Retry-After");
 
     private final HttpClient http;
+    private final String scheme;
+    private final String authorization;
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
-    public Forwarder(Duration connectTimeout, Duration readTimeout) {
-        this.http = HttpClient.newBuilder()
+    /**
+     * @param scheme     "http" or "https": what the instances' API speaks
+     * @param ssl        the trust for "https" (null: the JDK's default)
+     * @param credential the deployment's instance credential
+     */
+    public Forwarder(Duration connectTimeout, Duration readTimeout, String scheme, SSLContext ssl, String credential) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
+        this.http = builder.build();
+        this.scheme = scheme;
+        this.authorization = QueryHeaders.INSTANCE_AUTH_SCHEME + " " + credential;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
 
     /**
-     * @param pathAndQuery the raw (still encoded) path and query of the caller's request
-     * @param authorization the caller's Authorization header, or null
+     * The forwarder of an instance, or null when no instance credential is configured: then this
+     * instance forwards nothing.
+     *
+     * @param tls whether the instances' API speaks HTTPS
      */
-    public ForwardedResponse forward(HostInfo owner, String pathAndQuery, String authorization)
-            throws ForwardFailedException {
-        URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(readTimeout)
-                .header(QueryHeaders.FORWARDED, "1")
-                .header("Accept", "application/json")
-                .GET();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
+    public static Forwarder of(LastseenConfig.QuerySettings settings, boolean tls) {
+        if (settings.forwardCredential() == null) {
+            return null;
         }
-        CompletableFuture<HttpResponse<byte[]>> future =
-                http.sendAsync(request.build(), info -> new BoundedBody(MAX_RESPONSE_BYTES));
+        return new Forwarder(
+                settings.forwardConnectTimeout(),
+                settings.forwardReadTimeout(),
+                tls ? "https" : "http",
+                tls ? sslContext(settings.forwardTrust()) : null,
+                settings.forwardCredential());
+    }
+
+    private static SSLContext sslContext(LastseenConfig.KeyStoreFile trust) {
+        try {
+            if (trust == null) {
+                return SSLContext.getDefault();
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust.load());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the truststore " + trust, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot set up TLS for forwarding with " + trust, e);
+        }
+    }
+
+    /**
+     * @param pathAndQuery the raw (still encoded) path and query of the caller's request
+     * @param budget       the most time the exchange may take (the rest of the caller's deadline)
+     */
+    public ForwardedResponse forward(HostInfo target, String pathAndQuery, Duration budget)
+            throws ForwardFailedException {
+        String authority = Endpoints.authority(target);
+        URI uri;
+        try {
+            uri = URI.create(scheme + "://" + authority + pathAndQuery);
+        } catch (IllegalArgumentException e) {
+            throw new ForwardFailedException("instance " + authority + " has an address that is not a URL", e);
+        }
+        long limit = Math.min(connectTimeout.plus(readTimeout).toMillis(), budget.toMillis());
+        if (limit <= 0) {
+            throw new ForwardFailedException("no time left to ask instance " + authority, null);
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofMillis(Math.min(readTimeout.toMillis(), limit)))
+                .header(QueryHeaders.FORWARDED, "1")
+                .header("Authorization", authorization)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, BoundedBody.upTo(MAX_RESPONSE_BYTES));
         // The request timeout stops at the response headers; this bounds the whole exchange, body included.
-        long limit = connectTimeout.plus(readTimeout).toMillis();
-        String target = owner.host() + ":" + owner.port();
         try {
             HttpResponse<byte[]> response = future.get(limit, TimeUnit.MILLISECONDS);
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                throw new ForwardFailedException(
+                        "instance " + authority + " refused the instance credential (" + response.statusCode()
+                                + "): every instance must have the same lastseen.query.forward.credential",
+                        null);
+            }
             Map<String, String> headers = new HashMap<>();
             for (String name : PASSED_HEADERS) {
                 response.headers().firstValue(name).ifPresent(v -> headers.put(name, v));
@@ -78,64 +140,17 @@ public final class Forwarder {
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new ForwardFailedException(
-                    "instance " + target + " gave no complete answer within " + limit + " ms", e);
+                    "instance " + authority + " gave no complete answer within " + limit + " ms", e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new ForwardFailedException("interrupted while waiting for instance " + target, e);
+            throw new ForwardFailedException("interrupted while waiting for instance " + authority, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             String why = cause instanceof HttpTimeoutException
                     ? "timed out"
                     : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-            throw new ForwardFailedException("instance " + target + " did not answer (" + why + ")", cause);
-        }
-    }
-
-    /** Collects a body up to a bound; a larger body fails the exchange instead of filling the heap. */
-    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        BoundedBody(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer b : items) {
-                if (buffer.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException("answer larger than " + max + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                buffer.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
+            throw new ForwardFailedException("instance " + authority + " did not answer (" + why + ")", cause);
         }
     }
 }

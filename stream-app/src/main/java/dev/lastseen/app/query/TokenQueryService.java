@@ -1,6 +1,8 @@
 package dev.lastseen.app.query;
 
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.common.Backoff;
+import dev.lastseen.common.Sleeper;
 import dev.lastseen.state.TokenReadView;
 import dev.lastseen.state.TokenView;
 import dev.lastseen.state.UnusedTokensPage;
@@ -28,15 +30,20 @@ import org.slf4j.LoggerFactory;
  * owner's own copy while it restores — and says so ({@code stale}, lag); failing that it
  * retries with backoff until the configured deadline and then reports why.
  *
+ * <p>The deadline bounds the whole query: a forward gets at most the time that is left.
+ *
  * <p>A forwarded request is answered from this instance's state (active, or standby when the
  * owner is down) or reported unavailable at once: it is never forwarded again, so two
  * instances with different views of the assignment cannot bounce a request between them, and
- * the instance that received it from the client keeps the one retry loop.
+ * the instance that received it from the client keeps the one retry loop. Without an instance
+ * credential ({@link Forwarder#of} gives none) this instance forwards nothing.
+ *
+ * <p>Why a query is unavailable is said twice: to the client without any internal address or
+ * partition number, and to the log with both.
  */
 public final class TokenQueryService {
     private static final Logger log = LoggerFactory.getLogger(TokenQueryService.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(25);
-    private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
+    private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(25), Duration.ofMillis(400));
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
     /** A client in one of these states will not serve again: waiting for it is pointless. */
     private static final Set<KafkaStreams.State> TERMINAL = EnumSet.of(
@@ -45,29 +52,25 @@ public final class TokenQueryService {
             KafkaStreams.State.PENDING_ERROR,
             KafkaStreams.State.ERROR);
 
-    /** Pauses between attempts; a seam for tests. */
-    interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
-
     private final LocalState local;
     private final HostInfo self;
-    private final Forwarder forwarder;
+    private final Forwarder forwarder; // null: forwarding is off
     private final Duration deadline;
     private final long maxStaleLag;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
     private final ConcurrentHashMap<String, Long> lastLogged = new ConcurrentHashMap<>();
 
-    public TokenQueryService(LocalState local, HostInfo self, LastseenConfig.QuerySettings settings) {
+    /** @param tls whether the instances' API speaks HTTPS (forwards then do too) */
+    public TokenQueryService(LocalState local, HostInfo self, LastseenConfig.QuerySettings settings, boolean tls) {
         this(
                 local,
                 self,
-                new Forwarder(settings.forwardConnectTimeout(), settings.forwardReadTimeout()),
+                Forwarder.of(settings, tls),
                 settings.deadline(),
                 settings.maxStaleLag(),
                 System::nanoTime,
-                d -> Thread.sleep(d.toMillis()));
+                Sleeper.REAL);
     }
 
     TokenQueryService(
@@ -85,11 +88,6 @@ public final class TokenQueryService {
         this.maxStaleLag = maxStaleLag;
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
-    }
-
-    /** This instance, as {@code application.server} names it. */
-    public HostInfo self() {
-        return self;
     }
 
     /** One token of an account; an empty value means neither the registry nor the usage group knows it. */
@@ -114,91 +112,105 @@ public final class TokenQueryService {
     <T> QueryOutcome<T> query(String accountId, QueryRequest request, Function<TokenReadView, T> read) {
         long start = nanoTime.getAsLong();
         long end = start + deadline.toNanos();
-        Duration backoff = FIRST_BACKOFF;
         int attempts = 0;
         while (true) {
             attempts++;
-            Attempt<T> attempt = attempt(accountId, request, read);
+            Attempt<T> attempt = attempt(accountId, request, read, end);
             if (attempt.outcome() != null) {
                 return attempt.outcome();
             }
             KafkaStreams.State state = local.state();
             long remaining = end - nanoTime.getAsLong();
             if (request.forwarded() || TERMINAL.contains(state) || remaining <= 0) {
-                String detail = attempt.reason()
-                        + (request.forwarded()
-                                ? ""
-                                : " (tried " + attempts + " time(s) over "
-                                        + Duration.ofNanos(nanoTime.getAsLong() - start)
-                                                .toMillis() + " ms)");
+                String tried = request.forwarded()
+                        ? ""
+                        : " (tried " + attempts + " time(s) over "
+                                + Duration.ofNanos(nanoTime.getAsLong() - start).toMillis() + " ms)";
                 logOnce(
-                        "unavailable:" + attempt.reason(),
+                        "unavailable:" + attempt.internal(),
                         "Query for account {} unavailable: {}",
                         accountId,
-                        detail,
+                        attempt.internal() + tried + " (streams state " + state + ")",
                         null);
-                return new QueryOutcome.Unavailable<>(detail);
+                return new QueryOutcome.Unavailable<>(attempt.reason() + tried);
             }
             try {
-                sleeper.sleep(min(backoff, Duration.ofNanos(remaining)));
+                sleeper.sleep(min(BACKOFF.delay(attempts - 1), Duration.ofNanos(remaining)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new QueryOutcome.Unavailable<>(
                         "interrupted while waiting for the account's state: " + attempt.reason());
             }
-            backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
     }
 
-    /** Either an outcome, or why there is none yet. */
-    private record Attempt<T>(QueryOutcome<T> outcome, String reason) {
+    /**
+     * Either an outcome, or why there is none yet: {@code reason} for the client (no internal
+     * address, no partition), {@code internal} for the log.
+     */
+    private record Attempt<T>(QueryOutcome<T> outcome, String reason, String internal) {
         static <T> Attempt<T> done(QueryOutcome<T> outcome) {
-            return new Attempt<>(outcome, null);
+            return new Attempt<>(outcome, null, null);
         }
 
-        static <T> Attempt<T> retry(String reason) {
-            return new Attempt<>(null, reason);
+        static <T> Attempt<T> retry(String reason, String internal) {
+            return new Attempt<>(null, reason, internal);
         }
     }
 
-    private <T> Attempt<T> attempt(String accountId, QueryRequest request, Function<TokenReadView, T> read) {
+    private <T> Attempt<T> attempt(
+            String accountId, QueryRequest request, Function<TokenReadView, T> read, long endNanos) {
         KeyQueryMetadata md = local.metadataFor(accountId);
         if (md == null
                 || KeyQueryMetadata.NOT_AVAILABLE.equals(md)
                 || md.activeHost() == null
                 || md.activeHost().port() < 0) {
             return Attempt.retry(
-                    "the account's partition has no known owner yet (streams state " + local.state() + ")");
+                    "no instance holds the account's state yet (starting or rebalancing)",
+                    "the account's partition has no known owner yet");
         }
         int partition = md.partition();
         HostInfo owner = md.activeHost();
         String ownerProblem;
+        String ownerProblemInternal;
         if (self.equals(owner)) {
             try {
                 return Attempt.done(new QueryOutcome.Local<>(read.apply(local.view(partition, false)), false, null));
             } catch (InvalidStateStoreException e) {
-                ownerProblem = "partition " + partition + " is not queryable on its owner " + describe(self)
-                        + " yet (restoring or migrating)";
+                ownerProblem = "the account's state is being restored or moved";
+                ownerProblemInternal = "partition " + partition + " is not queryable on its owner "
+                        + Endpoints.authority(self) + " yet (restoring or migrating)";
             }
         } else if (request.forwarded()) {
             Attempt<T> stale = md.standbyHosts().contains(self) ? readStale(partition, read) : null;
             return stale != null
                     ? stale
-                    : Attempt.retry("instance " + describe(self) + " cannot answer for partition " + partition
-                            + " (owner: " + describe(owner) + ")");
+                    : Attempt.retry(
+                            "the instance asked does not hold the account's state",
+                            "instance " + Endpoints.authority(self) + " cannot answer for partition " + partition
+                                    + " (owner: " + Endpoints.authority(owner) + ")");
+        } else if (forwarder == null) {
+            ownerProblem = "another instance holds the account's state, and this one cannot forward queries"
+                    + " (no lastseen.query.forward.credential)";
+            ownerProblemInternal = "partition " + partition + " is owned by " + Endpoints.authority(owner)
+                    + "; forwarding is off: lastseen.query.forward.credential is not set";
         } else {
             try {
-                ForwardedResponse answer = forwarder.forward(owner, request.pathAndQuery(), request.authorization());
+                ForwardedResponse answer = forwarder.forward(owner, request.pathAndQuery(), remaining(endNanos));
                 if (!answer.unavailable()) {
                     return Attempt.done(new QueryOutcome.Remote<>(answer));
                 }
-                ownerProblem = "owner " + describe(owner) + " of partition " + partition + " cannot answer yet";
+                ownerProblem = "the instance that holds the account's state cannot answer yet";
+                ownerProblemInternal =
+                        "owner " + Endpoints.authority(owner) + " of partition " + partition + " cannot answer yet";
             } catch (ForwardFailedException e) {
-                ownerProblem = "owner " + describe(owner) + " of partition " + partition + " is unreachable";
+                ownerProblem = "the instance that holds the account's state is unreachable";
+                ownerProblemInternal =
+                        "owner " + Endpoints.authority(owner) + " of partition " + partition + " is unreachable";
                 logOnce(
-                        "forward:" + describe(owner),
+                        "forward:" + Endpoints.authority(owner),
                         "Forwarding a query to {} failed: {}",
-                        describe(owner),
+                        Endpoints.authority(owner),
                         e.getMessage(),
                         e.getCause());
             }
@@ -211,28 +223,33 @@ public final class TokenQueryService {
             }
         }
         if (request.forwarded()) {
-            return Attempt.retry(ownerProblem);
+            return Attempt.retry(ownerProblem, ownerProblemInternal);
         }
         for (HostInfo standby : md.standbyHosts()) {
-            if (standby.equals(self)) {
+            if (standby.equals(self) || forwarder == null) {
                 continue;
             }
             try {
-                ForwardedResponse answer = forwarder.forward(standby, request.pathAndQuery(), request.authorization());
+                ForwardedResponse answer = forwarder.forward(standby, request.pathAndQuery(), remaining(endNanos));
                 if (!answer.unavailable()) {
                     return Attempt.done(new QueryOutcome.Remote<>(answer));
                 }
             } catch (ForwardFailedException e) {
                 logOnce(
-                        "forward:" + describe(standby),
+                        "forward:" + Endpoints.authority(standby),
                         "Forwarding a query to standby {} failed: {}",
-                        describe(standby),
+                        Endpoints.authority(standby),
                         e.getMessage(),
                         e.getCause());
             }
         }
-        return Attempt.retry(ownerProblem
-                + (md.standbyHosts().isEmpty() ? " and no standby is configured" : " and no standby could answer"));
+        String standbys =
+                md.standbyHosts().isEmpty() ? " and no standby is configured" : " and no standby could answer";
+        return Attempt.retry(ownerProblem + standbys, ownerProblemInternal + standbys);
+    }
+
+    private Duration remaining(long endNanos) {
+        return Duration.ofNanos(Math.max(0, endNanos - nanoTime.getAsLong()));
     }
 
     /**
@@ -266,10 +283,6 @@ public final class TokenQueryService {
         } else {
             log.warn(format + " (cause: {})", a, b, cause.toString());
         }
-    }
-
-    static String describe(HostInfo h) {
-        return h.host() + ":" + h.port();
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -8,6 +8,7 @@ import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.serde.AvroSerdes;
+import java.time.Clock;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * Attaches failure-spike detection to the account-keyed login stream: a
  * {@link FailureSpikeDetector} (in the same task as the account's usage, so no extra
  * repartition) writing {@link AuthFailureSpike} records, keyed by account, to the alerts topic.
+ * The wall clock bounds when windows close (see {@link FailureSpikeDetector}); it is the clock the
+ * login validation checks skew against.
  */
 public final class FailureSpikeTopology {
     /** Processor node names, fixed so operators and tests can find them in the description. */
@@ -34,17 +37,19 @@ public final class FailureSpikeTopology {
     public static void attach(
             KStream<String, LoginEvent> loginsByAccount,
             LastseenConfig.SpikeSettings settings,
+            SpikeStores stores,
+            Clock wallClock,
             String alertsTopic,
             Supplier<Thresholds> thresholds,
             SchemaRegistryClient registry,
             boolean autoRegister,
             LastseenMetrics metrics) {
-        StoreBuilder<?> counts = SpikeStores.windowCounts();
-        StoreBuilder<?> baselines = SpikeStores.baselines();
+        StoreBuilder<?> counts = stores.windowCountsBuilder();
+        StoreBuilder<?> baselines = stores.baselinesBuilder();
         ProcessorSupplier<String, LoginEvent, String, AuthFailureSpike> detector = new ProcessorSupplier<>() {
             @Override
             public Processor<String, LoginEvent, String, AuthFailureSpike> get() {
-                return new FailureSpikeDetector(settings, thresholds, metrics);
+                return new FailureSpikeDetector(settings, thresholds, metrics, wallClock);
             }
 
             @Override

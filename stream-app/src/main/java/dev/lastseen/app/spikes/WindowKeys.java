@@ -12,8 +12,12 @@ package dev.lastseen.app.spikes;
 final class WindowKeys {
     private static final char SEPARATOR = '\u0000';
     private static final int HEX_DIGITS = 16;
-    /** The observed-event-time entry: '~' sorts after every hex digit, outside all window ranges. */
-    static final String OBSERVED_TIME = "~observed-event-time";
+    /**
+     * The detector's closing time: '~' sorts after every hex digit, outside all window ranges. (The
+     * name is the first layout's, when it held the largest event time: a stored value carries over
+     * as a closing time, since every window it closed has been judged.)
+     */
+    static final String CLOSING_TIME = "~observed-event-time";
 
     private WindowKeys() {}
 
@@ -42,6 +46,11 @@ final class WindowKeys {
     /** Smallest key of any window. */
     static String first() {
         return startPrefix(Long.MIN_VALUE);
+    }
+
+    /** The smallest key that sorts after {@code key}: where a scan resumes after it. */
+    static String after(String key) {
+        return key + SEPARATOR;
     }
 
     /** A key just above every window key that starts at or before {@code start}. */

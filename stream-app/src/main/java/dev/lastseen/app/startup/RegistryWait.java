@@ -1,5 +1,7 @@
 package dev.lastseen.app.startup;
 
+import dev.lastseen.common.Backoff;
+import dev.lastseen.common.Sleeper;
 import dev.lastseen.registry.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,23 +11,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a start-up step that needs the schema registry, waiting for the registry while it is
- * unreachable: each failed attempt is logged with the next delay (exponential backoff from
- * {@value #INITIAL_DELAY_MS} ms up to {@value #MAX_DELAY_MS} ms), until the step succeeds or the
+ * unreachable: each failed attempt is logged with the next delay ({@link #BACKOFF}: 1 s doubling
+ * to 30 s), until the step succeeds or the
  * deadline passes. {@code deadline == null} waits forever. Never a crash: the outcome is the
  * step's result or a {@link StartupCheckException} with a one-line message.
  */
 public final class RegistryWait {
-    static final long INITIAL_DELAY_MS = 1_000;
-    static final long MAX_DELAY_MS = 30_000;
+    static final Backoff BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private static final Logger log = LoggerFactory.getLogger(RegistryWait.class);
-
-    /** Pauses between attempts; replaced in tests. */
-    @FunctionalInterface
-    public interface Sleeper {
-        Sleeper REAL = Thread::sleep;
-
-        void sleep(long millis) throws InterruptedException;
-    }
 
     private final String registryUrl;
     private final Duration deadline;
@@ -46,7 +39,6 @@ public final class RegistryWait {
     /** Runs {@code step}, retrying it while it throws {@link RegistryUnavailableException}. */
     public <T> T run(String what, Supplier<T> step) {
         long start = nanoClock.get();
-        long delay = INITIAL_DELAY_MS;
         for (int attempt = 1; ; attempt++) {
             try {
                 T result = step.get();
@@ -60,7 +52,8 @@ public final class RegistryWait {
                 return result;
             } catch (RegistryUnavailableException e) {
                 Duration waited = Duration.ofNanos(nanoClock.get() - start);
-                if (deadline != null && waited.plusMillis(delay).compareTo(deadline) > 0) {
+                Duration delay = BACKOFF.delay(attempt - 1);
+                if (deadline != null && waited.plus(delay).compareTo(deadline) > 0) {
                     throw new StartupCheckException(
                             "the schema registry at " + registryUrl + " was unreachable for " + waited.toSeconds()
                                     + " s while " + what + " (last error: " + e.getMessage() + "); start it or fix "
@@ -74,7 +67,7 @@ public final class RegistryWait {
                         attempt,
                         waited.toSeconds(),
                         e.getMessage(),
-                        delay,
+                        delay.toMillis(),
                         deadline == null
                                 ? "waiting without a deadline (--registry-wait=forever)"
                                 : "giving up after " + deadline.toSeconds() + " s (--registry-wait)");
@@ -85,7 +78,6 @@ public final class RegistryWait {
                     throw new StartupCheckException(
                             "interrupted while waiting for the schema registry at " + registryUrl);
                 }
-                delay = Math.min(MAX_DELAY_MS, delay * 2);
             }
         }
     }

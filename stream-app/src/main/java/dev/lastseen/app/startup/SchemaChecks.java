@@ -7,6 +7,7 @@ import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.common.LogSafe;
 import dev.lastseen.registry.RegisteredSchema;
 import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.SchemaRegistryClient;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaChecks {
     private static final Logger log = LoggerFactory.getLogger(SchemaChecks.class);
+    private static final int MAX_VERDICT_CHARS = 1_000;
 
     private SchemaChecks() {}
 
@@ -150,7 +152,10 @@ public final class SchemaChecks {
         return null;
     }
 
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    /** Avro's verdict spans lines and names the writer's fields, which come from the registry: one safe line. */
+    private static String oneLine(String description) {
+        return description == null
+                ? ""
+                : LogSafe.oneLine(description.replaceAll("\\s+", " ").trim(), MAX_VERDICT_CHARS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lastseen.app.startup;
 
+import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.topology.LastseenTopology;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -50,13 +50,8 @@ public final class StartupChecks {
      */
     public static int run(LastseenConfig config, SchemaRegistryClient registry, Duration registryWait) {
         Object bootstrap = config.streams().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        Map<String, Object> adminConfig = new HashMap<>(config.streams());
-        adminConfig
-                .keySet()
-                .retainAll(AdminClientConfig.configNames()); // security settings etc. apply to the admin too
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
         TopicChecks.Outcome topics;
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(ClientConfigs.admin(config, KAFKA_TIMEOUT))) {
             topics = checkTopics(config, admin, registry, String.valueOf(bootstrap));
         }
         List<String> problems = new ArrayList<>(topics.problems());
@@ -93,13 +88,20 @@ public final class StartupChecks {
             LastseenConfig config, Admin admin, SchemaRegistryClient registry, String bootstrap) {
         String applicationId = String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
         Set<String> internal = accountKeyedRepartitionTopics(applicationId, topologyOf(config, registry));
+        Set<String> legacy = LegacyState.secretBearingTopics(applicationId);
         Set<String> asked = new TreeSet<>(internal);
+        asked.addAll(legacy);
         asked.add(config.topics().loginEvents());
         asked.add(config.topics().serviceTokens());
         asked.add(config.topics().tokenLastSeen());
         asked.add(config.topics().authFailureAlerts());
         asked.add(config.topics().deadLetter());
-        return TopicChecks.check(config.topics(), partitionCounts(admin, asked, bootstrap), internal);
+        Map<String, Integer> existing = partitionCounts(admin, asked, bootstrap);
+        legacy.retainAll(existing.keySet());
+        if (!legacy.isEmpty()) {
+            log.warn(LegacyState.warning(legacy));
+        }
+        return TopicChecks.check(config.topics(), existing, internal);
     }
 
     /** The topology as it will run (serdes are built but not used; nothing is contacted). */
@@ -112,11 +114,12 @@ public final class StartupChecks {
     }
 
     /**
-     * The repartition topics of the topology, with the application id prefix Kafka Streams gives
-     * them. Every one of lastseen's repartition topics is keyed by account (re-keying logins and
-     * registry changes to their account is their only purpose).
+     * The account-keyed repartition topics of the topology (re-keying logins and registry changes
+     * to their account), with the application id prefix Kafka Streams gives them. Taken from the
+     * topology's description, so a renamed topic cannot escape the check.
      */
     static Set<String> accountKeyedRepartitionTopics(String applicationId, Topology topology) {
+        Set<String> accountKeyed = LastseenTopology.accountKeyedRepartitions();
         Set<String> names = new TreeSet<>();
         for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
             for (TopologyDescription.Node node : sub.nodes()) {
@@ -124,6 +127,8 @@ public final class StartupChecks {
                     source.topicSet().stream()
                             .filter(t -> t.endsWith("-repartition"))
                             .map(t -> t.startsWith(applicationId + "-") ? t : applicationId + "-" + t)
+                            .filter(t -> accountKeyed.contains(
+                                    t.substring(applicationId.length() + 1, t.length() - "-repartition".length())))
                             .forEach(names::add);
                 }
             }

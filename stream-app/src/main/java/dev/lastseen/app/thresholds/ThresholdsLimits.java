@@ -1,9 +1,9 @@
 package dev.lastseen.app.thresholds;
 
 /**
- * Explicit bounds on the thresholds file (see the "auto-generated
- * configuration file" incident in the contract): exceeding any of them is a
- * counted rejection, never a crash.
+ * Explicit bounds on the thresholds file (an auto-generated file once grew past
+ * what its reader could hold and took the service down): exceeding any of them
+ * is a counted rejection, never a crash.
  *
  * @param maxFileBytes       largest accepted file, checked before reading
  * @param maxEntries         most per-account entries
@@ -63,15 +63,5 @@ public record ThresholdsLimits(
                 DEFAULT_MIN_FACTOR,
                 DEFAULT_MAX_FACTOR,
                 DEFAULT_MAX_ACCOUNT_ID_LENGTH);
-    }
-
-    public ThresholdsLimits withMaxFileBytes(long bytes) {
-        return new ThresholdsLimits(
-                bytes, maxEntries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
-    }
-
-    public ThresholdsLimits withMaxEntries(int entries) {
-        return new ThresholdsLimits(
-                maxFileBytes, entries, minMinimum, maxMinimum, minFactor, maxFactor, maxAccountIdLength);
     }
 }

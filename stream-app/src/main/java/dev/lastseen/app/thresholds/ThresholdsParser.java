@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import dev.lastseen.common.LogSafe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ public final class ThresholdsParser {
             // Reading from a byte array: only Jackson's own exceptions are expected.
             throw new ThresholdsRejectedException(
                     RejectionReason.MALFORMED_JSON,
-                    "unreadable JSON: " + Texts.oneLine(String.valueOf(e.getMessage()), MAX_DETAIL_CHARS),
+                    "unreadable JSON: " + LogSafe.oneLine(String.valueOf(e.getMessage()), MAX_DETAIL_CHARS),
                     e);
         }
     }
@@ -140,7 +141,7 @@ public final class ThresholdsParser {
     private static String detail(JsonProcessingException e) {
         // Drop Jackson's "[Source: REDACTED (...); " noise from nested locations.
         String message = String.valueOf(e.getOriginalMessage()).replaceAll("\\[Source: [^;\\]]*; ", "[");
-        return Texts.oneLine(message, MAX_DETAIL_CHARS);
+        return LogSafe.oneLine(message, MAX_DETAIL_CHARS);
     }
 
     /** One streaming pass over one document. */
@@ -188,7 +189,7 @@ public final class ThresholdsParser {
                     default ->
                         throw reject(
                                 RejectionReason.UNKNOWN_FIELD,
-                                "unknown top-level field " + Texts.quote(field, limits.maxAccountIdLength())
+                                "unknown top-level field " + LogSafe.quoted(field, limits.maxAccountIdLength())
                                         + " (expected version, default, accounts)");
                 }
             }
@@ -217,7 +218,7 @@ public final class ThresholdsParser {
             if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != FORMAT_VERSION) {
                 throw reject(
                         RejectionReason.UNSUPPORTED_VERSION,
-                        "unsupported version " + Texts.oneLine(p.getText(), 40) + " (supported: " + FORMAT_VERSION
+                        "unsupported version " + LogSafe.oneLine(p.getText(), 40) + " (supported: " + FORMAT_VERSION
                                 + ")");
             }
         }
@@ -239,7 +240,7 @@ public final class ThresholdsParser {
                 }
                 String accountId = p.currentName();
                 validateAccountId(accountId);
-                String path = "accounts[" + Texts.quote(accountId, limits.maxAccountIdLength()) + "]";
+                String path = "accounts[" + LogSafe.quoted(accountId, limits.maxAccountIdLength()) + "]";
                 if (accounts.containsKey(accountId)) {
                     throw duplicate(path);
                 }
@@ -253,12 +254,12 @@ public final class ThresholdsParser {
             if (id.isBlank()) {
                 throw reject(
                         RejectionReason.INVALID_ACCOUNT_ID,
-                        "account id " + Texts.quote(id, max) + " is empty or blank");
+                        "account id " + LogSafe.quoted(id, max) + " is empty or blank");
             }
             if (id.length() > max) {
                 throw reject(
                         RejectionReason.INVALID_ACCOUNT_ID,
-                        "account id " + Texts.quote(id, 32) + " is " + id.length()
+                        "account id " + LogSafe.quoted(id, 32) + " is " + id.length()
                                 + " chars long, over the maxAccountIdLength bound of " + max);
             }
             for (int i = 0; i < id.length(); i++) {
@@ -266,7 +267,7 @@ public final class ThresholdsParser {
                 if (Character.isISOControl(c)) {
                     throw reject(
                             RejectionReason.INVALID_ACCOUNT_ID,
-                            "account id " + Texts.quote(id, max) + " contains control character U+"
+                            "account id " + LogSafe.quoted(id, max) + " contains control character U+"
                                     + String.format("%04X", (int) c) + " at index " + i);
                 }
                 if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
@@ -274,7 +275,7 @@ public final class ThresholdsParser {
                 } else if (Character.isSurrogate(c)) {
                     throw reject(
                             RejectionReason.INVALID_ACCOUNT_ID,
-                            "account id " + Texts.quote(id, max) + " contains an unpaired surrogate at index " + i);
+                            "account id " + LogSafe.quoted(id, max) + " contains an unpaired surrogate at index " + i);
                 }
             }
         }
@@ -305,7 +306,7 @@ public final class ThresholdsParser {
                     default ->
                         throw reject(
                                 RejectionReason.UNKNOWN_FIELD,
-                                "unknown field " + path + "." + Texts.quote(field, limits.maxAccountIdLength())
+                                "unknown field " + path + "." + LogSafe.quoted(field, limits.maxAccountIdLength())
                                         + " (expected minimum, factor)");
                 }
             }
@@ -345,7 +346,7 @@ public final class ThresholdsParser {
             if (!(value >= limits.minFactor() && value <= limits.maxFactor())) {
                 throw outOfBounds(
                         path,
-                        Texts.oneLine(p.getText(), 40),
+                        LogSafe.oneLine(p.getText(), 40),
                         "[" + limits.minFactor() + ", " + limits.maxFactor() + "]");
             }
             return value;

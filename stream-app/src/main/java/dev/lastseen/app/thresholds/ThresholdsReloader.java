@@ -1,5 +1,6 @@
 package dev.lastseen.app.thresholds;
 
+import dev.lastseen.common.LogSafe;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the current {@link Thresholds} from an auto-generated file and reloads
  * it when it changes, without ever letting a bad file take the process down
- * (the contract's "auto-generated configuration file" incident).
+ * (an auto-generated file that grew past its bounds once took a service down).
  *
  * <ul>
  *   <li>Missing file at start: the configured defaults, with a log line.</li>
@@ -234,7 +235,7 @@ public final class ThresholdsReloader implements AutoCloseable {
                 reject(
                         RejectionReason.INTERNAL_ERROR,
                         "unexpected " + e.getClass().getName() + ": "
-                                + Texts.oneLine(String.valueOf(e.getMessage()), 200));
+                                + LogSafe.oneLine(String.valueOf(e.getMessage()), 200));
                 log.debug("Unexpected failure while reloading thresholds file {}", file, e);
                 return Result.REJECTED;
             }
@@ -379,7 +380,7 @@ public final class ThresholdsReloader implements AutoCloseable {
             log.warn(
                     "The last known good thresholds at {} are not valid ({}); the {} stay in force",
                     lastKnownGood,
-                    Texts.oneLine(e.getMessage(), 200),
+                    LogSafe.oneLine(e.getMessage(), 200),
                     inForce);
             return;
         }
@@ -448,7 +449,7 @@ public final class ThresholdsReloader implements AutoCloseable {
         log.warn(
                 "Rejected thresholds file {}: {} [{}]; the last good thresholds ({}) remain in force",
                 file,
-                Texts.oneLine(message, 400),
+                LogSafe.oneLine(message, 400),
                 reason.code(),
                 inForce);
         try {
@@ -459,7 +460,7 @@ public final class ThresholdsReloader implements AutoCloseable {
     }
 
     private static String describe(IOException e) {
-        return Texts.oneLine(e.getClass().getSimpleName() + ": " + e.getMessage(), 200);
+        return LogSafe.oneLine(e.getClass().getSimpleName() + ": " + e.getMessage(), 200);
     }
 
     private static String shortHash(String hash) {

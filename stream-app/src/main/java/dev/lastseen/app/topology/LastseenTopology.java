@@ -2,12 +2,13 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.spikes.FailureSpikeTopology;
+import dev.lastseen.app.spikes.SpikeStores;
 import dev.lastseen.app.thresholds.Thresholds;
 import dev.lastseen.avro.LoginEvent;
-import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.serde.AvroSerdes;
+import dev.lastseen.serde.SingleObjectSerde;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.state.TokenStores;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -33,11 +35,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <pre>
  * login-events ─validate─┬─ keyed by its account ──────────────────────┐
  *                        └─ key missing/wrong ─► repartition by account ┤
- * service-tokens ─validate─► token→account index ─► repartition ────────┤
- *                                                                       ▼
- *                               merged AccountCommand stream (one task per account partition)
- *                                ├─ Login  ─► UsageProcessor   [token-usage]    ─► token-last-seen
- *                                └─ Upsert/Delete ─► RegistryProcessor [token-registry]
+ *                                                                       ├─ Login ────────────┐
+ * service-tokens ─decode+check+project (secret dropped here)            │                    ▼
+ *   ─► token→account index ─► repartition by account ─┬─► RegistryProcessor [token-registry-v2]
+ *                                                     └─ Registered/Retired (token id only) ─► UsageProcessor [token-usage]
+ *                                                                                                  │ patches
+ *        repartition by token ◄──────────────────────────────────────────────────────────────────┘
+ *          ─► LastSeenGuardProcessor [token-last-seen-guard] (only advancing patches) ─► token-last-seen
  * logins by account ─► FailureSpikeDetector [auth-failure-window-counts, auth-failure-baselines] ─► auth-failure-alerts
  * </pre>
  */
@@ -47,8 +51,14 @@ public final class LastseenTopology {
 
     public static final String REGISTRY_PROCESSOR = "registry-writer";
     public static final String INDEX_PROCESSOR = "token-account-index";
+    public static final String GUARD_PROCESSOR = "last-seen-guard";
     static final String LOGIN_REKEY_TOPIC = "login-by-account";
-    static final String REGISTRY_REKEY_TOPIC = "registry-by-account";
+    /** {@code -v2}: the secret-free layout; the name changed with it (see {@link #LEGACY_SECRET_BEARING_REPARTITIONS}). */
+    static final String REGISTRY_REKEY_TOPIC = "registry-by-account-v2";
+
+    static final String PATCH_REKEY_TOPIC = "token-last-seen-by-token";
+    /** Repartition topics of lastseen with the registry layout v1 (before the secret-free registry) that carried client_secret_hash values; deleted on upgrade. */
+    public static final Set<String> LEGACY_SECRET_BEARING_REPARTITIONS = Set.of("registry-by-account");
 
     private LastseenTopology() {}
 
@@ -66,6 +76,17 @@ public final class LastseenTopology {
             TokenStores stores,
             LastseenMetrics metrics,
             Supplier<Thresholds> thresholds) {
+        return build(settings, registry, stores, SpikeStores.persistent(), metrics, thresholds);
+    }
+
+    /** @param spikeStores the failure-spike detector's stores (tests wrap them to count operations) */
+    public static Topology build(
+            TopologySettings settings,
+            SchemaRegistryClient registry,
+            TokenStores stores,
+            SpikeStores spikeStores,
+            LastseenMetrics metrics,
+            Supplier<Thresholds> thresholds) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // The serializer writes only the internal login repartition topic (start-up checks cover its subject).
@@ -77,43 +98,62 @@ public final class LastseenTopology {
                         new LoginEventValidator(settings.bounds(), settings.clock(), settings.clockSkewAllowance()),
                         settings.bounds().maxRecordBytes(),
                         false));
-        Serde<ServiceToken> tokenIn = Serdes.serdeFrom(
-                AvroSerdes.specific(ServiceToken.class, registry, true).serializer(),
-                new ValidatingDeserializer<>(
-                        new SpecificAvroDeserializer<>(registry, ServiceToken.class),
-                        new ServiceTokenValidator(settings.bounds()),
-                        settings.bounds().maxRecordBytes(),
-                        true));
+        Serde<TokenRegistration> tokenIn = ServiceTokenDecoder.sourceSerde(
+                registry,
+                settings.bounds(),
+                new SecretRule(settings.secrets(), settings.bounds().maxSecretHashLength()));
         Serde<TokenLastSeen> patchOut = AvroSerdes.specific(TokenLastSeen.class, registry, settings.autoRegister());
 
         KStream<String, LoginEvent> loginsByAccount = loginsByAccount(builder, settings, loginIn);
         FailureSpikeTopology.attach(
                 loginsByAccount,
                 settings.spikes(),
+                spikeStores,
+                settings.clock(),
                 settings.topics().authFailureAlerts(),
                 thresholds,
                 registry,
                 settings.autoRegister(),
                 metrics);
-        KStream<String, AccountCommand> logins =
-                loginsByAccount.mapValues(AccountCommand.Login::new, Named.as("login-command"));
-        KStream<String, AccountCommand> registryChanges = registryByAccount(builder, settings, stores, tokenIn);
+        KStream<String, RegistryCommand> registryChanges = registryByAccount(builder, settings, stores, tokenIn);
+        registryChanges.process(
+                supplier(RegistryProcessor::new, stores.registryBuilder()), Named.as(REGISTRY_PROCESSOR));
 
-        // One merged stream: both writers descend from it, so they share a sub-topology and a task per account.
-        KStream<String, AccountCommand> commands = logins.merge(registryChanges, Named.as("account-commands"));
-        commands.split(Named.as("command-"))
-                .branch(
-                        (account, c) -> c instanceof AccountCommand.Login,
-                        Branched.withConsumer(
-                                usage -> usage.process(
-                                                usageWriter(settings, stores, metrics), Named.as(USAGE_PROCESSOR))
-                                        .to(
-                                                settings.topics().tokenLastSeen(),
-                                                Produced.with(Serdes.String(), patchOut)
-                                                        .withName("token-last-seen-sink")),
-                                "login"))
-                .defaultBranch(Branched.withConsumer(
-                        reg -> reg.process(registryWriter(stores), Named.as(REGISTRY_PROCESSOR)), "registry"));
+        // Logins and the registry's lifecycle of each token (ids only) feed the usage writer. Both writers descend
+        // from the account-keyed streams, so they share a sub-topology and a task per account partition.
+        KStream<String, UsageCommand> usageCommands = loginsByAccount
+                .mapValues(e -> (UsageCommand) new UsageCommand.Login(e), Named.as("login-command"))
+                .merge(
+                        registryChanges.mapValues(UsageCommand::lifecycleOf, Named.as("registry-lifecycle")),
+                        Named.as("usage-commands"));
+        KStream<String, TokenLastSeen> patches = usageCommands.process(
+                supplier(
+                        () -> new UsageProcessor(
+                                settings.patchGranularity(),
+                                metrics,
+                                settings.clock(),
+                                settings.retention(),
+                                settings.neverSeenMaxEntries()),
+                        stores.usageBuilder(),
+                        stores.neverSeenBuilder()),
+                Named.as(USAGE_PROCESSOR));
+
+        // Every patch of a token passes one guard, whichever account produced it: token-last-seen never moves back.
+        patches.repartition(repartitioned(
+                        Repartitioned.with(Serdes.String(), new SingleObjectSerde<>(TokenLastSeen.class))
+                                .withName(PATCH_REKEY_TOPIC),
+                        settings.accountPartitions()))
+                .process(
+                        supplier(
+                                () -> new LastSeenGuardProcessor(
+                                        metrics,
+                                        settings.clock(),
+                                        settings.retention().lastSeenGuard()),
+                                stores.lastSeenGuardBuilder()),
+                        Named.as(GUARD_PROCESSOR))
+                .to(
+                        settings.topics().tokenLastSeen(),
+                        Produced.with(Serdes.String(), patchOut).withName("token-last-seen-sink"));
 
         return builder.build();
     }
@@ -121,6 +161,11 @@ public final class LastseenTopology {
     /** The internal topic through which events without their account key are re-keyed. */
     public static String loginRepartitionTopic(String applicationId) {
         return applicationId + "-" + LOGIN_REKEY_TOPIC + "-repartition";
+    }
+
+    /** Names (without the application id prefix and -repartition suffix) of the repartition topics keyed by account. */
+    public static Set<String> accountKeyedRepartitions() {
+        return Set.of(LOGIN_REKEY_TOPIC, REGISTRY_REKEY_TOPIC);
     }
 
     private static KStream<String, LoginEvent> loginsByAccount(
@@ -141,26 +186,16 @@ public final class LastseenTopology {
         return byKeying.get("login-keyed").merge(rekeyed, Named.as("logins-by-account"));
     }
 
-    private static KStream<String, AccountCommand> registryByAccount(
-            StreamsBuilder builder, TopologySettings settings, TokenStores stores, Serde<ServiceToken> tokenIn) {
-        KStream<String, ServiceToken> source = builder.stream(
+    private static KStream<String, RegistryCommand> registryByAccount(
+            StreamsBuilder builder, TopologySettings settings, TokenStores stores, Serde<TokenRegistration> tokenIn) {
+        KStream<String, TokenRegistration> source = builder.stream(
                 settings.topics().serviceTokens(),
                 Consumed.with(Serdes.String(), tokenIn).withName("service-tokens-source"));
-        StoreBuilder<?> index = stores.tokenAccountIndexBuilder();
-        ProcessorSupplier<String, ServiceToken, String, AccountCommand> indexer = new ProcessorSupplier<>() {
-            @Override
-            public TokenAccountIndexProcessor get() {
-                return new TokenAccountIndexProcessor();
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(index);
-            }
-        };
-        return source.process(indexer, Named.as(INDEX_PROCESSOR))
+        return source.process(
+                        supplier(TokenAccountIndexProcessor::new, stores.tokenAccountIndexBuilder()),
+                        Named.as(INDEX_PROCESSOR))
                 .repartition(repartitioned(
-                        Repartitioned.<String, AccountCommand>with(Serdes.String(), new RegistryCommandSerde())
+                        Repartitioned.<String, RegistryCommand>with(Serdes.String(), new RegistryCommandSerde())
                                 .withName(REGISTRY_REKEY_TOPIC),
                         settings.accountPartitions()));
     }
@@ -169,34 +204,19 @@ public final class LastseenTopology {
         return partitions > 0 ? r.withNumberOfPartitions(partitions) : r;
     }
 
-    private static ProcessorSupplier<String, AccountCommand, String, TokenLastSeen> usageWriter(
-            TopologySettings settings, TokenStores stores, LastseenMetrics metrics) {
-        StoreBuilder<?> usage = stores.usageBuilder();
+    /** A processor connected to its own field group's stores and nothing else. */
+    private static <KI, VI, KO, VO> ProcessorSupplier<KI, VI, KO, VO> supplier(
+            Supplier<? extends Processor<KI, VI, KO, VO>> processor, StoreBuilder<?>... stores) {
+        Set<StoreBuilder<?>> connected = Set.of(stores);
         return new ProcessorSupplier<>() {
             @Override
-            public UsageProcessor get() {
-                return new UsageProcessor(
-                        settings.patchGranularity(), metrics, settings.clock(), settings.neverSeenRetention());
+            public Processor<KI, VI, KO, VO> get() {
+                return processor.get();
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(usage); // the usage group and nothing else
-            }
-        };
-    }
-
-    private static ProcessorSupplier<String, AccountCommand, Void, Void> registryWriter(TokenStores stores) {
-        StoreBuilder<?> registry = stores.registryBuilder();
-        return new ProcessorSupplier<>() {
-            @Override
-            public RegistryProcessor get() {
-                return new RegistryProcessor();
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(registry); // the registry group and nothing else
+                return connected;
             }
         };
     }

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Bounds and rules for a LoginEvent (see the contract's Semantics section).
+ * Bounds and rules for a LoginEvent (docs/REFERENCE.md lists them with the record's fields).
  *
  * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
  * their own package; nothing outside the topology uses it otherwise.

@@ -11,16 +11,16 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Format of the internal registry-by-account repartition topic: a kind byte, the token id,
- * then (for upserts) the registry fields in the state-store layout. A delete must carry the
- * token id because the topic is keyed by account.
+ * then (for upserts) the secret-free registry fields in the state-store layout. A delete must
+ * carry the token id because the topic is keyed by account.
  */
-final class RegistryCommandSerde implements Serde<AccountCommand> {
+final class RegistryCommandSerde implements Serde<RegistryCommand> {
     private static final byte UPSERT = 1;
     private static final byte DELETE = 2;
     private final Serde<RegistryFields> fields = StateSerdes.registry();
 
     @Override
-    public Serializer<AccountCommand> serializer() {
+    public Serializer<RegistryCommand> serializer() {
         return (topic, command) -> {
             if (command == null) {
                 return null;
@@ -28,11 +28,11 @@ final class RegistryCommandSerde implements Serde<AccountCommand> {
             byte kind;
             String tokenId;
             byte[] body;
-            if (command instanceof AccountCommand.RegistryUpsert u) {
+            if (command instanceof RegistryCommand.Upsert u) {
                 kind = UPSERT;
                 tokenId = u.tokenId();
                 body = fields.serializer().serialize(topic, u.fields());
-            } else if (command instanceof AccountCommand.RegistryDelete d) {
+            } else if (command instanceof RegistryCommand.Delete d) {
                 kind = DELETE;
                 tokenId = d.tokenId();
                 body = new byte[0];
@@ -51,7 +51,7 @@ final class RegistryCommandSerde implements Serde<AccountCommand> {
     }
 
     @Override
-    public Deserializer<AccountCommand> deserializer() {
+    public Deserializer<RegistryCommand> deserializer() {
         return (topic, data) -> {
             if (data == null) {
                 return null;
@@ -62,15 +62,14 @@ final class RegistryCommandSerde implements Serde<AccountCommand> {
             String tokenId = new String(data, b.position(), n, StandardCharsets.UTF_8);
             b.position(b.position() + n);
             if (kind == DELETE) {
-                return new AccountCommand.RegistryDelete(tokenId);
+                return new RegistryCommand.Delete(tokenId);
             }
             if (kind != UPSERT) {
                 throw new SerializationException("Unknown registry command kind " + kind);
             }
             byte[] rest = new byte[b.remaining()];
             b.get(rest);
-            return new AccountCommand.RegistryUpsert(
-                    tokenId, fields.deserializer().deserialize(topic, rest));
+            return new RegistryCommand.Upsert(tokenId, fields.deserializer().deserialize(topic, rest));
         };
     }
 }

@@ -8,7 +8,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /** The registry path's writer: connected to the registry store only. */
-final class RegistryProcessor implements Processor<String, AccountCommand, Void, Void> {
+final class RegistryProcessor implements Processor<String, RegistryCommand, Void, Void> {
     private RegistryWriter writer;
 
     @Override
@@ -17,10 +17,10 @@ final class RegistryProcessor implements Processor<String, AccountCommand, Void,
     }
 
     @Override
-    public void process(Record<String, AccountCommand> record) {
-        if (record.value() instanceof AccountCommand.RegistryUpsert u) {
+    public void process(Record<String, RegistryCommand> record) {
+        if (record.value() instanceof RegistryCommand.Upsert u) {
             writer.upsert(new TokenKey(record.key(), u.tokenId()), u.fields());
-        } else if (record.value() instanceof AccountCommand.RegistryDelete d) {
+        } else if (record.value() instanceof RegistryCommand.Delete d) {
             writer.delete(new TokenKey(record.key(), d.tokenId()));
         }
     }

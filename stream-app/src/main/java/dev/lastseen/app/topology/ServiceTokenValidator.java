@@ -7,16 +7,18 @@ import dev.lastseen.avro.ServiceToken;
 import java.util.function.Consumer;
 
 /**
- * Bounds and rules for a ServiceToken. A missing, empty or blank {@code client_secret_hash}
- * is rejected: storing one is exactly the first incident (valid tokens stopped
- * authenticating), and a NOT NULL check alone did not catch the empty string.
+ * Bounds and rules for a ServiceToken, the secret rule ({@link SecretRule}) among them. This
+ * is the only class that reads {@code client_secret_hash} (a build-time test enforces it); the
+ * messages it throws name fields and bounds, never values.
  */
 final class ServiceTokenValidator implements Consumer<ServiceToken> {
     private static final String RECORD = "ServiceToken";
     private final InputBounds bounds;
+    private final SecretRule secretRule;
 
-    ServiceTokenValidator(InputBounds bounds) {
+    ServiceTokenValidator(InputBounds bounds, SecretRule secretRule) {
         this.bounds = bounds;
+        this.secretRule = secretRule;
     }
 
     @Override
@@ -27,16 +29,9 @@ final class ServiceTokenValidator implements Consumer<ServiceToken> {
         FieldRules.id(RECORD, "token_id", t.getTokenId());
         FieldRules.id(RECORD, "account_id", t.getAccountId());
         String secret = t.getClientSecretHash();
-        if (secret == null || secret.isBlank()) {
-            throw new RejectedRecordException(
-                    RejectReason.BLANK_SECRET,
-                    RECORD + ".client_secret_hash is missing, empty or blank; the previous good record stays in force");
-        }
-        if (secret.length() > bounds.maxSecretHashLength()) {
-            throw new RejectedRecordException(
-                    RejectReason.FIELD_TOO_LONG,
-                    RECORD + ".client_secret_hash is " + secret.length() + " characters, over the bound of "
-                            + bounds.maxSecretHashLength());
+        RejectReason broken = secretRule.violation(secret);
+        if (broken != null) {
+            throw new RejectedRecordException(broken, secretRule.explain(broken, secret));
         }
         FieldRules.required(RECORD, "name", t.getName(), bounds.maxNameLength());
         FieldRules.required(RECORD, "client_id", t.getClientId(), bounds.maxClientIdLength());

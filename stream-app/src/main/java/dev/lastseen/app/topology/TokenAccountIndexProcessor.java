@@ -2,8 +2,6 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.errors.RejectedRecordException;
-import dev.lastseen.avro.ServiceToken;
-import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.StoreNames;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,22 +11,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Turns the token-keyed registry topic into account-keyed commands. A tombstone carries no
  * account, so the token → account index remembers where each token lives; a token that moves
- * account is deleted from the old one.
+ * account is deleted from the old one. Its input is already secret-free ({@link TokenRegistration}).
  */
-final class TokenAccountIndexProcessor implements Processor<String, ServiceToken, String, AccountCommand> {
-    private ProcessorContext<String, AccountCommand> context;
+final class TokenAccountIndexProcessor implements Processor<String, TokenRegistration, String, RegistryCommand> {
+    private ProcessorContext<String, RegistryCommand> context;
     private KeyValueStore<String, String> accountByToken;
 
     @Override
-    public void init(ProcessorContext<String, AccountCommand> context) {
+    public void init(ProcessorContext<String, RegistryCommand> context) {
         this.context = context;
         this.accountByToken = context.getStateStore(StoreNames.TOKEN_ACCOUNT_INDEX);
     }
 
     @Override
-    public void process(Record<String, ServiceToken> record) {
+    public void process(Record<String, TokenRegistration> record) {
         String tokenId = record.key();
-        ServiceToken token = record.value();
+        TokenRegistration token = record.value();
         if (token == null) {
             if (tokenId == null) {
                 throw new RejectedRecordException(
@@ -37,29 +35,23 @@ final class TokenAccountIndexProcessor implements Processor<String, ServiceToken
             String account = accountByToken.get(tokenId);
             if (account != null) {
                 accountByToken.delete(tokenId);
-                context.forward(record.withKey(account).withValue(new AccountCommand.RegistryDelete(tokenId)));
+                context.forward(record.withKey(account).withValue(new RegistryCommand.Delete(tokenId)));
             }
             return;
         }
-        if (!token.getTokenId().equals(tokenId)) {
+        if (!token.tokenId().equals(tokenId)) {
             throw new RejectedRecordException(
                     RejectReason.KEY_MISMATCH,
                     "ServiceToken key does not equal its token_id: the topic must be keyed by token_id");
         }
         String previousAccount = accountByToken.get(tokenId);
-        if (previousAccount != null && !previousAccount.equals(token.getAccountId())) {
-            context.forward(record.withKey(previousAccount).withValue(new AccountCommand.RegistryDelete(tokenId)));
+        if (previousAccount != null && !previousAccount.equals(token.accountId())) {
+            context.forward(record.withKey(previousAccount).withValue(new RegistryCommand.Delete(tokenId)));
         }
-        if (!token.getAccountId().equals(previousAccount)) {
-            accountByToken.put(tokenId, token.getAccountId());
+        if (!token.accountId().equals(previousAccount)) {
+            accountByToken.put(tokenId, token.accountId());
         }
-        RegistryFields fields = new RegistryFields(
-                token.getName(),
-                token.getClientId(),
-                token.getClientSecretHash(),
-                token.getCreatedAt().toEpochMilli(),
-                token.getExpiresAt() == null ? null : token.getExpiresAt().toEpochMilli());
         context.forward(
-                record.withKey(token.getAccountId()).withValue(new AccountCommand.RegistryUpsert(tokenId, fields)));
+                record.withKey(token.accountId()).withValue(new RegistryCommand.Upsert(tokenId, token.fields())));
     }
 }

@@ -13,7 +13,9 @@ import java.time.Duration;
  *                          the login topic so both field groups of an account share a task
  *                          (0 lets Kafka Streams derive it — only for the test driver)
  * @param autoRegister      whether output serializers register their schemas
- * @param neverSeenRetention how long usage of a never-successful token id is kept after its last failure (0: forever)
+ * @param retention         how long state that nothing refreshes is kept
+ * @param neverSeenMaxEntries most usage entries of never-successful token ids per task
+ * @param secrets           the secret rule's settings
  */
 public record TopologySettings(
         TopicNames topics,
@@ -24,7 +26,9 @@ public record TopologySettings(
         int accountPartitions,
         boolean autoRegister,
         Clock clock,
-        Duration neverSeenRetention) {
+        LastseenConfig.RetentionSettings retention,
+        long neverSeenMaxEntries,
+        LastseenConfig.SecretSettings secrets) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
         return new TopologySettings(
@@ -36,6 +40,8 @@ public record TopologySettings(
                 accountPartitions,
                 config.registry().autoRegister(),
                 clock,
-                config.neverSeenRetention());
+                config.retention(),
+                config.neverSeenMaxEntries(),
+                config.secrets());
     }
 }

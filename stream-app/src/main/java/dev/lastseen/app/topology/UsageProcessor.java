@@ -1,12 +1,15 @@
 package dev.lastseen.app.topology;
 
+import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageChange;
+import dev.lastseen.state.UsageFields;
 import dev.lastseen.state.UsagePatch;
 import dev.lastseen.state.UsageWriter;
 import java.time.Clock;
@@ -18,56 +21,86 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The login path's writer: connected to the usage store only, it records token usage and
- * emits a TokenLastSeen patch (keyed by token_id) when last-seen advances far enough.
+ * The login path's writer: connected to the usage group's stores only (the usage store and its
+ * index of never-successful entries), it records token usage and emits a TokenLastSeen patch
+ * (keyed by token_id) when last-seen advances far enough. It also follows the registry's
+ * lifecycle of each token in the account (token ids only), so usage of a deleted or moved-away
+ * token expires a retention after the delete/move.
  *
  * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
  * their own package; nothing outside the topology uses it otherwise.
  */
-public final class UsageProcessor implements Processor<String, AccountCommand, String, TokenLastSeen> {
-    private final Duration patchGranularity;
-    private final LastseenMetrics metrics;
-    /** How often, and how many entries at most, the never-seen expiry examines: bounded work per pass. */
+public final class UsageProcessor implements Processor<String, UsageCommand, String, TokenLastSeen> {
+    /** How often, and how many entries at most, the expiry examines: bounded work per pass. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
 
     static final int SWEEP_BUDGET = 10_000;
 
+    private final Duration patchGranularity;
+    private final LastseenMetrics metrics;
     private final Clock clock;
-    private final Duration neverSeenRetention;
+    private final LastseenConfig.RetentionSettings retention;
+    private final long neverSeenMaxEntries;
     private ProcessorContext<String, TokenLastSeen> context;
     private UsageWriter writer;
     private TokenKey sweepResumeAfter;
 
+    /**
+     * @param retention           how long usage of never-successful token ids and of retired tokens is kept (0: forever)
+     * @param neverSeenMaxEntries most such entries this task keeps; a new one past it evicts the oldest
+     */
     public UsageProcessor(
-            Duration patchGranularity, LastseenMetrics metrics, Clock clock, Duration neverSeenRetention) {
+            Duration patchGranularity,
+            LastseenMetrics metrics,
+            Clock clock,
+            LastseenConfig.RetentionSettings retention,
+            long neverSeenMaxEntries) {
         this.patchGranularity = patchGranularity;
         this.metrics = metrics;
         this.clock = clock;
-        this.neverSeenRetention = neverSeenRetention;
+        this.retention = retention;
+        this.neverSeenMaxEntries = neverSeenMaxEntries;
     }
 
     @Override
     public void init(ProcessorContext<String, TokenLastSeen> context) {
         this.context = context;
-        this.writer = new UsageWriter(context.getStateStore(StoreNames.TOKEN_USAGE), patchGranularity);
-        if (!neverSeenRetention.isZero()) {
+        NeverSeenIndex neverSeen =
+                new NeverSeenIndex(context.getStateStore(StoreNames.TOKEN_USAGE_NEVER_SEEN), neverSeenMaxEntries);
+        this.writer = new UsageWriter(
+                context.getStateStore(StoreNames.TOKEN_USAGE), neverSeen, patchGranularity, metrics::neverSeenEvicted);
+        if (!retention.neverSeen().isZero() || !retention.retired().isZero()) {
             context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
         }
     }
 
-    /** One bounded pass of the never-seen expiry; successive passes walk the whole store. */
+    /** One bounded pass of the expiry; successive passes walk the whole store. */
     private void sweep() {
-        UsageWriter.Sweep sweep =
-                writer.expireNeverSeen(sweepResumeAfter, clock.millis() - neverSeenRetention.toMillis(), SWEEP_BUDGET);
+        long now = clock.millis();
+        UsageWriter.Sweep sweep = writer.expire(
+                sweepResumeAfter, cutoff(now, retention.neverSeen()), cutoff(now, retention.retired()), SWEEP_BUDGET);
         sweepResumeAfter = sweep.resumeAfter();
-        if (sweep.expired() > 0) {
-            metrics.neverSeenExpired(sweep.expired());
-        }
+        metrics.usageExpired(sweep.neverSeenExpired(), sweep.retiredExpired());
+    }
+
+    private static long cutoff(long now, Duration retention) {
+        return retention.isZero() ? UsageFields.NEVER : now - retention.toMillis();
     }
 
     @Override
-    public void process(Record<String, AccountCommand> record) {
-        LoginEvent event = ((AccountCommand.Login) record.value()).event();
+    public void process(Record<String, UsageCommand> record) {
+        UsageCommand command = record.value();
+        if (command instanceof UsageCommand.Login login) {
+            recordLogin(record, login.event());
+        } else if (command instanceof UsageCommand.Retired retired) {
+            // The delete's own time (so a replayed old delete is not kept longer), never later than now.
+            writer.retire(new TokenKey(record.key(), retired.tokenId()), Math.min(record.timestamp(), clock.millis()));
+        } else if (command instanceof UsageCommand.Registered registered) {
+            writer.restore(new TokenKey(record.key(), registered.tokenId()));
+        }
+    }
+
+    private void recordLogin(Record<String, UsageCommand> record, LoginEvent event) {
         metrics.event(event.getCredentialType(), event.getOutcome());
         if (!LoginEventValidator.isTokenCredential(event.getCredentialType())) {
             return; // user sessions and others count in the totals but have no token to track
@@ -91,8 +124,7 @@ public final class UsageProcessor implements Processor<String, AccountCommand, S
                     Instant.ofEpochMilli(patch.lastSeenAt()),
                     patch.lastSeenColo(),
                     patch.lastSeenIp());
-            context.forward(record.withKey(patch.tokenId()).withValue(value));
-            metrics.patchEmitted();
+            context.forward(new Record<>(patch.tokenId(), value, record.timestamp(), record.headers()));
         }
     }
 }

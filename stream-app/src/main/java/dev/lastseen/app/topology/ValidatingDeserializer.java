@@ -8,7 +8,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads an input record in three bounded steps: size (before any decoding), wire-format
  * decode, then field validation. Anything out of bounds throws, and the dead-letter handler
- * routes the original bytes with the reason; nothing invalid reaches a processor.
+ * routes the record with the reason; nothing invalid reaches a processor.
  *
  * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
  * their own package; nothing outside the topology uses it otherwise.

@@ -64,6 +64,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSecretRuleSettingsHaveSensibleDefaultsAndBadValuesAreRejectedNamingTheKey() {
+        LastseenConfig defaults = ConfigLoader.fromMap(minimal());
+        assertThat(defaults.secrets().minLength()).isEqualTo(16);
+        assertThat(defaults.secrets().placeholders()).contains("REDACTED", "****", "null", "none", "changeme");
+
+        Map<String, Object> custom = minimal();
+        custom.put(ConfigLoader.SECRET_MIN_LENGTH, "32");
+        custom.put(ConfigLoader.SECRET_PLACEHOLDERS, " not-a-real-hash-value , TODO ");
+        LastseenConfig c = ConfigLoader.fromMap(custom);
+        assertThat(c.secrets().minLength()).isEqualTo(32);
+        assertThat(c.secrets().placeholders()).containsExactly("not-a-real-hash-value", "TODO");
+        Map<String, Object> none = minimal();
+        none.put(ConfigLoader.SECRET_PLACEHOLDERS, "");
+        assertThat(ConfigLoader.fromMap(none).secrets().placeholders()).isEmpty();
+
+        for (String bad : new String[] {"0", "1025", "sixteen"}) {
+            Map<String, Object> m = minimal();
+            m.put(ConfigLoader.SECRET_MIN_LENGTH, bad);
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(ConfigLoader.SECRET_MIN_LENGTH);
+        }
+        Map<String, Object> emptyEntry = minimal();
+        emptyEntry.put(ConfigLoader.SECRET_PLACEHOLDERS, "REDACTED,,none");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(emptyEntry))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ConfigLoader.SECRET_PLACEHOLDERS)
+                .hasMessageContaining("entry #2");
+    }
+
+    @Test
+    void retentionsDefaultToThirtyDaysAndZeroKeepsForever() {
+        LastseenConfig defaults = ConfigLoader.fromMap(minimal());
+        assertThat(defaults.retention().retired().toDays()).isEqualTo(30);
+        assertThat(defaults.retention().lastSeenGuard().toDays()).isEqualTo(30);
+        assertThat(defaults.retention().neverSeen().toDays()).isEqualTo(7);
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.RETIRED_RETENTION_MS, "-1");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(ConfigLoader.RETIRED_RETENTION_MS);
+    }
+
+    @Test
     void aMisspelledLastseenKeyIsRejectedRatherThanIgnored() {
         Map<String, Object> m = minimal();
         m.put("lastseen.last-seen.granularity", "1000");
@@ -123,9 +166,22 @@ class ConfigLoaderTest {
 
     @Test
     void anOversizedConfigurationFileIsRejectedBeforeReading() throws Exception {
+        // Its first byte is not UTF-8: whoever reads the file fails on it at once, with another message.
+        byte[] unreadable = new byte[(int) ConfigLoader.MAX_FILE_BYTES + 1];
+        unreadable[0] = (byte) 0xFF;
         Path big = dir.resolve("big.properties");
-        Files.write(big, new byte[(int) ConfigLoader.MAX_FILE_BYTES + 1]);
-        assertThatThrownBy(() -> ConfigLoader.load(big, Map.of())).hasMessageContaining("over the bound");
+        Files.write(big, unreadable);
+        Path small = dir.resolve("small.properties");
+        Files.write(small, new byte[] {(byte) 0xFF, 'a', '=', 'b'});
+
+        assertThatThrownBy(() -> ConfigLoader.load(small, Map.of()))
+                .as("reading such a file fails on its content")
+                .hasMessageContaining("Cannot read configuration file");
+        assertThatThrownBy(() -> ConfigLoader.load(big, Map.of()))
+                .as("the oversized one is refused by its size alone, its content never read")
+                .hasMessageContaining(
+                        "is " + unreadable.length + " bytes, over the bound of " + ConfigLoader.MAX_FILE_BYTES)
+                .hasMessageNotContaining("Cannot read");
     }
 
     @Test
@@ -200,5 +256,86 @@ class ConfigLoaderTest {
         Map<String, Object> timeout = minimal();
         timeout.put(ConfigLoader.SHUTDOWN_TIMEOUT_MS, "10");
         assertThatThrownBy(() -> ConfigLoader.fromMap(timeout)).hasMessageContaining(ConfigLoader.SHUTDOWN_TIMEOUT_MS);
+    }
+
+    @Test
+    void theHttpLimitsAreTypedValidatedAndNamedWhenWrong() {
+        LastseenConfig.HttpSettings http = ConfigLoader.fromMap(minimal()).http();
+        assertThat(http.managementPort()).isEqualTo(7072);
+        assertThat(http.limits()).isEqualTo(LastseenConfig.HttpLimits.DEFAULTS);
+        assertThat(http.tls()).isNull();
+
+        Map<String, Object> samePort = minimal();
+        samePort.put(ConfigLoader.HTTP_MANAGEMENT_PORT, "7070");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(samePort))
+                .hasMessageContaining(ConfigLoader.HTTP_MANAGEMENT_PORT);
+        Map<String, Object> fewThreads = minimal();
+        fewThreads.put(ConfigLoader.HTTP_MAX_CONCURRENT_QUERIES, "100");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(fewThreads))
+                .hasMessageContaining(ConfigLoader.HTTP_THREADS)
+                .hasMessageContaining(ConfigLoader.HTTP_MAX_CONCURRENT_QUERIES);
+        for (String key : new String[] {
+            ConfigLoader.HTTP_MAX_CONNECTIONS, ConfigLoader.HTTP_MAX_HEADER_BYTES, ConfigLoader.HTTP_IDLE_TIMEOUT_MS
+        }) {
+            Map<String, Object> m = minimal();
+            m.put(key, "0");
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(key);
+        }
+    }
+
+    @Test
+    void theInstanceCredentialIsCheckedAndNeverShown() {
+        Map<String, Object> shortOne = minimal();
+        shortOne.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, "too-short-secret");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(shortOne))
+                .hasMessageContaining(ConfigLoader.QUERY_FORWARD_CREDENTIAL)
+                .hasMessageNotContaining("too-short-secret");
+
+        Map<String, Object> m = minimal();
+        String credential = "a-deployment-credential-0123456789abcdef";
+        m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
+        LastseenConfig c = ConfigLoader.fromMap(m);
+        assertThat(c.query().forwardCredential()).isEqualTo(credential);
+
+        // Rotation: two accepted, the first sent.
+        Map<String, Object> rotating = minimal();
+        String next = "the-next-deployment-credential-0123456789";
+        rotating.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, next + ", " + credential);
+        LastseenConfig r = ConfigLoader.fromMap(rotating);
+        assertThat(r.query().forwardCredentials()).containsExactly(next, credential);
+        assertThat(r.query().forwardCredential()).isEqualTo(next);
+        assertThat(c.toString()).doesNotContain(credential);
+        assertThat(c.query().toString()).doesNotContain(credential);
+    }
+
+    @Test
+    void aKeystoreThatCannotBeOpenedFailsStartUpNamingItsKey() throws Exception {
+        Map<String, Object> missing = minimal();
+        missing.put(
+                ConfigLoader.HTTP_TLS_KEYSTORE_PATH, dir.resolve("absent.p12").toString());
+        missing.put(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD, "pw");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(missing))
+                .hasMessageContaining(ConfigLoader.HTTP_TLS_KEYSTORE_PATH);
+
+        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a keystore");
+        Map<String, Object> wrong = minimal();
+        wrong.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH, garbage.toString());
+        wrong.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PASSWORD, "secret-pw");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(wrong))
+                .hasMessageContaining(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH)
+                .hasMessageNotContaining("secret-pw");
+
+        Map<String, Object> passwordOnly = minimal();
+        passwordOnly.put(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD, "pw");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(passwordOnly))
+                .hasMessageContaining(ConfigLoader.HTTP_TLS_KEYSTORE_PATH);
+    }
+
+    @Test
+    void theNeverSeenCapIsBounded() {
+        assertThat(ConfigLoader.fromMap(minimal()).neverSeenMaxEntries()).isEqualTo(1_000_000);
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.NEVER_SEEN_MAX_ENTRIES, "0");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(ConfigLoader.NEVER_SEEN_MAX_ENTRIES);
     }
 }

@@ -20,6 +20,7 @@ class DeadLettersTest {
                 "lastseen-dlq",
                 keyBytes < 0 ? null : new byte[keyBytes],
                 valueBytes < 0 ? null : new byte[valueBytes],
+                true,
                 TestContext.record("login-events", 4, 123_456, null, null),
                 new RejectedRecordException(RejectReason.TOO_LARGE, "value over the bound"),
                 RejectReason.TOO_LARGE);
@@ -92,6 +93,7 @@ class DeadLettersTest {
                 "lastseen-dlq",
                 null,
                 null,
+                true,
                 TestContext.record("login-events", 0, 1, null, null),
                 new IllegalStateException("m".repeat(100_000)),
                 RejectReason.PROCESSING_ERROR);

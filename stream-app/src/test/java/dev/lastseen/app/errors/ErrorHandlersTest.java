@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,6 +38,7 @@ class ErrorHandlersTest {
         c.put(DeadLetterCounter.STREAMS_CONFIG_KEY, (DeadLetterCounter) r -> deadLettered.merge(r, 1, Integer::sum));
         c.put(RecordRetries.STREAMS_CONFIG_KEY, retries);
         c.put(DeadLetterLimit.STREAMS_CONFIG_KEY, maxBytes);
+        c.put(DeadLetterRouter.VALUE_KEEPING_TOPICS_CONFIG, List.of("login-events"));
         return c;
     }
 

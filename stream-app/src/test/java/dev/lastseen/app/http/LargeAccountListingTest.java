@@ -27,7 +27,7 @@ class LargeAccountListingTest {
     private static final Instant USED_AT = Instant.parse("2026-11-01T00:00:00Z");
     private static final long UNUSED_SINCE =
             Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
-    private static final QueryRequest LOCAL = new QueryRequest(false, "/", null);
+    private static final QueryRequest LOCAL = new QueryRequest(false, "/");
 
     @AutoClose
     private static QueryTestKit kit;

@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -46,10 +48,10 @@ class OpenApiDocumentTest {
             assertThat(documented).isEqualTo(registered);
 
             HttpResponse<String> served = new TestHttp().get(base + HttpServer.OPENAPI_PATH, (String) null);
-            Path inRepo = Path.of("src/main/resources/openapi.yaml");
-            if (Files.exists(inRepo)) { // run from the module directory, as Maven does
-                assertThat(served.body()).isEqualTo(Files.readString(inRepo));
-            }
+            Path inRepo = Path.of("src/main/resources/openapi.yaml"); // Maven runs tests in the module directory
+            assertThat(inRepo).as("the document in the repository").isRegularFile();
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.body()).isEqualTo(Files.readString(inRepo));
         }
     }
 
@@ -59,16 +61,18 @@ class OpenApiDocumentTest {
         try (InputStream in = getClass().getResourceAsStream(HttpServer.OPENAPI_RESOURCE)) {
             doc = new ObjectMapper(new YAMLFactory()).readTree(in);
         }
-        JsonNode list = doc.get("paths").get(TokenResource.LIST_PATH).get("get").get("parameters");
-        for (JsonNode p : list) {
-            if (p.has("name") && p.get("name").asText().equals("limit")) {
-                assertThat(p.get("schema").get("maximum").asInt()).isEqualTo(TokenResource.MAX_LIMIT);
-                assertThat(p.get("schema").get("default").asInt()).isEqualTo(TokenResource.DEFAULT_LIMIT);
-            }
-            if (p.has("name") && p.get("name").asText().equals("page_token")) {
-                assertThat(p.get("schema").get("maxLength").asInt()).isEqualTo(PageToken.MAX_CHARS);
-            }
-        }
+        Map<String, JsonNode> parameters = new HashMap<>();
+        doc.get("paths")
+                .get(TokenResource.LIST_PATH)
+                .get("get")
+                .get("parameters")
+                .forEach(p -> parameters.put(p.path("name").asText(), p));
+        assertThat(parameters).containsKeys("limit", "page_token");
+        JsonNode limit = parameters.get("limit").get("schema");
+        assertThat(limit.get("maximum").asInt()).isEqualTo(TokenResource.MAX_LIMIT);
+        assertThat(limit.get("default").asInt()).isEqualTo(TokenResource.DEFAULT_LIMIT);
+        assertThat(parameters.get("page_token").get("schema").get("maxLength").asInt())
+                .isEqualTo(PageToken.MAX_CHARS);
         assertThat(doc.get("components")
                         .get("schemas")
                         .get("Id")

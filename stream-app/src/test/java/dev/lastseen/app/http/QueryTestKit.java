@@ -3,11 +3,11 @@ package dev.lastseen.app.http;
 import dev.lastseen.app.Readiness;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.registry.InMemorySchemaRegistry;
@@ -17,6 +17,8 @@ import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenReadView;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
+import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -54,6 +57,7 @@ public final class QueryTestKit implements AutoCloseable {
     private final TestInputTopic<String, LoginEvent> logins;
     private final LastseenConfig config;
     private HttpServer http;
+    private final List<HttpServer> servers = new ArrayList<>();
 
     public QueryTestKit() {
         SecretScan.registerSecret(API_KEY);
@@ -88,33 +92,13 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** Publishes a registry record through the topology, as the token service would. */
     public void register(String accountId, String tokenId) {
-        tokens.pipeInput(
-                tokenId,
-                ServiceToken.newBuilder()
-                        .setTokenId(tokenId)
-                        .setAccountId(accountId)
-                        .setName("deploy bot " + tokenId)
-                        .setClientId("client-" + tokenId)
-                        .setClientSecretHash(secretFor(accountId, tokenId))
-                        .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
-                        .setExpiresAt(null)
-                        .build());
+        tokens.pipeInput(tokenId, TestRecords.token(accountId, tokenId, secretFor(accountId, tokenId)));
     }
 
     public void login(String accountId, String tokenId, Instant at, boolean success) {
         logins.pipeInput(
                 accountId,
-                LoginEvent.newBuilder()
-                        .setEventId(java.util.UUID.randomUUID().toString())
-                        .setOccurredAt(at)
-                        .setAccountId(accountId)
-                        .setCredentialType(CredentialType.SERVICE_TOKEN)
-                        .setTokenId(tokenId)
-                        .setOutcome(success ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE)
-                        .setFailureReason(success ? null : "bad_secret")
-                        .setColo("fra1")
-                        .setClientIp("192.0.2.10")
-                        .build());
+                TestRecords.login(accountId, tokenId, at, success ? AuthOutcome.SUCCESS : AuthOutcome.FAILURE));
     }
 
     /**
@@ -130,8 +114,7 @@ public final class QueryTestKit implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             String tokenId = String.format("tok-%07d", i);
             TokenKey key = new TokenKey(accountId, tokenId);
-            regBatch.add(KeyValue.pair(
-                    key, new RegistryFields("n" + i, "c" + i, secretFor(accountId, tokenId), 1_000L, null)));
+            regBatch.add(KeyValue.pair(key, new RegistryFields("n" + i, "c" + i, 1_000L, null)));
             if (usedEvery > 0 && i % usedEvery == 0) {
                 useBatch.add(KeyValue.pair(
                         key, new UsageFields(usedAt.toEpochMilli(), "fra1", null, 1, 0, usedAt.toEpochMilli())));
@@ -152,20 +135,29 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** This instance owns every account: one partition, fresh. */
     public LocalState localState() {
+        return localState(new KeyQueryMetadata(SELF, Set.of(), 0), partition -> readView(), OptionalLong.of(0));
+    }
+
+    /**
+     * A running instance whose every account lives where {@code metadata} says, with
+     * {@code view} as its copy of a partition (it may throw {@code InvalidStateStoreException}).
+     */
+    public static LocalState localState(
+            KeyQueryMetadata metadata, java.util.function.IntFunction<TokenReadView> view, OptionalLong lag) {
         return new LocalState() {
             @Override
             public KeyQueryMetadata metadataFor(String accountId) {
-                return new KeyQueryMetadata(SELF, Set.of(), 0);
+                return metadata;
             }
 
             @Override
             public TokenReadView view(int partition, boolean stale) {
-                return readView();
+                return view.apply(partition);
             }
 
             @Override
             public OptionalLong lag(int partition) {
-                return OptionalLong.of(0);
+                return lag;
             }
 
             @Override
@@ -176,7 +168,7 @@ public final class QueryTestKit implements AutoCloseable {
     }
 
     public TokenQueryService queryService() {
-        return new TokenQueryService(localState(), SELF, config.query());
+        return new TokenQueryService(localState(), SELF, config.query(), false);
     }
 
     public LastseenConfig config() {
@@ -185,16 +177,36 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** Starts the HTTP server with the token routes on a free loopback port; returns its base URL. */
     public String startHttp() {
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        String servedBy = SELF.host() + ":" + SELF.port();
-        TokenResource resource = new TokenResource(
-                queryService(),
-                new ApiKeyAuthenticator(config.apiKeys()),
-                config.query().maxPageScan(),
-                servedBy);
-        http = HttpServer.start(
-                new LastseenConfig.HttpSettings("127.0.0.1", 0), servedBy, new Readiness(), meters, resource::routes);
+        http = serve(new LastseenConfig.HttpSettings("127.0.0.1", 0), config.query(), localState(), SELF, r -> {});
         return "http://127.0.0.1:" + http.port();
+    }
+
+    /**
+     * Serves the token routes as a real instance would (limiter, authenticator with the query
+     * settings' instance credential, query service with their forwarding), over {@code state}.
+     *
+     * @param extra routes added before the token routes (e.g. a before-handler that records requests)
+     */
+    public HttpServer serve(
+            LastseenConfig.HttpSettings settings,
+            LastseenConfig.QuerySettings query,
+            LocalState state,
+            HostInfo self,
+            Consumer<RoutesConfig> extra) {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String servedBy = Endpoints.authority(self);
+        TokenResource resource = new TokenResource(
+                new TokenQueryService(state, self, query, settings.tls() != null),
+                new ApiKeyAuthenticator(config.apiKeys(), query.forwardCredentials()),
+                query.maxPageScan(),
+                servedBy,
+                new QueryLimiter(settings.limits().maxConcurrentQueries(), meters));
+        HttpServer server = HttpServer.start(settings, servedBy, new Readiness(), meters, routes -> {
+            extra.accept(routes);
+            resource.routes(routes);
+        });
+        servers.add(server);
+        return server;
     }
 
     public HttpServer http() {
@@ -203,9 +215,7 @@ public final class QueryTestKit implements AutoCloseable {
 
     @Override
     public void close() {
-        if (http != null) {
-            http.close();
-        }
+        servers.forEach(HttpServer::close);
         topologyDriver.close();
     }
 }

@@ -8,13 +8,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP client of the tests: every body it receives goes through {@link SecretScan}.
  */
 public final class TestHttp {
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client;
     private final Duration timeout;
 
     public TestHttp() {
@@ -22,6 +22,16 @@ public final class TestHttp {
     }
 
     public TestHttp(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** @param tls trust for https URLs (null: the JDK's default) */
+    public TestHttp(Duration timeout, SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.client = b.build();
         this.timeout = timeout;
     }
 

@@ -32,7 +32,11 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_config_rejected_total counter")
                 .contains("# TYPE lastseen_task_failures_total counter")
                 .contains("# TYPE lastseen_state_restored_records_total counter")
-                .contains("# TYPE lastseen_thresholds_info gauge");
+                .contains("# TYPE lastseen_thresholds_info gauge")
+                .contains("# TYPE lastseen_usage_never_seen_expired_total counter")
+                .contains("# TYPE lastseen_usage_retired_expired_total counter")
+                .contains("# TYPE lastseen_spike_failures_dropped_total counter")
+                .contains("# TYPE lastseen_usage_never_seen_evicted_total counter");
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
         assertThat(count(scrape, "^lastseen_events_total\\{"))
                 .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
@@ -41,6 +45,12 @@ class LastseenMetricsExportTest {
         assertThat(count(scrape, "^lastseen_task_failures_total\\{")).isEqualTo(FailureKind.values().length - 1);
         // Exactly one version of the thresholds is in force at any time.
         assertThat(count(scrape, "^lastseen_thresholds_info\\{")).isEqualTo(1);
+        assertThat(count(scrape, "^lastseen_secret_rejected_total\\{"))
+                .isEqualTo(Arrays.stream(RejectReason.values())
+                        .filter(RejectReason::isSecretRule)
+                        .count());
+        assertThat(count(scrape, "^lastseen_spike_failures_dropped_total\\{"))
+                .isEqualTo(SpikeDropReason.values().length);
     }
 
     @Test
@@ -58,7 +68,8 @@ class LastseenMetricsExportTest {
     @Test
     void labelValuesComeOnlyFromBoundedEnums() {
         metrics.event(CredentialType.API_TOKEN, AuthOutcome.FAILURE);
-        metrics.deadLettered(RejectReason.BLANK_SECRET);
+        metrics.deadLettered(RejectReason.SECRET_PLACEHOLDER);
+        metrics.spikeFailureDropped(SpikeDropReason.WINDOW_CLOSED);
         metrics.taskFailed(FailureKind.STATE_STORE);
         metrics.thresholdsInForce("last_known_good", "0123456789ab");
         Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
@@ -78,7 +89,12 @@ class LastseenMetricsExportTest {
                         assertThat(Arrays.stream(AuthOutcome.values()).map(Enum::name))
                                 .contains(value);
                     case "reason" ->
-                        assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code))
+                        assertThat(
+                                        line.startsWith("lastseen_spike_failures_dropped")
+                                                ? Arrays.stream(SpikeDropReason.values())
+                                                        .map(SpikeDropReason::code)
+                                                : Arrays.stream(RejectReason.values())
+                                                        .map(RejectReason::code))
                                 .contains(value);
                     case "cause" ->
                         assertThat(Arrays.stream(FailureKind.values()).map(FailureKind::code))

@@ -30,10 +30,9 @@ import org.junit.jupiter.api.Test;
 /** Routing decisions of the query service against scripted metadata and real HTTP peers. */
 class TokenQueryServiceTest {
     private static final HostInfo SELF = new HostInfo("127.0.0.1", 1);
-    private static final QueryRequest CLIENT =
-            new QueryRequest(false, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
-    private static final QueryRequest FORWARDED =
-            new QueryRequest(true, "/v1/accounts/a/tokens/t", "Bearer client-key-0123456789");
+    private static final QueryRequest CLIENT = new QueryRequest(false, "/v1/accounts/a/tokens/t");
+    private static final QueryRequest FORWARDED = new QueryRequest(true, "/v1/accounts/a/tokens/t");
+    private static final String CREDENTIAL = "instance-credential-0123456789abcdef";
 
     private static final long MAX_STALE_LAG = 10;
     private final ScriptedState state = new ScriptedState();
@@ -42,17 +41,15 @@ class TokenQueryServiceTest {
     private final List<Peer> peers = new ArrayList<>();
 
     private TokenQueryService service(Duration deadline) {
-        return new TokenQueryService(
-                state,
-                SELF,
-                new Forwarder(Duration.ofMillis(500), Duration.ofSeconds(2)),
-                deadline,
-                MAX_STALE_LAG,
-                nanos::get,
-                d -> {
-                    sleeps.add(d);
-                    nanos.addAndGet(d.toNanos());
-                });
+        return service(
+                deadline, new Forwarder(Duration.ofMillis(500), Duration.ofSeconds(2), "http", null, CREDENTIAL));
+    }
+
+    private TokenQueryService service(Duration deadline, Forwarder forwarder) {
+        return new TokenQueryService(state, SELF, forwarder, deadline, MAX_STALE_LAG, nanos::get, d -> {
+            sleeps.add(d);
+            nanos.addAndGet(d.toNanos());
+        });
     }
 
     private QueryOutcome<String> query(QueryRequest request) {
@@ -74,7 +71,7 @@ class TokenQueryServiceTest {
     }
 
     @Test
-    void forwardsToTheOwnerOnceMarkedAsForwardedAndWithTheCallersAuthorization() {
+    void forwardsToTheOwnerOnceMarkedAsForwardedWithTheInstanceCredentialNotTheCallersKey() {
         Peer owner = peer(200, "{\"served_by\":\"owner\"}");
         state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(), 0));
         QueryOutcome<String> outcome = query(CLIENT);
@@ -86,7 +83,7 @@ class TokenQueryServiceTest {
         assertThat(owner.requests.get(0))
                 .containsEntry("path", "/v1/accounts/a/tokens/t")
                 .containsEntry("forwarded", "1")
-                .containsEntry("authorization", "Bearer client-key-0123456789");
+                .containsEntry("authorization", "LastseenInstance " + CREDENTIAL);
         assertThat(state.views).isEmpty();
     }
 
@@ -110,7 +107,10 @@ class TokenQueryServiceTest {
         assertThat(outcome)
                 .isInstanceOfSatisfying(
                         QueryOutcome.Unavailable.class,
-                        u -> assertThat(u.detail()).contains("cannot answer for partition 5"));
+                        u -> assertThat(u.detail())
+                                .contains("does not hold the account's state")
+                                .doesNotContain("5")
+                                .doesNotContain("127.0.0.1"));
         assertThat(owner.requests).isEmpty();
         assertThat(sleeps)
                 .as("the forwarding instance keeps the one retry loop")
@@ -193,7 +193,9 @@ class TokenQueryServiceTest {
         assertThat(outcome)
                 .isInstanceOfSatisfying(
                         QueryOutcome.Unavailable.class,
-                        u -> assertThat(u.detail()).contains("no known owner").contains("over 1000 ms"));
+                        u -> assertThat(u.detail())
+                                .contains("no instance holds the account's state yet")
+                                .contains("over 1000 ms"));
         assertThat(sleeps).allSatisfy(d -> assertThat(d).isPositive());
         assertThat(sleeps.stream().mapToLong(Duration::toMillis).sum()).isEqualTo(1000);
         assertThat(sleeps).hasSizeLessThan(10);
@@ -205,7 +207,69 @@ class TokenQueryServiceTest {
         assertThat(query(CLIENT))
                 .isInstanceOfSatisfying(
                         QueryOutcome.Unavailable.class,
-                        u -> assertThat(u.detail()).contains("unreachable").contains("no standby is configured"));
+                        u -> assertThat(u.detail())
+                                .contains("unreachable")
+                                .contains("no standby is configured")
+                                .doesNotContainPattern("[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+")
+                                .doesNotContain("partition"));
+    }
+
+    @Test
+    void anOwnerAdvertisedAtAnIpv6LiteralIsReached() throws IOException {
+        Peer owner = new Peer(200, "{\"served_by\":\"[::1]\"}", ipv6Loopback());
+        peers.add(owner);
+        state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(), 0));
+        assertThat(query(CLIENT))
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Remote.class,
+                        r -> assertThat(r.response().status()).isEqualTo(200));
+        assertThat(owner.requests).hasSize(1);
+    }
+
+    @Test
+    void anOwnerThatRefusesTheInstanceCredentialIsNotPassedOnButTreatedAsUnreachable() {
+        Peer owner = peer(403, "{\"type\":\"https://lastseen.dev/problems/forbidden\"}");
+        Peer standby = peer(200, "{\"stale\":true}");
+        state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(standby.host()), 0));
+        assertThat(query(CLIENT))
+                .as("the caller's key was fine; a credential mismatch between instances is not the caller's 403")
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Remote.class,
+                        r -> assertThat(r.response().status()).isEqualTo(200));
+        assertThat(standby.requests).hasSize(1);
+    }
+
+    @Test
+    void withoutAnInstanceCredentialNothingIsForwardedAndTheDetailSaysWhy() {
+        Peer owner = peer(200, "{}");
+        state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(), 0));
+        QueryOutcome<String> outcome = service(Duration.ofMillis(200), null).query("a", CLIENT, view -> "read");
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Unavailable.class,
+                        u -> assertThat(u.detail()).contains("lastseen.query.forward.credential"));
+        assertThat(owner.requests).isEmpty();
+    }
+
+    @Test
+    void aSilentOwnerCannotHoldAQueryPastItsDeadline() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Accepts connections (the kernel does) and never answers: a frozen instance.
+            state.metadata.add(new KeyQueryMetadata(new HostInfo("127.0.0.1", silent.getLocalPort()), Set.of(), 0));
+            TokenQueryService service = new TokenQueryService(
+                    state,
+                    SELF,
+                    new Forwarder(Duration.ofSeconds(5), Duration.ofSeconds(30), "http", null, CREDENTIAL),
+                    Duration.ofMillis(700),
+                    MAX_STALE_LAG,
+                    System::nanoTime,
+                    d -> Thread.sleep(d.toMillis()));
+            long start = System.nanoTime();
+            assertThat(service.query("a", CLIENT, view -> "read")).isInstanceOf(QueryOutcome.Unavailable.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("the forward got only what was left of the 700 ms deadline, not its 35 s of timeouts")
+                    .isLessThan(Duration.ofSeconds(3));
+        }
     }
 
     @Test
@@ -259,7 +323,11 @@ class TokenQueryServiceTest {
         final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
 
         Peer(int status, String body) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            this(status, body, InetAddress.getLoopbackAddress());
+        }
+
+        Peer(int status, String body, InetAddress address) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(address, 0), 0);
             server.createContext("/", exchange -> {
                 requests.add(Map.of(
                         "path",
@@ -279,7 +347,9 @@ class TokenQueryServiceTest {
         }
 
         HostInfo host() {
-            return new HostInfo("127.0.0.1", server.getAddress().getPort());
+            return new HostInfo(
+                    server.getAddress().getAddress().getHostAddress(),
+                    server.getAddress().getPort());
         }
 
         @Override
@@ -296,6 +366,12 @@ class TokenQueryServiceTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static InetAddress ipv6Loopback() throws IOException {
+        byte[] address = new byte[16];
+        address[15] = 1;
+        return InetAddress.getByAddress(address); // ::1
     }
 
     /** A loopback port nobody listens on: connections are refused at once, like a killed instance's. */

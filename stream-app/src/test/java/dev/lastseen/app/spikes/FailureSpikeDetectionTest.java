@@ -11,6 +11,8 @@ import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.testing.TestRecords;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,7 @@ class FailureSpikeDetectionTest {
                     }
                 }
             }
-            h.success("acct-0", "tok-0-0", afterClose(12));
+            h.advanceTo(afterClose(12));
 
             assertThat(h.alerts.readValuesToList()).isEmpty();
             assertThat(h.spikesCounted()).isZero();
@@ -61,8 +63,8 @@ class FailureSpikeDetectionTest {
                     .isTrue();
 
             for (int w = 1; w < 6; w++) {
-                h.success("acct-a", "tok-3", afterClose(w - 1));
-                h.success("acct-a", "tok-3", afterClose(w - 1).plusSeconds(5)); // more events: no repeat
+                h.advanceTo(afterClose(w - 1));
+                h.advanceTo(afterClose(w - 1).plusSeconds(5)); // more events: no repeat
             }
 
             List<KeyValue<String, AuthFailureSpike>> alerts = h.alerts.readKeyValuesToList();
@@ -92,7 +94,7 @@ class FailureSpikeDetectionTest {
         try (SpikeHarness h = new SpikeHarness()) {
             h.failures("acct-a", "tok-1", window(0).plusSeconds(50), 30);
             h.failures("acct-a", "tok-1", window(1).plusSeconds(5), 30);
-            h.success("acct-a", "tok-9", afterClose(1));
+            h.advanceTo(afterClose(1));
 
             List<AuthFailureSpike> alerts = h.alerts.readValuesToList();
             assertThat(alerts)
@@ -106,12 +108,12 @@ class FailureSpikeDetectionTest {
     void lateFailuresWithinTheGracePeriodCount() {
         try (SpikeHarness h = new SpikeHarness()) {
             h.failures("acct-a", "tok-1", window(0).plusSeconds(10), 20); // exactly the minimum: not a spike
-            h.success("acct-a", "tok-2", window(1).plusMillis(GRACE_MS - 1_000)); // window 0 ended, grace not over
-            h.send(SpikeHarness.login(
+            h.advanceTo(window(1).plusMillis(GRACE_MS - 1_000)); // window 0 ended, grace not over
+            h.send(TestRecords.login(
                     "acct-a", "tok-1", window(0).plusSeconds(58), AuthOutcome.FAILURE)); // late, inside grace
             assertThat(h.alerts.isEmpty()).isTrue();
 
-            h.success("acct-a", "tok-2", afterClose(0));
+            h.advanceTo(afterClose(0));
 
             List<AuthFailureSpike> alerts = h.alerts.readValuesToList();
             assertThat(alerts).hasSize(2).allSatisfy(a -> {
@@ -125,12 +127,16 @@ class FailureSpikeDetectionTest {
     void failuresArrivingAfterTheGracePeriodAreNotCountedAndRaiseNothing() {
         try (SpikeHarness h = new SpikeHarness()) {
             h.failures("acct-a", "tok-1", window(0).plusSeconds(10), 20);
-            h.success("acct-a", "tok-2", afterClose(0)); // window 0 closes with 20: no spike
+            h.advanceTo(afterClose(0)); // window 0 closes with 20: no spike
+            assertThat(h.droppedLate()).isZero();
             h.failures("acct-a", "tok-1", window(0).plusSeconds(30), 50); // too late for window 0
-            h.success("acct-a", "tok-2", afterClose(3));
+            h.advanceTo(afterClose(3));
 
             assertThat(h.alerts.readValuesToList()).isEmpty();
             assertThat(h.spikesCounted()).isZero();
+            assertThat(h.droppedLate())
+                    .as("every late failure is counted as dropped")
+                    .isEqualTo(50);
         }
     }
 
@@ -140,7 +146,7 @@ class FailureSpikeDetectionTest {
             int steady = 40;
             for (int w = 0; w < 12; w++) {
                 h.failures("acct-a", "tok-1", window(w).plusSeconds(5), steady);
-                h.success("acct-a", "tok-2", afterClose(w)); // closes window w
+                h.advanceTo(afterClose(w)); // closes window w
             }
             List<AuthFailureSpike> learning = h.alerts.readValuesToList();
             // A new key starts from no baseline, so its first windows alert; once learned, the same rate does not.
@@ -149,7 +155,7 @@ class FailureSpikeDetectionTest {
                     .allSatisfy(a -> assertThat(a.getWindowStart()).isBefore(window(4)));
 
             h.failures("acct-a", "tok-1", window(12).plusSeconds(5), 10 * steady);
-            h.success("acct-a", "tok-2", afterClose(12));
+            h.advanceTo(afterClose(12));
 
             List<AuthFailureSpike> burst = h.alerts.readValuesToList();
             assertThat(burst).hasSize(2).allSatisfy(a -> {
@@ -167,7 +173,7 @@ class FailureSpikeDetectionTest {
         try (SpikeHarness h = new SpikeHarness(strictB)) {
             h.failures("acct-a", "tok-a", window(0).plusSeconds(5), 50);
             h.failures("acct-b", "tok-b", window(0).plusSeconds(5), 50);
-            h.success("acct-a", "tok-x", afterClose(0));
+            h.advanceTo(afterClose(0));
             assertThat(h.alerts.readValuesToList())
                     .extracting(AuthFailureSpike::getAccountId)
                     .containsOnly("acct-a")
@@ -177,7 +183,7 @@ class FailureSpikeDetectionTest {
                     new Thresholds(new SpikeThreshold(20, 3.0), Map.of("acct-a", new SpikeThreshold(500, 3.0))));
             h.failures("acct-a", "tok-a", window(5).plusSeconds(5), 50);
             h.failures("acct-b", "tok-b", window(5).plusSeconds(5), 50);
-            h.success("acct-a", "tok-x", afterClose(5));
+            h.advanceTo(afterClose(5));
             assertThat(h.alerts.readValuesToList())
                     .extracting(AuthFailureSpike::getAccountId)
                     .containsOnly("acct-b")
@@ -200,7 +206,7 @@ class FailureSpikeDetectionTest {
                         .build());
                 h.success("acct-a", "tok-1", window(0).plusMillis(i * 100L + 50));
             }
-            h.success("acct-a", "tok-1", afterClose(0));
+            h.advanceTo(afterClose(0));
             assertThat(h.alerts.readValuesToList()).isEmpty();
         }
     }
@@ -211,17 +217,85 @@ class FailureSpikeDetectionTest {
             for (int t = 0; t < 50; t++) {
                 h.failures("acct-a", "tok-" + t, window(0).plusSeconds(t), 2);
             }
-            h.success("acct-a", "tok-quiet", afterClose(0));
+            h.advanceTo(afterClose(0));
             assertThat(keys(h.baselines())).hasSize(51); // the account and its 50 tokens
-            assertThat(keys(h.windowCounts())).containsExactly(WindowKeys.OBSERVED_TIME);
+            assertThat(keys(h.windowCounts())).containsExactly(WindowKeys.CLOSING_TIME);
 
             // Quiet windows: the baselines decay; after ln(0.001 / 100) / ln(0.8) ≈ 52 windows even the account's is
-            // negligible.
-            for (int w = 1; w < 80; w++) {
-                h.success("acct-a", "tok-quiet", window(w).plusSeconds(1));
-            }
+            // negligible. The sweep of a quiet partition runs in the wall-clock punctuation.
+            h.advanceTo(window(80));
+            h.punctuate(Duration.ofSeconds(2));
             assertThat(keys(h.baselines())).isEmpty();
-            assertThat(keys(h.windowCounts())).containsExactly(WindowKeys.OBSERVED_TIME);
+            assertThat(keys(h.windowCounts())).containsExactly(WindowKeys.CLOSING_TIME);
+        }
+    }
+
+    /**
+     * The incident this guards against: one login dated just under the clock-skew allowance ahead
+     * used to advance the partition's time and close every window before it, so the real failures
+     * of the next minutes were dropped and no alert could fire. The wall clock is "now" here.
+     */
+    @Test
+    void aSuccessDatedJustUnderTheSkewAllowanceAheadDoesNotSilenceTheFailuresOfNow() {
+        try (SpikeHarness h = new SpikeHarness()) {
+            Instant now = window(10).plusSeconds(20);
+            h.clock.set(now);
+            h.success("acct-a", "tok-ahead", now.plusSeconds(299));
+            h.failures("acct-a", "tok-1", now, 100);
+            assertThat(h.droppedLate()).as("no failure was dropped").isZero();
+            assertThat(h.alerts.isEmpty()).as("the window of now is still open").isTrue();
+
+            // Time passes; the window of now closes (end + grace) and is judged.
+            h.clock.set(now.plusSeconds(120));
+            h.advanceTo(now.plusSeconds(120));
+            List<AuthFailureSpike> alerts = h.alerts.readValuesToList();
+            assertThat(alerts).hasSize(2).allSatisfy(a -> {
+                assertThat(a.getFailures()).isEqualTo(100);
+                assertThat(a.getWindowStart()).isEqualTo(window(10));
+            });
+
+            // Failures for that window that arrive now are too late: not counted, and counted as dropped.
+            h.failures("acct-a", "tok-1", now, 7);
+            assertThat(h.droppedLate()).isEqualTo(7);
+            assertThat(h.alerts.isEmpty()).isTrue();
+        }
+    }
+
+    /** The same while an instance catches up on old events: the wall clock is far ahead, only the median decides. */
+    @Test
+    void whileCatchingUpAFewEventsAheadOfTheOthersCloseNoWindow() {
+        try (SpikeHarness h = new SpikeHarness()) {
+            Instant then = window(10).plusSeconds(20); // the wall clock is a day later
+            for (int i = 0; i < FailureSpikeDetector.CLOCK_SAMPLE_EVENTS / 2; i++) {
+                h.success("acct-a", "tok-ahead-" + i, then.plusSeconds(299)); // a minority of the sample
+            }
+            h.failures("acct-a", "tok-1", then, 100);
+            assertThat(h.droppedLate()).isZero();
+            h.advanceTo(then.plusSeconds(120));
+            assertThat(h.alerts.readValuesToList())
+                    .extracting(AuthFailureSpike::getFailures)
+                    .containsExactly(100L, 100L);
+        }
+    }
+
+    /** Even a majority of events dated ahead (a whole colo with a fast clock) cannot close a window before the wall clock does. */
+    @Test
+    void aMajorityDatedAheadClosesNoWindowBeforeTheWallClockAndAPunctuationClosesItLater() {
+        try (SpikeHarness h = new SpikeHarness()) {
+            Instant now = window(10).plusSeconds(20);
+            h.clock.set(now);
+            h.advanceTo(now.plusSeconds(299)); // every recent event says now + 299 s
+            h.failures("acct-a", "tok-1", now, 30);
+            h.advanceTo(now.plusSeconds(299));
+            assertThat(h.droppedLate()).isZero();
+            assertThat(h.alerts.isEmpty()).isTrue();
+
+            // No more events: wall-clock time passing closes the window (the detector's punctuation).
+            h.clock.set(now.plusSeconds(100));
+            h.punctuate(Duration.ofSeconds(1));
+            assertThat(h.alerts.readValuesToList())
+                    .extracting(AuthFailureSpike::getFailures)
+                    .containsExactly(30L, 30L);
         }
     }
 
@@ -237,7 +311,7 @@ class FailureSpikeDetectionTest {
             assertThat(WindowKeys.token(WindowKeys.scope(key))).isEqualTo("tok-1");
             assertThat(key)
                     .isLessThan(WindowKeys.afterWindowsStartingAtOrBefore(s))
-                    .isLessThan(WindowKeys.OBSERVED_TIME);
+                    .isLessThan(WindowKeys.CLOSING_TIME);
         }
         assertThat(keys).isSorted();
         assertThat(WindowKeys.token(WindowKeys.accountScope("acct-a"))).isNull();

@@ -4,20 +4,19 @@ import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.thresholds.Thresholds;
+import dev.lastseen.app.topology.SettableClock;
 import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.testing.TestRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -28,7 +27,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The real topology under the test driver with the default spike settings (60 s windows, 30 s
- * grace, minimum 20, factor 3, alpha 0.2) and thresholds the test can swap at any time.
+ * grace, minimum 20, factor 3, alpha 0.2) and thresholds the test can swap at any time. The
+ * wall clock is the test's ({@link #clock}): by default a day after the events, so only the
+ * events' median decides when windows close; a test sets it to "now" to check the wall-clock bound.
  */
 final class SpikeHarness implements AutoCloseable {
     /** A window boundary, so window arithmetic in tests reads plainly. */
@@ -36,12 +37,15 @@ final class SpikeHarness implements AutoCloseable {
 
     static final long WINDOW_MS = 60_000;
     static final long GRACE_MS = 30_000;
+    /** The account whose successes move the closing clock in {@link #advanceTo}. */
+    static final String CLOCK_ACCOUNT = "acct-clock";
 
     private final TopologyDriver topologyDriver;
     final InMemorySchemaRegistry registry;
     final MeterRegistry meters = new SimpleMeterRegistry();
     final LastseenMetrics metrics = new LastseenMetrics(meters);
     final AtomicReference<Thresholds> thresholds;
+    final SettableClock clock = new SettableClock(T0.plusSeconds(86_400));
     final TopologyTestDriver driver;
     final TestInputTopic<String, LoginEvent> logins;
     final TestOutputTopic<String, AuthFailureSpike> alerts;
@@ -51,15 +55,20 @@ final class SpikeHarness implements AutoCloseable {
     }
 
     SpikeHarness(Thresholds initial) {
+        this(initial, SpikeStores.persistent());
+    }
+
+    SpikeHarness(Thresholds initial, SpikeStores stores) {
         thresholds = new AtomicReference<>(initial);
         topologyDriver = TopologyDriver.builder()
                 .set(ConfigLoader.SPIKE_WINDOW_MS, WINDOW_MS)
                 .set(ConfigLoader.SPIKE_GRACE_MS, GRACE_MS)
                 .metrics(metrics)
                 .thresholds(thresholds::get)
+                .spikeStores(stores)
                 .startAt(T0)
                 // Wall clock far after the events: usage's clock-skew check must not reject them.
-                .clock(Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC))
+                .clock(clock)
                 .build();
         LastseenConfig config = topologyDriver.config();
         // read at window evaluations only, so it may be set after the build
@@ -79,30 +88,39 @@ final class SpikeHarness implements AutoCloseable {
     /** {@code n} failures of one token, spread over the second {@code [at, at + 1s)}. */
     void failures(String account, String token, Instant at, int n) {
         for (int i = 0; i < n; i++) {
-            send(login(account, token, at.plusMillis(i * 1000L / Math.max(1, n)), AuthOutcome.FAILURE));
+            send(TestRecords.login(account, token, at.plusMillis(i * 1000L / Math.max(1, n)), AuthOutcome.FAILURE));
         }
     }
 
+    /**
+     * Moves the detector's closing time to {@code at} (as far as the wall clock allows): a full
+     * sample of events at {@code at}, so that their median is {@code at}. The events are successes
+     * of a token of its own, so they count nowhere.
+     */
+    void advanceTo(Instant at) {
+        for (int i = 0; i < FailureSpikeDetector.CLOCK_SAMPLE_EVENTS; i++) {
+            success(CLOCK_ACCOUNT, "tok-clock", at);
+        }
+    }
+
+    /** Advances the driver's wall-clock time, firing the punctuations due (the detector's run every second). */
+    void punctuate(Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
+    double droppedLate() {
+        return meters.get("lastseen.spike.failures.dropped")
+                .tag("reason", "window_closed")
+                .counter()
+                .count();
+    }
+
     void success(String account, String token, Instant at) {
-        send(login(account, token, at, AuthOutcome.SUCCESS));
+        send(TestRecords.login(account, token, at, AuthOutcome.SUCCESS));
     }
 
     void send(LoginEvent event) {
         logins.pipeInput(event.getAccountId(), event, event.getOccurredAt());
-    }
-
-    static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOccurredAt(at)
-                .setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN)
-                .setTokenId(token)
-                .setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "invalid_secret" : null)
-                .setColo("fra1")
-                .setClientIp("192.0.2.7")
-                .build();
     }
 
     /** Start of window {@code n} after {@link #T0}. */

@@ -19,9 +19,9 @@ class RegistryWaitTest {
         return new RegistryWait(
                 "http://registry:8081",
                 deadline,
-                millis -> {
-                    sleeps.add(millis);
-                    nanos.addAndGet(Duration.ofMillis(millis).toNanos());
+                delay -> {
+                    sleeps.add(delay.toMillis());
+                    nanos.addAndGet(delay.toNanos());
                 },
                 nanos::get);
     }

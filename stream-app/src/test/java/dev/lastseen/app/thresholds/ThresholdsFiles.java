@@ -13,6 +13,32 @@ final class ThresholdsFiles {
 
     private ThresholdsFiles() {}
 
+    /** The default limits with another file size bound. */
+    static ThresholdsLimits maxFileBytes(long bytes) {
+        ThresholdsLimits d = ThresholdsLimits.defaults();
+        return new ThresholdsLimits(
+                bytes,
+                d.maxEntries(),
+                d.minMinimum(),
+                d.maxMinimum(),
+                d.minFactor(),
+                d.maxFactor(),
+                d.maxAccountIdLength());
+    }
+
+    /** The default limits with another bound on account entries. */
+    static ThresholdsLimits maxEntries(int entries) {
+        ThresholdsLimits d = ThresholdsLimits.defaults();
+        return new ThresholdsLimits(
+                d.maxFileBytes(),
+                entries,
+                d.minMinimum(),
+                d.maxMinimum(),
+                d.minFactor(),
+                d.maxFactor(),
+                d.maxAccountIdLength());
+    }
+
     static final String VALID = "{\"version\":1,"
             + "\"default\":{\"minimum\":20,\"factor\":3.0},"
             + "\"accounts\":{"

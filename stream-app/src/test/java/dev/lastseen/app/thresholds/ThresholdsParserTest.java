@@ -84,8 +84,7 @@ class ThresholdsParserTest {
 
     @Test
     void fileWithTenTimesTheAllowedEntriesIsRejectedNamingTheBound() {
-        ThresholdsParser roomy =
-                new ThresholdsParser(ThresholdsLimits.defaults().withMaxFileBytes(16L << 20));
+        ThresholdsParser roomy = new ThresholdsParser(ThresholdsFiles.maxFileBytes(16L << 20));
 
         ThresholdsRejectedException e = rejection(roomy, utf8(withAccounts(10 * ThresholdsLimits.DEFAULT_MAX_ENTRIES)));
 
@@ -95,8 +94,7 @@ class ThresholdsParserTest {
 
     @Test
     void exactlyMaxEntriesIsAccepted() throws Exception {
-        ThresholdsParser small =
-                new ThresholdsParser(ThresholdsLimits.defaults().withMaxEntries(100));
+        ThresholdsParser small = new ThresholdsParser(ThresholdsFiles.maxEntries(100));
         assertThat(small.parse(utf8(withAccounts(100))).size()).isEqualTo(100);
     }
 
@@ -108,8 +106,7 @@ class ThresholdsParserTest {
                 new StringBuilder("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{");
         appendEntries(b, ThresholdsLimits.DEFAULT_MAX_ENTRIES + 1);
         b.append(",!!! not json at all");
-        ThresholdsParser roomy =
-                new ThresholdsParser(ThresholdsLimits.defaults().withMaxFileBytes(16L << 20));
+        ThresholdsParser roomy = new ThresholdsParser(ThresholdsFiles.maxFileBytes(16L << 20));
 
         ThresholdsRejectedException e = rejection(roomy, utf8(b.toString()));
 
@@ -118,7 +115,7 @@ class ThresholdsParserTest {
 
     @Test
     void contentOverMaxFileBytesIsRejectedBeforeParsing() {
-        ThresholdsParser tiny = new ThresholdsParser(ThresholdsLimits.defaults().withMaxFileBytes(64));
+        ThresholdsParser tiny = new ThresholdsParser(ThresholdsFiles.maxFileBytes(64));
         ThresholdsRejectedException e = rejection(tiny, utf8(VALID));
         assertThat(e.reason()).isEqualTo(RejectionReason.FILE_TOO_LARGE);
         assertThat(e.getMessage()).contains("maxFileBytes").contains("64");

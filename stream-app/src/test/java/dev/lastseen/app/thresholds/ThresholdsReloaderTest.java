@@ -174,7 +174,7 @@ class ThresholdsReloaderTest {
     @Test
     void fileWithTenTimesTheAllowedEntriesIsRejectedAndThePreviousThresholdsStay() throws IOException {
         // Room for the bytes, so that the entry bound is the one that trips.
-        ThresholdsReloader r = reloader(ThresholdsLimits.defaults().withMaxFileBytes(16L << 20), FileAccess.DEFAULT);
+        ThresholdsReloader r = reloader(ThresholdsFiles.maxFileBytes(16L << 20), FileAccess.DEFAULT);
         Thresholds good = applyValid(r);
 
         replace(file, withAccounts(10 * ThresholdsLimits.DEFAULT_MAX_ENTRIES));
@@ -329,7 +329,7 @@ class ThresholdsReloaderTest {
     @Test
     void fileThatGrowsPastTheBoundDuringTheReadIsNotParsedFromAPartialRead() throws IOException {
         SwappingFileAccess swapping = new SwappingFileAccess();
-        ThresholdsReloader r = reloader(ThresholdsLimits.defaults().withMaxFileBytes(4096), swapping);
+        ThresholdsReloader r = reloader(ThresholdsFiles.maxFileBytes(4096), swapping);
         Thresholds good = applyValid(r);
         Files.writeString(file, account7("60", "5.0"));
         swapping.truncateReadTo = 10; // simulate a read that saw the file at another size

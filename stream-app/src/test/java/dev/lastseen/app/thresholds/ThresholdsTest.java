@@ -56,10 +56,8 @@ class ThresholdsTest {
 
     @Test
     void limitsRefuseInconsistentBounds() {
-        assertThatThrownBy(() -> ThresholdsLimits.defaults().withMaxFileBytes(0))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ThresholdsLimits.defaults().withMaxEntries(-1))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ThresholdsFiles.maxFileBytes(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ThresholdsFiles.maxEntries(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ThresholdsLimits(1024, 10, 5, 4, 1.0, 2.0, 10))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ThresholdsLimits(1024, 10, 1, 4, 3.0, 2.0, 10))

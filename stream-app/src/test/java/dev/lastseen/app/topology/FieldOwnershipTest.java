@@ -50,13 +50,22 @@ class FieldOwnershipTest {
     }
 
     @Test
-    void theUsageWriterIsConnectedToTheUsageStoreOnly() {
-        assertThat(processor(LastseenTopology.USAGE_PROCESSOR).stores()).containsExactly(StoreNames.TOKEN_USAGE);
+    void theUsageWriterIsConnectedToTheUsageGroupsStoresOnly() {
+        assertThat(processor(LastseenTopology.USAGE_PROCESSOR).stores())
+                .containsExactlyInAnyOrder(StoreNames.TOKEN_USAGE, StoreNames.TOKEN_USAGE_NEVER_SEEN);
     }
 
     @Test
     void theRegistryWriterIsConnectedToTheRegistryStoreOnly() {
         assertThat(processor(LastseenTopology.REGISTRY_PROCESSOR).stores()).containsExactly(StoreNames.TOKEN_REGISTRY);
+    }
+
+    @Test
+    void theLastSeenGuardIsConnectedToItsOwnStoreOnlyInASubtopologyOfItsOwn() {
+        assertThat(processor(LastseenTopology.GUARD_PROCESSOR).stores()).containsExactly(StoreNames.LAST_SEEN_GUARD);
+        assertThat(subtopologyOf(LastseenTopology.GUARD_PROCESSOR))
+                .as("fed by the token-keyed repartition, not the account-keyed one")
+                .isNotEqualTo(subtopologyOf(LastseenTopology.USAGE_PROCESSOR));
     }
 
     @Test

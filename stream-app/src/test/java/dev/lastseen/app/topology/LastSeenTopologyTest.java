@@ -1,18 +1,21 @@
 package dev.lastseen.app.topology;
 
 import static dev.lastseen.app.topology.TopologyHarness.NOW;
-import static dev.lastseen.app.topology.TopologyHarness.login;
-import static dev.lastseen.app.topology.TopologyHarness.success;
-import static dev.lastseen.app.topology.TopologyHarness.token;
+import static dev.lastseen.testing.TestRecords.login;
+import static dev.lastseen.testing.TestRecords.success;
+import static dev.lastseen.testing.TestRecords.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastseen.app.audit.SecretIndex;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.errors.DeadLetters;
 import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.TokenView;
@@ -20,7 +23,9 @@ import dev.lastseen.state.UsageFields;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -87,18 +92,8 @@ class LastSeenTopologyTest {
         assertThat(h.patches.readValuesToList())
                 .extracting(TokenLastSeen::getLastSeenAt)
                 .containsExactly(start, start.plusSeconds(60), start.plusSeconds(120));
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.patches.emitted")
-                        .counter()
-                        .count())
-                .isEqualTo(3);
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.last.seen.advanced")
-                        .counter()
-                        .count())
-                .isEqualTo(16);
+        assertThat(h.counter("lastseen.patches.emitted")).isEqualTo(3);
+        assertThat(h.counter("lastseen.last.seen.advanced")).isEqualTo(16);
     }
 
     @Test
@@ -133,13 +128,7 @@ class LastSeenTopologyTest {
         LoginEvent session = success("a", null, NOW);
         session.setCredentialType(CredentialType.USER_SESSION);
         h.logins.pipeInput("a", session);
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.events")
-                        .tag("credential_type", "USER_SESSION")
-                        .tag("outcome", "SUCCESS")
-                        .counter()
-                        .count())
+        assertThat(h.counter("lastseen.events", "credential_type", "USER_SESSION", "outcome", "SUCCESS"))
                 .isEqualTo(1);
         assertThat(h.usageStore().approximateNumEntries()).isZero();
         assertThat(h.deadLetters.isEmpty()).isTrue();
@@ -157,7 +146,8 @@ class LastSeenTopologyTest {
         assertThat(h.deadLetters.isEmpty()).isTrue();
         assertThat(usage("a", "t").lastSeenAt())
                 .isEqualTo(NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
-        assertThat(h.metrics.dlqCount(RejectReason.FUTURE_TIMESTAMP)).isEqualTo(1);
+        assertThat(h.counter("lastseen.dlq.records", "reason", RejectReason.FUTURE_TIMESTAMP.code()))
+                .isEqualTo(1);
     }
 
     @Test
@@ -174,8 +164,13 @@ class LastSeenTopologyTest {
         assertThat(dead)
                 .extracting(r -> header(r, DeadLetters.REASON_HEADER))
                 .containsExactly("bad_magic_byte", "unknown_schema", "truncated");
-        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        assertThat(dead.get(0).value())
+                .as("login dead letters keep their bytes")
+                .isEqualTo(garbage);
         assertThat(dead.get(1).value()).isEqualTo(unknownId);
+        assertThat(dead.get(0).headers().lastHeader(DeadLetters.VALUE_WITHHELD_HEADER))
+                .isNull();
+        assertThat(header(dead.get(1), DeadLetters.SCHEMA_ID_HEADER)).isEqualTo(Integer.toString(0x7f7f));
         assertThat(usage("a", "t").successCount()).isEqualTo(1);
     }
 
@@ -185,7 +180,8 @@ class LastSeenTopologyTest {
         h.rawLogins.pipeInput("a".getBytes(StandardCharsets.UTF_8), huge);
         assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
                 .isEqualTo("too_large");
-        assertThat(h.metrics.dlqCount(RejectReason.TOO_LARGE)).isEqualTo(1);
+        assertThat(h.counter("lastseen.dlq.records", "reason", RejectReason.TOO_LARGE.code()))
+                .isEqualTo(1);
     }
 
     @Test
@@ -217,62 +213,179 @@ class LastSeenTopologyTest {
     }
 
     @Test
-    void registryRecordsFillMetadataAndTheReadViewNeverShowsTheSecret() {
-        h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", "hash-v1"));
+    void registryRecordsFillMetadataAndTheSecretIsDroppedAtTheEdge() {
+        String secret = TopologyHarness.secret("edge");
+        h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", secret));
         TokenView view = h.readView().get("acct-1", "tok-1").orElseThrow();
         assertThat(view.metadata().name()).isEqualTo("deploy bot tok-1");
         assertThat(view.usage()).isNull();
-        assertThat(view.toString()).doesNotContain("hash-v1");
-        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")).clientSecretHash())
-                .isEqualTo("hash-v1");
+        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")))
+                .isEqualTo(new RegistryFields(
+                        "deploy bot tok-1",
+                        "client-tok-1",
+                        Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(),
+                        null));
+        SecretIndex secrets = new SecretIndex();
+        secrets.add(secret, "tok-1");
+        List<TestRecord<byte[], byte[]>> written = h.drainEveryProducedTopic();
+        assertThat(written)
+                .as("the repartition and changelog records were written")
+                .hasSizeGreaterThanOrEqualTo(3);
+        assertThat(written).allSatisfy(r -> {
+            assertThat(secrets.find(r.value())).isNull();
+            assertThat(secrets.find(r.key())).isNull();
+        });
     }
 
     @Test
-    void emptyAndBlankSecretsAreRejectedAndThePreviousGoodRecordStaysInForce() {
-        h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", "hash-good"));
-        h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", ""));
-        h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", "   "));
+    void eachBrokenSecretRuleIsRejectedWholeWithItsReasonAndThePreviousFieldsStayInForce() {
+        h.tokens.pipeInput("tok-1", TopologyHarness.token("acct-1", "tok-1"));
+        RegistryFields good = h.registryStore().get(new TokenKey("acct-1", "tok-1"));
+        Map<String, String> secretByExpectedReason = new LinkedHashMap<>();
+        secretByExpectedReason.put("secret_missing", "");
+        secretByExpectedReason.put("secret_not_visible_ascii", "sha256:" + "\u00A0".repeat(1) + "0123456789abcdef0123");
+        secretByExpectedReason.put("secret_too_short", "sha256:0123");
+        secretByExpectedReason.put("secret_too_long", "x".repeat(1025));
+        secretByExpectedReason.put("secret_placeholder", "*".repeat(16));
+        for (String bad : secretByExpectedReason.values()) {
+            ServiceToken edit = token("acct-2", "tok-1", bad); // would also move the token and rename it
+            edit.setName("renamed");
+            h.tokens.pipeInput("tok-1", edit);
+        }
 
-        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1")).clientSecretHash())
-                .isEqualTo("hash-good");
+        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1"))).isEqualTo(good);
+        assertThat(h.registryStore().get(new TokenKey("acct-2", "tok-1"))).isNull();
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
         assertThat(dead)
                 .extracting(r -> header(r, DeadLetters.REASON_HEADER))
-                .containsExactly("blank_secret", "blank_secret");
-        assertThat(dead)
-                .allSatisfy(
-                        r -> assertThat(header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain("hash-good"));
-        assertThat(h.metrics.secretRejectedCount()).isEqualTo(2);
+                .containsExactlyElementsOf(secretByExpectedReason.keySet());
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(r.value())
+                    .as("a service-tokens dead letter carries no value bytes")
+                    .isNull();
+            assertThat(header(r, DeadLetters.VALUE_WITHHELD_HEADER)).isEqualTo("true");
+            assertThat(header(r, DeadLetters.SCHEMA_ID_HEADER)).isEqualTo(Integer.toString(h.serviceTokenSchemaId()));
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("tok-1");
+            assertThat(header(r, DeadLetters.HEADER_MESSAGE))
+                    .contains("client_secret_hash")
+                    .doesNotContain("0123");
+        });
+        assertThat(h.meters.get("lastseen.secret.rejected").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum())
+                .isEqualTo(5);
+        for (String reason : secretByExpectedReason.keySet()) {
+            assertThat(h.counter("lastseen.secret.rejected", "reason", reason))
+                    .as(reason)
+                    .isEqualTo(1);
+        }
     }
 
     @Test
-    void aRegistryTombstoneDeletesTheRegistryFieldsButKeepsUsage() {
-        h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", "hash"));
-        h.logins.pipeInput("acct-1", success("acct-1", "tok-1", NOW));
-        h.tokens.pipeInput("tok-1", null);
+    void aDeletedTokensUsageStaysReadableUntilTheRetiredRetentionThenExpires() {
+        h.tokens.pipeInput("tok-1", TopologyHarness.token("acct-1", "tok-1"), NOW.minus(Duration.ofDays(40)));
+        h.logins.pipeInput("acct-1", success("acct-1", "tok-1", NOW.minus(Duration.ofDays(35))));
+        h.tokens.pipeInput("tok-2", TopologyHarness.token("acct-1", "tok-2"), NOW.minus(Duration.ofDays(40)));
+        h.logins.pipeInput("acct-1", success("acct-1", "tok-2", NOW.minus(Duration.ofDays(35))));
+        h.tokens.pipeInput(
+                "tok-1", null, NOW.minus(Duration.ofDays(31))); // deleted 31 days ago: past the 30-day retention
+        h.tokens.pipeInput("tok-2", null, NOW.minus(Duration.ofDays(1))); // deleted yesterday
 
         assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1"))).isNull();
-        assertThat(usage("acct-1", "tok-1").successCount()).isEqualTo(1);
+        TokenView deleted = h.readView().get("acct-1", "tok-2").orElseThrow();
+        assertThat(deleted.metadata()).isNull();
+        assertThat(deleted.usage().successCount()).isEqualTo(1);
+        assertThat(h.readView()
+                        .unusedSince("acct-1", NOW.toEpochMilli(), null, 10, 100)
+                        .tokens())
+                .as("deleted tokens are not listed")
+                .isEmpty();
+
+        h.driver.advanceWallClockTime(UsageProcessor.SWEEP_INTERVAL.plusSeconds(1));
+
+        assertThat(usage("acct-1", "tok-1")).isNull();
+        assertThat(usage("acct-1", "tok-2").successCount()).isEqualTo(1);
+        assertThat(h.counter("lastseen.usage.retired.expired")).isEqualTo(1);
         assertThat(h.deadLetters.isEmpty()).isTrue();
     }
 
     @Test
-    void aTokenThatMovesAccountIsRemovedFromTheOldAccount() {
-        h.tokens.pipeInput("tok-1", token("acct-1", "tok-1", "hash"));
-        h.tokens.pipeInput("tok-1", token("acct-2", "tok-1", "hash"));
+    void aTokenThatMovesAccountIsRemovedFromTheOldAccountWhoseUsageIsRetired() {
+        h.tokens.pipeInput("tok-1", TopologyHarness.token("acct-1", "tok-1"));
+        h.logins.pipeInput("acct-1", success("acct-1", "tok-1", NOW.minusSeconds(60)));
+        h.tokens.pipeInput("tok-1", TopologyHarness.token("acct-2", "tok-1"));
         assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1"))).isNull();
         assertThat(h.registryStore().get(new TokenKey("acct-2", "tok-1"))).isNotNull();
+        assertThat(usage("acct-1", "tok-1").retired()).isTrue();
+        assertThat(usage("acct-2", "tok-1"))
+                .as("usage is per account: it starts afresh in the new one")
+                .isNull();
+
+        h.tokens.pipeInput(
+                "tok-1", TopologyHarness.token("acct-1", "tok-1")); // and back: the old account's usage is live again
+        assertThat(usage("acct-1", "tok-1").retired()).isFalse();
         h.tokens.pipeInput("tok-1", null);
+        assertThat(h.registryStore().get(new TokenKey("acct-1", "tok-1"))).isNull();
         assertThat(h.registryStore().get(new TokenKey("acct-2", "tok-1"))).isNull();
     }
 
     @Test
-    void aRegistryRecordKeyedByAnythingButItsTokenIdIsDeadLettered() {
-        h.tokens.pipeInput("other", token("acct-1", "tok-1", "hash"));
+    void tokenLastSeenNeverMovesBackwardsAcrossAnAccountMove() {
+        h.tokens.pipeInput("tok-1", TopologyHarness.token("acct-1", "tok-1"));
+        h.logins.pipeInput("acct-1", success("acct-1", "tok-1", NOW.minusSeconds(10)));
+        h.tokens.pipeInput("tok-1", TopologyHarness.token("acct-2", "tok-1"));
+        // The new account's usage is empty, so its first success is a first sighting - but it happened earlier.
+        h.logins.pipeInput("acct-2", success("acct-2", "tok-1", NOW.minusSeconds(100)));
+        h.logins.pipeInput(
+                "acct-1",
+                success("acct-1", "tok-1", NOW.minusSeconds(50))); // late event of the old account: no advance
+        h.logins.pipeInput("acct-2", success("acct-2", "tok-1", NOW.minusSeconds(5)));
+
+        List<TokenLastSeen> patches = h.patches.readValuesToList();
+        assertThat(patches)
+                .extracting(TokenLastSeen::getLastSeenAt)
+                .containsExactly(NOW.minusSeconds(10), NOW.minusSeconds(5));
+        assertThat(patches).extracting(TokenLastSeen::getAccountId).containsExactly("acct-1", "acct-2");
+        assertThat(usage("acct-2", "tok-1").lastSeenAt())
+                .as("usage itself records the older event")
+                .isEqualTo(NOW.minusSeconds(5).toEpochMilli());
+        assertThat(h.counter("lastseen.patches.emitted")).isEqualTo(2);
+    }
+
+    @Test
+    void aRegistryRecordKeyedByAnythingButItsTokenIdIsDeadLetteredWithoutItsValue() {
+        h.tokens.pipeInput("other", TopologyHarness.token("acct-1", "tok-1"));
         TestRecord<byte[], byte[]> dead = h.deadLetters.readRecord();
         assertThat(header(dead, DeadLetters.REASON_HEADER)).isEqualTo("key_mismatch");
-        assertThat(dead.value()).isNotEmpty();
+        assertThat(dead.value()).isNull();
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("other");
+        assertThat(header(dead, DeadLetters.VALUE_WITHHELD_HEADER)).isEqualTo("true");
+        assertThat(header(dead, DeadLetters.HEADER_TOPIC)).isEqualTo("service-tokens");
+        assertThat(header(dead, DeadLetters.HEADER_OFFSET)).isEqualTo("0");
         assertThat(h.registryStore().approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void undecodableRegistryRecordsAreDeadLetteredWithoutTheirBytesAndWithTheSchemaIdWhenReadable() {
+        byte[] token = "tok-1".getBytes(StandardCharsets.UTF_8);
+        h.rawTokens.pipeInput(token, "not avro, but s3cr3t-looking".getBytes(StandardCharsets.UTF_8));
+        h.rawTokens.pipeInput(token, new byte[] {0, 0, 0, 0x7f, 0x7f, 2, 4});
+        h.rawTokens.pipeInput(token, new byte[16 * 1024 + 1]);
+
+        List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON_HEADER))
+                .containsExactly("bad_magic_byte", "unknown_schema", "too_large");
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(r.value()).isNull();
+            assertThat(r.key()).isEqualTo(token);
+            assertThat(header(r, DeadLetters.VALUE_WITHHELD_HEADER)).isEqualTo("true");
+        });
+        assertThat(dead.get(0).headers().lastHeader(DeadLetters.SCHEMA_ID_HEADER))
+                .isNull();
+        assertThat(header(dead.get(1), DeadLetters.SCHEMA_ID_HEADER)).isEqualTo(Integer.toString(0x7f7f));
+        assertThat(dead.get(2).headers().lastHeader(DeadLetters.SCHEMA_ID_HEADER))
+                .isNotNull(); // all zero bytes: magic byte and id 0
     }
 
     @Test
@@ -287,12 +400,7 @@ class LastSeenTopologyTest {
         assertThat(usage("a", "guessed")).isNull();
         assertThat(usage("a", "guessed-lately")).isNotNull();
         assertThat(usage("a", "real").failureCount()).isEqualTo(1);
-        assertThat(h.metrics
-                        .registry()
-                        .get("lastseen.usage.never.seen.expired")
-                        .counter()
-                        .count())
-                .isEqualTo(1);
+        assertThat(h.counter("lastseen.usage.never.seen.expired")).isEqualTo(1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.lastseen.app.errors.StreamThreadFailureHandler;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenStores;
+import dev.lastseen.testing.TestRecords;
 import java.util.Map;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -24,24 +25,24 @@ class StorageFaultTest {
     private final FailingStores usage = new FailingStores(Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE));
 
     @AutoClose
-    final TopologyHarness h = new TopologyHarness(
-            new TokenStores(
-                    Stores.persistentKeyValueStore(StoreNames.TOKEN_REGISTRY),
-                    usage,
-                    Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX)),
-            Map.of());
+    final TopologyHarness h = new TopologyHarness(withUsage(TokenStores.persistent(), usage), Map.of());
+
+    private static TokenStores withUsage(TokenStores stores, FailingStores usage) {
+        return new TokenStores(
+                stores.registry(), usage, stores.tokenAccountIndex(), stores.lastSeenGuard(), stores.neverSeen());
+    }
 
     @Test
     void aStoreThatThrowsOnPutFailsTheTaskLeavesTheDlqEmptyAndLosesNothing() {
-        h.logins.pipeInput("acct-1", TopologyHarness.success("acct-1", "tok-1", TopologyHarness.NOW.minusSeconds(60)));
+        h.logins.pipeInput("acct-1", TestRecords.success("acct-1", "tok-1", TopologyHarness.NOW.minusSeconds(60)));
         usage.failing.set(true);
 
         Throwable failure = catchThrowable(() -> h.logins.pipeInput(
-                "acct-1", TopologyHarness.success("acct-1", "tok-1", TopologyHarness.NOW.minusSeconds(10))));
+                "acct-1", TestRecords.success("acct-1", "tok-1", TopologyHarness.NOW.minusSeconds(10))));
 
         assertThat(failure).as("the task fails").isInstanceOf(StreamsException.class);
         assertThat(h.deadLetters.isEmpty()).as("nothing dead-lettered").isTrue();
-        assertThat(h.metrics.dlqCount(dev.lastseen.app.errors.RejectReason.PROCESSING_ERROR))
+        assertThat(h.counter("lastseen.dlq.records", "reason", "processing_error"))
                 .isZero();
         assertThat(h.usageStore().get(new TokenKey("acct-1", "tok-1")).successCount())
                 .as("the state is as before the failed record")
@@ -53,7 +54,7 @@ class StorageFaultTest {
 
         // The disk has room again; the record is read again (under exactly-once, from the last commit).
         usage.failing.set(false);
-        h.logins.pipeInput("acct-1", TopologyHarness.success("acct-1", "tok-1", TopologyHarness.NOW.minusSeconds(10)));
+        h.logins.pipeInput("acct-1", TestRecords.success("acct-1", "tok-1", TopologyHarness.NOW.minusSeconds(10)));
         assertThat(h.usageStore().get(new TokenKey("acct-1", "tok-1")).successCount())
                 .isEqualTo(2);
         assertThat(h.deadLetters.isEmpty()).isTrue();

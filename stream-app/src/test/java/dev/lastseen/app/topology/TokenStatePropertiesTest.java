@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,10 +52,13 @@ class TokenStatePropertiesTest {
     @BeforeContainer
     static void startDriver() {
         registrySupplier = new RecordingStores.Recording(Stores.inMemoryKeyValueStore(StoreNames.TOKEN_REGISTRY));
+        TokenStores memory = TokenStores.inMemory();
         TokenStores stores = new TokenStores(
                 registrySupplier,
-                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE),
-                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX));
+                memory.usage(),
+                memory.tokenAccountIndex(),
+                memory.lastSeenGuard(),
+                memory.neverSeen());
         h = new TopologyHarness(stores, java.util.Map.of());
     }
 
@@ -67,11 +72,13 @@ class TokenStatePropertiesTest {
         Arbitrary<Integer> token = Arbitraries.integers().between(0, TOKENS.length - 1);
         Arbitrary<String> secret = Arbitraries.oneOf(
                 Arbitraries.strings()
-                        .withCharRange('a', 'z')
-                        .ofMinLength(1)
-                        .ofMaxLength(12)
-                        .map(s -> "hash-" + s),
-                Arbitraries.of("", " ", "\t", "   "));
+                        .withCharRange('a', 'f')
+                        .numeric()
+                        .ofMinLength(16)
+                        .ofMaxLength(40)
+                        .map(s -> "sha256:" + s),
+                Arbitraries.of(
+                        "", " ", "\t", "   ", "\u00A0sha256:0123456789abcdef", "****************", "sha256:0123"));
         Arbitrary<Action> put = Combinators.combine(token, secret).as(RegistryPut::new);
         Arbitrary<Action> delete = token.map(RegistryDelete::new);
         // up to an hour back and up to 4 minutes ahead (inside the default 5-minute skew allowance)
@@ -86,11 +93,18 @@ class TokenStatePropertiesTest {
                 .ofMaxSize(40);
     }
 
+    /** Whether the secret rule (default settings) accepts a secret; the generators above only produce these shapes. */
+    private static boolean acceptable(String secret) {
+        return secret.startsWith("sha256:")
+                && secret.length() >= 16
+                && secret.chars().allMatch(c -> c >= 0x21 && c <= 0x7e);
+    }
+
     @Property(tries = 1000)
-    void storedSecretIsAlwaysTheLastValidRegistryValueAndLastSeenIsTheMaxSuccessfulTime(
+    void storedFieldsAreAlwaysTheLastValidRegistryRecordsAndLastSeenIsTheMaxSuccessfulTime(
             @ForAll("interleavings") List<Action> actions) {
         String account = "acct-" + tries.incrementAndGet();
-        Map<String, String> expectedSecret = new HashMap<>();
+        Map<String, String> expectedName = new HashMap<>();
         Map<String, Long> expectedLastSeen = new HashMap<>();
         Map<String, long[]> expectedCounts = new HashMap<>();
         List<LoginEvent> sent = new ArrayList<>();
@@ -100,18 +114,20 @@ class TokenStatePropertiesTest {
             if (action instanceof RegistryPut p) {
                 String tokenId = TOKENS[p.token()];
                 registrySupplier.accesses.clear();
-                h.tokens.pipeInput(tokenId, TopologyHarness.token(account, tokenId, p.secret()));
-                if (!p.secret().isBlank()) {
-                    expectedSecret.put(tokenId, p.secret());
+                ServiceToken record = TestRecords.token(account, tokenId, p.secret());
+                record.setName("version " + tries.incrementAndGet());
+                h.tokens.pipeInput(tokenId, record);
+                if (acceptable(p.secret())) {
+                    expectedName.put(tokenId, record.getName());
                     // the recorder sees registry writes, so its silence during logins means something
                     assertThat(registrySupplier.accesses).contains("put");
                 }
             } else if (action instanceof RegistryDelete d) {
                 String tokenId = TOKENS[d.token()];
                 h.tokens.pipeInput(tokenId, null);
-                expectedSecret.remove(tokenId);
+                expectedName.remove(tokenId);
             } else if (action instanceof Login l) {
-                LoginEvent e = TopologyHarness.login(
+                LoginEvent e = TestRecords.login(
                         account,
                         TOKENS[l.token()],
                         NOW.minusSeconds(l.secondsBeforeNow()),
@@ -127,9 +143,9 @@ class TokenStatePropertiesTest {
         for (String tokenId : TOKENS) {
             TokenKey key = new TokenKey(account, tokenId);
             RegistryFields registry = h.registryStore().get(key);
-            assertThat(registry == null ? null : registry.clientSecretHash())
-                    .as("secret of %s", tokenId)
-                    .isEqualTo(expectedSecret.get(tokenId));
+            assertThat(registry == null ? null : registry.name())
+                    .as("registry fields of %s", tokenId)
+                    .isEqualTo(expectedName.get(tokenId));
             UsageFields usage = h.usageStore().get(key);
             Long lastSeen = usage == null || !usage.seen() ? null : usage.lastSeenAt();
             assertThat(lastSeen).as("last_seen_at of %s", tokenId).isEqualTo(expectedLastSeen.get(tokenId));
@@ -168,19 +184,40 @@ class TokenStatePropertiesTest {
     }
 
     @Property(tries = 1000)
-    void registryRecordsDoNotTouchUsage(@ForAll("interleavings") List<Action> actions) {
-        // The converse ownership: registry changes never alter a token's usage fields.
+    void registryRecordsTouchNoUsageFieldButTheRetirementMark(@ForAll("interleavings") List<Action> actions) {
+        // The converse ownership: registry changes never alter a token's usage fields; a delete (of a token
+        // registered in this account) only marks its usage retired, and a valid re-registration clears the mark.
         String account = "acct-r-" + tries.incrementAndGet();
-        h.logins.pipeInput(account, TopologyHarness.success(account, TOKENS[0], NOW.minusSeconds(100)));
+        h.logins.pipeInput(account, TestRecords.success(account, TOKENS[0], NOW.minusSeconds(100)));
         TokenKey key = new TokenKey(account, TOKENS[0]);
         UsageFields before = h.usageStore().get(key);
+        boolean registeredHere = false;
+        boolean retired = false;
         for (Action action : actions) {
             if (action instanceof RegistryPut p) {
-                h.tokens.pipeInput(TOKENS[p.token()], TopologyHarness.token(account, TOKENS[p.token()], p.secret()));
+                h.tokens.pipeInput(TOKENS[p.token()], TestRecords.token(account, TOKENS[p.token()], p.secret()));
+                if (p.token() == 0 && acceptable(p.secret())) {
+                    registeredHere = true;
+                    retired = false;
+                }
             } else if (action instanceof RegistryDelete d) {
                 h.tokens.pipeInput(TOKENS[d.token()], null);
+                if (d.token() == 0 && registeredHere) {
+                    registeredHere = false;
+                    retired = true;
+                }
             }
         }
-        assertThat(h.usageStore().get(key)).isEqualTo(before);
+        UsageFields after = h.usageStore().get(key);
+        assertThat(after.retired()).as("retired").isEqualTo(retired);
+        assertThat(new UsageFields(
+                        after.lastSeenAt(),
+                        after.lastSeenColo(),
+                        after.lastSeenIp(),
+                        after.successCount(),
+                        after.failureCount(),
+                        after.lastPatchedAt(),
+                        after.lastFailureAt()))
+                .isEqualTo(before);
     }
 }

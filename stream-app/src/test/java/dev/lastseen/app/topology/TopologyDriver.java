@@ -4,6 +4,8 @@ import dev.lastseen.app.StreamsProperties;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.app.spikes.FailureSpikeTopology;
+import dev.lastseen.app.spikes.SpikeStores;
 import dev.lastseen.app.thresholds.Thresholds;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.state.TokenStores;
@@ -98,6 +100,7 @@ public final class TopologyDriver implements AutoCloseable {
     public static final class Builder {
         private final Map<String, Object> settings = new HashMap<>();
         private TokenStores stores = TokenStores.persistent();
+        private SpikeStores spikeStores = SpikeStores.persistent();
         private LastseenMetrics metrics;
         private Supplier<Thresholds> thresholds;
         private Instant start = Instant.parse("2026-11-21T12:00:00Z");
@@ -120,6 +123,11 @@ public final class TopologyDriver implements AutoCloseable {
 
         public Builder stores(TokenStores stores) {
             this.stores = stores;
+            return this;
+        }
+
+        public Builder spikeStores(SpikeStores spikeStores) {
+            this.spikeStores = spikeStores;
             return this;
         }
 
@@ -159,9 +167,9 @@ public final class TopologyDriver implements AutoCloseable {
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             TopologySettings topologySettings =
                     TopologySettings.from(config, 0, clock != null ? clock : Clock.fixed(start, ZoneOffset.UTC));
-            Topology topology = thresholds == null
-                    ? LastseenTopology.build(topologySettings, registry, stores, m)
-                    : LastseenTopology.build(topologySettings, registry, stores, m, thresholds);
+            Thresholds configured = FailureSpikeTopology.configuredDefaults(config.spikes());
+            Supplier<Thresholds> inForce = thresholds != null ? thresholds : () -> configured;
+            Topology topology = LastseenTopology.build(topologySettings, registry, stores, spikeStores, m, inForce);
             return new TopologyDriver(
                     new TopologyTestDriver(topology, StreamsProperties.of(config, m), start),
                     config,

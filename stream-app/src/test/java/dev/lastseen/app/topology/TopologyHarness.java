@@ -2,8 +2,6 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
-import dev.lastseen.avro.AuthOutcome;
-import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
@@ -16,7 +14,12 @@ import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenReadView;
 import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageFields;
+import dev.lastseen.testing.TestRecords;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,6 +29,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** The real topology under Kafka Streams' test driver, with the in-memory registry. */
 final class TopologyHarness implements AutoCloseable {
@@ -33,6 +37,7 @@ final class TopologyHarness implements AutoCloseable {
 
     private final TopologyDriver topologyDriver;
     final InMemorySchemaRegistry registry;
+    final MeterRegistry meters = new SimpleMeterRegistry();
     final LastseenMetrics metrics;
     final LastseenConfig config;
     final TopologyTestDriver driver;
@@ -49,7 +54,10 @@ final class TopologyHarness implements AutoCloseable {
 
     /** {@code settings}: configuration keys on top of the driver's defaults. */
     TopologyHarness(TokenStores stores, Map<String, ?> settings) {
-        TopologyDriver.Builder builder = TopologyDriver.builder().stores(stores).startAt(NOW);
+        TopologyDriver.Builder builder = TopologyDriver.builder()
+                .stores(stores)
+                .metrics(new LastseenMetrics(meters))
+                .startAt(NOW);
         settings.forEach(builder::set);
         topologyDriver = builder.build();
         registry = topologyDriver.registry();
@@ -75,6 +83,11 @@ final class TopologyHarness implements AutoCloseable {
                 config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The count of one of lastseen's counters, e.g. {@code counter("lastseen.dlq.records", "reason", "too_large")}. */
+    double counter(String name, String... tags) {
+        return meters.get(name).tags(tags).counter().count();
+    }
+
     KeyValueStore<TokenKey, UsageFields> usageStore() {
         return driver.getKeyValueStore(StoreNames.TOKEN_USAGE);
     }
@@ -87,34 +100,32 @@ final class TopologyHarness implements AutoCloseable {
         return new TokenReadView(registryStore(), usageStore());
     }
 
-    static LoginEvent success(String account, String token, Instant at) {
-        return login(account, token, at, AuthOutcome.SUCCESS);
+    /** The id under which the harness's ServiceToken serializer registered its schema. */
+    int serviceTokenSchemaId() {
+        return registry.register(config.topics().serviceTokens() + "-value", ServiceToken.getClassSchema());
     }
 
-    static LoginEvent login(String account, String token, Instant at, AuthOutcome outcome) {
-        return LoginEvent.newBuilder()
-                .setEventId(java.util.UUID.randomUUID().toString())
-                .setOccurredAt(at)
-                .setAccountId(account)
-                .setCredentialType(CredentialType.SERVICE_TOKEN)
-                .setTokenId(token)
-                .setOutcome(outcome)
-                .setFailureReason(outcome == AuthOutcome.FAILURE ? "bad_secret" : null)
-                .setColo("fra1")
-                .setClientIp("192.0.2.10")
-                .build();
+    /** A secret that passes the secret rule, different for every seed. */
+    static String secret(String seed) {
+        return dev.lastseen.app.http.QueryTestKit.secretFor("harness", seed);
     }
 
-    static ServiceToken token(String account, String token, String secretHash) {
-        return ServiceToken.newBuilder()
-                .setTokenId(token)
-                .setAccountId(account)
-                .setName("deploy bot " + token)
-                .setClientId("client-" + token)
-                .setClientSecretHash(secretHash)
-                .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z"))
-                .setExpiresAt(null)
-                .build();
+    /** A registry record with a valid secret of its own. */
+    static ServiceToken token(String account, String token) {
+        return TestRecords.token(account, token, secret(account + "/" + token));
+    }
+
+    /**
+     * Every record the topology has written so far to any topic — outputs, dead letters,
+     * repartition and changelog topics alike — as raw bytes (consumed: each is returned once).
+     */
+    List<TestRecord<byte[], byte[]>> drainEveryProducedTopic() {
+        List<TestRecord<byte[], byte[]>> all = new ArrayList<>();
+        for (String topic : driver.producedTopicNames()) {
+            all.addAll(driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .readRecordsToList());
+        }
+        return all;
     }
 
     @Override
