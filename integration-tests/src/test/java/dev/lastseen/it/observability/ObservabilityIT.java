@@ -280,6 +280,9 @@ class ObservabilityIT {
         for (dev.lastseen.app.errors.RejectReason r : dev.lastseen.app.errors.RejectReason.values()) {
             codes.add(r.code());
         }
+        for (dev.lastseen.app.metrics.SpikeDropReason r : dev.lastseen.app.metrics.SpikeDropReason.values()) {
+            codes.add(r.code());
+        }
         return codes;
     }
 

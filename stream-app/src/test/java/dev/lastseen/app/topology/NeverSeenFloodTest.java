@@ -54,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in seconds: cap 100 instead of 1,000,000, 150 ids a second instead of 1,500, 86.4 simulated
  * seconds instead of 86,400 — 129.6 new ids per capped entry and the cap filled after 0.77 % of
  * the span in both; the 7-day retention scaled alike (never reached in either).
- * {@code -Dlastseen.flood.full=true} runs the full day, 130M records, and prints its figures; it
+ * {@code -Dlastseen.flood.full=true} runs the full day, 130M records, and prints its figures
+ * ({@code -Dlastseen.flood.hours=N} for the first N simulated hours at the full rate and cap); it
  * drives the usage processor directly over RocksDB stores, since Kafka Streams' test driver
  * manages a few thousand records a second.
  */
@@ -62,7 +63,10 @@ class NeverSeenFloodTest {
     private static final boolean FULL = Boolean.getBoolean("lastseen.flood.full");
     private static final long CAP = FULL ? 1_000_000 : 100;
     private static final int IDS_PER_SECOND = FULL ? 1_500 : 150;
-    private static final long SPAN_MILLIS = FULL ? 86_400_000 : 86_400;
+    /** Simulated hours of the full-rate run ({@code -Dlastseen.flood.hours}, default the whole day). */
+    private static final long FULL_HOURS = Long.getLong("lastseen.flood.hours", 24);
+
+    private static final long SPAN_MILLIS = FULL ? FULL_HOURS * 3_600_000 : 86_400;
     private static final Duration RETENTION = Duration.ofMillis(7 * SPAN_MILLIS);
     private static final Duration TICK = FULL ? Duration.ofSeconds(1) : Duration.ofMillis(100);
     private static final int REAL_TOKENS = 100;
@@ -128,7 +132,7 @@ class NeverSeenFloodTest {
             System.out.printf(
                     "FLOOD %s (%s): %,d ms simulated, %,d new token ids at %,d/s on one task, cap %,d: never-seen entries"
                             + " at most %,d, %,d at the end, %,d evicted; %,d records in %.0f s (%,.0f records/s)%n",
-                    FULL ? "full day" : "scaled day",
+                    FULL ? "full rate, " + FULL_HOURS + " h" : "scaled day",
                     feed.getClass().getSimpleName(),
                     SPAN_MILLIS,
                     ids,
