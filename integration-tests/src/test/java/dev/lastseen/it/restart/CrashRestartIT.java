@@ -192,15 +192,7 @@ class CrashRestartIT {
         if (!Boolean.getBoolean("lastseen.it.restart.dynamic")) {
             c.put(ConfigLoader.INSTANCE_ID, "restart-" + name);
         }
-        // Experiments (bench/restart.sh): extra properties as key=value;key=value.
-        String extra = System.getProperty("lastseen.it.restart.app", "");
-        for (String kv : extra.split(";")) {
-            if (!kv.isBlank()) {
-                c.put(
-                        kv.substring(0, kv.indexOf('=')).trim(),
-                        kv.substring(kv.indexOf('=') + 1).trim());
-            }
-        }
+        Experiment.apply(c);
         return c;
     }
 

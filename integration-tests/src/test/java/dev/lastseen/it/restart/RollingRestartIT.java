@@ -109,14 +109,7 @@ class RollingRestartIT {
             c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
             c.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
             c.put(ConfigLoader.SHUTDOWN_LEAVE_GROUP, System.getProperty("lastseen.it.roll.leave-group", "auto"));
-            String extra = System.getProperty("lastseen.it.restart.app", "");
-            for (String kv : extra.split(";")) {
-                if (!kv.isBlank()) {
-                    c.put(
-                            kv.substring(0, kv.indexOf('=')).trim(),
-                            kv.substring(kv.indexOf('=') + 1).trim());
-                }
-            }
+            Experiment.apply(c);
             instances.add(processes.create(
                     "roll-" + i,
                     work,
