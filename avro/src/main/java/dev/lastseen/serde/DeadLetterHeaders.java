@@ -19,6 +19,10 @@ public final class DeadLetterHeaders {
     public static final String SCHEMA_ID = "lastseen.errors.schema.id";
     /** "true" when the value was left out because its topic may carry a secret. */
     public static final String VALUE_WITHHELD = "lastseen.errors.value.withheld";
+    /** The original value's size in bytes, when the value was left out so the dead letter fits its topic. */
+    public static final String VALUE_DROPPED = "lastseen.errors.value.dropped";
+    /** The original key's size in bytes, when even without its value the dead letter would not fit. */
+    public static final String KEY_DROPPED = "lastseen.errors.key.dropped";
 
     private DeadLetterHeaders() {}
 }

@@ -294,6 +294,91 @@ class BadInputIT {
         }
     }
 
+    /**
+     * A dead-letter topic that takes at most 100 KB per record, and a 500 KB login record (the input bound
+     * raised to 1 MiB) that breaks a field bound: its dead letter would not fit, and under exactly-once a
+     * dead letter the broker refuses aborts the transaction, so the record would be read and refused
+     * forever. The dead letter is written without the value (flagged, coordinates kept) and processing
+     * moves past it: the good login behind it on the same partition is processed, the input offset
+     * commits past it, and no stream thread fails.
+     */
+    @Test
+    void anOversizedBadRecordIsDeadLetteredWithoutItsValueAndProcessingMovesPastIt() throws Exception {
+        TopicNames topics = ItKafka.topics("dq-");
+        KAFKA.broker().createTopic(topics.deadLetter(), 1, Map.of("max.message.bytes", String.valueOf(100 * 1024)));
+        KAFKA.createTopics(topics, ItKafka.PARTITIONS);
+        RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
+        Map<String, Object> cfg = ItKafka.appConfig(
+                KAFKA.bootstrapServers(), apicurio.url(), topics, "dq-app", ItPaths.workDir("dq-state"));
+        cfg.put(ConfigLoader.MAX_RECORD_BYTES, String.valueOf(1024 * 1024));
+        LastseenConfig config = ConfigLoader.fromMap(cfg);
+        int partitions = StartupChecks.run(config, registry, Duration.ofSeconds(30));
+        SpecificAvroSerializer<LoginEvent> loginSer = new SpecificAvroSerializer<>(registry, LoginEvent.class, true);
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
+        LoginEvent huge = TestRecords.login("huge", "acct-big", "tok-big", t0, AuthOutcome.FAILURE);
+        huge.setFailureReason("r".repeat(500 * 1024));
+        byte[] hugeBytes = loginSer.serialize(topics.loginEvents(), huge);
+
+        try (LastseenServer server = LastseenServer.start(config, registry, partitions);
+                KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+                        ItKafka.producerConfig(KAFKA.bootstrapServers()),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new ByteArraySerializer())) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> server.app().readiness().isReady());
+            Set<String> threads = threadNames(server);
+            String account = "acct-big";
+            raw.send(new ProducerRecord<>(
+                            topics.loginEvents(),
+                            account,
+                            loginSer.serialize(
+                                    topics.loginEvents(),
+                                    TestRecords.login("before", account, "tok-ok", t0, AuthOutcome.SUCCESS))))
+                    .get();
+            var bad = raw.send(new ProducerRecord<>(topics.loginEvents(), account, hugeBytes))
+                    .get();
+            raw.send(new ProducerRecord<>(
+                            topics.loginEvents(),
+                            account,
+                            loginSer.serialize(
+                                    topics.loginEvents(),
+                                    TestRecords.login(
+                                            "after", account, "tok-ok", t0.plusSeconds(1), AuthOutcome.SUCCESS))))
+                    .get();
+
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreException(InvalidStateStoreException.class)
+                    .untilAsserted(() -> assertThat(
+                                    store(server, StoreNames.TOKEN_USAGE).get(new TokenKey(account, "tok-ok")))
+                            .extracting(u -> ((UsageFields) u).successCount())
+                            .isEqualTo(2L));
+            List<ConsumerRecord<byte[], byte[]>> dlq = ItKafka.readUntil(
+                    KAFKA.bootstrapServers(), topics.deadLetter(), Duration.ofSeconds(30), r -> !r.isEmpty());
+            assertThat(dlq).singleElement().satisfies(letter -> {
+                assertThat(letter.value()).as("value left out").isNull();
+                assertThat(letter.key()).isEqualTo(account.getBytes(StandardCharsets.UTF_8));
+                assertThat(ItKafka.header(letter, DeadLetters.VALUE_DROPPED_HEADER))
+                        .isEqualTo(String.valueOf(hugeBytes.length));
+                assertThat(ItKafka.header(letter, DeadLetters.REASON_HEADER)).isEqualTo("field_too_long");
+                assertThat(ItKafka.header(letter, DeadLetters.HEADER_TOPIC)).isEqualTo(topics.loginEvents());
+                assertThat(ItKafka.header(letter, DeadLetters.HEADER_PARTITION))
+                        .isEqualTo(String.valueOf(bad.partition()));
+                assertThat(ItKafka.header(letter, DeadLetters.HEADER_OFFSET)).isEqualTo(String.valueOf(bad.offset()));
+            });
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(committedOffsets("dq-app", topics.loginEvents()))
+                            .isEqualTo(endOffsets(topics.loginEvents())));
+            assertThat(server.meters().scrape())
+                    .contains("lastseen_dlq_records_total{reason=\"field_too_long\"} 1.0")
+                    .doesNotContainPattern("lastseen_task_failures_total\\{[^}]*} [1-9]");
+            assertThat(server.app().streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(threadNames(server))
+                    .as("no stream thread died and was replaced")
+                    .isEqualTo(threads);
+        }
+    }
+
     private static void good(
             List<Sent> sends,
             Map<String, Integer> perToken,

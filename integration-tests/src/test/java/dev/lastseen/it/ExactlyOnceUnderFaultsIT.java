@@ -7,25 +7,18 @@ import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
-import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.registry.RestSchemaRegistryClient;
-import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
-import dev.lastseen.state.StateSerdes;
-import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.UsageFields;
 import dev.lastseen.testing.TestRecords;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,25 +130,25 @@ class ExactlyOnceUnderFaultsIT {
                     .as("both instances still running")
                     .isTrue();
 
-            Expected expected = expectedFromInput(bootstrap, topics.loginEvents(), registry);
-            report.add("events acked by the broker: " + acked.get() + ", in login-events: " + expected.events
-                    + ", duplicate event ids in the input: " + expected.duplicates);
-            assertThat(expected.events).isEqualTo(acked.get());
-            assertThat(expected.duplicates).isZero();
+            UsageOracle.Expected expected = UsageOracle.expectedFromInput(bootstrap, topics.loginEvents(), registry);
+            report.add("events acked by the broker: " + acked.get() + ", in login-events: " + expected.events()
+                    + ", duplicate event ids in the input: " + expected.duplicates());
+            assertThat(expected.events()).isEqualTo(acked.get());
+            assertThat(expected.duplicates()).isZero();
 
             long settleStart = System.nanoTime();
             AtomicReference<Map<TokenKey, UsageFields>> state = new AtomicReference<>();
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> {
-                        state.set(committedUsage(bootstrap));
-                        assertThat(diff(expected, state.get())).isEmpty();
+                        state.set(UsageOracle.committedUsage(bootstrap, APP_ID));
+                        assertThat(UsageOracle.diff(expected, state.get(), 20)).isEmpty();
                     });
             report.add(String.format(
                     "committed state equal to the input %.1f s after the load stopped",
                     (System.nanoTime() - settleStart) / 1e9));
-            report.add("tokens checked: " + expected.successes.size() + " with successes, " + expected.failures.size()
-                    + " with failures");
+            report.add("tokens checked: " + expected.successes().size() + " with successes, "
+                    + expected.failures().size() + " with failures");
 
             PatchWatch.Result patches = watch.stopAndCheck(registry);
             report.add("token-last-seen patches (read_committed): " + patches.count() + ", backwards moves: "
@@ -242,86 +235,6 @@ class ExactlyOnceUnderFaultsIT {
         }
     }
 
-    /** What the input topic holds, per token: the expected final state. */
-    private record Expected(
-            long events,
-            long duplicates,
-            Map<TokenKey, Long> maxSuccess,
-            Map<TokenKey, Long> successes,
-            Map<TokenKey, Long> failures) {
-        Map<String, Long> lastSeenByToken() {
-            Map<String, Long> m = new HashMap<>();
-            maxSuccess.forEach((k, v) -> m.put(k.tokenId(), v));
-            return m;
-        }
-    }
-
-    private static Expected expectedFromInput(String bootstrap, String topic, RestSchemaRegistryClient registry) {
-        SpecificAvroDeserializer<LoginEvent> decoder = new SpecificAvroDeserializer<>(registry, LoginEvent.class);
-        Set<String> ids = new HashSet<>();
-        long duplicates = 0;
-        Map<TokenKey, Long> max = new HashMap<>();
-        Map<TokenKey, Long> ok = new HashMap<>();
-        Map<TokenKey, Long> failed = new HashMap<>();
-        List<ConsumerRecord<byte[], byte[]>> all = ItKafka.readAll(bootstrap, topic, Duration.ofSeconds(60));
-        for (ConsumerRecord<byte[], byte[]> r : all) {
-            LoginEvent e = decoder.deserialize(topic, r.value());
-            if (!ids.add(e.getEventId())) {
-                duplicates++;
-            }
-            TokenKey k = new TokenKey(e.getAccountId(), e.getTokenId());
-            if (e.getOutcome() == AuthOutcome.SUCCESS) {
-                ok.merge(k, 1L, Long::sum);
-                max.merge(k, e.getOccurredAt().toEpochMilli(), Math::max);
-            } else {
-                failed.merge(k, 1L, Long::sum);
-            }
-        }
-        return new Expected(all.size(), duplicates, max, ok, failed);
-    }
-
-    /** The usage store as committed: the last value per key in its changelog, read with read_committed. */
-    private static Map<TokenKey, UsageFields> committedUsage(String bootstrap) {
-        String changelog = APP_ID + "-" + StoreNames.TOKEN_USAGE + "-changelog";
-        Map<TokenKey, UsageFields> state = new HashMap<>();
-        var decode = StateSerdes.usage().deserializer();
-        for (ConsumerRecord<byte[], byte[]> r : ItKafka.readAll(bootstrap, changelog, Duration.ofSeconds(30))) {
-            TokenKey k = TokenKey.fromBytes(r.key());
-            if (r.value() == null) {
-                state.remove(k);
-            } else {
-                state.put(k, decode.deserialize(changelog, r.value()));
-            }
-        }
-        return state;
-    }
-
-    private static List<String> diff(Expected expected, Map<TokenKey, UsageFields> state) {
-        List<String> problems = new ArrayList<>();
-        Set<TokenKey> keys = new HashSet<>(expected.successes.keySet());
-        keys.addAll(expected.failures.keySet());
-        for (TokenKey k : keys) {
-            UsageFields u = state.get(k);
-            if (u == null) {
-                problems.add(k + " missing");
-                continue;
-            }
-            long ok = expected.successes.getOrDefault(k, 0L);
-            long failed = expected.failures.getOrDefault(k, 0L);
-            Long max = expected.maxSuccess.get(k);
-            if (u.successCount() != ok
-                    || u.failureCount() != failed
-                    || !java.util.Objects.equals(u.lastSeenAt(), max)) {
-                problems.add(k + ": state ok=" + u.successCount() + " failed=" + u.failureCount() + " last="
-                        + u.lastSeenAt() + ", input ok=" + ok + " failed=" + failed + " last=" + max);
-            }
-        }
-        if (state.size() != keys.size()) {
-            problems.add("state has " + state.size() + " tokens, input " + keys.size());
-        }
-        return problems;
-    }
-
     private static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
@@ -404,27 +317,13 @@ class ExactlyOnceUnderFaultsIT {
             }
         }
 
-        /** Reads the rest of the topic, stops, and checks monotonicity per token. */
+        /** Reads the whole topic, stops, and checks monotonicity per token ({@link UsageOracle#patches}). */
         Result stopAndCheck(RestSchemaRegistryClient registry) throws InterruptedException {
-            List<ConsumerRecord<byte[], byte[]>> tail = ItKafka.readAll(bootstrap, topic, Duration.ofSeconds(30));
+            UsageOracle.Patches all = UsageOracle.patches(bootstrap, topic, registry);
             running.set(false);
             thread.join(10_000);
-            SpecificAvroDeserializer<TokenLastSeen> decoder =
-                    new SpecificAvroDeserializer<>(registry, TokenLastSeen.class);
-            Map<String, Long> last = new HashMap<>();
-            long backwards = 0;
-            for (ConsumerRecord<byte[], byte[]> r : tail) { // the whole topic, in offset order per partition
-                TokenLastSeen p = decoder.deserialize(topic, r.value());
-                String token = new String(r.key(), StandardCharsets.UTF_8);
-                long at = p.getLastSeenAt().toEpochMilli();
-                Long before = last.put(token, at);
-                if (before != null && at < before) {
-                    backwards++;
-                    last.put(token, before);
-                }
-            }
             synchronized (this) {
-                return new Result(tail.size(), backwards, longestGap, last);
+                return new Result(all.count(), all.backwards(), longestGap, all.last());
             }
         }
 

@@ -68,7 +68,7 @@ public final class ItKafka {
     }
 
     /** A secret that passes the secret rule, different for every seed. */
-    static String secret(String seed) {
+    public static String secret(String seed) {
         return dev.lastseen.app.http.QueryTestKit.secretFor("it", seed);
     }
 

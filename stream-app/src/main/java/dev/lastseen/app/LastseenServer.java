@@ -101,20 +101,7 @@ public final class LastseenServer implements AutoCloseable {
         }
         Map<String, Object> streams = new HashMap<>(config.streams());
         streams.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
-        return new LastseenConfig(
-                config.topics(),
-                config.registry(),
-                config.patchGranularity(),
-                config.clockSkewAllowance(),
-                config.bounds(),
-                http.withPorts(port, http.managementPort()),
-                config.apiKeys(),
-                config.spikes(),
-                config.query(),
-                config.retention(),
-                config.neverSeenMaxEntries(),
-                config.secrets(),
-                streams);
+        return config.withEndpoint(http.withPorts(port, http.managementPort()), streams);
     }
 
     private static String advertisedHost(String bindHost) {

@@ -16,9 +16,9 @@ public final class Readiness implements StateRestoreListener, Health {
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     private volatile KafkaStreams streams;
 
+    /** Follows this client's state; the caller registers this object as (part of) its restore listener. */
     void attach(KafkaStreams streams) {
         this.streams = streams;
-        streams.setGlobalStateRestoreListener(this);
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.lastseen.app;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.errors.DeadLetterHandler;
+import dev.lastseen.app.errors.DeadLetterLimit;
 import dev.lastseen.app.errors.DeadLetterRouter;
 import dev.lastseen.app.errors.ProcessingFailureHandler;
+import dev.lastseen.app.errors.RecordRetries;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.topology.LastseenTopology;
 import java.util.List;
@@ -15,14 +17,33 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class StreamsProperties {
     private StreamsProperties() {}
 
+    /**
+     * With dead letters limited to what the producer can send by default ({@link DeadLetterLimit#of}
+     * without the topic's own limit): for the topology test driver, which has no broker to ask.
+     */
     public static Properties of(LastseenConfig config, LastseenMetrics metrics) {
+        return of(
+                config,
+                metrics,
+                new RecordRetries(config.resilience().recordMaxRetries()),
+                DeadLetterLimit.of(Integer.MAX_VALUE, config.streams()));
+    }
+
+    /**
+     * @param retries            the one retry ledger of this instance, shared by all its tasks and threads
+     * @param deadLetterMaxBytes the largest dead letter the dead-letter topic and the producer take
+     */
+    public static Properties of(
+            LastseenConfig config, LastseenMetrics metrics, RecordRetries retries, int deadLetterMaxBytes) {
         Properties p = new Properties();
         p.putAll(config.streams());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        // Handlers are instantiated by Kafka Streams; the metrics instance reaches them through the config map.
+        // Handlers are instantiated by Kafka Streams; what they share reaches them through the config map.
         p.put(LastseenMetrics.STREAMS_CONFIG_KEY, metrics);
+        p.put(RecordRetries.STREAMS_CONFIG_KEY, retries);
+        p.put(DeadLetterLimit.STREAMS_CONFIG_KEY, deadLetterMaxBytes);
         // Dead letters from the login topics keep their bytes (no secret can be in them); all others are withheld.
         String applicationId = String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
         p.put(

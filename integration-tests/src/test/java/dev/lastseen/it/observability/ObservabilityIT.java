@@ -9,7 +9,9 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.errors.FailureKind;
 import dev.lastseen.app.observability.Dashboards;
+import dev.lastseen.app.thresholds.InForce;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.Target;
@@ -37,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +48,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -232,6 +236,15 @@ class ObservabilityIT {
                 "outcome", enumNames(AuthOutcome.values()),
                 "reason", codes(),
                 "from", Set.of("client", "instance"), // the API's query limiter: who asked
+                "cause",
+                        Arrays.stream(FailureKind.values())
+                                .map(FailureKind::code)
+                                .collect(Collectors.toSet()),
+                "source",
+                        Arrays.stream(InForce.Source.values())
+                                .map(InForce.Source::code)
+                                .collect(Collectors.toSet()),
+                "sha256", Set.of(), // the thresholds in force (one series): a short hash, checked below
                 "le", Set.of()); // histogram bucket bounds: numbers, checked below
         Pattern series = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{(.*)}\\s");
         Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -253,6 +266,8 @@ class ObservabilityIT {
                     assertThat(allowed).as("label %s of %s", key, name).containsKey(key);
                     if (key.equals("le")) {
                         assertThat(value).matches("\\+Inf|[0-9.eE+-]+");
+                    } else if (key.equals("sha256")) {
+                        assertThat(value).matches("[0-9a-f]{12}|");
                     } else {
                         assertThat(allowed.get(key))
                                 .as("value of %s on %s", key, name)

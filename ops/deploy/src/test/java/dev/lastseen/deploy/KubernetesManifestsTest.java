@@ -13,7 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +30,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,11 +114,16 @@ class KubernetesManifestsTest {
         return e;
     }
 
-    /** Every LASTSEEN_* name the application reads: its config keys, Kafka Streams' keys, and logback's variables. */
+    /**
+     * Every LASTSEEN_* name the application reads: its config keys, Kafka Streams' and the Kafka clients' keys
+     * (ConfigLoader maps those too, e.g. session.timeout.ms), and logback's variables.
+     */
     static Set<String> knownEnvironmentNames() throws IOException {
         Set<String> known = new TreeSet<>();
         ConfigLoader.DEFINITION.names().forEach(k -> known.add(ConfigLoader.envName(k)));
         StreamsConfig.configDef().names().forEach(k -> known.add(ConfigLoader.envName(k)));
+        ConsumerConfig.configNames().forEach(k -> known.add(ConfigLoader.envName(k)));
+        ProducerConfig.configNames().forEach(k -> known.add(ConfigLoader.envName(k)));
         try (InputStream logback = LastseenApp.class.getResourceAsStream("/logback.xml")) {
             Matcher m = Pattern.compile("\\$\\{(LASTSEEN_[A-Z0-9_]+)")
                     .matcher(new String(logback.readAllBytes(), StandardCharsets.UTF_8));
@@ -367,12 +373,45 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void terminationGracePeriodOutlastsTheStreamsCloseTimeout() throws Exception {
-        Field f = LastseenApp.class.getDeclaredField("CLOSE_TIMEOUT");
-        f.setAccessible(true);
-        Duration close = (Duration) f.get(null);
+    void terminationGracePeriodOutlastsThePreStopPauseAndTheConfiguredShutdownTimeout() {
+        Duration close = config.resilience().shutdownTimeout();
+        long preStop = container
+                .path("lifecycle")
+                .path("preStop")
+                .path("sleep")
+                .path("seconds")
+                .asLong();
         long grace = pod.path("spec").path("terminationGracePeriodSeconds").asLong();
-        assertThat(Duration.ofSeconds(grace)).isGreaterThanOrEqualTo(close.plusSeconds(15));
+        assertThat(preStop)
+                .as("a preStop pause while endpoints stop routing here")
+                .isBetween(1L, 15L);
+        // The pause, then the HTTP server stops (a second), then Kafka Streams gets the shutdown timeout;
+        // the rest is margin before the kubelet's SIGKILL.
+        assertThat(Duration.ofSeconds(grace)).isGreaterThanOrEqualTo(close.plusSeconds(preStop + 15));
+    }
+
+    @Test
+    void eachPodIsAStaticGroupMemberNamedAfterItselfThroughTheDownwardApi() {
+        JsonNode instanceId = null;
+        for (JsonNode var : container.path("env")) {
+            if (var.path("name").asText().equals(ConfigLoader.envName(ConfigLoader.INSTANCE_ID))) {
+                instanceId = var;
+            }
+        }
+        assertThat(instanceId).as("LASTSEEN_INSTANCE_ID in the container's env").isNotNull();
+        assertThat(instanceId
+                        .path("valueFrom")
+                        .path("fieldRef")
+                        .path("fieldPath")
+                        .asText())
+                .isEqualTo("metadata.name");
+        assertThat(config.resilience().instanceId()).isEqualTo(POD);
+        assertThat(config.streams()).containsEntry("group.instance.id", POD);
+        // A rolling restart keeps the pod's tasks: it stays in the group and is back well within the session.
+        assertThat(config.resilience().leavesGroupOnShutdown()).isFalse();
+        assertThat(Long.parseLong(config.streams().get("session.timeout.ms").toString()))
+                .as("session.timeout.ms covers a pod restart (measured ~10 s; RUNBOOK)")
+                .isBetween(30_000L, 120_000L);
     }
 
     @Test

@@ -81,6 +81,10 @@ public final class ConfigLoader {
     public static final String QUERY_FORWARD_READ_TIMEOUT_MS = "lastseen.query.forward.read.timeout.ms";
     public static final String QUERY_MAX_PAGE_SCAN = "lastseen.query.max.page.scan";
     public static final String QUERY_MAX_STALE_LAG = "lastseen.query.max.stale.lag";
+    public static final String INSTANCE_ID = "lastseen.instance.id";
+    public static final String SHUTDOWN_TIMEOUT_MS = "lastseen.shutdown.timeout.ms";
+    public static final String SHUTDOWN_LEAVE_GROUP = "lastseen.shutdown.leave-group";
+    public static final String RECORD_MAX_RETRIES = "lastseen.errors.record.max.retries";
     public static final String QUERY_FORWARD_CREDENTIAL = "lastseen.query.forward.credential";
     public static final String QUERY_FORWARD_TRUSTSTORE_PATH = "lastseen.query.forward.truststore.path";
     public static final String QUERY_FORWARD_TRUSTSTORE_PASSWORD = "lastseen.query.forward.truststore.password";
@@ -90,6 +94,12 @@ public final class ConfigLoader {
 
     /** Bound on the size of the configuration and API-key files: they are inputs too. */
     static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
+
+    /**
+     * Kafka bounds {@code group.instance.id} at 249 characters; Kafka Streams appends "-" and the thread
+     * index, so the name itself keeps room for that.
+     */
+    static final int MAX_INSTANCE_ID_LENGTH = 240;
 
     static final int MAX_API_KEYS = 1000;
     static final int MIN_API_KEY_LENGTH = 16;
@@ -465,6 +475,41 @@ public final class ConfigLoader {
                     Importance.LOW,
                     "A standby (or restoring) copy answers for an unavailable owner only while it is at most this many changelog records behind; a copy still restoring from scratch must not answer.")
             .define(
+                    INSTANCE_ID,
+                    ConfigDef.Type.STRING,
+                    null,
+                    new InstanceIdValidator(),
+                    Importance.HIGH,
+                    "This instance's stable, unique name (the StatefulSet pod name in ops/k8s). Set: the instance is a "
+                            + "static member of the consumer group (group.instance.id), so a restart with the same name "
+                            + "takes its tasks back at once instead of waiting for the old member's session to expire. "
+                            + "Unset: a dynamic member. Two running instances must never share a name.")
+            .define(
+                    SHUTDOWN_TIMEOUT_MS,
+                    ConfigDef.Type.LONG,
+                    30_000L,
+                    Range.between(1_000, 600_000),
+                    Importance.MEDIUM,
+                    "How long a planned shutdown (SIGTERM) waits for Kafka Streams to commit, flush and checkpoint. "
+                            + "Keep the pod's terminationGracePeriodSeconds above it.")
+            .define(
+                    SHUTDOWN_LEAVE_GROUP,
+                    ConfigDef.Type.STRING,
+                    LeaveGroup.AUTO.code(),
+                    ConfigDef.ValidString.in(LeaveGroup.codes()),
+                    Importance.MEDIUM,
+                    "Whether a planned shutdown leaves the consumer group at once: auto (a dynamic member leaves, a static "
+                            + "member stays, expecting to be back within session.timeout.ms), always, never.")
+            .define(
+                    RECORD_MAX_RETRIES,
+                    ConfigDef.Type.INT,
+                    2,
+                    Range.between(0, 20),
+                    Importance.MEDIUM,
+                    "A record whose processing fails with an unexpected error (not a rejected record, not an infrastructure "
+                            + "fault) is retried this many times (each retry fails the task and replaces the stream thread), "
+                            + "then dead-lettered with reason processing_error, so one record cannot stall its partition.")
+            .define(
                     QUERY_FORWARD_CREDENTIAL,
                     ConfigDef.Type.PASSWORD,
                     null,
@@ -625,6 +670,12 @@ public final class ConfigLoader {
                 c.getString(THRESHOLDS_FILE),
                 Duration.ofMillis(c.getLong(THRESHOLDS_POLL_MS)));
 
+        LastseenConfig.ResilienceSettings resilience = new LastseenConfig.ResilienceSettings(
+                c.getString(INSTANCE_ID),
+                Duration.ofMillis(c.getLong(SHUTDOWN_TIMEOUT_MS)),
+                LeaveGroup.fromCode(c.getString(SHUTDOWN_LEAVE_GROUP)),
+                c.getInt(RECORD_MAX_RETRIES));
+
         return new LastseenConfig(
                 topics,
                 registry,
@@ -641,6 +692,7 @@ public final class ConfigLoader {
                         Duration.ofMillis(c.getLong(GUARD_RETENTION_MS))),
                 c.getLong(NEVER_SEEN_MAX_ENTRIES),
                 new LastseenConfig.SecretSettings(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)),
+                resilience,
                 streamsProperties(streams, c, topics));
     }
 
@@ -800,6 +852,50 @@ public final class ConfigLoader {
         return keys;
     }
 
+    /**
+     * Static membership: Kafka Streams gives each stream thread's consumer {@code group.instance.id} +
+     * "-" + its thread index. It is set only through {@value #INSTANCE_ID}, so there is one name to get
+     * right; a {@code group.instance.id} set directly (plain or with a consumer prefix) is refused.
+     */
+    private static void instanceIdAsGroupInstanceId(Map<String, Object> p, String instanceId) {
+        for (String key : List.of(
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))) {
+            if (p.containsKey(key)) {
+                throw new ConfigException(key, p.get(key), "must not be set directly: set " + INSTANCE_ID);
+            }
+        }
+        if (instanceId != null) {
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        }
+    }
+
+    /** Kafka's rule for group.instance.id (characters from [a-zA-Z0-9._-]), with room for the thread suffix. */
+    static final class InstanceIdValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            String id = value.toString();
+            if (id.isEmpty() || id.length() > MAX_INSTANCE_ID_LENGTH || !id.matches("[a-zA-Z0-9._-]+")) {
+                throw new ConfigException(
+                        name,
+                        value,
+                        "must be 1.." + MAX_INSTANCE_ID_LENGTH
+                                + " characters from a-z, A-Z, 0-9, '.', '_' and '-' (Kafka's rule for group.instance.id,"
+                                + " which is this name plus '-' and the stream thread's index),"
+                                + " e.g. the pod name");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "1.." + MAX_INSTANCE_ID_LENGTH + " characters of [a-zA-Z0-9._-]";
+        }
+    }
+
     // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG is deprecated because Kafka 5.0 makes it the default;
     // setting it now keeps the behaviour the same across that change.
     @SuppressWarnings("deprecation")
@@ -826,6 +922,7 @@ public final class ConfigLoader {
         // RocksDB bounds travel in the streams config: RocksDBConfigSetter receives the streams configs.
         p.put(ROCKSDB_MEMORY_BYTES, own.getLong(ROCKSDB_MEMORY_BYTES));
         p.put(ROCKSDB_WRITE_BUFFER_RATIO, own.getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
+        instanceIdAsGroupInstanceId(p, own.getString(INSTANCE_ID));
         if (p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
             throw new ConfigException(
                     StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,

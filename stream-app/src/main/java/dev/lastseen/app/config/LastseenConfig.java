@@ -12,6 +12,7 @@ import java.util.Map;
  * @param retention how long state that nothing refreshes is kept (never-seen and retired usage, the last-seen guard)
  * @param neverSeenMaxEntries most usage entries of never-successful token ids per task (the oldest are evicted)
  * @param secrets the secret rule's settings
+ * @param resilience crashes, restarts and faults: identity, shutdown, record retries
  * @param streams the Kafka Streams properties (everything outside the {@code lastseen.} namespace, plus defaults)
  */
 public record LastseenConfig(
@@ -27,6 +28,7 @@ public record LastseenConfig(
         RetentionSettings retention,
         long neverSeenMaxEntries,
         SecretSettings secrets,
+        ResilienceSettings resilience,
         Map<String, Object> streams) {
 
     public LastseenConfig {
@@ -72,6 +74,43 @@ public record LastseenConfig(
                     + (bearerToken != null ? "bearer" : basicUser != null ? "basic" : "none") + ", autoRegister="
                     + autoRegister + "]";
         }
+    }
+
+    /**
+     * Crashes, restarts and faults: this instance's stable name (null: a dynamic group member), how
+     * long a planned shutdown may take and whether it leaves the group, and how often a record that
+     * trips an unexpected error is retried before it is dead-lettered.
+     */
+    public record ResilienceSettings(
+            String instanceId, Duration shutdownTimeout, LeaveGroup leaveGroup, int recordMaxRetries) {
+        /** Whether this instance is a static member of the consumer group. */
+        public boolean staticMember() {
+            return instanceId != null;
+        }
+
+        /** Whether a planned shutdown leaves the consumer group. */
+        public boolean leavesGroupOnShutdown() {
+            return leaveGroup.leaves(staticMember());
+        }
+    }
+
+    /** A copy with another HTTP address and Kafka Streams properties (the endpoint resolved at start-up). */
+    public LastseenConfig withEndpoint(HttpSettings http, Map<String, Object> streams) {
+        return new LastseenConfig(
+                topics,
+                registry,
+                patchGranularity,
+                clockSkewAllowance,
+                bounds,
+                http,
+                apiKeys,
+                spikes,
+                query,
+                retention,
+                neverSeenMaxEntries,
+                secrets,
+                resilience,
+                streams);
     }
 
     /**
@@ -195,7 +234,8 @@ public record LastseenConfig(
     public String toString() {
         // API keys and any password in streams properties must never reach a log line.
         return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
-                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", apiKeys="
+                + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", resilience="
+                + resilience + ", apiKeys="
                 + apiKeys.size() + " configured]";
     }
 }

@@ -1,21 +1,19 @@
 package dev.lastseen.app.errors;
 
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Records that a processor rejects (a rule that needs the key, such as key/value mismatch)
- * or that trip a bug go to the dead-letter topic (original key; original value only for the
- * login topics, see {@link DeadLetterRouter}); processing continues on the last good state
- * instead of stopping the service.
+ * Exceptions thrown by processors. A record a processor rejects (a rule that needs the key, such as
+ * key/value mismatch) goes to the dead-letter topic (original key; original value only for the login
+ * topics, see {@link DeadLetterRouter}) and processing continues on the last good state. A state store,
+ * Kafka or registry fault fails the task: the stream thread is replaced and the record processed again,
+ * never dead-lettered (the state update it carries must not be lost). An unexpected exception (a bug)
+ * is retried a bounded number of times, then dead-lettered.
  */
 public final class ProcessingFailureHandler implements ProcessingExceptionHandler {
-    private static final Logger log = LoggerFactory.getLogger(ProcessingFailureHandler.class);
     private DeadLetterRouter router;
 
     @Override
@@ -25,15 +23,8 @@ public final class ProcessingFailureHandler implements ProcessingExceptionHandle
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (DeadLetters.isRegistryOutage(exception)) {
-            log.warn(
-                    "Schema registry unavailable while processing {}-{}@{}: failing the task so the record is retried",
-                    context.topic(),
-                    context.partition(),
-                    context.offset());
-            return Response.fail();
-        }
-        return Response.resume(
-                List.of(router.deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), exception)));
+        DeadLetterRouter.Decision decision =
+                router.route(context, context.sourceRawKey(), context.sourceRawValue(), exception);
+        return decision.fail() ? Response.fail() : Response.resume(decision.deadLetters());
     }
 }

@@ -80,11 +80,7 @@ public final class TokenResource {
                             "token-not-found",
                             "Token not found",
                             404,
-                            "Account " + accountId + " has no token " + tokenId
-                                    + (local.stale()
-                                            ? " in this instance's standby copy (stale: the token may be newer than the copy)"
-                                            : "")
-                                    + ".")));
+                            "Account " + accountId + " has no token " + tokenId + ".")));
             ctx.json(new TokenResponse(TokenJson.of(view), servedBy, local.stale(), local.lag()));
         } else {
             answerOtherwise(ctx, outcome);

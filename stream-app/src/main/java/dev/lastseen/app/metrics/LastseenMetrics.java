@@ -1,14 +1,19 @@
 package dev.lastseen.app.metrics;
 
 import dev.lastseen.app.errors.DeadLetterCounter;
+import dev.lastseen.app.errors.FailureKind;
 import dev.lastseen.app.errors.RejectReason;
+import dev.lastseen.app.errors.TaskFailureCounter;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,12 +21,15 @@ import java.util.Map;
  * value comes from an enum, so label sets are bounded: no per-token or per-account labels.
  * Meters are created up front, so each appears at zero before its first event.
  */
-public final class LastseenMetrics implements DeadLetterCounter {
+public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCounter {
     /** Key under which the instance travels in the streams config to the error handlers. */
     public static final String STREAMS_CONFIG_KEY = DeadLetterCounter.STREAMS_CONFIG_KEY;
 
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
     private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
+    private final Map<FailureKind, Counter> taskFailures = new EnumMap<>(FailureKind.class);
+    private final Counter restoredRecords;
+    private final MultiGauge thresholdsInfo;
     private final Map<SpikeDropReason, Counter> spikeDropped = new EnumMap<>(SpikeDropReason.class);
     private final Counter lastSeenAdvanced;
     private final Counter patchesEmitted;
@@ -65,6 +73,27 @@ public final class LastseenMetrics implements DeadLetterCounter {
                             "Failed token authentications not counted by spike detection, by reason",
                             reason.code()));
         }
+        for (FailureKind kind : FailureKind.values()) {
+            if (kind != FailureKind.BAD_RECORD) { // a bad record is dead-lettered, it never fails a task
+                taskFailures.put(
+                        kind,
+                        Counter.builder("lastseen.task.failures")
+                                .description(
+                                        "Stream threads failed and replaced, by cause (the task's records are read"
+                                                + " again; never dead-lettered unless the cause is unexpected and retries ran out)")
+                                .tag("cause", kind.code())
+                                .register(registry));
+            }
+        }
+        thresholdsInfo = MultiGauge.builder("lastseen.thresholds.info")
+                .description("The failure-spike thresholds in force: source (file, last_known_good, defaults) and the"
+                        + " first 12 hex digits of their SHA-256; one series, value 1")
+                .register(registry);
+        thresholdsInForce("defaults", null);
+        restoredRecords = Counter.builder("lastseen.state.restored.records")
+                .description("Changelog records restored into local state stores (a full restore after a crash shows as"
+                        + " a jump of about the state's size)")
+                .register(registry);
         lastSeenAdvanced = Counter.builder("lastseen.last.seen.advanced")
                 .description("Times a token's last_seen_at moved forward")
                 .register(registry);
@@ -135,6 +164,35 @@ public final class LastseenMetrics implements DeadLetterCounter {
         if (reason.isSecretRule()) {
             secretRejected.get(reason).increment();
         }
+    }
+
+    @Override
+    public void taskFailed(FailureKind kind) {
+        Counter c = taskFailures.get(kind);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    public double taskFailureCount(FailureKind kind) {
+        Counter c = taskFailures.get(kind);
+        return c == null ? 0 : c.count();
+    }
+
+    /**
+     * Names the thresholds in force (replaces the previous series).
+     *
+     * @param source file, last_known_good or defaults
+     * @param sha256 the first hex digits of the content's SHA-256, or null for the defaults
+     */
+    public void thresholdsInForce(String source, String sha256) {
+        thresholdsInfo.register(
+                List.of(MultiGauge.Row.of(Tags.of("source", source, "sha256", sha256 == null ? "" : sha256), 1)), true);
+    }
+
+    /** Changelog records restored into a local store. */
+    public void restored(long records) {
+        restoredRecords.increment((double) records);
     }
 
     /** Usage entries deleted by the retention sweep: of never-successful token ids, and of deleted or moved-away tokens. */

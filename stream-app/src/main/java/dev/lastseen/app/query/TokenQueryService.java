@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -92,7 +93,9 @@ public final class TokenQueryService {
 
     /** One token of an account; an empty value means neither the registry nor the usage group knows it. */
     public QueryOutcome<Optional<TokenView>> token(String accountId, String tokenId, QueryRequest request) {
-        return query(accountId, request, view -> view.get(accountId, tokenId));
+        // Absence in a copy that may lag is no evidence (a copy just assigned may not have the token yet):
+        // a stale copy answers a token it has, and "not found" only comes from an up-to-date store.
+        return query(accountId, request, view -> view.get(accountId, tokenId), Optional::isPresent);
     }
 
     /** A page of the account's registered tokens with no successful use at or after {@code unusedSinceMillis}. */
@@ -110,12 +113,18 @@ public final class TokenQueryService {
     }
 
     <T> QueryOutcome<T> query(String accountId, QueryRequest request, Function<TokenReadView, T> read) {
+        return query(accountId, request, read, value -> true);
+    }
+
+    /** As above; {@code staleAnswers} says which values a stale copy may answer with (others: try elsewhere). */
+    <T> QueryOutcome<T> query(
+            String accountId, QueryRequest request, Function<TokenReadView, T> read, Predicate<T> staleAnswers) {
         long start = nanoTime.getAsLong();
         long end = start + deadline.toNanos();
         int attempts = 0;
         while (true) {
             attempts++;
-            Attempt<T> attempt = attempt(accountId, request, read, end);
+            Attempt<T> attempt = attempt(accountId, request, read, staleAnswers, end);
             if (attempt.outcome() != null) {
                 return attempt.outcome();
             }
@@ -159,7 +168,11 @@ public final class TokenQueryService {
     }
 
     private <T> Attempt<T> attempt(
-            String accountId, QueryRequest request, Function<TokenReadView, T> read, long endNanos) {
+            String accountId,
+            QueryRequest request,
+            Function<TokenReadView, T> read,
+            Predicate<T> staleAnswers,
+            long endNanos) {
         KeyQueryMetadata md = local.metadataFor(accountId);
         if (md == null
                 || KeyQueryMetadata.NOT_AVAILABLE.equals(md)
@@ -182,7 +195,7 @@ public final class TokenQueryService {
                         + Endpoints.authority(self) + " yet (restoring or migrating)";
             }
         } else if (request.forwarded()) {
-            Attempt<T> stale = md.standbyHosts().contains(self) ? readStale(partition, read) : null;
+            Attempt<T> stale = md.standbyHosts().contains(self) ? readStale(partition, read, staleAnswers) : null;
             return stale != null
                     ? stale
                     : Attempt.retry(
@@ -217,7 +230,7 @@ public final class TokenQueryService {
         }
         // The owner cannot answer: a copy that is close enough behind can, with an answer that says it is stale.
         if (self.equals(owner) || md.standbyHosts().contains(self)) {
-            Attempt<T> stale = readStale(partition, read);
+            Attempt<T> stale = readStale(partition, read, staleAnswers);
             if (stale != null) {
                 return stale;
             }
@@ -257,13 +270,16 @@ public final class TokenQueryService {
      * or null when it has none or the copy is further behind than the bound — a copy restoring
      * from scratch would answer "no tokens", which is wrong, not stale.
      */
-    private <T> Attempt<T> readStale(int partition, Function<TokenReadView, T> read) {
+    private <T> Attempt<T> readStale(int partition, Function<TokenReadView, T> read, Predicate<T> staleAnswers) {
         OptionalLong lag = local.lag(partition);
         if (lag.isEmpty() || lag.getAsLong() > maxStaleLag) {
             return null;
         }
         try {
             T value = read.apply(local.view(partition, true));
+            if (!staleAnswers.test(value)) {
+                return null;
+            }
             return Attempt.done(new QueryOutcome.Local<>(value, true, lag.getAsLong()));
         } catch (InvalidStateStoreException e) {
             return null;

@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * comparing content hashes also catches rewrites within the filesystem's
  * mtime granularity.
  *
+ * <p>Last known good: with a {@link LastKnownGood} copy, every applied file is also saved there
+ * (atomically, next to the instance's state), and when the file is bad or missing at start-up the saved
+ * copy is used instead of the defaults - a restart during a bad rollout of the file keeps the last good
+ * per-account thresholds rather than dropping them. {@link #inForce()} says which version is in force
+ * (source and content hash); an {@link InForce.Listener} is told whenever it changes.
+ *
  * <p>The poll loop never throws: everything is caught, counted as
  * {@link RejectionReason#INTERNAL_ERROR} and logged, and polling continues.
  * {@link #reloadNow()} runs one poll synchronously (for startup and tests).
@@ -75,13 +82,17 @@ public final class ThresholdsReloader implements AutoCloseable {
     private final Duration pollInterval;
     private final RejectionListener listener;
     private final FileAccess files;
+    private final LastKnownGood lastKnownGood; // null: nothing is saved
+    private final InForce.Listener inForceListener;
     private final AtomicReference<Thresholds> current;
+    private volatile InForce inForce = InForce.DEFAULTS;
     private final Object pollLock = new Object();
 
     // Guarded by pollLock.
     private Fingerprint lastSeen;
     private boolean missingLogged;
     private String appliedHash; // null while the defaults are in force
+    private String savedHash; // content hash of the last-known-good copy on disk, null if none
 
     private ScheduledExecutorService scheduler;
 
@@ -109,6 +120,34 @@ public final class ThresholdsReloader implements AutoCloseable {
             Duration pollInterval,
             RejectionListener listener,
             FileAccess files) {
+        this(file, parser, defaults, pollInterval, listener, files, null, InForce.Listener.NONE);
+    }
+
+    /**
+     * As above, keeping a last-known-good copy and telling {@code inForceListener} what is in force.
+     *
+     * @param lastKnownGood where the last applied file is saved and read back at start-up; null keeps none
+     */
+    public ThresholdsReloader(
+            Path file,
+            ThresholdsParser parser,
+            Thresholds defaults,
+            Duration pollInterval,
+            RejectionListener listener,
+            LastKnownGood lastKnownGood,
+            InForce.Listener inForceListener) {
+        this(file, parser, defaults, pollInterval, listener, FileAccess.DEFAULT, lastKnownGood, inForceListener);
+    }
+
+    private ThresholdsReloader(
+            Path file,
+            ThresholdsParser parser,
+            Thresholds defaults,
+            Duration pollInterval,
+            RejectionListener listener,
+            FileAccess files,
+            LastKnownGood lastKnownGood,
+            InForce.Listener inForceListener) {
         this.file = Objects.requireNonNull(file, "file");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.current = new AtomicReference<>(Objects.requireNonNull(defaults, "defaults"));
@@ -118,6 +157,13 @@ public final class ThresholdsReloader implements AutoCloseable {
         }
         this.listener = Objects.requireNonNull(listener, "listener");
         this.files = Objects.requireNonNull(files, "files");
+        this.lastKnownGood = lastKnownGood;
+        this.inForceListener = Objects.requireNonNull(inForceListener, "inForceListener");
+    }
+
+    /** Which thresholds are in force now: their source and content hash. */
+    public InForce inForce() {
+        return inForce;
     }
 
     /** The thresholds in force now. Lock-free; safe from any thread. */
@@ -135,8 +181,8 @@ public final class ThresholdsReloader implements AutoCloseable {
     }
 
     /**
-     * Loads the file once, synchronously, then polls every
-     * {@code pollInterval} on a daemon thread.
+     * Loads the file once, synchronously - or, when it is bad or missing, the last-known-good copy -
+     * then polls every {@code pollInterval} on a daemon thread.
      *
      * @throws IllegalStateException if already started
      */
@@ -144,7 +190,13 @@ public final class ThresholdsReloader implements AutoCloseable {
         if (scheduler != null) {
             throw new IllegalStateException("already started");
         }
-        reloadNow();
+        Result first = reloadNow();
+        synchronized (pollLock) {
+            if (appliedHash == null && lastKnownGood != null) {
+                useLastKnownGood(first);
+            }
+        }
+        inForceListener.inForce(inForce);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lastseen-thresholds-reloader");
             t.setDaemon(true);
@@ -154,10 +206,19 @@ public final class ThresholdsReloader implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops polling; a poll in progress (which may be saving the last-known-good copy) may finish first. */
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -261,8 +322,10 @@ public final class ThresholdsReloader implements AutoCloseable {
             reject(e.reason(), e.getMessage());
             return Result.REJECTED;
         }
+        save(content, hash); // first: once the new thresholds are visible, the copy on disk matches them
         current.set(parsed);
         appliedHash = hash;
+        setInForce(new InForce(InForce.Source.FILE, shortHash(hash)));
         log.info(
                 "Applied thresholds file {}: {} account override(s), default minimum={} factor={}, sha256={}",
                 file,
@@ -289,10 +352,82 @@ public final class ThresholdsReloader implements AutoCloseable {
                 log.warn(
                         "Thresholds file {} has disappeared; the last good thresholds ({}) remain in force",
                         file,
-                        inForce());
+                        inForce);
             }
         }
         return Result.FILE_MISSING;
+    }
+
+    /** At start-up, when the file could not be applied: the saved copy, if there is a valid one. */
+    private void useLastKnownGood(Result first) {
+        Optional<byte[]> saved;
+        try {
+            saved = lastKnownGood.load((int) parser.limits().maxFileBytes());
+        } catch (IOException e) {
+            log.warn("Cannot read the last known good thresholds at {}: {}", lastKnownGood, describe(e));
+            return;
+        }
+        if (saved.isEmpty()) {
+            return;
+        }
+        byte[] content = saved.get();
+        String hash = sha256(content);
+        Thresholds parsed;
+        try {
+            parser.checkSize(content.length);
+            parsed = parser.parse(content);
+        } catch (ThresholdsRejectedException e) {
+            log.warn(
+                    "The last known good thresholds at {} are not valid ({}); the {} stay in force",
+                    lastKnownGood,
+                    LogSafe.oneLine(e.getMessage(), 200),
+                    inForce);
+            return;
+        }
+        savedHash = hash;
+        current.set(parsed);
+        appliedHash = hash;
+        setInForce(new InForce(InForce.Source.LAST_KNOWN_GOOD, shortHash(hash)));
+        log.warn(
+                "Thresholds file {} {} at start-up: using the last known good thresholds saved at {} instead of the"
+                        + " defaults ({} account override(s), default minimum={} factor={}, sha256={})",
+                file,
+                first == Result.FILE_MISSING ? "is missing" : "was rejected",
+                lastKnownGood,
+                parsed.size(),
+                parsed.defaultThreshold().minimum(),
+                parsed.defaultThreshold().factor(),
+                shortHash(hash));
+    }
+
+    /** Saves an applied file as the last known good copy (once per content); a failure is logged, never fatal. */
+    private void save(byte[] content, String hash) {
+        if (lastKnownGood == null || hash.equals(savedHash)) {
+            return;
+        }
+        try {
+            lastKnownGood.save(content);
+            savedHash = hash;
+            log.info("Saved thresholds sha256={} as the last known good copy at {}", shortHash(hash), lastKnownGood);
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "Cannot save the applied thresholds as the last known good copy at {}: {}; a restart while the file"
+                            + " is bad would fall back to an older copy or the defaults",
+                    lastKnownGood,
+                    e.toString());
+        }
+    }
+
+    private void setInForce(InForce next) {
+        boolean changed = !next.equals(inForce);
+        inForce = next;
+        if (changed && scheduler != null) { // before start() completes, start() tells the listener once
+            try {
+                inForceListener.inForce(next);
+            } catch (RuntimeException e) {
+                log.warn("Thresholds listener failed: {}", e.toString());
+            }
+        }
     }
 
     private Result changedWhileReading(String message) {
@@ -316,7 +451,7 @@ public final class ThresholdsReloader implements AutoCloseable {
                 file,
                 LogSafe.oneLine(message, 400),
                 reason.code(),
-                inForce());
+                inForce);
         try {
             listener.rejected(reason, message);
         } catch (RuntimeException e) {
@@ -326,10 +461,6 @@ public final class ThresholdsReloader implements AutoCloseable {
 
     private static String describe(IOException e) {
         return LogSafe.oneLine(e.getClass().getSimpleName() + ": " + e.getMessage(), 200);
-    }
-
-    private String inForce() {
-        return appliedHash == null ? "defaults" : "sha256=" + shortHash(appliedHash);
     }
 
     private static String shortHash(String hash) {

@@ -195,6 +195,70 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anInstanceIdMakesAStaticMemberAndStaysInTheGroupOnShutdownByDefault() {
+        LastseenConfig dynamic = ConfigLoader.fromMap(minimal());
+        assertThat(dynamic.resilience().staticMember()).isFalse();
+        assertThat(dynamic.resilience().leavesGroupOnShutdown()).isTrue();
+        assertThat(dynamic.streams()).doesNotContainKey("group.instance.id");
+
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.INSTANCE_ID, "lastseen-2");
+        LastseenConfig c = ConfigLoader.fromMap(m);
+        assertThat(c.resilience().instanceId()).isEqualTo("lastseen-2");
+        assertThat(c.streams()).containsEntry("group.instance.id", "lastseen-2");
+        assertThat(c.resilience().leavesGroupOnShutdown()).isFalse();
+        assertThat(c.resilience().shutdownTimeout().toSeconds()).isEqualTo(30);
+        assertThat(c.resilience().recordMaxRetries()).isEqualTo(2);
+
+        m.put(ConfigLoader.SHUTDOWN_LEAVE_GROUP, "always");
+        assertThat(ConfigLoader.fromMap(m).resilience().leavesGroupOnShutdown()).isTrue();
+    }
+
+    @Test
+    void theInstanceIdComesFromTheEnvironmentAsTheManifestsSetIt() throws Exception {
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "bootstrap.servers=b:9092\nlastseen.schema.registry.url=http://r:8081\n");
+        LastseenConfig c = ConfigLoader.load(file, Map.of("LASTSEEN_INSTANCE_ID", "lastseen-0"));
+        assertThat(c.resilience().instanceId()).isEqualTo("lastseen-0");
+    }
+
+    @Test
+    void anInstanceIdKafkaWouldRefuseIsRejectedNamingTheKey() {
+        for (String bad : new String[] {"", "pod name", "lastseen/0", "x".repeat(241)}) {
+            Map<String, Object> m = minimal();
+            m.put(ConfigLoader.INSTANCE_ID, bad);
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .as("'%s'", bad)
+                    .hasMessageContaining(ConfigLoader.INSTANCE_ID);
+        }
+    }
+
+    @Test
+    void groupInstanceIdCannotBeSetBesideTheInstanceId() {
+        for (String key :
+                new String[] {"group.instance.id", "consumer.group.instance.id", "main.consumer.group.instance.id"}) {
+            Map<String, Object> m = minimal();
+            m.put(key, "lastseen-0");
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .hasMessageContaining(key)
+                    .hasMessageContaining(ConfigLoader.INSTANCE_ID);
+        }
+    }
+
+    @Test
+    void shutdownAndRetrySettingsAreBounded() {
+        Map<String, Object> leave = minimal();
+        leave.put(ConfigLoader.SHUTDOWN_LEAVE_GROUP, "sometimes");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(leave)).hasMessageContaining(ConfigLoader.SHUTDOWN_LEAVE_GROUP);
+        Map<String, Object> retries = minimal();
+        retries.put(ConfigLoader.RECORD_MAX_RETRIES, "1000");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(retries)).hasMessageContaining(ConfigLoader.RECORD_MAX_RETRIES);
+        Map<String, Object> timeout = minimal();
+        timeout.put(ConfigLoader.SHUTDOWN_TIMEOUT_MS, "10");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(timeout)).hasMessageContaining(ConfigLoader.SHUTDOWN_TIMEOUT_MS);
+    }
+
+    @Test
     void theHttpLimitsAreTypedValidatedAndNamedWhenWrong() {
         LastseenConfig.HttpSettings http = ConfigLoader.fromMap(minimal()).http();
         assertThat(http.managementPort()).isEqualTo(7072);

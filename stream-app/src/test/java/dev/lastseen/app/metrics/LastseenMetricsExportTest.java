@@ -2,6 +2,7 @@ package dev.lastseen.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastseen.app.errors.FailureKind;
 import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
@@ -29,6 +30,9 @@ class LastseenMetricsExportTest {
                 .contains("# TYPE lastseen_freshness_seconds histogram")
                 .contains("# TYPE lastseen_auth_failure_spikes_total counter")
                 .contains("# TYPE lastseen_config_rejected_total counter")
+                .contains("# TYPE lastseen_task_failures_total counter")
+                .contains("# TYPE lastseen_state_restored_records_total counter")
+                .contains("# TYPE lastseen_thresholds_info gauge")
                 .contains("# TYPE lastseen_usage_never_seen_expired_total counter")
                 .contains("# TYPE lastseen_usage_retired_expired_total counter")
                 .contains("# TYPE lastseen_spike_failures_dropped_total counter")
@@ -37,6 +41,10 @@ class LastseenMetricsExportTest {
         assertThat(count(scrape, "^lastseen_events_total\\{"))
                 .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
         assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(RejectReason.values().length);
+        // Every cause but a bad record (dead-lettered, never a task failure).
+        assertThat(count(scrape, "^lastseen_task_failures_total\\{")).isEqualTo(FailureKind.values().length - 1);
+        // Exactly one version of the thresholds is in force at any time.
+        assertThat(count(scrape, "^lastseen_thresholds_info\\{")).isEqualTo(1);
         assertThat(count(scrape, "^lastseen_secret_rejected_total\\{"))
                 .isEqualTo(Arrays.stream(RejectReason.values())
                         .filter(RejectReason::isSecretRule)
@@ -62,6 +70,8 @@ class LastseenMetricsExportTest {
         metrics.event(CredentialType.API_TOKEN, AuthOutcome.FAILURE);
         metrics.deadLettered(RejectReason.SECRET_PLACEHOLDER);
         metrics.spikeFailureDropped(SpikeDropReason.WINDOW_CLOSED);
+        metrics.taskFailed(FailureKind.STATE_STORE);
+        metrics.thresholdsInForce("last_known_good", "0123456789ab");
         Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
         for (String line : registry.scrape().split("\n")) {
             if (!line.startsWith("lastseen_")) {
@@ -86,6 +96,12 @@ class LastseenMetricsExportTest {
                                                 : Arrays.stream(RejectReason.values())
                                                         .map(RejectReason::code))
                                 .contains(value);
+                    case "cause" ->
+                        assertThat(Arrays.stream(FailureKind.values()).map(FailureKind::code))
+                                .contains(value);
+                    // One series at a time: the source and a content hash prefix of the thresholds in force.
+                    case "source" -> assertThat(value).isIn("file", "last_known_good", "defaults");
+                    case "sha256" -> assertThat(value).matches("[0-9a-f]{12}|");
                     case "le" -> assertThat(value).matches("\\+Inf|[0-9.E-]+");
                     default -> throw new AssertionError("unexpected label " + key + " on " + line);
                 }

@@ -169,6 +169,27 @@ class TokenQueryServiceTest {
     }
 
     @Test
+    void aStaleCopyWithoutTheValueDoesNotAnswerNotFoundAndAnotherCopyIsAsked() {
+        // A copy within the lag bound may still miss a token (a standby just assigned, on a small changelog):
+        // its "not found" would be wrong, not stale, so the query goes on to the other standby.
+        Peer otherStandby = peer(200, "{\"stale\":true}");
+        state.metadata.add(new KeyQueryMetadata(deadHost(), Set.of(SELF, otherStandby.host()), 2));
+        state.lag = OptionalLong.of(0);
+        QueryOutcome<java.util.Optional<String>> outcome = service(Duration.ofSeconds(1))
+                .query("a", CLIENT, view -> java.util.Optional.<String>empty(), java.util.Optional::isPresent);
+        assertThat(outcome).isInstanceOf(QueryOutcome.Remote.class);
+        assertThat(state.views).containsExactly("2:stale");
+        assertThat(otherStandby.requests).hasSize(1);
+
+        // Alone, it makes the query wait and end unavailable rather than answer "not found".
+        state.metadata.clear();
+        state.metadata.add(new KeyQueryMetadata(deadHost(), Set.of(SELF), 2));
+        assertThat(service(Duration.ofMillis(200))
+                        .query("a", CLIENT, view -> java.util.Optional.<String>empty(), java.util.Optional::isPresent))
+                .isInstanceOf(QueryOutcome.Unavailable.class);
+    }
+
+    @Test
     void aCopyOfUnknownLagDoesNotAnswer() {
         state.metadata.add(new KeyQueryMetadata(deadHost(), Set.of(SELF), 2));
         state.lag = OptionalLong.empty();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
+import dev.lastseen.app.thresholds.LastKnownGood;
 import dev.lastseen.app.thresholds.SpikeThreshold;
 import dev.lastseen.app.thresholds.ThresholdsLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,6 +40,18 @@ class SpikeThresholdsTest {
                 POLL);
     }
 
+    private LastKnownGood lastKnownGood() {
+        return new LastKnownGood(dir.resolve("state").resolve("lastseen").resolve("thresholds.last-known-good.json"));
+    }
+
+    /** The one series of lastseen_thresholds_info, as "source sha256". */
+    private String inForce() {
+        var gauges = meters.find("lastseen.thresholds.info").gauges();
+        assertThat(gauges).hasSize(1);
+        var id = gauges.iterator().next().getId();
+        return id.getTag("source") + " " + id.getTag("sha256");
+    }
+
     private double rejected() {
         return meters.get("lastseen.config.rejected").counter().count();
     }
@@ -56,7 +69,7 @@ class SpikeThresholdsTest {
 
     @Test
     void withoutAFileTheConfiguredDefaultAppliesToEveryAccount() {
-        try (SpikeThresholds thresholds = SpikeThresholds.start(settings(null), metrics)) {
+        try (SpikeThresholds thresholds = SpikeThresholds.start(settings(null), metrics, lastKnownGood())) {
             assertThat(thresholds.get().forAccount("acct-1")).isEqualTo(new SpikeThreshold(25, 4.0));
             assertThat(thresholds.get().size()).isZero();
         }
@@ -66,7 +79,7 @@ class SpikeThresholdsTest {
     void aChangedFileIsAppliedAndRejectedFilesAreCountedWhileTheLastGoodStaysInForce() throws IOException {
         Path file = dir.resolve("thresholds.json");
         replace(file, file("acct-1", 50));
-        try (SpikeThresholds thresholds = SpikeThresholds.start(settings(file), metrics)) {
+        try (SpikeThresholds thresholds = SpikeThresholds.start(settings(file), metrics, lastKnownGood())) {
             assertThat(thresholds.get().forAccount("acct-1").minimum()).isEqualTo(50);
             assertThat(thresholds.get().forAccount("acct-other").minimum()).isEqualTo(20); // the file's default
 
@@ -101,6 +114,57 @@ class SpikeThresholdsTest {
             await().atMost(DEADLINE)
                     .until(() -> thresholds.get().forAccount("acct-1").minimum() == 90);
             assertThat(rejected()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aBadFileAtStartUpAfterAGoodOneWasSeenLeavesTheLastGoodThresholdsInForce() throws IOException {
+        Path file = dir.resolve("thresholds.json");
+        replace(file, file("acct-1", 50));
+        String goodVersion;
+        try (SpikeThresholds first = SpikeThresholds.start(settings(file), metrics, lastKnownGood())) {
+            assertThat(first.get().forAccount("acct-1").minimum()).isEqualTo(50);
+            goodVersion = inForce();
+            assertThat(goodVersion).startsWith("file ").hasSize("file ".length() + 12);
+        }
+        // The instance stops; the generator writes a broken file meanwhile (cut off mid-document).
+        String next = file("acct-1", 60);
+        replace(file, next.substring(0, next.length() / 2));
+
+        SimpleMeterRegistry restartedMeters = new SimpleMeterRegistry();
+        LastseenMetrics restarted = new LastseenMetrics(restartedMeters);
+        try (SpikeThresholds second = SpikeThresholds.start(settings(file), restarted, lastKnownGood())) {
+            // Not the configured default (25): the per-account override of the last good file, and its default.
+            assertThat(second.get().forAccount("acct-1").minimum()).isEqualTo(50);
+            assertThat(second.get().forAccount("acct-other").minimum()).isEqualTo(20);
+            assertThat(restartedMeters.get("lastseen.config.rejected").counter().count())
+                    .isEqualTo(1);
+            var id = restartedMeters.find("lastseen.thresholds.info").gauge().getId();
+            assertThat(id.getTag("source")).isEqualTo("last_known_good");
+            assertThat("file " + id.getTag("sha256")).isEqualTo(goodVersion);
+
+            // The generator fixes the file: it is applied and becomes the new last known good.
+            replace(file, next);
+            await().atMost(DEADLINE)
+                    .until(() -> second.get().forAccount("acct-1").minimum() == 60);
+            assertThat(restartedMeters
+                            .find("lastseen.thresholds.info")
+                            .gauge()
+                            .getId()
+                            .getTag("source"))
+                    .isEqualTo("file");
+        }
+        assertThat(lastKnownGood().load(1 << 20))
+                .hasValueSatisfying(saved ->
+                        assertThat(new String(saved, StandardCharsets.UTF_8)).isEqualTo(next));
+    }
+
+    @Test
+    void withoutAFileOrASavedCopyTheDefaultsAreInForceAndSaySo() {
+        try (SpikeThresholds thresholds =
+                SpikeThresholds.start(settings(dir.resolve("absent.json")), metrics, lastKnownGood())) {
+            assertThat(thresholds.get().forAccount("acct-1")).isEqualTo(new SpikeThreshold(25, 4.0));
+            assertThat(inForce()).isEqualTo("defaults ");
         }
     }
 }

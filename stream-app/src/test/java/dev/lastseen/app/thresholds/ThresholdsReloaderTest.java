@@ -449,6 +449,60 @@ class ThresholdsReloaderTest {
         assertThat(listener.count()).isEqualTo(1);
     }
 
+    // ------------------------------------------------------------------ last known good
+
+    private ThresholdsReloader withLastKnownGood(LastKnownGood saved, List<InForce> told) {
+        reloader = new ThresholdsReloader(
+                file, new ThresholdsParser(), DEFAULTS, Duration.ofSeconds(10), listener, saved, told::add);
+        return reloader;
+    }
+
+    @Test
+    void anAppliedFileIsSavedAndAMissingFileAtStartUpFallsBackToIt() throws IOException {
+        LastKnownGood saved = new LastKnownGood(dir.resolve("state/lastseen/last-good.json"));
+        replace(file, VALID);
+        List<InForce> told = new java.util.ArrayList<>();
+        withLastKnownGood(saved, told).start();
+        assertThat(saved.load(1 << 20)).hasValue(VALID.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(told).singleElement().extracting(InForce::source).isEqualTo(InForce.Source.FILE);
+        reloader.close();
+
+        Files.delete(file);
+        told.clear();
+        withLastKnownGood(saved, told).start();
+        assertThat(reloader.forAccount("acct-1")).isEqualTo(ACCT1_FROM_VALID);
+        assertThat(reloader.inForce().source()).isEqualTo(InForce.Source.LAST_KNOWN_GOOD);
+        assertThat(told).singleElement().isEqualTo(reloader.inForce());
+        assertThat(warnings())
+                .anySatisfy(w -> assertThat(w.getFormattedMessage())
+                        .contains("is missing at start-up")
+                        .contains("last known good"));
+    }
+
+    @Test
+    void aDamagedSavedCopyIsNeverTrustedTheDefaultsApplyInstead() throws IOException {
+        LastKnownGood saved = new LastKnownGood(dir.resolve("last-good.json"));
+        saved.save("{\"version\":1,\"default\":{\"minimum\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        replace(file, "not json");
+        withLastKnownGood(saved, new java.util.ArrayList<>()).start();
+        assertThat(reloader.current()).isSameAs(DEFAULTS);
+        assertThat(reloader.inForce()).isEqualTo(InForce.DEFAULTS);
+        assertThat(warnings())
+                .anySatisfy(w -> assertThat(w.getFormattedMessage()).contains("are not valid"));
+    }
+
+    @Test
+    void savingReplacesTheCopyAtomicallyLeavingNoTemporaryFiles() throws IOException {
+        Path copy = dir.resolve("lkg").resolve("last-good.json");
+        LastKnownGood saved = new LastKnownGood(copy);
+        saved.save("first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        saved.save("second".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(Files.readString(copy)).isEqualTo("second");
+        try (var files = Files.list(copy.getParent())) {
+            assertThat(files.toList()).containsExactly(copy);
+        }
+    }
+
     // ------------------------------------------------------------------ seams
 
     /** Counts bytes read through it. */
