@@ -3,6 +3,8 @@
 #
 #   bench/run.sh                       1M tokens, 2M preloaded logins (about 5 minutes on 2 cores, plus the build)
 #   bench/run.sh --tokens 10000000     the 10-million-token variant (much longer: 10M registry records)
+#   bench/run.sh --compare             side by side with the hand-written DSL aggregation at 100k and 1M tokens,
+#                                      with and without the registry bootstrap (bench/compare.sh; --compare --help)
 #
 # Options: --tokens N (1000000)  --accounts N (1000)  --events N (2000000, preloaded logins)
 #          --app-jar PATH (the production jar to measure; default the one built here: compare versions with the same
@@ -38,6 +40,7 @@ FRESH_S=120
 JFR=0
 WRITE=1
 APP_JAR=""
+[[ "${1:-}" == --compare ]] && { shift; exec "$(dirname "${BASH_SOURCE[0]}")/compare.sh" "$@"; }
 while (($#)); do
   case "$1" in
     --tokens) TOKENS="$2"; shift ;;
