@@ -56,6 +56,7 @@ public final class ConfigLoader {
     public static final String SECRET_MIN_LENGTH = "lastseen.secret.min.length";
     public static final String SECRET_PLACEHOLDERS = "lastseen.secret.placeholders";
     public static final String NEVER_SEEN_MAX_ENTRIES = "lastseen.usage.never-seen.max.entries";
+    public static final String TRAILING_MAX_ENTRIES = "lastseen.last-seen.trailing.max.entries";
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
     public static final String HTTP_MANAGEMENT_PORT = "lastseen.http.management.port";
@@ -291,6 +292,15 @@ public final class ConfigLoader {
                     Importance.MEDIUM,
                     "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
                             + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
+            .define(
+                    TRAILING_MAX_ENTRIES,
+                    ConfigDef.Type.LONG,
+                    1_000_000L,
+                    Range.between(100, 1_000_000_000),
+                    Importance.LOW,
+                    "Most tokens one task (account partition) keeps waiting for a trailing patch (a last-seen the granularity "
+                            + "held back, published once the token has been quiet for the granularity); past it a held-back value "
+                            + "waits for the token's next regular patch and lastseen_patches_trailing_dropped_total counts it.")
             .define(
                     NEVER_SEEN_MAX_ENTRIES,
                     ConfigDef.Type.LONG,
@@ -691,6 +701,7 @@ public final class ConfigLoader {
                         Duration.ofMillis(c.getLong(RETIRED_RETENTION_MS)),
                         Duration.ofMillis(c.getLong(GUARD_RETENTION_MS))),
                 c.getLong(NEVER_SEEN_MAX_ENTRIES),
+                c.getLong(TRAILING_MAX_ENTRIES),
                 new LastseenConfig.SecretSettings(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)),
                 resilience,
                 streamsProperties(streams, c, topics));
