@@ -297,6 +297,9 @@ public final class ApplyBenchmark {
         c.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
         c.put(ApplierConfigLoader.HTTP_PORT, "0");
         c.put("bootstrap.servers", bootstrap);
+        c.put(
+                ApplierConfigLoader.STATE_DIR,
+                postgres.log().resolveSibling("apply").toString());
         Target target = ApplierConfigLoader.fromMap(c).target();
         Migrations.createExampleTokensTable(postgres.superuser(DATABASE), target);
         Migrations.migrate(postgres.superuser(DATABASE), target);

@@ -23,6 +23,7 @@ public record ApplierConfig(
         Http http,
         Duration clockSkewAllowance,
         int maxRecordBytes,
+        Identity identity,
         Map<String, Object> consumer,
         Map<String, Object> producer) {
 
@@ -86,6 +87,12 @@ public record ApplierConfig(
 
     /** The input topic and the dead-letter topic of undecodable or invalid patches. */
     public record Topics(String tokenLastSeen, String deadLetter) {}
+
+    /**
+     * The applier's stable name in the consumer group (static membership): {@code instanceId} if
+     * configured, else the name kept in {@code stateDir} ({@link dev.lastseen.common.InstanceIdFile}).
+     */
+    public record Identity(String instanceId, java.nio.file.Path stateDir) {}
 
     /** Where {@code lastseen apply} serves {@code /healthz}, {@code /readyz} and {@code /metrics}. */
     public record Http(String host, int port) {}

@@ -68,6 +68,8 @@ public final class ApplierConfigLoader {
     public static final String MAX_RECORD_BYTES = "lastseen.apply.max.record.bytes";
     public static final String HTTP_HOST = "lastseen.apply.http.host";
     public static final String HTTP_PORT = "lastseen.apply.http.port";
+    public static final String INSTANCE_ID = "lastseen.apply.instance.id";
+    public static final String STATE_DIR = "lastseen.apply.state.dir";
     public static final String REGISTRY_URL = "lastseen.schema.registry.url";
     public static final String REGISTRY_BASIC_USER = "lastseen.schema.registry.basic.user";
     public static final String REGISTRY_BASIC_PASSWORD = "lastseen.schema.registry.basic.password";
@@ -92,6 +94,10 @@ public final class ApplierConfigLoader {
                 }
             },
             () -> IDENTIFIER_RULE);
+
+    private static final String INSTANCE_ID_TEXT = "1..200 characters: letters, digits, '.', '_' or '-'";
+    private static final java.util.regex.Pattern INSTANCE_ID_RULE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
@@ -280,6 +286,33 @@ public final class ApplierConfigLoader {
                     Importance.MEDIUM,
                     "Port of /healthz, /readyz and /metrics (0 picks a free port).")
             .define(
+                    INSTANCE_ID,
+                    ConfigDef.Type.STRING,
+                    null,
+                    ConfigDef.LambdaValidator.with(
+                            (name, value) -> {
+                                if (value != null
+                                        && !INSTANCE_ID_RULE
+                                                .matcher(value.toString())
+                                                .matches()) {
+                                    throw new ConfigException(name, value, "must be " + INSTANCE_ID_TEXT);
+                                }
+                            },
+                            () -> INSTANCE_ID_TEXT),
+                    Importance.MEDIUM,
+                    "This applier's stable name in the consumer group (group.instance.id: a static member, so a restarted "
+                            + "applier gets its partitions back at once instead of after the session timeout). ops/k8s sets "
+                            + "it to the StatefulSet pod name. Unset: the name kept in lastseen.apply.state.dir. Two running "
+                            + "appliers must never share a name.")
+            .define(
+                    STATE_DIR,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.LOW,
+                    "Local directory keeping this applier's name when lastseen.apply.instance.id is unset (created on the "
+                            + "first start, locked while running: one applier per directory). Unset: "
+                            + "<java.io.tmpdir>/lastseen-apply.")
+            .define(
                     REGISTRY_URL,
                     ConfigDef.Type.STRING,
                     ConfigDef.NO_DEFAULT_VALUE,
@@ -464,6 +497,12 @@ public final class ApplierConfigLoader {
                 new ApplierConfig.Http(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
                 c.getInt(MAX_RECORD_BYTES),
+                new ApplierConfig.Identity(
+                        c.getString(INSTANCE_ID),
+                        Path.of(
+                                c.getString(STATE_DIR) != null
+                                        ? c.getString(STATE_DIR)
+                                        : System.getProperty("java.io.tmpdir") + "/lastseen-apply")),
                 consumer(clients),
                 producer(clients));
     }
@@ -553,6 +592,12 @@ public final class ApplierConfigLoader {
         given.forEach((k, v) -> {
             if (!consumerKeys.contains(k) && !producerKeys.contains(k)) {
                 throw new ConfigException(k, v, "is neither a lastseen key nor a Kafka consumer or producer key");
+            }
+            if (k.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+                throw new ConfigException(
+                        k,
+                        v,
+                        "is set through " + INSTANCE_ID + " (or kept in " + STATE_DIR + "): one name to get right");
             }
             if (FIXED_CONSUMER.containsKey(k)
                     && !FIXED_CONSUMER.get(k).equals(String.valueOf(v).trim().toLowerCase(Locale.ROOT))) {

@@ -70,6 +70,11 @@ public final class ApplierDatabase {
         m.put(ApplierConfigLoader.MIGRATE_USER, PostgresServer.SUPERUSER);
         m.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
         m.put("bootstrap.servers", "127.0.0.1:9");
+        // The applier's kept group name: one directory per database (next to the server's log), so appliers of
+        // different tests never share a name, and a restarted applier of this database takes its name back.
+        m.put(
+                ApplierConfigLoader.STATE_DIR,
+                server.log().resolveSibling("apply-" + database).toString());
         return m;
     }
 

@@ -49,6 +49,9 @@ final class DemoDatabase implements AutoCloseable {
             Map<String, Object> c = new HashMap<>(TokensDatabase.prepare(server, tokens, APPLIER_PASSWORD));
             c.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
             c.put(ApplierConfigLoader.BATCH_LINGER_MS, "500");
+            c.put(
+                    ApplierConfigLoader.STATE_DIR,
+                    dir.resolveSibling("apply").toString()); // gone with the demo's directory
             c.put("bootstrap.servers", bootstrap);
             ApplierConfig config = ApplierConfigLoader.fromMap(c);
             return new DemoDatabase(server, Applier.start(config, registry, meters, Duration.ofSeconds(30)), meters);
