@@ -46,6 +46,8 @@ final class DemoDatabase implements AutoCloseable {
             List<SyntheticTraffic.Token> tokens) {
         PostgresServer server = PostgresServer.start(dir);
         try {
+            // A killed demo (SIGKILL, OOM) runs no shutdown hook: its server and data must not outlive it anyway.
+            server.stopWhenThisProcessIsGone(dir.getParent());
             Map<String, Object> c = new HashMap<>(TokensDatabase.prepare(server, tokens, APPLIER_PASSWORD));
             c.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
             c.put(ApplierConfigLoader.BATCH_LINGER_MS, "500");
