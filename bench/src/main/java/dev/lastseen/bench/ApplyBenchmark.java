@@ -104,7 +104,8 @@ public final class ApplyBenchmark {
                 throw new IllegalStateException("expected every row updated, found " + rows + " of " + tokens);
             }
 
-            // --rate: a given login rate (e.g. half of what the whole pipeline sustains); default half the update path's.
+            // --rate: a given login rate (e.g. half of what the whole pipeline sustains); default half the update
+            // path's.
             int rate = opts.containsKey("--rate")
                     ? Integer.parseInt(opts.get("--rate"))
                     : (int) Math.max(1, updateRate / 2);
