@@ -75,10 +75,12 @@ public final class ApplyBenchmark {
         int freshSeconds = Integer.parseInt(opts.get("--freshness-seconds"));
         Path dir = Files.createDirectories(
                 Path.of(opts.get("--dir")).toAbsolutePath().resolve("run-" + System.currentTimeMillis()));
-        System.out.println(run(tokens, freshSeconds, dir));
+        int givenRate = opts.containsKey("--rate") ? Integer.parseInt(opts.get("--rate")) : 0;
+        System.out.println(run(tokens, freshSeconds, givenRate, dir));
     }
 
-    static String run(int tokens, int freshSeconds, Path dir) throws Exception {
+    /** @param givenRate logins/s of the freshness phase (e.g. half of what the whole pipeline sustains); 0: half the update path's */
+    static String run(int tokens, int freshSeconds, int givenRate, Path dir) throws Exception {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
                 PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"), true)) {
@@ -104,11 +106,7 @@ public final class ApplyBenchmark {
                 throw new IllegalStateException("expected every row updated, found " + rows + " of " + tokens);
             }
 
-            // --rate: a given login rate (e.g. half of what the whole pipeline sustains); default half the update
-            // path's.
-            int rate = opts.containsKey("--rate")
-                    ? Integer.parseInt(opts.get("--rate"))
-                    : (int) Math.max(1, updateRate / 2);
+            int rate = givenRate > 0 ? givenRate : (int) Math.max(1, updateRate / 2);
             Freshness f = freshness(
                     broker.bootstrapServers(),
                     registry,
