@@ -2,6 +2,7 @@ package dev.lastseen.applier;
 
 import dev.lastseen.config.ConfigSources;
 import dev.lastseen.config.HttpServerSettings;
+import dev.lastseen.config.KafkaClientConfig;
 import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.contract.TopicNames;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -114,8 +114,7 @@ public final class ApplierConfigLoader {
 
     static void applyEnvironment(Map<String, Object> values, Map<String, String> env) {
         List<String> keys = new ArrayList<>(DEFINITION.names());
-        keys.addAll(ConsumerConfig.configNames());
-        keys.addAll(ProducerConfig.configNames());
+        keys.addAll(KafkaClientConfig.environmentKeys());
         for (PGProperty p : PGProperty.values()) {
             keys.add(DatabaseConfig.JDBC_PROPERTY_PREFIX + p.getName());
         }
@@ -191,13 +190,7 @@ public final class ApplierConfigLoader {
             }
         });
         p.putAll(FIXED_CONSUMER);
-        if (p.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) == null) {
-            throw new ConfigException(
-                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                    null,
-                    "is required: the Kafka bootstrap servers (env "
-                            + envName(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + ")");
-        }
+        KafkaClientConfig.requireBootstrapServers(p);
         new ConsumerConfig(withByteDeserializers(p)); // validates every consumer key; its errors name the key
         return p;
     }

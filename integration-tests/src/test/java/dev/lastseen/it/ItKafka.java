@@ -2,7 +2,7 @@ package dev.lastseen.it;
 
 import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.app.config.InputConfig;
-import dev.lastseen.app.config.StreamsSettings;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.TopicsConfig;
 import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
@@ -43,7 +43,7 @@ public final class ItKafka {
         c.put(InputConfig.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
         c.put(HttpServerConfig.HTTP_HOST, "127.0.0.1");
         c.put(HttpServerConfig.HTTP_PORT, "0");
-        c.put(StreamsSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
         c.put(TopicsConfig.LOGIN_EVENTS, t.loginEvents());
         c.put(TopicsConfig.SERVICE_TOKENS, t.serviceTokens());
         c.put(TopicsConfig.TOKEN_LAST_SEEN, t.tokenLastSeen());

@@ -4,8 +4,8 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ApiKeysConfig;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.StreamsSettings;
 import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
 import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
@@ -161,7 +161,7 @@ public final class Demo {
         c.put(HttpServerConfig.HTTP_PORT, options.httpPort());
         c.put(HttpServerConfig.HTTP_MANAGEMENT_PORT, options.managementPort());
         c.put(ApiKeysConfig.API_KEYS, DEMO_API_KEY);
-        c.put(StreamsSettings.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
+        c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
         return c;
     }
 

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.QueryConfig;
-import dev.lastseen.app.config.StreamsSettings;
 import dev.lastseen.app.http.Json;
 import dev.lastseen.app.http.Problem;
 import dev.lastseen.avro.AuthOutcome;
@@ -201,7 +201,7 @@ class QueryLoadIT {
         c.put(RegistryConfig.URL, registryUrl);
         c.put(QueryConfig.QUERY_DEADLINE_MS, String.valueOf(DEADLINE.toMillis()));
         c.put(HttpServerConfig.HTTP_MAX_CONCURRENT_QUERIES, String.valueOf(MAX_CONCURRENT));
-        c.put(StreamsSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
         return processes.create(
                 name,
                 dir.resolve("apps"),

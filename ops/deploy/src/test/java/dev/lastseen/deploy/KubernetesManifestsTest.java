@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenApp;
 import dev.lastseen.app.Readiness;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.RestartConfig;
-import dev.lastseen.app.config.StreamsSettings;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -336,7 +336,7 @@ class KubernetesManifestsTest {
                     case "g" -> 30;
                     default -> 0;
                 };
-        long rocksdb = (Long) config.streams().get(StreamsSettings.ROCKSDB_MEMORY_BYTES);
+        long rocksdb = (Long) config.streams().get(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES);
 
         assertThat(limit).isGreaterThanOrEqualTo(heap + rocksdb + JVM_OVERHEAD_BYTES);
         assertThat(request)

@@ -1,6 +1,7 @@
 package dev.lastseen.app.config;
 
 import dev.lastseen.config.ConfigSources;
+import dev.lastseen.config.KafkaClientConfig;
 import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.contract.TopicNames;
 import java.nio.file.Path;
@@ -8,8 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -20,7 +19,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * then environment overrides (see {@link ConfigSources}). Keys in the {@code lastseen.} namespace
  * are lastseen's own, declared by one small type per concern (below, in the order of the reference
  * tables) with Kafka's {@link ConfigDef}, so errors read "Invalid value X for configuration KEY:
- * why"; every other key is a Kafka Streams / client property, passed to {@link StreamsSettings}.
+ * why"; every other key is a Kafka Streams / client property, passed to {@link KafkaStreamsConfig}.
  *
  * <p>Environment: any declared key, any Kafka Streams key and any consumer/producer key (so
  * {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) can be set from the environment.
@@ -44,7 +43,7 @@ public final class ConfigLoader {
         QueryConfig.define(def);
         RestartConfig.define(def);
         QueryConfig.defineForwarding(def);
-        StreamsSettings.define(def);
+        KafkaStreamsConfig.define(def);
         return def;
     }
 
@@ -63,10 +62,7 @@ public final class ConfigLoader {
     static void applyEnvironment(Map<String, Object> values, Map<String, String> env) {
         List<String> keys = new ArrayList<>(DEFINITION.names());
         keys.addAll(StreamsConfig.configDef().names());
-        // Client keys too (security.protocol, sasl.*, ssl.*, ...): a secured cluster must be
-        // configurable from the environment, e.g. from a Kubernetes Secret.
-        keys.addAll(ConsumerConfig.configNames());
-        keys.addAll(ProducerConfig.configNames());
+        keys.addAll(KafkaClientConfig.environmentKeys());
         ConfigSources.applyEnvironment(values, keys, env);
     }
 
@@ -106,6 +102,6 @@ public final class ConfigLoader {
                 UsageConfig.neverSeenMaxEntries(c),
                 SecretConfig.from(c),
                 RestartConfig.from(c),
-                StreamsSettings.from(streams, c, topics));
+                KafkaStreamsConfig.from(streams, c, topics));
     }
 }

@@ -1,6 +1,6 @@
 package dev.lastseen.app.config;
 
-import dev.lastseen.config.ConfigSources;
+import dev.lastseen.config.KafkaClientConfig;
 import dev.lastseen.contract.TopicNames;
 import dev.lastseen.state.BoundedMemoryRocksDBConfig;
 import java.util.HashMap;
@@ -20,11 +20,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * own keys decide (RocksDB memory, static membership, the dead-letter topic). The wiring adds only
  * the instance's runtime objects (handlers, metrics) to this.
  */
-public final class StreamsSettings {
+public final class KafkaStreamsConfig {
     public static final String ROCKSDB_MEMORY_BYTES = BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG;
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
 
-    private StreamsSettings() {}
+    private KafkaStreamsConfig() {}
 
     public static ConfigDef define(ConfigDef def) {
         return def.define(
@@ -69,13 +69,7 @@ public final class StreamsSettings {
         p.put(ROCKSDB_MEMORY_BYTES, own.getLong(ROCKSDB_MEMORY_BYTES));
         p.put(ROCKSDB_WRITE_BUFFER_RATIO, own.getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
         instanceIdAsGroupInstanceId(p, own.getString(RestartConfig.INSTANCE_ID));
-        if (p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
-            throw new ConfigException(
-                    StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    null,
-                    "is required: the Kafka bootstrap servers (env "
-                            + ConfigSources.envName(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + ")");
-        }
+        KafkaClientConfig.requireBootstrapServers(p);
         if (!topics.deadLetter().equals(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))) {
             throw new ConfigException(
                     StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
