@@ -1,16 +1,9 @@
 package dev.lastseen.state;
 
-import java.util.Set;
-
 /** The names of lastseen's state stores: the only place they are spelled. */
 public final class StoreNames {
-    /**
-     * Registry field group, keyed by {@link TokenKey}; written only by the registry path. The
-     * {@code -v2} is the layout version: v2 is secret-free. The name changed with it so that
-     * nothing of the secret-bearing v1 store (changelog, standbys, RocksDB files) is ever read or
-     * restored again (see {@link #LEGACY_SECRET_BEARING_STORES}).
-     */
-    public static final String TOKEN_REGISTRY = "token-registry-v2";
+    /** Registry field group (secret-free), keyed by {@link TokenKey}; written only by the registry path. */
+    public static final String TOKEN_REGISTRY = "token-registry";
     /** Usage field group, keyed by {@link TokenKey}; written only by the login path. */
     public static final String TOKEN_USAGE = "token-usage";
     /**
@@ -26,12 +19,6 @@ public final class StoreNames {
     public static final String FAILURE_WINDOW_COUNTS = "auth-failure-window-counts";
     /** The failure-spike detector's baselines: scope key (account, or account and token) → baseline. */
     public static final String FAILURE_BASELINES = "auth-failure-baselines";
-
-    /**
-     * Stores of lastseen with the registry layout v1 (before the secret-free registry) that held {@code client_secret_hash} values: their changelog
-     * topics and local RocksDB directories are deleted on upgrade (ops/RUNBOOK.md).
-     */
-    public static final Set<String> LEGACY_SECRET_BEARING_STORES = Set.of("token-registry");
 
     private StoreNames() {}
 }
