@@ -169,7 +169,7 @@ class KubernetesManifestsTest {
         assertThat(config.streams()).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         assertThat(config.streams()).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
         assertThat(config.apiKeys()).isNotEmpty();
-        assertThat(config.registry().basicUser()).isNotNull();
+        assertThat(config.registry().auth()).isInstanceOf(dev.lastseen.registry.RegistryAuth.Basic.class);
         assertThat(config.query().forwardCredential())
                 .as("three instances forward to each other: they need the instance credential")
                 .isNotNull();
