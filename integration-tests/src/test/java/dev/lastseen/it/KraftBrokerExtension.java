@@ -1,6 +1,6 @@
 package dev.lastseen.it;
 
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
 import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import java.nio.file.Path;
