@@ -72,6 +72,9 @@ public final class ApplierConfigLoader {
     public static final String REGISTRY_BASIC_USER = "lastseen.schema.registry.basic.user";
     public static final String REGISTRY_BASIC_PASSWORD = "lastseen.schema.registry.basic.password";
     public static final String REGISTRY_BEARER_TOKEN = "lastseen.schema.registry.bearer.token";
+    public static final String REGISTRY_TRUSTSTORE_PATH = "lastseen.schema.registry.truststore.path";
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD = "lastseen.schema.registry.truststore.password";
+    public static final String REGISTRY_TRUSTSTORE_TYPE = "lastseen.schema.registry.truststore.type";
     public static final String REGISTRY_CONNECT_TIMEOUT_MS = "lastseen.schema.registry.connect.timeout.ms";
     public static final String REGISTRY_READ_TIMEOUT_MS = "lastseen.schema.registry.read.timeout.ms";
 
@@ -304,6 +307,25 @@ public final class ApplierConfigLoader {
                     null,
                     Importance.LOW,
                     "Bearer token for the registry.")
+            .define(
+                    REGISTRY_TRUSTSTORE_PATH,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.LOW,
+                    "Truststore for an https registry's certificate (default: the JDK's trusted CAs).")
+            .define(
+                    REGISTRY_TRUSTSTORE_PASSWORD,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.LOW,
+                    "Password of the registry's truststore.")
+            .define(
+                    REGISTRY_TRUSTSTORE_TYPE,
+                    ConfigDef.Type.STRING,
+                    "PKCS12",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
+                    "Type of the registry's truststore.")
             .define(
                     REGISTRY_CONNECT_TIMEOUT_MS,
                     ConfigDef.Type.LONG,
@@ -538,9 +560,31 @@ public final class ApplierConfigLoader {
             } else if (basicUser != null) {
                 b.basicAuth(basicUser, basicPassword.value());
             }
+            trustStore(c, b);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(REGISTRY_URL + ": " + e.getMessage());
+        }
+    }
+
+    /** The registry's truststore, loaded here so that a wrong path, type or password fails start-up. */
+    private static void trustStore(AbstractConfig c, RegistrySettings.Builder b) {
+        String path = c.getString(REGISTRY_TRUSTSTORE_PATH);
+        Password password = c.getPassword(REGISTRY_TRUSTSTORE_PASSWORD);
+        if (path == null || path.isBlank()) {
+            if (password != null) {
+                throw new ConfigException(
+                        REGISTRY_TRUSTSTORE_PASSWORD, "[hidden]", "is set but " + REGISTRY_TRUSTSTORE_PATH + " is not");
+            }
+            return;
+        }
+        try {
+            b.trustStore(
+                    Path.of(path.trim()),
+                    password == null ? null : password.value(),
+                    c.getString(REGISTRY_TRUSTSTORE_TYPE).trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(REGISTRY_TRUSTSTORE_PATH, path, e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.registry.RegistrySettings;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.registry.SchemaRegistryClient;
+import java.nio.file.Path;
 
 /** Builds the schema-registry client the configuration asks for. */
 public final class RegistryClients {
@@ -21,6 +22,12 @@ public final class RegistryClients {
             b.bearerToken(s.bearerToken());
         } else if (s.basicUser() != null) {
             b.basicAuth(s.basicUser(), s.basicPassword());
+        }
+        if (s.trustStore() != null) {
+            b.trustStore(
+                    Path.of(s.trustStore().path()),
+                    s.trustStore().password(),
+                    s.trustStore().type());
         }
         return new RestSchemaRegistryClient(b.build());
     }

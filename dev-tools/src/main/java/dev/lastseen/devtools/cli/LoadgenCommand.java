@@ -161,7 +161,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     Function<LoadgenCommand, TrafficSink> sinkFactory = c -> new KafkaTrafficSink(
             c.bootstrapServers,
             RegistryClients.create(new LastseenConfig.RegistrySettings(
-                    c.registryUrl, null, null, null, true, Duration.ofSeconds(5), Duration.ofSeconds(10))),
+                    c.registryUrl, null, null, null, true, Duration.ofSeconds(5), Duration.ofSeconds(10), null)),
             c.registryTopic,
             c.loginTopic,
             c.compression,

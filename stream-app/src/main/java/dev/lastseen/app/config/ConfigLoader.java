@@ -44,6 +44,9 @@ public final class ConfigLoader {
     public static final String REGISTRY_BASIC_USER = "lastseen.schema.registry.basic.user";
     public static final String REGISTRY_BASIC_PASSWORD = "lastseen.schema.registry.basic.password";
     public static final String REGISTRY_BEARER_TOKEN = "lastseen.schema.registry.bearer.token";
+    public static final String REGISTRY_TRUSTSTORE_PATH = "lastseen.schema.registry.truststore.path";
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD = "lastseen.schema.registry.truststore.password";
+    public static final String REGISTRY_TRUSTSTORE_TYPE = "lastseen.schema.registry.truststore.type";
     public static final String REGISTRY_AUTO_REGISTER = "lastseen.schema.registry.auto.register";
     public static final String REGISTRY_CONNECT_TIMEOUT_MS = "lastseen.schema.registry.connect.timeout.ms";
     public static final String REGISTRY_READ_TIMEOUT_MS = "lastseen.schema.registry.read.timeout.ms";
@@ -208,6 +211,25 @@ public final class ConfigLoader {
                     null,
                     Importance.LOW,
                     "Bearer token for the registry.")
+            .define(
+                    REGISTRY_TRUSTSTORE_PATH,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.LOW,
+                    "Truststore for an https registry's certificate (default: the JDK's trusted CAs).")
+            .define(
+                    REGISTRY_TRUSTSTORE_PASSWORD,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    Importance.LOW,
+                    "Password of the registry's truststore.")
+            .define(
+                    REGISTRY_TRUSTSTORE_TYPE,
+                    ConfigDef.Type.STRING,
+                    "PKCS12",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
+                    "Type of the registry's truststore.")
             .define(
                     REGISTRY_AUTO_REGISTER,
                     ConfigDef.Type.BOOLEAN,
@@ -638,7 +660,8 @@ public final class ConfigLoader {
                 bearer == null ? null : bearer.value(),
                 c.getBoolean(REGISTRY_AUTO_REGISTER),
                 Duration.ofMillis(c.getLong(REGISTRY_CONNECT_TIMEOUT_MS)),
-                Duration.ofMillis(c.getLong(REGISTRY_READ_TIMEOUT_MS)));
+                Duration.ofMillis(c.getLong(REGISTRY_READ_TIMEOUT_MS)),
+                keyStore(c, REGISTRY_TRUSTSTORE_PATH, REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_TRUSTSTORE_TYPE, false));
 
         TopicNames topics = new TopicNames(
                 c.getString(TOPIC_LOGIN_EVENTS),

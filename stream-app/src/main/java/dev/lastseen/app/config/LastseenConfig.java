@@ -55,7 +55,10 @@ public record LastseenConfig(
         }
     }
 
-    /** How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only). */
+    /**
+     * How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only);
+     * {@code trustStore} verifies an https registry's certificate (null: the JDK's trusted CAs).
+     */
     public record RegistrySettings(
             String url,
             String basicUser,
@@ -63,7 +66,8 @@ public record LastseenConfig(
             String bearerToken,
             boolean autoRegister,
             Duration connectTimeout,
-            Duration readTimeout) {
+            Duration readTimeout,
+            KeyStoreFile trustStore) {
         public boolean inMemory() {
             return "mem:".equals(url);
         }
