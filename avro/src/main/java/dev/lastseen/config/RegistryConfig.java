@@ -1,6 +1,7 @@
 package dev.lastseen.config;
 
 import dev.lastseen.registry.RegistrySettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -15,6 +16,9 @@ public final class RegistryConfig {
     public static final String BASIC_USER = "lastseen.schema.registry.basic.user";
     public static final String BASIC_PASSWORD = "lastseen.schema.registry.basic.password";
     public static final String BEARER_TOKEN = "lastseen.schema.registry.bearer.token";
+    public static final String TRUSTSTORE_PATH = "lastseen.schema.registry.truststore.path";
+    public static final String TRUSTSTORE_PASSWORD = "lastseen.schema.registry.truststore.password";
+    public static final String TRUSTSTORE_TYPE = "lastseen.schema.registry.truststore.type";
     public static final String AUTO_REGISTER = "lastseen.schema.registry.auto.register";
     public static final String CONNECT_TIMEOUT_MS = "lastseen.schema.registry.connect.timeout.ms";
     public static final String READ_TIMEOUT_MS = "lastseen.schema.registry.read.timeout.ms";
@@ -41,6 +45,25 @@ public final class RegistryConfig {
                         Importance.LOW,
                         "Basic-auth password for the registry.")
                 .define(BEARER_TOKEN, ConfigDef.Type.PASSWORD, null, Importance.LOW, "Bearer token for the registry.")
+                .define(
+                        TRUSTSTORE_PATH,
+                        ConfigDef.Type.STRING,
+                        null,
+                        Importance.LOW,
+                        "Truststore for an https registry's certificate (default: the JDK's trusted CAs).")
+                .define(
+                        TRUSTSTORE_PASSWORD,
+                        ConfigDef.Type.PASSWORD,
+                        null,
+                        Importance.LOW,
+                        "Password of the registry's truststore.")
+                .define(
+                        TRUSTSTORE_TYPE,
+                        ConfigDef.Type.STRING,
+                        "PKCS12",
+                        new ConfigDef.NonEmptyString(),
+                        Importance.LOW,
+                        "Type of the registry's truststore.")
                 .define(
                         CONNECT_TIMEOUT_MS,
                         ConfigDef.Type.LONG,
@@ -95,6 +118,12 @@ public final class RegistryConfig {
                 b.bearerToken(bearer.value());
             } else if (basicUser != null) {
                 b.basicAuth(basicUser, basicPassword.value());
+            }
+            // Loaded here, so that a wrong path, type or password fails start-up naming the key.
+            KeyStoreFile trustStore =
+                    KeyStoreFile.from(c, TRUSTSTORE_PATH, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE, false);
+            if (trustStore != null) {
+                b.trustStore(Path.of(trustStore.path()), trustStore.password(), trustStore.type());
             }
             return b.build();
         } catch (IllegalArgumentException e) {

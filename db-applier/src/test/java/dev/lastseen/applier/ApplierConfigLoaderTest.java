@@ -122,4 +122,41 @@ class ApplierConfigLoaderTest {
                 .hasMessageContaining(named)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pa55word"));
     }
+
+    @Test
+    void kafkaSecuritySettingsReachTheConsumerAndTheDeadLetterProducer() {
+        Map<String, Object> m = minimal();
+        m.put("security.protocol", "SASL_SSL");
+        m.put("sasl.mechanism", "SCRAM-SHA-512");
+        m.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+        m.put("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        ApplierConfig c = ApplierConfigLoader.fromMap(m);
+        for (Map<String, Object> client : java.util.List.of(c.consumer(), c.producer())) {
+            assertThat(client)
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsKey("sasl.jaas.config")
+                    .containsEntry("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        }
+    }
+
+    @Test
+    void aRegistryTruststoreThatCannotBeOpenedFailsStartUpNamingItsKey() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a truststore");
+        Map<String, Object> wrong = minimal();
+        wrong.put(RegistryConfig.TRUSTSTORE_PATH, garbage.toString());
+        wrong.put(RegistryConfig.TRUSTSTORE_PASSWORD, "trust-pw-secret");
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(wrong))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_PATH)
+                .hasMessageNotContaining("trust-pw-secret");
+
+        Map<String, Object> passwordOnly = minimal();
+        passwordOnly.put(RegistryConfig.TRUSTSTORE_PASSWORD, "trust-pw-secret");
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(passwordOnly))
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_PATH)
+                .hasMessageNotContaining("trust-pw-secret");
+    }
 }

@@ -339,6 +339,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRegistryTruststoreThatCannotBeOpenedFailsStartUpNamingItsKey() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a truststore");
+        Map<String, Object> wrong = minimal();
+        wrong.put(RegistryConfig.TRUSTSTORE_PATH, garbage.toString());
+        wrong.put(RegistryConfig.TRUSTSTORE_PASSWORD, "trust-pw-secret");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(wrong))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_PATH)
+                .hasMessageNotContaining("trust-pw-secret");
+    }
+
+    @Test
+    void kafkaSecuritySettingsReachKafkaStreamsAndTheStartUpChecksAdminClient() {
+        Map<String, Object> m = minimal();
+        m.put("security.protocol", "SASL_SSL");
+        m.put("sasl.mechanism", "PLAIN");
+        m.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;");
+        m.put("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        LastseenConfig c = ConfigLoader.fromMap(m);
+        for (Map<String, Object> client :
+                java.util.List.of(c.streams(), ClientConfigs.admin(c, java.time.Duration.ofSeconds(1)))) {
+            assertThat(client)
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "PLAIN")
+                    .containsKey("sasl.jaas.config")
+                    .containsEntry("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        }
+    }
+
+    @Test
     void theNeverSeenCapIsBounded() {
         assertThat(ConfigLoader.fromMap(minimal()).neverSeenMaxEntries()).isEqualTo(1_000_000);
         Map<String, Object> m = minimal();
