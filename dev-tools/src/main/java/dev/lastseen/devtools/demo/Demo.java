@@ -158,6 +158,8 @@ public final class Demo {
         c.put(ConfigLoader.HTTP_MANAGEMENT_PORT, options.managementPort());
         c.put(ConfigLoader.API_KEYS, DEMO_API_KEY);
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
+        // One process on a laptop, nobody routing to it: Ctrl-C need not wait for load balancers.
+        c.put(ConfigLoader.SHUTDOWN_DRAIN_MS, 0L);
         return c;
     }
 

@@ -83,6 +83,7 @@ public final class ConfigLoader {
     public static final String QUERY_MAX_STALE_LAG = "lastseen.query.max.stale.lag";
     public static final String INSTANCE_ID = "lastseen.instance.id";
     public static final String SHUTDOWN_TIMEOUT_MS = "lastseen.shutdown.timeout.ms";
+    public static final String SHUTDOWN_DRAIN_MS = "lastseen.shutdown.drain.ms";
     public static final String SHUTDOWN_LEAVE_GROUP = "lastseen.shutdown.leave-group";
     public static final String RECORD_MAX_RETRIES = "lastseen.errors.record.max.retries";
     public static final String QUERY_FORWARD_CREDENTIAL = "lastseen.query.forward.credential";
@@ -91,6 +92,7 @@ public final class ConfigLoader {
     public static final String QUERY_FORWARD_TRUSTSTORE_TYPE = "lastseen.query.forward.truststore.type";
     public static final String ROCKSDB_MEMORY_BYTES = BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG;
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
+    public static final String STATE_UNCOMMITTED_MAX_BYTES = "lastseen.state.uncommitted.max.bytes";
 
     /** Bound on the size of the configuration and API-key files: they are inputs too. */
     static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
@@ -480,10 +482,22 @@ public final class ConfigLoader {
                     null,
                     new InstanceIdValidator(),
                     Importance.HIGH,
-                    "This instance's stable, unique name (the StatefulSet pod name in ops/k8s). Set: the instance is a "
+                    "This instance's stable, unique name (the StatefulSet pod name in ops/k8s): the instance is a "
                             + "static member of the consumer group (group.instance.id), so a restart with the same name "
                             + "takes its tasks back at once instead of waiting for the old member's session to expire. "
-                            + "Unset: a dynamic member. Two running instances must never share a name.")
+                            + "Unset: the name kept in the state directory (lastseen/instance.id, a random one created on "
+                            + "first start), so a restart on the same volume is a static rejoin all the same. Two running "
+                            + "instances must never share a name.")
+            .define(
+                    SHUTDOWN_DRAIN_MS,
+                    ConfigDef.Type.LONG,
+                    5_000L,
+                    Range.between(0, 300_000),
+                    Importance.MEDIUM,
+                    "On SIGTERM, /readyz answers 503 at once and the API goes on answering for this long, so load "
+                            + "balancers and Kubernetes endpoints stop sending queries before the server stops "
+                            + "listening; then the server and Kafka Streams close. Keep the pod's "
+                            + "terminationGracePeriodSeconds above it plus lastseen.shutdown.timeout.ms.")
             .define(
                     SHUTDOWN_TIMEOUT_MS,
                     ConfigDef.Type.LONG,
@@ -550,7 +564,17 @@ public final class ConfigLoader {
                     BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO,
                     Range.between(0.05, 0.9),
                     Importance.LOW,
-                    "Share of the RocksDB memory given to memtables.");
+                    "Share of the RocksDB memory given to memtables.")
+            .define(
+                    STATE_UNCOMMITTED_MAX_BYTES,
+                    ConfigDef.Type.LONG,
+                    32L * 1024 * 1024,
+                    Range.between(1024L * 1024, 4L * 1024 * 1024 * 1024),
+                    Importance.LOW,
+                    "Under exactly-once the state stores are transactional (a crash restores no store from scratch): "
+                            + "the writes of the commit in progress wait in a transaction buffer, off-heap next to "
+                            + "RocksDB. This bounds all buffers of the instance; reaching it commits early "
+                            + "(Kafka Streams' statestore.uncommitted.max.bytes).");
 
     private ConfigLoader() {}
 
@@ -672,6 +696,7 @@ public final class ConfigLoader {
 
         LastseenConfig.ResilienceSettings resilience = new LastseenConfig.ResilienceSettings(
                 c.getString(INSTANCE_ID),
+                Duration.ofMillis(c.getLong(SHUTDOWN_DRAIN_MS)),
                 Duration.ofMillis(c.getLong(SHUTDOWN_TIMEOUT_MS)),
                 LeaveGroup.fromCode(c.getString(SHUTDOWN_LEAVE_GROUP)),
                 c.getInt(RECORD_MAX_RETRIES));
@@ -871,6 +896,25 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * KIP-892: under exactly-once, transactional stores keep their local state through a crash (only the
+     * writes since the last commit are replayed) instead of being wiped and restored from the changelog.
+     * Their buffer is bounded only through {@value #STATE_UNCOMMITTED_MAX_BYTES}, so there is one bound to
+     * size next to the RocksDB and record-cache bounds.
+     */
+    private static void transactionalStoresUnderExactlyOnce(Map<String, Object> p, long uncommittedMaxBytes) {
+        if (p.containsKey(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG)) {
+            throw new ConfigException(
+                    StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG,
+                    p.get(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG),
+                    "must not be set directly: set " + STATE_UNCOMMITTED_MAX_BYTES);
+        }
+        p.put(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, uncommittedMaxBytes);
+        if (StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)))) {
+            p.putIfAbsent(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+        }
+    }
+
     /** Kafka's rule for group.instance.id (characters from [a-zA-Z0-9._-]), with room for the thread suffix. */
     static final class InstanceIdValidator implements ConfigDef.Validator {
         @Override
@@ -923,6 +967,7 @@ public final class ConfigLoader {
         p.put(ROCKSDB_MEMORY_BYTES, own.getLong(ROCKSDB_MEMORY_BYTES));
         p.put(ROCKSDB_WRITE_BUFFER_RATIO, own.getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
         instanceIdAsGroupInstanceId(p, own.getString(INSTANCE_ID));
+        transactionalStoresUnderExactlyOnce(p, own.getLong(STATE_UNCOMMITTED_MAX_BYTES));
         if (p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
             throw new ConfigException(
                     StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
