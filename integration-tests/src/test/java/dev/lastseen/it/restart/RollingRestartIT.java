@@ -150,6 +150,7 @@ class RollingRestartIT {
                 p.close(); // ... and it gets SIGTERM; close() waits for the process to exit
                 long exited = System.nanoTime();
                 int logMark = p.logText().length();
+                java.time.LocalTime startedAt = java.time.LocalTime.now();
                 p.start();
                 await(p.name() + " ready again")
                         .atMost(Duration.ofMinutes(3))
@@ -166,8 +167,13 @@ class RollingRestartIT {
                 restoredAfterRestart.add(restored);
                 report.add(String.format(
                         "%s: stopped in %.1f s, ready again %.1f s after the stop began; restored %,.0f changelog"
-                                + " records (%d store partitions from the beginning)",
-                        p.name(), (exited - out) / 1e9, (ready - out) / 1e9, restored, fromTheBeginning));
+                                + " records (%d store partitions from the beginning); start: %s",
+                        p.name(),
+                        (exited - out) / 1e9,
+                        (ready - out) / 1e9,
+                        restored,
+                        fromTheBeginning,
+                        StartupPhases.describe(p.logText().substring(logMark), startedAt)));
             }
             long rollEnd = System.nanoTime();
             int probesDuring = probes.sent() - probesBefore;

@@ -572,9 +572,9 @@ public final class ConfigLoader {
                     Range.between(1024L * 1024, 4L * 1024 * 1024 * 1024),
                     Importance.LOW,
                     "Under exactly-once the state stores are transactional (a crash restores no store from scratch): "
-                            + "the writes of the commit in progress wait in a transaction buffer, off-heap next to "
-                            + "RocksDB. This bounds all buffers of the instance; reaching it commits early "
-                            + "(Kafka Streams' statestore.uncommitted.max.bytes).");
+                            + "the writes of the commit in progress wait in a transaction buffer (a sorted map on the "
+                            + "heap, and RocksDB's write batch off-heap). This bounds all buffers of the instance; "
+                            + "reaching it commits early (Kafka Streams' statestore.uncommitted.max.bytes).");
 
     private ConfigLoader() {}
 
