@@ -150,7 +150,8 @@ class RollingRestartIT {
                 p.close(); // ... and it gets SIGTERM; close() waits for the process to exit
                 long exited = System.nanoTime();
                 int logMark = p.logText().length();
-                java.time.LocalTime startedAt = java.time.LocalTime.now();
+                java.time.LocalTime startedAt =
+                        java.time.LocalTime.now(java.time.ZoneId.systemDefault()); // as the log stamps
                 p.start();
                 await(p.name() + " ready again")
                         .atMost(Duration.ofMinutes(3))
