@@ -60,12 +60,6 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         options.setMaxWriteBufferNumber(MAX_WRITE_BUFFERS);
         // Each memtable at most a share of the bound, so many stores cannot each claim a default 16 MiB.
         options.setWriteBufferSize(Math.max(1L << 20, (long) (total * ratio) / (MAX_WRITE_BUFFERS * 4)));
-        // Kafka Streams keeps a store's committed changelog offsets in a column family of its own, and runs
-        // RocksDB without a write-ahead log. The shared write buffer manager flushes whichever memtable it
-        // picks, so after a crash a small store could have its data on disk but not its offsets, which
-        // Kafka Streams must treat as corrupt under exactly-once (wipe and restore from the beginning,
-        // measured with 4.4.0's transactional stores). Atomic flush persists all column families together.
-        options.setAtomicFlush(true);
     }
 
     @Override

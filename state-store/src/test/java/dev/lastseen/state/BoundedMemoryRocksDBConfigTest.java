@@ -26,9 +26,6 @@ class BoundedMemoryRocksDBConfigTest {
             assertThat(tableA.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(a.writeBufferSize()).isEqualTo(b.writeBufferSize()).isLessThanOrEqualTo(16L * 1024 * 1024);
             assertThat(a.maxWriteBufferNumber()).isEqualTo(3);
-            assertThat(a.atomicFlush())
-                    .as("data and committed offsets reach the disk together")
-                    .isTrue();
             assertThat(BoundedMemoryRocksDBConfig.sharedMemory(64L * 1024 * 1024, 0.25))
                     .isSameAs(BoundedMemoryRocksDBConfig.sharedMemory(64L * 1024 * 1024, 0.25));
         }
