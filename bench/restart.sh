@@ -55,7 +55,7 @@ for n in $(seq 1 "$RUNS"); do
     rm -rf "$ROOT/integration-tests/target/it-work"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     (cd "$ROOT" && mvn -B -pl integration-tests -am verify -DskipImage -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
-      -Dit.test="$TEST" -Dlastseen.it.restart.tokens="$TOKENS" -Dlastseen.it.restart.label="$LABEL-$n" \
+      -Dit.test="$TEST" -Dlastseen.it.roll=true -Dlastseen.it.restart.tokens="$TOKENS" -Dlastseen.it.restart.label="$LABEL-$n" \
       ${APP:+"-Dlastseen.it.restart.app=$APP"} "${MVN_EXTRA[@]}" >"$OUT/$LABEL-$n.mvn.log" 2>&1) || echo "(the test failed: see $OUT/$LABEL-$n.mvn.log)"
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
     grep -h -A12 -E "^(RESTART|ROLL)-REPORT" "$ROOT"/integration-tests/target/failsafe-reports/*"$TEST"-output.txt | grep -E "REPORT|^  " || true

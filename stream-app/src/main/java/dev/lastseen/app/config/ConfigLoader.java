@@ -571,7 +571,7 @@ public final class ConfigLoader {
                     32L * 1024 * 1024,
                     Range.between(1024L * 1024, 4L * 1024 * 1024 * 1024),
                     Importance.LOW,
-                    "Under exactly-once the state stores are transactional (a crash restores no store from scratch): "
+                    "Under exactly-once the state stores are transactional (after a crash a store resumes from its last commit): "
                             + "the writes of the commit in progress wait in a transaction buffer (a sorted map on the "
                             + "heap, and RocksDB's write batch off-heap). This bounds all buffers of the instance; "
                             + "reaching it commits early (Kafka Streams' statestore.uncommitted.max.bytes).");
