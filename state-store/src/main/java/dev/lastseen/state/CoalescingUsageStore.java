@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * that, from {@code postCommit}, so a write there would land in the next transaction: this layer
  * does not write there. A crash before the transaction commits aborts it, and the task's state is
  * rebuilt from the changelog as with the record cache; the entries held here are lost with the
- * process, like the cache's. {@code CoalescingUsageStoreCommitTest} holds Kafka Streams to that
+ * process, like the cache's. {@code UsageChangelogCommitTest} (stream-app) holds Kafka Streams to that
  * order, so an upgrade that moves it fails the build.
  *
  * <p>Readers on other threads (interactive queries) see the newest value: the value held here for
