@@ -6,7 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,10 +22,15 @@ import java.util.regex.Pattern;
  * on the same directory is refused, since two static members with one name fence each other).
  */
 public final class InstanceIdFile implements AutoCloseable {
-    static final String ID_FILE = "instance.id";
+    public static final String ID_FILE = "instance.id";
     static final String LOCK_FILE = "instance.lock";
-    /** What a kept name may look like: a group.instance.id is at most 249 characters. */
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    /**
+     * Longest kept name: Kafka bounds a group.instance.id at 249 characters, and Kafka Streams appends "-"
+     * and the stream thread's index to it.
+     */
+    public static final int MAX_LENGTH = 240;
+
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
 
     private final String id;
     private final FileChannel lockChannel;
@@ -39,12 +44,13 @@ public final class InstanceIdFile implements AutoCloseable {
 
     /**
      * Claims the name kept in {@code dir}, creating the directory and the name ({@code prefix-<random>})
-     * on the first start.
+     * on the first start, and locks the directory while the claim is open.
      *
+     * @param configKey the key that names the process instead (named in errors)
      * @throws IllegalStateException when another running process holds the directory, or its name file is not a name
      * @throws UncheckedIOException  when the directory cannot be created, locked or written
      */
-    public static InstanceIdFile claim(Path dir, String prefix) {
+    public static InstanceIdFile claim(Path dir, String prefix, String configKey) {
         FileChannel channel = null;
         try {
             Files.createDirectories(dir);
@@ -54,13 +60,40 @@ public final class InstanceIdFile implements AutoCloseable {
                 throw new IllegalStateException("another running process holds " + dir
                         + ": give each process its own directory (two processes must never share a name)");
             }
-            return new InstanceIdFile(readOrCreate(dir, prefix), channel, lock);
-        } catch (IOException e) {
-            close(channel);
-            throw new UncheckedIOException("cannot keep the instance name in " + dir + ": " + e.getMessage(), e);
+            return new InstanceIdFile(readOrCreate(dir, prefix, configKey), channel, lock);
         } catch (RuntimeException e) {
             close(channel);
             throw e;
+        } catch (IOException e) {
+            close(channel);
+            throw cannotKeep(dir, configKey, e);
+        }
+    }
+
+    /**
+     * The name kept in {@code dir} ({@value #ID_FILE}), created on the first start, without a lock: for a
+     * process whose directory is locked by other means (Kafka Streams locks its state directory).
+     *
+     * @param configKey the key that names the process instead (named in errors)
+     * @throws IllegalStateException when the name file is not a name
+     * @throws UncheckedIOException  when the directory cannot be created or written
+     */
+    public static String readOrCreate(Path dir, String prefix, String configKey) {
+        Path file = dir.resolve(ID_FILE);
+        try {
+            if (!Files.exists(file)) {
+                create(dir, file, prefix);
+            }
+            if (Files.size(file) > 1024) {
+                throw notAName(file, configKey);
+            }
+            String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (!VALID.matcher(id).matches()) {
+                throw notAName(file, configKey);
+            }
+            return id;
+        } catch (IOException e) {
+            throw cannotKeep(dir, configKey, e);
         }
     }
 
@@ -72,31 +105,37 @@ public final class InstanceIdFile implements AutoCloseable {
         }
     }
 
-    private static String readOrCreate(Path dir, String prefix) throws IOException {
-        Path file = dir.resolve(ID_FILE);
-        if (Files.exists(file)) {
-            if (Files.size(file) > 1024) {
-                throw new IllegalStateException(file + " is not an instance name (over 1024 bytes): delete it");
-            }
-            String id = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (!VALID.matcher(id).matches()) {
-                throw new IllegalStateException(file + " does not hold an instance name (letters, digits, . _ -,"
-                        + " at most 200): delete it and a new name is made");
-            }
-            return id;
-        }
-        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Path temp = dir.resolve(ID_FILE + ".tmp");
-        Files.writeString(temp, id + "\n", StandardCharsets.UTF_8);
-        try (FileChannel c = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            c.force(true); // on disk before it is visible under its name
-        }
+    /** Written whole or not at all: a synced temporary file, linked (never replacing a name already there). */
+    private static void create(Path dir, Path file, String prefix) throws IOException {
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, ID_FILE, ".tmp");
         try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(temp, prefix + "-" + UUID.randomUUID() + "\n", StandardCharsets.UTF_8);
+            try (FileChannel c = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                c.force(true); // on disk before it is visible under its name
+            }
+            try {
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException raced) {
+                // another start got there first: its name is the one
+            } catch (UnsupportedOperationException | IOException noLinks) {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        return id;
+    }
+
+    private static IllegalStateException notAName(Path file, String configKey) {
+        return new IllegalStateException(file + " does not hold an instance name (1.." + MAX_LENGTH
+                + " characters of [a-zA-Z0-9._-]): delete it and a new name is made, or set " + configKey);
+    }
+
+    private static UncheckedIOException cannotKeep(Path dir, String configKey, IOException e) {
+        return new UncheckedIOException(
+                "cannot keep the instance name in " + dir + " (it must be writable): " + e.getMessage() + "; or set "
+                        + configKey,
+                e);
     }
 
     /** The kept name. */

@@ -68,7 +68,8 @@ public final class Applier implements AutoCloseable {
             checkPrivileges(database, config, databaseWait);
             String instanceId = config.identity().instanceId();
             if (instanceId == null) {
-                keptName = InstanceIdFile.claim(config.identity().stateDir(), ApplierConfigLoader.DEFAULT_GROUP_ID);
+                keptName = InstanceIdFile.claim(
+                        config.identity().stateDir(), ApplierConfigLoader.DEFAULT_GROUP_ID, IdentityConfig.INSTANCE_ID);
                 instanceId = keptName.id();
             }
             Map<String, Object> consumerProperties = new HashMap<>(config.consumer());
@@ -103,7 +104,7 @@ public final class Applier implements AutoCloseable {
             log.info(
                     "lastseen apply running as group member {} ({}): {} -> {} ({} layout), dead letters to {}",
                     instanceId,
-                    keptName != null ? "kept in " + config.identity().stateDir() : ApplierConfigLoader.INSTANCE_ID,
+                    keptName != null ? "kept in " + config.identity().stateDir() : IdentityConfig.INSTANCE_ID,
                     config.topics().tokenLastSeen(),
                     config.target().schema() + "." + config.target().writtenTable(),
                     config.target().layout().configValue(),

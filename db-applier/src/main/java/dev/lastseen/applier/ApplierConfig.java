@@ -1,7 +1,9 @@
 package dev.lastseen.applier;
 
 import dev.lastseen.common.Backoff;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.RegistrySettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -20,7 +22,7 @@ public record ApplierConfig(
         Batching batching,
         Topics topics,
         RegistrySettings registry,
-        Http http,
+        HttpServerSettings http,
         Duration clockSkewAllowance,
         int maxRecordBytes,
         Identity identity,
@@ -92,10 +94,7 @@ public record ApplierConfig(
      * The applier's stable name in the consumer group (static membership): {@code instanceId} if
      * configured, else the name kept in {@code stateDir} ({@link dev.lastseen.common.InstanceIdFile}).
      */
-    public record Identity(String instanceId, java.nio.file.Path stateDir) {}
-
-    /** Where {@code lastseen apply} serves {@code /healthz}, {@code /readyz} and {@code /metrics}. */
-    public record Http(String host, int port) {}
+    public record Identity(String instanceId, Path stateDir) {}
 
     @Override
     public String toString() {

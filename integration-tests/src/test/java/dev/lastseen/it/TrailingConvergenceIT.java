@@ -3,14 +3,17 @@ package dev.lastseen.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.InputConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.BatchConfig;
+import dev.lastseen.applier.DatabaseConfig;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.config.RegistryConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.testing.TestRecords;
@@ -48,7 +51,7 @@ class TrailingConvergenceIT {
     static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+    static final PostgresPerClassExtension POSTGRES = new PostgresPerClassExtension();
 
     @RegisterExtension
     final LastseenProcesses processes = new LastseenProcesses();
@@ -91,7 +94,7 @@ class TrailingConvergenceIT {
 
             Map<String, Object> appConfig =
                     ItKafka.appConfig(bootstrap, apicurio.url(), topics, "trailing-app", work.resolve("state"));
-            appConfig.put(ConfigLoader.PATCH_GRANULARITY_MS, String.valueOf(GRANULARITY.toMillis()));
+            appConfig.put(InputConfig.PATCH_GRANULARITY_MS, String.valueOf(GRANULARITY.toMillis()));
             LastseenProcess app = processes.create("run", work, appConfig);
             LastseenProcess applier = processes.createApplier(
                     "apply", work, applyConfig(db, bootstrap, apicurio.url(), topics, applyDlq));
@@ -146,13 +149,13 @@ class TrailingConvergenceIT {
     private static Map<String, Object> applyConfig(
             ApplierDatabase db, String bootstrap, String registryUrl, TopicNames topics, String dlq) {
         Map<String, Object> c = new HashMap<>(db.configMap());
-        c.remove(ApplierConfigLoader.MIGRATE_USER);
+        c.remove(DatabaseConfig.MIGRATE_USER);
         c.put("bootstrap.servers", bootstrap);
-        c.put(ApplierConfigLoader.REGISTRY_URL, registryUrl);
+        c.put(RegistryConfig.URL, registryUrl);
         c.put(ApplierConfigLoader.TOPIC, topics.tokenLastSeen());
         c.put(ApplierConfigLoader.DLQ_TOPIC, dlq);
         c.put(ApplierConfigLoader.HTTP_HOST, "127.0.0.1");
-        c.put(ApplierConfigLoader.BATCH_LINGER_MS, "50");
+        c.put(BatchConfig.BATCH_LINGER_MS, "50");
         c.put("group.id", "trailing-apply");
         // Long on purpose: a restarted applier that had to wait out its old session would miss the bound.
         c.put("session.timeout.ms", String.valueOf(SESSION_TIMEOUT.toMillis()));

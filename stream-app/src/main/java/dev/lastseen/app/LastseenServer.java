@@ -1,7 +1,7 @@
 package dev.lastseen.app;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.ApiKeyAuthenticator;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.http.QueryLimiter;
@@ -9,6 +9,8 @@ import dev.lastseen.app.http.TokenResource;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.KafkaStreamsLocalState;
 import dev.lastseen.app.query.TokenQueryService;
+import dev.lastseen.common.Sleeper;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,15 +42,17 @@ public final class LastseenServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final LastseenApp app;
     private final HttpServer http;
+    private final ShutdownDrain drain;
 
-    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http) {
+    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, ShutdownDrain drain) {
         this.meters = meters;
         this.app = app;
         this.http = http;
+        this.drain = drain;
     }
 
     public static LastseenServer start(LastseenConfig config, SchemaRegistryClient registry, int accountPartitions) {
-        LastseenConfig effective = withEndpoint(config);
+        LastseenConfig effective = withEndpoint(InstanceIdentity.resolve(config));
         HostInfo self =
                 HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
         String servedBy = Endpoints.authority(self);
@@ -62,7 +66,7 @@ public final class LastseenServer implements AutoCloseable {
                     "No instance credential configured ({}): this instance will not forward queries to the instance"
                             + " that owns an account, nor answer queries forwarded by others; set the same one on every instance"
                             + " of a multi-instance deployment",
-                    ConfigLoader.QUERY_FORWARD_CREDENTIAL);
+                    QueryConfig.QUERY_FORWARD_CREDENTIAL);
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LastseenApp app = LastseenApp.start(effective, registry, meters, accountPartitions);
@@ -79,8 +83,10 @@ public final class LastseenServer implements AutoCloseable {
                     effective.query().maxPageScan(),
                     servedBy,
                     new QueryLimiter(effective.http().limits().maxConcurrentQueries(), meters));
-            HttpServer http = HttpServer.start(effective.http(), servedBy, app.readiness(), meters, tokens::routes);
-            return new LastseenServer(meters, app, http);
+            ShutdownDrain drain =
+                    new ShutdownDrain(app.readiness(), effective.resilience().shutdownDrain(), Sleeper.REAL);
+            HttpServer http = HttpServer.start(effective.http(), servedBy, drain, meters, tokens::routes);
+            return new LastseenServer(meters, app, http, drain);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -89,7 +95,7 @@ public final class LastseenServer implements AutoCloseable {
 
     /** Resolves a port of 0 and a missing {@code application.server} into the endpoint this instance will really have. */
     static LastseenConfig withEndpoint(LastseenConfig config) {
-        LastseenConfig.HttpSettings http = config.http();
+        HttpServerSettings http = config.http();
         int port = http.port() == 0 ? freePort(http.host()) : http.port();
         Object configured = config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         String endpoint = configured == null || configured.toString().isBlank()
@@ -136,9 +142,12 @@ public final class LastseenServer implements AutoCloseable {
         return http.managementPort();
     }
 
+    /**
+     * A planned stop: not ready at once, the API answering for {@code lastseen.shutdown.drain.ms}, then the
+     * server and Kafka Streams close. Idempotent; a concurrent second call returns once the first is done.
+     */
     @Override
     public void close() {
-        http.close();
-        app.close();
+        drain.drainThenClose(http, app);
     }
 }

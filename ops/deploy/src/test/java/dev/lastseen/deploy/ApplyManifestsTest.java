@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.Readiness;
-import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.DatabaseConfig;
+import dev.lastseen.config.HttpServerSettings;
+import dev.lastseen.config.RegistryConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -120,7 +122,7 @@ class ApplyManifestsTest {
         keys.forEach(k -> variables.add(ApplierConfigLoader.envName(k)));
         variables.add("JDK_JAVA_OPTIONS");
         assertThat(properties.stringPropertyNames())
-                .allSatisfy(k -> assertThat(keys.contains(k) || k.startsWith(ApplierConfigLoader.JDBC_PROPERTY_PREFIX))
+                .allSatisfy(k -> assertThat(keys.contains(k) || k.startsWith(DatabaseConfig.JDBC_PROPERTY_PREFIX))
                         .as(k)
                         .isTrue());
         assertThat(env.keySet()).allSatisfy(n -> assertThat(variables).contains(n));
@@ -128,7 +130,7 @@ class ApplyManifestsTest {
 
     @Test
     void theDeployedConfigurationLoadsWithThePodNameAsGroupMemberAndThePasswordFromTheSecretFile() throws IOException {
-        String passwordFile = properties.getProperty(ApplierConfigLoader.JDBC_PASSWORD_FILE);
+        String passwordFile = properties.getProperty(DatabaseConfig.JDBC_PASSWORD_FILE);
         String secretMount = mountPathOf("secret", "lastseen-apply-db");
         assertThat(passwordFile).isEqualTo(secretMount + "/password");
         assertThat(Manifests.textMap(manifests.one("Secret").path("stringData")))
@@ -140,7 +142,7 @@ class ApplyManifestsTest {
         Properties deployed = new Properties();
         deployed.putAll(properties);
         Path password = Files.writeString(tmp.resolve("password"), "from-the-secret\n");
-        deployed.setProperty(ApplierConfigLoader.JDBC_PASSWORD_FILE, password.toString());
+        deployed.setProperty(DatabaseConfig.JDBC_PASSWORD_FILE, password.toString());
         Path file = tmp.resolve("apply.properties");
         try (var out = Files.newBufferedWriter(file)) {
             deployed.store(out, null);
@@ -155,11 +157,11 @@ class ApplyManifestsTest {
     @Test
     void noPasswordOutsideTheSecret() {
         assertThat(properties.stringPropertyNames())
-                .doesNotContain(ApplierConfigLoader.JDBC_PASSWORD, ApplierConfigLoader.MIGRATE_PASSWORD);
+                .doesNotContain(DatabaseConfig.JDBC_PASSWORD, DatabaseConfig.MIGRATE_PASSWORD);
         assertThat(env)
                 .doesNotContainKeys(
-                        ApplierConfigLoader.envName(ApplierConfigLoader.JDBC_PASSWORD),
-                        ApplierConfigLoader.envName(ApplierConfigLoader.MIGRATE_PASSWORD));
+                        ApplierConfigLoader.envName(DatabaseConfig.JDBC_PASSWORD),
+                        ApplierConfigLoader.envName(DatabaseConfig.MIGRATE_PASSWORD));
         assertThat(container.has("envFrom")).isFalse();
     }
 
@@ -183,7 +185,7 @@ class ApplyManifestsTest {
                 .isEqualTo("management");
 
         try (HttpServer http = HttpServer.start(
-                new LastseenConfig.HttpSettings("127.0.0.1", 0).withPorts(0, 0),
+                new HttpServerSettings("127.0.0.1", 0).withPorts(0, 0),
                 "manifest-test:0",
                 new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -252,8 +254,8 @@ class ApplyManifestsTest {
         assertThat(out)
                 .contains(53)
                 .contains(port(properties.getProperty("bootstrap.servers")))
-                .contains(port(properties.getProperty(ApplierConfigLoader.REGISTRY_URL)))
-                .contains(port(properties.getProperty(ApplierConfigLoader.JDBC_URL)));
+                .contains(port(properties.getProperty(RegistryConfig.URL)))
+                .contains(port(properties.getProperty(DatabaseConfig.JDBC_URL)));
     }
 
     private static int port(String address) {

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenApp;
 import dev.lastseen.app.Readiness;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -166,7 +169,7 @@ class KubernetesManifestsTest {
         assertThat(config.streams()).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         assertThat(config.streams()).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
         assertThat(config.apiKeys()).isNotEmpty();
-        assertThat(config.registry().basicUser()).isNotNull();
+        assertThat(config.registry().auth()).isInstanceOf(dev.lastseen.registry.RegistryAuth.Basic.class);
         assertThat(config.query().forwardCredential())
                 .as("three instances forward to each other: they need the instance credential")
                 .isNotNull();
@@ -216,7 +219,7 @@ class KubernetesManifestsTest {
 
         // A Readiness with no streams attached: neither live nor ready, as at start-up.
         try (HttpServer http = HttpServer.start(
-                new LastseenConfig.HttpSettings("127.0.0.1", 0).withPorts(0, 0),
+                new HttpServerSettings("127.0.0.1", 0).withPorts(0, 0),
                 "manifest-test:0",
                 new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -333,7 +336,7 @@ class KubernetesManifestsTest {
                     case "g" -> 30;
                     default -> 0;
                 };
-        long rocksdb = (Long) config.streams().get(ConfigLoader.ROCKSDB_MEMORY_BYTES);
+        long rocksdb = (Long) config.streams().get(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES);
 
         assertThat(limit).isGreaterThanOrEqualTo(heap + rocksdb + JVM_OVERHEAD_BYTES);
         assertThat(request)
@@ -373,28 +376,27 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void terminationGracePeriodOutlastsThePreStopPauseAndTheConfiguredShutdownTimeout() {
+    void terminationGracePeriodOutlastsTheDrainAndTheConfiguredShutdownTimeout() {
+        Duration drain = config.resilience().shutdownDrain();
         Duration close = config.resilience().shutdownTimeout();
-        long preStop = container
-                .path("lifecycle")
-                .path("preStop")
-                .path("sleep")
-                .path("seconds")
-                .asLong();
         long grace = pod.path("spec").path("terminationGracePeriodSeconds").asLong();
-        assertThat(preStop)
-                .as("a preStop pause while endpoints stop routing here")
-                .isBetween(1L, 15L);
-        // The pause, then the HTTP server stops (a second), then Kafka Streams gets the shutdown timeout;
+        assertThat(container.path("lifecycle").path("preStop").isMissingNode())
+                .as("no preStop pause: the app drains itself (lastseen.shutdown.drain.ms), /readyz 503 meanwhile")
+                .isTrue();
+        assertThat(drain)
+                .as("a drain while endpoints stop routing here")
+                .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(15));
+        // The drain, then the HTTP server stops (a second), then Kafka Streams gets the shutdown timeout;
         // the rest is margin before the kubelet's SIGKILL.
-        assertThat(Duration.ofSeconds(grace)).isGreaterThanOrEqualTo(close.plusSeconds(preStop + 15));
+        assertThat(Duration.ofSeconds(grace))
+                .isGreaterThanOrEqualTo(close.plus(drain).plusSeconds(15));
     }
 
     @Test
     void eachPodIsAStaticGroupMemberNamedAfterItselfThroughTheDownwardApi() {
         JsonNode instanceId = null;
         for (JsonNode var : container.path("env")) {
-            if (var.path("name").asText().equals(ConfigLoader.envName(ConfigLoader.INSTANCE_ID))) {
+            if (var.path("name").asText().equals(ConfigLoader.envName(RestartConfig.INSTANCE_ID))) {
                 instanceId = var;
             }
         }

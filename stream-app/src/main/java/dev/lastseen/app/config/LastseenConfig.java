@@ -1,13 +1,21 @@
 package dev.lastseen.app.config;
 
+import dev.lastseen.config.HttpServerSettings;
+import dev.lastseen.config.KeyStoreFile;
+import dev.lastseen.contract.TopicNames;
+import dev.lastseen.registry.RegistrySettings;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The validated, immutable configuration of one lastseen instance. Built only by
  * {@link ConfigLoader}, which names the offending key in every error.
  *
+ * @param registry how the schema registry is reached; null: the in-memory registry ({@code mem:}, demo and tests)
+ * @param autoRegisterSchemas whether lastseen registers its schemas when their subjects lack them
  * @param query   interactive-query routing and bounds
  * @param retention how long state that nothing refreshes is kept (never-seen and retired usage, the last-seen guard)
  * @param neverSeenMaxEntries most usage entries of never-successful token ids per task (the oldest are evicted)
@@ -19,10 +27,11 @@ import java.util.Map;
 public record LastseenConfig(
         TopicNames topics,
         RegistrySettings registry,
+        boolean autoRegisterSchemas,
         Duration patchGranularity,
         Duration clockSkewAllowance,
         InputBounds bounds,
-        HttpSettings http,
+        HttpServerSettings http,
         List<String> apiKeys,
         SpikeSettings spikes,
         QuerySettings query,
@@ -34,6 +43,7 @@ public record LastseenConfig(
         Map<String, Object> streams) {
 
     public LastseenConfig {
+        Objects.requireNonNull(topics, "topics");
         apiKeys = List.copyOf(apiKeys);
         streams = Map.copyOf(streams);
     }
@@ -57,34 +67,18 @@ public record LastseenConfig(
         }
     }
 
-    /** How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only). */
-    public record RegistrySettings(
-            String url,
-            String basicUser,
-            String basicPassword,
-            String bearerToken,
-            boolean autoRegister,
-            Duration connectTimeout,
-            Duration readTimeout) {
-        public boolean inMemory() {
-            return "mem:".equals(url);
-        }
-
-        @Override
-        public String toString() {
-            return "RegistrySettings[url=" + url + ", auth="
-                    + (bearerToken != null ? "bearer" : basicUser != null ? "basic" : "none") + ", autoRegister="
-                    + autoRegister + "]";
-        }
-    }
-
     /**
-     * Crashes, restarts and faults: this instance's stable name (null: a dynamic group member), how
-     * long a planned shutdown may take and whether it leaves the group, and how often a record that
-     * trips an unexpected error is retried before it is dead-lettered.
+     * Crashes, restarts and faults: this instance's stable name (null: not configured; start-up then
+     * uses the one kept in the state directory), how long a planned shutdown keeps answering before it
+     * stops ({@code shutdownDrain}), how long it may take and whether it leaves the group, and how often
+     * a record that trips an unexpected error is retried before it is dead-lettered.
      */
     public record ResilienceSettings(
-            String instanceId, Duration shutdownTimeout, LeaveGroup leaveGroup, int recordMaxRetries) {
+            String instanceId,
+            Duration shutdownDrain,
+            Duration shutdownTimeout,
+            LeaveGroup leaveGroup,
+            int recordMaxRetries) {
         /** Whether this instance is a static member of the consumer group. */
         public boolean staticMember() {
             return instanceId != null;
@@ -96,11 +90,43 @@ public record LastseenConfig(
         }
     }
 
-    /** A copy with another HTTP address and Kafka Streams properties (the endpoint resolved at start-up). */
-    public LastseenConfig withEndpoint(HttpSettings http, Map<String, Object> streams) {
+    /**
+     * A copy that is the static group member {@code instanceId} ({@code group.instance.id}): the identity
+     * start-up found in the state directory when none is configured.
+     */
+    public LastseenConfig withInstanceId(String instanceId) {
+        Map<String, Object> withId = new HashMap<>(streams);
+        withId.put("group.instance.id", instanceId);
         return new LastseenConfig(
                 topics,
                 registry,
+                autoRegisterSchemas,
+                patchGranularity,
+                clockSkewAllowance,
+                bounds,
+                http,
+                apiKeys,
+                spikes,
+                query,
+                retention,
+                neverSeenMaxEntries,
+                trailingMaxEntries,
+                secrets,
+                new ResilienceSettings(
+                        instanceId,
+                        resilience.shutdownDrain(),
+                        resilience.shutdownTimeout(),
+                        resilience.leaveGroup(),
+                        resilience.recordMaxRetries()),
+                withId);
+    }
+
+    /** A copy with another HTTP address and Kafka Streams properties (the endpoint resolved at start-up). */
+    public LastseenConfig withEndpoint(HttpServerSettings http, Map<String, Object> streams) {
+        return new LastseenConfig(
+                topics,
+                registry,
+                autoRegisterSchemas,
                 patchGranularity,
                 clockSkewAllowance,
                 bounds,
@@ -114,54 +140,6 @@ public record LastseenConfig(
                 secrets,
                 resilience,
                 streams);
-    }
-
-    /**
-     * The REST server: the API's address, the management port (health, readiness, metrics on
-     * their own connector and threads; {@link #NO_MANAGEMENT_PORT} for none), limits, and TLS.
-     *
-     * @param tls the API's keystore, or null for plain HTTP
-     */
-    public record HttpSettings(String host, int port, int managementPort, HttpLimits limits, KeyStoreFile tls) {
-        public static final int NO_MANAGEMENT_PORT = -1;
-
-        /** Plain HTTP on one port with the default limits (health, readiness and metrics served there too). */
-        public HttpSettings(String host, int port) {
-            this(host, port, NO_MANAGEMENT_PORT, HttpLimits.DEFAULTS, null);
-        }
-
-        public HttpSettings withPorts(int apiPort, int management) {
-            return new HttpSettings(host, apiPort, management, limits, tls);
-        }
-
-        public String scheme() {
-            return tls == null ? "http" : "https";
-        }
-    }
-
-    /**
-     * Bounds of the API server: concurrent queries (each of clients and of other instances),
-     * open connections, request line plus headers, idle connections, threads.
-     */
-    public record HttpLimits(
-            int maxConcurrentQueries, int maxConnections, int maxHeaderBytes, Duration idleTimeout, int threads) {
-        public static final HttpLimits DEFAULTS = new HttpLimits(32, 512, 8_192, Duration.ofSeconds(30), 96);
-    }
-
-    /** A keystore or truststore file. The password never reaches a log line. */
-    public record KeyStoreFile(String path, String password, String type) {
-        public java.security.KeyStore load() throws java.io.IOException, java.security.GeneralSecurityException {
-            java.security.KeyStore store = java.security.KeyStore.getInstance(type);
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
-                store.load(in, password.toCharArray());
-            }
-            return store;
-        }
-
-        @Override
-        public String toString() {
-            return "KeyStoreFile[path=" + path + ", type=" + type + "]";
-        }
     }
 
     /**
@@ -236,7 +214,8 @@ public record LastseenConfig(
     @Override
     public String toString() {
         // API keys and any password in streams properties must never reach a log line.
-        return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
+        return "LastseenConfig[topics=" + topics + ", registry=" + (registry == null ? "mem:" : registry.baseUrl())
+                + ", patchGranularity=" + patchGranularity
                 + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", resilience="
                 + resilience + ", apiKeys="
                 + apiKeys.size() + " configured]";

@@ -2,7 +2,8 @@ package dev.lastseen.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.InputConfig;
+import dev.lastseen.app.config.UsageConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
@@ -182,8 +183,8 @@ class TrailingPatchTest {
     /** One driver of the real topology on the test's state directory and clock. */
     private final class Driven implements AutoCloseable {
         final TopologyDriver driver = TopologyDriver.builder()
-                .set(ConfigLoader.PATCH_GRANULARITY_MS, GRANULARITY.toMillis())
-                .set(ConfigLoader.TRAILING_MAX_ENTRIES, CAP)
+                .set(InputConfig.PATCH_GRANULARITY_MS, GRANULARITY.toMillis())
+                .set(UsageConfig.TRAILING_MAX_ENTRIES, CAP)
                 .metrics(new LastseenMetrics(meters))
                 .clock(clock)
                 .startAt(clock.instant())
