@@ -49,9 +49,20 @@ public record LastseenConfig(
      * The secret rule's settings: the shortest accepted {@code client_secret_hash} and the
      * placeholder values (compared case-insensitively) that are not secrets.
      */
-    public record SecretSettings(int minLength, List<String> placeholders) {
+    /**
+     * @param fields the service-tokens fields that hold secrets ({@code lastseen.secret.fields}): the one list the
+     *     decoder refuses to carry and audit-secrets looks for
+     */
+    public record SecretSettings(int minLength, List<String> placeholders, List<String> fields) {
+        public static final List<String> DEFAULT_FIELDS = List.of("client_secret_hash");
+
         public SecretSettings {
             placeholders = List.copyOf(placeholders);
+            fields = List.copyOf(fields);
+        }
+
+        public SecretSettings(int minLength, List<String> placeholders) {
+            this(minLength, placeholders, DEFAULT_FIELDS);
         }
     }
 
@@ -147,11 +158,14 @@ public record LastseenConfig(
 
     /** A keystore or truststore file. The password never reaches a log line. */
     public record KeyStoreFile(String path, String password, String type) {
+        /** The largest keystore or truststore file read. */
+        public static final int MAX_KEYSTORE_BYTES = 1 << 20;
+
         public java.security.KeyStore load() throws java.io.IOException, java.security.GeneralSecurityException {
             java.security.KeyStore store = java.security.KeyStore.getInstance(type);
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
-                store.load(in, password.toCharArray());
-            }
+            // Bounded like every file read: a keystore is a few KiB, never megabytes.
+            byte[] content = dev.lastseen.common.BoundedFile.read(java.nio.file.Path.of(path), MAX_KEYSTORE_BYTES);
+            store.load(new java.io.ByteArrayInputStream(content), password.toCharArray());
             return store;
         }
 
