@@ -1,9 +1,8 @@
 package dev.lastseen.config;
 
+import dev.lastseen.common.BoundedFile;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,14 +33,11 @@ public final class ConfigSources {
         }
         Properties props = new Properties();
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new ConfigException(
-                        "Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
-            }
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                props.load(reader);
-            }
+            byte[] content = BoundedFile.read(file, (int) MAX_FILE_BYTES);
+            props.load(new java.io.StringReader(new String(content, StandardCharsets.UTF_8)));
+        } catch (BoundedFile.TooLargeException e) {
+            throw new ConfigException(
+                    "Configuration file " + file + " is over the bound of " + MAX_FILE_BYTES + " bytes");
         } catch (IOException e) {
             throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
         }

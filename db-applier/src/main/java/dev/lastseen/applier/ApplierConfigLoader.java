@@ -1,6 +1,9 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.common.BoundedFile;
+import dev.lastseen.common.LogSafe;
 import dev.lastseen.config.ConfigSources;
+import dev.lastseen.config.SecretDefaults;
 import dev.lastseen.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,9 @@ import org.postgresql.PGProperty;
  */
 public final class ApplierConfigLoader {
     public static final String PREFIX = ConfigSources.PREFIX;
+    /** In place of a value a message must not repeat: an unknown key may be a misspelt password key. */
+    static final String NOT_SHOWN = "(value not shown)";
+
     public static final String JDBC_URL = "lastseen.apply.jdbc.url";
     public static final String JDBC_USER = "lastseen.apply.jdbc.user";
     public static final String JDBC_PASSWORD = "lastseen.apply.jdbc.password";
@@ -66,6 +72,9 @@ public final class ApplierConfigLoader {
     public static final String DLQ_TOPIC = "lastseen.apply.dlq.topic";
     public static final String CLOCK_SKEW_ALLOWANCE_MS = "lastseen.apply.clock-skew.allowance.ms";
     public static final String MAX_RECORD_BYTES = "lastseen.apply.max.record.bytes";
+    public static final String SECRET_MIN_LENGTH = "lastseen.apply.secret.min.length";
+    public static final String SECRET_PLACEHOLDERS = "lastseen.apply.secret.placeholders";
+    public static final String PRIVILEGE_CHECK_INTERVAL_MS = "lastseen.apply.privilege.check.interval.ms";
     public static final String HTTP_HOST = "lastseen.apply.http.host";
     public static final String HTTP_PORT = "lastseen.apply.http.port";
     public static final String REGISTRY_URL = "lastseen.schema.registry.url";
@@ -267,6 +276,29 @@ public final class ApplierConfigLoader {
                     Importance.LOW,
                     "Largest accepted patch, in bytes.")
             .define(
+                    SECRET_MIN_LENGTH,
+                    ConfigDef.Type.INT,
+                    SecretDefaults.MIN_LENGTH,
+                    Range.between(1, SecretDefaults.MAX_LENGTH),
+                    Importance.MEDIUM,
+                    "Shortest secret hash the tokens table's CHECK constraint accepts (`lastseen apply migrate` writes it):"
+                            + " set it to lastseen.secret.min.length of `lastseen run`.")
+            .define(
+                    SECRET_PLACEHOLDERS,
+                    ConfigDef.Type.LIST,
+                    SecretDefaults.PLACEHOLDERS,
+                    Importance.LOW,
+                    "Secret hash values the tokens table's CHECK constraint refuses as placeholders (case-insensitively;"
+                            + " `lastseen apply migrate` writes them): set it to lastseen.secret.placeholders of `lastseen run`.")
+            .define(
+                    PRIVILEGE_CHECK_INTERVAL_MS,
+                    ConfigDef.Type.LONG,
+                    300_000L,
+                    Range.between(1_000, 86_400_000),
+                    Importance.MEDIUM,
+                    "How often the running applier checks its database role's privileges again (the start-up check's"
+                            + " routes): if they grew, it stops applying, turns unready and logs the REVOKE to run.")
+            .define(
                     HTTP_HOST,
                     ConfigDef.Type.STRING,
                     "0.0.0.0",
@@ -355,12 +387,12 @@ public final class ApplierConfigLoader {
         Map<String, Object> clients = new HashMap<>();
         values.forEach((k, v) -> {
             if (k.startsWith(JDBC_PROPERTY_PREFIX)) {
-                driver.setProperty(driverProperty(k, v), String.valueOf(v));
+                driver.setProperty(driverProperty(k), String.valueOf(v));
             } else if (k.startsWith(PREFIX)) {
                 if (!DEFINITION.names().contains(k)) {
                     throw new ConfigException(
                             k,
-                            v,
+                            NOT_SHOWN,
                             "unknown lastseen apply configuration key (known keys: "
                                     + String.join(
                                             ", ",
@@ -376,7 +408,10 @@ public final class ApplierConfigLoader {
 
         String url = c.getString(JDBC_URL);
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new ConfigException(JDBC_URL, url, "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
+            throw new ConfigException(
+                    JDBC_URL,
+                    LogSafe.withoutCredentials(url),
+                    "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
         }
         if (url.contains("password=") || url.contains("@")) {
             throw new ConfigException(
@@ -436,7 +471,8 @@ public final class ApplierConfigLoader {
                 c.getString(TOKEN_ID_COLUMN),
                 c.getString(SECRET_COLUMN),
                 c.getString(ROLE),
-                insertUnknown);
+                insertUnknown,
+                new SecretHashRule(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)));
 
         long backoff = c.getLong(RETRY_BACKOFF_MS);
         long backoffMax = c.getLong(RETRY_BACKOFF_MAX_MS);
@@ -464,14 +500,15 @@ public final class ApplierConfigLoader {
                 new ApplierConfig.Http(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
                 c.getInt(MAX_RECORD_BYTES),
+                Duration.ofMillis(c.getLong(PRIVILEGE_CHECK_INTERVAL_MS)),
                 consumer(clients),
                 producer(clients));
     }
 
-    private static String driverProperty(String key, Object value) {
+    private static String driverProperty(String key) {
         String name = key.substring(JDBC_PROPERTY_PREFIX.length());
         if (PGProperty.forName(name) == null) {
-            throw new ConfigException(key, value, "'" + name + "' is not a PgJDBC connection property");
+            throw new ConfigException(key, NOT_SHOWN, "'" + name + "' is not a PgJDBC connection property");
         }
         if (name.equals(PGProperty.USER.getName()) || name.equals(PGProperty.PASSWORD.getName())) {
             throw new ConfigException(key, "[hidden]", "set " + JDBC_USER + " / " + JDBC_PASSWORD + " instead");
@@ -495,11 +532,13 @@ public final class ApplierConfigLoader {
                 throw new ConfigException(
                         fileKey, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
             }
-            String content = Files.readString(path, StandardCharsets.UTF_8).strip();
+            String content = new String(BoundedFile.read(path, (int) MAX_FILE_BYTES), StandardCharsets.UTF_8).strip();
             if (content.isEmpty()) {
                 throw new ConfigException(fileKey, file, "file is empty");
             }
             return content;
+        } catch (BoundedFile.TooLargeException e) {
+            throw new ConfigException(fileKey, file, "file is over the bound of " + MAX_FILE_BYTES + " bytes");
         } catch (IOException e) {
             throw new ConfigException(fileKey, file, "cannot be read: " + e.getMessage());
         }

@@ -51,7 +51,7 @@ class SecretHashRulesIT {
                 "*".repeat(16),
                 "a".repeat(40),
                 "REDACTED-SECRET-VALUE".substring(0, 15),
-                "Sha256:REDACTED\u0020"));
+                "Sha256:REDACTED "));
         for (String bad : refused) {
             assertCheckViolation(db, "UPDATE tokens SET client_secret_hash = ? WHERE token_id = 'tok-1'", bad);
             assertCheckViolation(

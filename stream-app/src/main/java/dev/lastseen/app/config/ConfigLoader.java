@@ -1,10 +1,12 @@
 package dev.lastseen.app.config;
 
+import dev.lastseen.common.BoundedFile;
+import dev.lastseen.common.LogSafe;
 import dev.lastseen.config.ConfigSources;
+import dev.lastseen.config.SecretDefaults;
 import dev.lastseen.state.BoundedMemoryRocksDBConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +57,7 @@ public final class ConfigLoader {
     public static final String GUARD_RETENTION_MS = "lastseen.last-seen.guard.retention.ms";
     public static final String SECRET_MIN_LENGTH = "lastseen.secret.min.length";
     public static final String SECRET_PLACEHOLDERS = "lastseen.secret.placeholders";
+    public static final String SECRET_FIELDS = "lastseen.secret.fields";
     public static final String NEVER_SEEN_MAX_ENTRIES = "lastseen.usage.never-seen.max.entries";
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
@@ -104,43 +107,13 @@ public final class ConfigLoader {
     static final int MAX_API_KEYS = 1000;
     static final int MIN_API_KEY_LENGTH = 16;
     static final int MAX_PLACEHOLDERS = 1000;
+    static final int MAX_SECRET_FIELDS = 32;
     /**
      * Values a token service writes instead of a hash when it has none, redacts one, or was never
      * configured (compared case-insensitively). Most are shorter than the default minimum length and
      * are rejected for that already; the list matters when {@value #SECRET_MIN_LENGTH} is lowered.
      */
-    public static final List<String> DEFAULT_SECRET_PLACEHOLDERS = List.of(
-            "REDACTED",
-            "[REDACTED]",
-            "<REDACTED>",
-            "***REDACTED***",
-            "REDACTED_SECRET",
-            "REDACTED-SECRET",
-            "****",
-            "********",
-            "null",
-            "nil",
-            "none",
-            "undefined",
-            "empty",
-            "n/a",
-            "changeme",
-            "change-me",
-            "change_me",
-            "changeit",
-            "placeholder",
-            "secret",
-            "password",
-            "dummy",
-            "example",
-            "test",
-            "todo",
-            "tbd",
-            "xxx",
-            "masked",
-            "hidden",
-            "sha256:",
-            "sha256:REDACTED");
+    public static final List<String> DEFAULT_SECRET_PLACEHOLDERS = SecretDefaults.PLACEHOLDERS;
 
     static final int MIN_FORWARD_CREDENTIAL_LENGTH = 32;
     static final int MAX_FORWARD_CREDENTIALS = 2;
@@ -276,7 +249,7 @@ public final class ConfigLoader {
             .define(
                     SECRET_MIN_LENGTH,
                     ConfigDef.Type.INT,
-                    16,
+                    SecretDefaults.MIN_LENGTH,
                     Range.between(1, InputBounds.DEFAULTS.maxSecretHashLength()),
                     Importance.MEDIUM,
                     "Shortest client_secret_hash accepted from service-tokens; shorter ones are rejected (secret_too_short).")
@@ -291,6 +264,16 @@ public final class ConfigLoader {
                     Importance.MEDIUM,
                     "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
                             + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
+            .define(
+                    SECRET_FIELDS,
+                    ConfigDef.Type.LIST,
+                    LastseenConfig.SecretSettings.DEFAULT_FIELDS,
+                    ConfigDef.LambdaValidator.with(
+                            (name, value) -> validateSecretFields(value),
+                            () -> "1.." + MAX_SECRET_FIELDS + " Avro field names"),
+                    Importance.MEDIUM,
+                    "Comma-separated fields of service-tokens records that hold secrets: the decoder keeps none of them (start-up"
+                            + " refuses a field it would keep) and audit-secrets looks for the values of every one.")
             .define(
                     NEVER_SEEN_MAX_ENTRIES,
                     ConfigDef.Type.LONG,
@@ -554,6 +537,43 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    /**
+     * A secret-typed value still holding the shipped example's {@code CHANGE-ME} (ops/k8s/secret.example.yaml) is
+     * refused, naming the key and never the value: the example must not run as it is.
+     */
+    private static void refuseExamplePlaceholders(AbstractConfig c) {
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            if (key.type != ConfigDef.Type.PASSWORD) {
+                continue;
+            }
+            org.apache.kafka.common.config.types.Password p = c.getPassword(key.name);
+            if (p != null && p.value().toUpperCase(java.util.Locale.ROOT).contains("CHANGE-ME")) {
+                throw new ConfigException(
+                        key.name, "[hidden]", "still holds the example's CHANGE-ME: set the real secret");
+            }
+        }
+    }
+
+    private static void validateSecretFields(Object value) {
+        @SuppressWarnings("unchecked")
+        List<String> fields = (List<String>) value;
+        if (fields.isEmpty() || fields.size() > MAX_SECRET_FIELDS) {
+            throw new ConfigException(
+                    SECRET_FIELDS,
+                    fields.size() + " entries",
+                    "name 1.." + MAX_SECRET_FIELDS
+                            + " fields (without one, audit-secrets would have nothing to look for)");
+        }
+        for (String f : fields) {
+            if (!f.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+                throw new ConfigException(
+                        SECRET_FIELDS,
+                        LogSafe.quoted(f, 64),
+                        "each entry must be an Avro field name ([A-Za-z_][A-Za-z0-9_]*)");
+            }
+        }
+    }
+
     private static void validatePlaceholders(String name, Object value) {
         @SuppressWarnings("unchecked")
         List<String> placeholders = (List<String>) value;
@@ -604,7 +624,7 @@ public final class ConfigLoader {
                 if (!DEFINITION.names().contains(k)) {
                     throw new ConfigException(
                             k,
-                            v,
+                            "(value not shown)", // a misspelt password key must not print the password
                             "unknown lastseen configuration key (known keys: " + String.join(", ", DEFINITION.names())
                                     + ")");
                 }
@@ -614,6 +634,7 @@ public final class ConfigLoader {
             }
         });
         AbstractConfig c = new AbstractConfig(DEFINITION, own, false);
+        refuseExamplePlaceholders(c);
 
         Password basicPassword = c.getPassword(REGISTRY_BASIC_PASSWORD);
         Password bearer = c.getPassword(REGISTRY_BEARER_TOKEN);
@@ -691,7 +712,8 @@ public final class ConfigLoader {
                         Duration.ofMillis(c.getLong(RETIRED_RETENTION_MS)),
                         Duration.ofMillis(c.getLong(GUARD_RETENTION_MS))),
                 c.getLong(NEVER_SEEN_MAX_ENTRIES),
-                new LastseenConfig.SecretSettings(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)),
+                new LastseenConfig.SecretSettings(
+                        c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS), c.getList(SECRET_FIELDS)),
                 resilience,
                 streamsProperties(streams, c, topics));
     }
@@ -821,17 +843,16 @@ public final class ConfigLoader {
         if (file != null) {
             Path path = Path.of(file);
             try {
-                long size = Files.size(path);
-                if (size > MAX_FILE_BYTES) {
-                    throw new ConfigException(
-                            API_KEYS_FILE, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
-                }
-                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                String content = new String(BoundedFile.read(path, (int) MAX_FILE_BYTES), StandardCharsets.UTF_8);
+                for (String line : content.split("\\R")) {
                     String k = line.trim();
                     if (!k.isEmpty() && !k.startsWith("#")) {
                         keys.add(k);
                     }
                 }
+            } catch (BoundedFile.TooLargeException e) {
+                throw new ConfigException(
+                        API_KEYS_FILE, file, "file is over the bound of " + MAX_FILE_BYTES + " bytes");
             } catch (IOException e) {
                 throw new ConfigException(API_KEYS_FILE, file, "cannot be read: " + e.getMessage());
             }

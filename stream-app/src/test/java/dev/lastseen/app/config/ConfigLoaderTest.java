@@ -35,6 +35,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnknownKeyIsNamedButItsValueNeverRepeated() {
+        Map<String, Object> m = minimal();
+        m.put("lastseen.schema.registry.basic.pasword", "hunter2-the-real-password");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("lastseen.schema.registry.basic.pasword")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void aSecretStillHoldingTheExamplesChangeMeIsRefusedNamingTheKeyNotTheValue() {
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.REGISTRY_BASIC_USER, "lastseen");
+        m.put(ConfigLoader.REGISTRY_BASIC_PASSWORD, "CHANGE-ME-registry-password");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ConfigLoader.REGISTRY_BASIC_PASSWORD)
+                .hasMessageContaining("CHANGE-ME")
+                .hasMessageNotContaining("registry-password");
+        m.put(ConfigLoader.REGISTRY_BASIC_PASSWORD, "a-real-registry-password");
+        assertThat(ConfigLoader.fromMap(m).registry().basicUser()).isEqualTo("lastseen");
+    }
+
+    @Test
+    void secretFieldsDefaultToTheHashAndMustBeNonEmptyAvroFieldNames() {
+        assertThat(ConfigLoader.fromMap(minimal()).secrets().fields()).containsExactly("client_secret_hash");
+        Map<String, Object> two = minimal();
+        two.put(ConfigLoader.SECRET_FIELDS, "client_secret_hash, api_key");
+        assertThat(ConfigLoader.fromMap(two).secrets().fields()).containsExactly("client_secret_hash", "api_key");
+        for (String bad : new String[] {"", "client-secret", "1st"}) {
+            Map<String, Object> m = minimal();
+            m.put(ConfigLoader.SECRET_FIELDS, bad);
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(ConfigLoader.SECRET_FIELDS);
+        }
+    }
+
+    @Test
     void aMissingRequiredKeyIsNamed() {
         Map<String, Object> m = minimal();
         m.remove(ConfigLoader.REGISTRY_URL);
