@@ -3,6 +3,7 @@ package dev.lastseen.config;
 import dev.lastseen.common.BoundedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,8 +34,17 @@ public final class ConfigSources {
         }
         Properties props = new Properties();
         try {
+            long size = Files.size(file); // a fast refusal with the size; the read below is bounded whatever it says
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigException(
+                        "Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
+            }
             byte[] content = BoundedFile.read(file, (int) MAX_FILE_BYTES);
-            props.load(new java.io.StringReader(new String(content, StandardCharsets.UTF_8)));
+            // Strict UTF-8: a malformed file is an error, not a value with replacement characters.
+            props.load(new java.io.StringReader(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(content))
+                    .toString()));
         } catch (BoundedFile.TooLargeException e) {
             throw new ConfigException(
                     "Configuration file " + file + " is over the bound of " + MAX_FILE_BYTES + " bytes");

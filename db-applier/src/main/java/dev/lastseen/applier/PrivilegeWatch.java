@@ -51,7 +51,9 @@ final class PrivilegeWatch {
                 findings = PrivilegeCheck.findings(c, target);
                 role = PrivilegeCheck.currentUser(c);
             } finally {
-                c.rollback();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
             }
         } catch (SQLException | RuntimeException e) {
             log.warn(

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +96,10 @@ class AuditSecretsIT {
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             // Wire format with a schema id no registry holds.
-            raw.send(new ProducerRecord<>(topics.serviceTokens(), new byte[] {0, 0x7f, 0, 0, 1, 2, 3}))
+            raw.send(new ProducerRecord<>(
+                            topics.serviceTokens(),
+                            "tok-k2".getBytes(StandardCharsets.UTF_8),
+                            new byte[] {0, 0x7f, 0, 0, 1, 2, 3}))
                     .get();
         }
 

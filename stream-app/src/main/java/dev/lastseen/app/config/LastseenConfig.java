@@ -48,8 +48,7 @@ public record LastseenConfig(
     /**
      * The secret rule's settings: the shortest accepted {@code client_secret_hash} and the
      * placeholder values (compared case-insensitively) that are not secrets.
-     */
-    /**
+     *
      * @param fields the service-tokens fields that hold secrets ({@code lastseen.secret.fields}): the one list the
      *     decoder refuses to carry and audit-secrets looks for
      */
