@@ -3,9 +3,9 @@ package dev.lastseen.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.cli.LastseenCommand;
-import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.SecretConfig;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.registry.TestRegistryServer;
 import dev.lastseen.serde.SpecificAvroSerializer;
@@ -116,7 +116,7 @@ class AuditSecretsIT {
 
         Run unwatched = audit(config(topics, apicurio.url(), Map.of()));
         Run watched =
-                audit(config(topics, apicurio.url(), Map.of(ConfigLoader.SECRET_FIELDS, "client_secret_hash,api_key")));
+                audit(config(topics, apicurio.url(), Map.of(SecretConfig.SECRET_FIELDS, "client_secret_hash,api_key")));
 
         assertThat(unwatched.exit()).as(unwatched.out()).isZero();
         assertThat(unwatched.out())

@@ -11,14 +11,16 @@ import dev.lastseen.app.audit.SecretAudit;
 import dev.lastseen.app.audit.SecretIndex;
 import dev.lastseen.app.audit.TopicScan;
 import dev.lastseen.app.cli.LastseenCommand;
+import dev.lastseen.app.config.ApiKeysConfig;
 import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.InputConfig;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.errors.DeadLetters;
 import dev.lastseen.app.http.SecretScan;
 import dev.lastseen.app.http.TestHttp;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import java.io.PrintWriter;
@@ -140,8 +142,8 @@ class SecretFreeIT {
         Path work = ItPaths.workDir("secret-free");
         Path stateDir = work.resolve("state");
         Map<String, Object> settings = ItKafka.appConfig(bootstrap, apicurio.url(), topics, APP, stateDir);
-        settings.put(ConfigLoader.MAX_RECORD_BYTES, String.valueOf(MAX_RECORD_BYTES));
-        settings.put(ConfigLoader.API_KEYS, API_KEY);
+        settings.put(InputConfig.MAX_RECORD_BYTES, String.valueOf(MAX_RECORD_BYTES));
+        settings.put(ApiKeysConfig.API_KEYS, API_KEY);
         LastseenConfig config = ConfigLoader.fromMap(settings);
         long now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
 

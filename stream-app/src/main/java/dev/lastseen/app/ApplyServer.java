@@ -1,6 +1,5 @@
 package dev.lastseen.app;
 
-import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.http.Health;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.metrics.MetricsBinding;
@@ -35,13 +34,8 @@ public final class ApplyServer implements AutoCloseable {
         Applier applier = null;
         try {
             applier = Applier.start(config, registry, meters, databaseWait);
-            HttpServer http = HttpServer.start(
-                    new LastseenConfig.HttpSettings(
-                            config.http().host(), config.http().port()),
-                    "lastseen-apply",
-                    health(applier.health()),
-                    meters,
-                    routes -> {});
+            HttpServer http =
+                    HttpServer.start(config.http(), "lastseen-apply", health(applier.health()), meters, routes -> {});
             return new ApplyServer(jvmMeters, applier, http);
         } catch (RuntimeException e) {
             if (applier != null) {

@@ -1,7 +1,7 @@
 package dev.lastseen.app;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.ApiKeyAuthenticator;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.http.QueryLimiter;
@@ -9,6 +9,7 @@ import dev.lastseen.app.http.TokenResource;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.KafkaStreamsLocalState;
 import dev.lastseen.app.query.TokenQueryService;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,7 +63,7 @@ public final class LastseenServer implements AutoCloseable {
                     "No instance credential configured ({}): this instance will not forward queries to the instance"
                             + " that owns an account, nor answer queries forwarded by others; set the same one on every instance"
                             + " of a multi-instance deployment",
-                    ConfigLoader.QUERY_FORWARD_CREDENTIAL);
+                    QueryConfig.QUERY_FORWARD_CREDENTIAL);
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LastseenApp app = LastseenApp.start(effective, registry, meters, accountPartitions);
@@ -89,7 +90,7 @@ public final class LastseenServer implements AutoCloseable {
 
     /** Resolves a port of 0 and a missing {@code application.server} into the endpoint this instance will really have. */
     static LastseenConfig withEndpoint(LastseenConfig config) {
-        LastseenConfig.HttpSettings http = config.http();
+        HttpServerSettings http = config.http();
         int port = http.port() == 0 ? freePort(http.host()) : http.port();
         Object configured = config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         String endpoint = configured == null || configured.toString().isBlank()

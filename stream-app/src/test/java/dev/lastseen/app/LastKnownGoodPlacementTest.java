@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.thresholds.LastKnownGood;
+import dev.lastseen.config.RegistryConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class LastKnownGoodPlacementTest {
     private static Map<String, Object> config() {
         Map<String, Object> m = new HashMap<>();
         m.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
-        m.put(ConfigLoader.REGISTRY_URL, "http://registry:8081");
+        m.put(RegistryConfig.URL, "http://registry:8081");
         return m;
     }
 

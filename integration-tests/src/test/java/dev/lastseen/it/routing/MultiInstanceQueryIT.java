@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.Json;
 import dev.lastseen.app.http.QueryTestKit;
 import dev.lastseen.app.http.SecretScan;
@@ -13,6 +13,7 @@ import dev.lastseen.app.http.TestHttp;
 import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.ItPaths;
 import dev.lastseen.it.KraftBrokerExtension;
@@ -175,7 +176,7 @@ class MultiInstanceQueryIT {
             c.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys));
             // This test's changelogs hold tens of records per partition, so a copy restoring from scratch is only
             // tens of records behind: the bound on stale answers is scaled down to match (a hot standby here lags 0).
-            c.put(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
+            c.put(QueryConfig.QUERY_MAX_STALE_LAG, "10");
             LastseenProcess p = processes.create(
                     group + "-" + i,
                     dir.resolve("apps"),
@@ -184,7 +185,7 @@ class MultiInstanceQueryIT {
                     Map.of(
                             "LASTSEEN_API_KEYS",
                             API_KEY,
-                            ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL),
+                            ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL),
                             INSTANCE_CREDENTIAL));
             all.add(p);
             started.add(p);

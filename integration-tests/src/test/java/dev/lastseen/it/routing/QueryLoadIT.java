@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.KafkaStreamsConfig;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.Json;
 import dev.lastseen.app.http.Problem;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.config.RegistryConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.it.LastseenProcess;
 import dev.lastseen.it.LastseenProcesses;
@@ -91,7 +95,7 @@ class QueryLoadIT {
     void probesAreAnsweredWithinASecondAndExcessQueriesAreShedFastWhileTheOwnerNeverAnswers() throws Exception {
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
         TopicNames topics = ConfigLoader.fromMap(
-                        Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", ConfigLoader.REGISTRY_URL, "mem:"))
+                        Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", RegistryConfig.URL, "mem:"))
                 .topics();
         try (TestRegistryServer registry = new TestRegistryServer(schemas);
                 Tarpit tarpit = new Tarpit()) {
@@ -193,11 +197,11 @@ class QueryLoadIT {
         c.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name + "-state").toString());
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
         c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
-        c.put(ConfigLoader.REGISTRY_URL, registryUrl);
-        c.put(ConfigLoader.QUERY_DEADLINE_MS, String.valueOf(DEADLINE.toMillis()));
-        c.put(ConfigLoader.HTTP_MAX_CONCURRENT_QUERIES, String.valueOf(MAX_CONCURRENT));
-        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.put(HttpServerConfig.HTTP_HOST, "127.0.0.1");
+        c.put(RegistryConfig.URL, registryUrl);
+        c.put(QueryConfig.QUERY_DEADLINE_MS, String.valueOf(DEADLINE.toMillis()));
+        c.put(HttpServerConfig.HTTP_MAX_CONCURRENT_QUERIES, String.valueOf(MAX_CONCURRENT));
+        c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
         return processes.create(
                 name,
                 dir.resolve("apps"),
@@ -206,7 +210,7 @@ class QueryLoadIT {
                 Map.of(
                         "LASTSEEN_API_KEYS",
                         API_KEY,
-                        ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL),
+                        ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL),
                         CREDENTIAL));
     }
 

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenApp;
 import dev.lastseen.app.Readiness;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -179,7 +182,7 @@ class KubernetesManifestsTest {
         assertThat(config.streams()).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         assertThat(config.streams()).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
         assertThat(config.apiKeys()).isNotEmpty();
-        assertThat(config.registry().basicUser()).isNotNull();
+        assertThat(config.registry().auth()).isInstanceOf(dev.lastseen.registry.RegistryAuth.Basic.class);
         assertThat(config.query().forwardCredential())
                 .as("three instances forward to each other: they need the instance credential")
                 .isNotNull();
@@ -229,7 +232,7 @@ class KubernetesManifestsTest {
 
         // A Readiness with no streams attached: neither live nor ready, as at start-up.
         try (HttpServer http = HttpServer.start(
-                new LastseenConfig.HttpSettings("127.0.0.1", 0).withPorts(0, 0),
+                new HttpServerSettings("127.0.0.1", 0).withPorts(0, 0),
                 "manifest-test:0",
                 new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -346,7 +349,7 @@ class KubernetesManifestsTest {
                     case "g" -> 30;
                     default -> 0;
                 };
-        long rocksdb = (Long) config.streams().get(ConfigLoader.ROCKSDB_MEMORY_BYTES);
+        long rocksdb = (Long) config.streams().get(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES);
 
         assertThat(limit).isGreaterThanOrEqualTo(heap + rocksdb + JVM_OVERHEAD_BYTES);
         assertThat(request)
@@ -407,7 +410,7 @@ class KubernetesManifestsTest {
     void eachPodIsAStaticGroupMemberNamedAfterItselfThroughTheDownwardApi() {
         JsonNode instanceId = null;
         for (JsonNode var : container.path("env")) {
-            if (var.path("name").asText().equals(ConfigLoader.envName(ConfigLoader.INSTANCE_ID))) {
+            if (var.path("name").asText().equals(ConfigLoader.envName(RestartConfig.INSTANCE_ID))) {
                 instanceId = var;
             }
         }

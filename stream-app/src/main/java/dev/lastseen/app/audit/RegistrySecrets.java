@@ -1,11 +1,11 @@
 package dev.lastseen.app.audit;
 
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.topology.SecretRule;
 import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.registry.SchemaRegistryException;
+import dev.lastseen.serde.InputRejectReason;
 import dev.lastseen.serde.WireFormat;
 import dev.lastseen.serde.WireFormatException;
 import java.io.IOException;
@@ -127,7 +127,7 @@ public final class RegistrySecrets {
                         }
                         String secret = value.toString();
                         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-                        if (rule.violation(secret) == RejectReason.SECRET_PLACEHOLDER
+                        if (rule.violation(secret) == InputRejectReason.SECRET_PLACEHOLDER
                                 || bytes.length < SecretIndex.MIN_BYTES) {
                             skipped++;
                             continue;

@@ -1,8 +1,9 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.common.LogSafe;
+import dev.lastseen.config.HttpServerSettings;
+import dev.lastseen.config.KeyStoreFile;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -82,14 +83,14 @@ public final class HttpServer implements AutoCloseable {
      * @param servedBy the instance id ({@code host:port} of {@code application.server}) put on every response
      */
     public static HttpServer start(
-            LastseenConfig.HttpSettings settings,
+            HttpServerSettings settings,
             String servedBy,
             Health readiness,
             PrometheusMeterRegistry meters,
             Consumer<RoutesConfig> apiRoutes) {
         byte[] openApi = openApiDocument();
         List<Route> routes = new ArrayList<>();
-        LastseenConfig.HttpLimits limits = settings.limits();
+        HttpServerSettings.Limits limits = settings.limits();
         Javalin api = Javalin.create(config -> {
             common(config, servedBy, pool("lastseen-http", limits.threads()));
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(limits.maxHeaderBytes()));
@@ -104,7 +105,7 @@ public final class HttpServer implements AutoCloseable {
             apiRoutes.accept(config.routes);
             errorRoutes(config.routes, servedBy);
         });
-        Javalin management = settings.managementPort() == LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT
+        Javalin management = settings.managementPort() == HttpServerSettings.NO_MANAGEMENT_PORT
                 ? null
                 : Javalin.create(config -> {
                     common(config, servedBy, pool("lastseen-management", MANAGEMENT_THREADS));
@@ -162,8 +163,8 @@ public final class HttpServer implements AutoCloseable {
         return pool;
     }
 
-    private static Connector apiConnector(Server server, HttpConfiguration http, LastseenConfig.HttpSettings settings) {
-        LastseenConfig.HttpLimits limits = settings.limits();
+    private static Connector apiConnector(Server server, HttpConfiguration http, HttpServerSettings settings) {
+        HttpServerSettings.Limits limits = settings.limits();
         ServerConnector connector;
         if (settings.tls() == null) {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -181,7 +182,7 @@ public final class HttpServer implements AutoCloseable {
         return connector;
     }
 
-    private static SslContextFactory.Server sslContextFactory(LastseenConfig.KeyStoreFile keystore) {
+    private static SslContextFactory.Server sslContextFactory(KeyStoreFile keystore) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         try {
             ssl.setKeyStore(keystore.load());
@@ -335,9 +336,9 @@ public final class HttpServer implements AutoCloseable {
         return api.port();
     }
 
-    /** The management server's port, or {@link LastseenConfig.HttpSettings#NO_MANAGEMENT_PORT} without one. */
+    /** The management server's port, or {@link HttpServerSettings#NO_MANAGEMENT_PORT} without one. */
     public int managementPort() {
-        return management == null ? LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT : management.port();
+        return management == null ? HttpServerSettings.NO_MANAGEMENT_PORT : management.port();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lastseen.app.query;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.common.BoundedBody;
+import dev.lastseen.config.KeyStoreFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -80,7 +81,7 @@ public final class Forwarder {
                 settings.forwardCredential());
     }
 
-    private static SSLContext sslContext(LastseenConfig.KeyStoreFile trust) {
+    private static SSLContext sslContext(KeyStoreFile trust) {
         try {
             if (trust == null) {
                 return SSLContext.getDefault();

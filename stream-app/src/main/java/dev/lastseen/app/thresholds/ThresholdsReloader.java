@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Half-written file: the content is read once, bounded, and what was
  *       read is what is hashed and parsed; size, mtime and file key are checked
  *       again after reading, and if they moved the poll is rejected as
- *       {@link RejectionReason#CHANGED_WHILE_READING} and retried on the next
+ *       {@link ThresholdsRejection#CHANGED_WHILE_READING} and retried on the next
  *       poll. Truncated JSON is rejected by the parser. Writers should still
  *       write a temporary file and rename it over this one.</li>
  * </ul>
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * (source and content hash); an {@link InForce.Listener} is told whenever it changes.
  *
  * <p>The poll loop never throws: everything is caught, counted as
- * {@link RejectionReason#INTERNAL_ERROR} and logged, and polling continues.
+ * {@link ThresholdsRejection#INTERNAL_ERROR} and logged, and polling continues.
  * {@link #reloadNow()} runs one poll synchronously (for startup and tests).
  */
 public final class ThresholdsReloader implements AutoCloseable {
@@ -225,7 +225,7 @@ public final class ThresholdsReloader implements AutoCloseable {
     /**
      * One poll, now, on the calling thread: what the background loop does
      * every {@code pollInterval}. Never throws an exception (any is counted as
-     * {@link RejectionReason#INTERNAL_ERROR}); polls are serialized.
+     * {@link ThresholdsRejection#INTERNAL_ERROR}); polls are serialized.
      */
     public Result reloadNow() {
         synchronized (pollLock) {
@@ -233,7 +233,7 @@ public final class ThresholdsReloader implements AutoCloseable {
                 return poll();
             } catch (Exception e) {
                 reject(
-                        RejectionReason.INTERNAL_ERROR,
+                        ThresholdsRejection.INTERNAL_ERROR,
                         "unexpected " + e.getClass().getName() + ": "
                                 + LogSafe.oneLine(String.valueOf(e.getMessage()), 200));
                 log.debug("Unexpected failure while reloading thresholds file {}", file, e);
@@ -257,7 +257,7 @@ public final class ThresholdsReloader implements AutoCloseable {
                                 + "in force and polling continues",
                         file,
                         t.toString());
-                listener.rejected(RejectionReason.INTERNAL_ERROR, t.toString());
+                listener.rejected(ThresholdsRejection.INTERNAL_ERROR, t.toString());
             } catch (Throwable ignored) { // NOPMD
                 // nothing more can be done; keep the schedule alive
             }
@@ -272,7 +272,7 @@ public final class ThresholdsReloader implements AutoCloseable {
             return missing();
         } catch (IOException e) {
             return rejectOnce(
-                    new Fingerprint(null, null), RejectionReason.UNREADABLE, "cannot stat file: " + describe(e));
+                    new Fingerprint(null, null), ThresholdsRejection.UNREADABLE, "cannot stat file: " + describe(e));
         }
         missingLogged = false;
 
@@ -292,7 +292,7 @@ public final class ThresholdsReloader implements AutoCloseable {
             return changedWhileReading("file disappeared while being read");
         } catch (IOException e) {
             return rejectOnce(
-                    new Fingerprint(before, null), RejectionReason.UNREADABLE, "cannot read file: " + describe(e));
+                    new Fingerprint(before, null), ThresholdsRejection.UNREADABLE, "cannot read file: " + describe(e));
         }
 
         FileAccess.FileStat after;
@@ -431,12 +431,12 @@ public final class ThresholdsReloader implements AutoCloseable {
     }
 
     private Result changedWhileReading(String message) {
-        reject(RejectionReason.CHANGED_WHILE_READING, message + "; will retry on the next poll");
+        reject(ThresholdsRejection.CHANGED_WHILE_READING, message + "; will retry on the next poll");
         return Result.REJECTED;
     }
 
     /** Rejects unless the same un-readable state was already rejected (no repeat per poll). */
-    private Result rejectOnce(Fingerprint fingerprint, RejectionReason reason, String message) {
+    private Result rejectOnce(Fingerprint fingerprint, ThresholdsRejection reason, String message) {
         if (fingerprint.equals(lastSeen)) {
             return Result.UNCHANGED;
         }
@@ -445,7 +445,7 @@ public final class ThresholdsReloader implements AutoCloseable {
         return Result.REJECTED;
     }
 
-    private void reject(RejectionReason reason, String message) {
+    private void reject(ThresholdsRejection reason, String message) {
         log.warn(
                 "Rejected thresholds file {}: {} [{}]; the last good thresholds ({}) remain in force",
                 file,

@@ -3,7 +3,7 @@ package dev.lastseen.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -47,11 +47,11 @@ class HttpServerLimitsTest {
     @BeforeEach
     void start() {
         QueryLimiter limiter = new QueryLimiter(SLOTS, meters);
-        LastseenConfig.HttpSettings settings = new LastseenConfig.HttpSettings(
+        HttpServerSettings settings = new HttpServerSettings(
                 "127.0.0.1",
                 0,
                 0,
-                new LastseenConfig.HttpLimits(SLOTS, CONNECTIONS, 2_048, IDLE, 2 * SLOTS + 16),
+                new HttpServerSettings.Limits(SLOTS, CONNECTIONS, 2_048, IDLE, 2 * SLOTS + 16),
                 null);
         Health ready = new Health() {
             @Override

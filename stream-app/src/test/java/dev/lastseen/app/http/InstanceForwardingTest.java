@@ -7,6 +7,7 @@ import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
 import dev.lastseen.app.query.QueryHeaders;
+import dev.lastseen.config.HttpServerSettings;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -52,11 +53,11 @@ class InstanceForwardingTest {
         kit.login("acct-1", "tok-1", Instant.parse("2026-11-20T10:00:00Z"), true);
         LastseenConfig.QuerySettings query =
                 kit.config().query().withForwarding(CREDENTIAL, tls ? TLS.truststore() : null);
-        LastseenConfig.HttpSettings settings = new LastseenConfig.HttpSettings(
+        HttpServerSettings settings = new HttpServerSettings(
                 host,
                 0,
-                LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT,
-                LastseenConfig.HttpLimits.DEFAULTS,
+                HttpServerSettings.NO_MANAGEMENT_PORT,
+                HttpServerSettings.Limits.DEFAULTS,
                 tls ? TLS.keystore() : null);
         HttpServer owner = kit.serve(
                 settings,

@@ -1,7 +1,7 @@
 package dev.lastseen.app.http;
 
 import dev.lastseen.app.Readiness;
-import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.ApiKeysConfig;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
@@ -10,6 +10,7 @@ import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.state.RegistryFields;
@@ -62,7 +63,7 @@ public final class QueryTestKit implements AutoCloseable {
     public QueryTestKit() {
         SecretScan.registerSecret(API_KEY);
         topologyDriver = TopologyDriver.builder()
-                .set(ConfigLoader.API_KEYS, API_KEY)
+                .set(ApiKeysConfig.API_KEYS, API_KEY)
                 .startAt(NOW)
                 .build();
         registry = topologyDriver.registry();
@@ -177,7 +178,7 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** Starts the HTTP server with the token routes on a free loopback port; returns its base URL. */
     public String startHttp() {
-        http = serve(new LastseenConfig.HttpSettings("127.0.0.1", 0), config.query(), localState(), SELF, r -> {});
+        http = serve(new HttpServerSettings("127.0.0.1", 0), config.query(), localState(), SELF, r -> {});
         return "http://127.0.0.1:" + http.port();
     }
 
@@ -188,7 +189,7 @@ public final class QueryTestKit implements AutoCloseable {
      * @param extra routes added before the token routes (e.g. a before-handler that records requests)
      */
     public HttpServer serve(
-            LastseenConfig.HttpSettings settings,
+            HttpServerSettings settings,
             LastseenConfig.QuerySettings query,
             LocalState state,
             HostInfo self,

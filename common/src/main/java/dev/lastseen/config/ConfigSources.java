@@ -2,8 +2,7 @@ package dev.lastseen.config;
 
 import dev.lastseen.common.BoundedFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,20 +33,9 @@ public final class ConfigSources {
         }
         Properties props = new Properties();
         try {
-            long size = Files.size(file); // a fast refusal with the size; the read below is bounded whatever it says
-            if (size > MAX_FILE_BYTES) {
-                throw new ConfigException(
-                        "Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
-            }
-            byte[] content = BoundedFile.read(file, (int) MAX_FILE_BYTES);
-            // Strict UTF-8: a malformed file is an error, not a value with replacement characters.
-            props.load(new java.io.StringReader(StandardCharsets.UTF_8
-                    .newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(content))
-                    .toString()));
+            props.load(new StringReader(BoundedFile.readUtf8(file, (int) MAX_FILE_BYTES)));
         } catch (BoundedFile.TooLargeException e) {
-            throw new ConfigException(
-                    "Configuration file " + file + " is over the bound of " + MAX_FILE_BYTES + " bytes");
+            throw new ConfigException("Configuration file " + file + " " + e.reason());
         } catch (IOException e) {
             throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
         }
