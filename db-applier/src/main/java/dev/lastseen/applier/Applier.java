@@ -79,7 +79,9 @@ public final class Applier implements AutoCloseable {
                     health,
                     config.batching(),
                     config.topics().tokenLastSeen(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    new PrivilegeWatch(
+                            database, config.target(), config.privilegeCheckInterval(), metrics, System::nanoTime));
             Applier applier = new Applier(database, loop, health, consumerMetrics);
             applier.thread.start();
             log.info(

@@ -13,6 +13,7 @@ import java.util.Properties;
  *
  * @param registry the schema registry to decode patches with; null for {@code mem:} (an in-process registry the caller passes in)
  * @param consumer Kafka consumer properties (pass-through keys plus the applier's fixed ones)
+ * @param privilegeCheckInterval how often the running applier checks its role's privileges again
  * @param producer Kafka producer properties of the dead-letter producer
  */
 public record ApplierConfig(
@@ -24,6 +25,7 @@ public record ApplierConfig(
         HttpServerSettings http,
         Duration clockSkewAllowance,
         int maxRecordBytes,
+        Duration privilegeCheckInterval,
         Map<String, Object> consumer,
         Map<String, Object> producer) {
 
