@@ -1,11 +1,11 @@
 package dev.lastseen.registry;
 
 import dev.lastseen.common.Backoff;
+import dev.lastseen.common.BoundedFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -38,6 +38,9 @@ public record RegistrySettings(
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** The largest truststore file read (as {@code dev.lastseen.config.KeyStoreFile}: one is a few KiB). */
+    public static final int MAX_TRUSTSTORE_BYTES = 1 << 20;
+
     public static final int MAX_RETRIES = 100;
 
     public RegistrySettings {
@@ -191,9 +194,12 @@ public record RegistrySettings(
          * @throws IllegalArgumentException when it cannot be read with this type and password, or holds no certificate
          */
         public Builder trustStore(Path path, String password, String type) {
-            try (InputStream in = Files.newInputStream(path)) {
+            try {
                 KeyStore store = KeyStore.getInstance(type);
-                store.load(in, password == null ? new char[0] : password.toCharArray());
+                // Bounded like every file lastseen reads.
+                store.load(
+                        new ByteArrayInputStream(BoundedFile.read(path, MAX_TRUSTSTORE_BYTES)),
+                        password == null ? new char[0] : password.toCharArray());
                 if (store.size() == 0) {
                     throw new IllegalArgumentException("truststore " + path + " holds no certificate to trust");
                 }

@@ -34,6 +34,8 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
     /** Readers are cached per writer schema id; ids come from the registry, so this is a backstop. */
     static final int MAX_CACHED_WRITER_SCHEMAS = 1_000;
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
     // Per instance on purpose: each deserializer reuses its own decoder per thread (the check wants static ones).
     @SuppressWarnings("ThreadLocalUsage")
@@ -59,37 +61,43 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         DatumReader<T> reader = readerFor(id);
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
-        decoders.set(decoder);
-        T record;
         try {
-            record = reader.read(null, decoder);
-        } catch (SecurityException e) {
-            throw e; // the runtime refuses a class: a deployment problem, not a verdict on the payload
-        } catch (java.io.EOFException e) {
-            throw new WireFormatException(
-                    WireFormatException.Kind.TRUNCATED,
-                    "Avro body for schema " + id + " ended early: payload truncated",
-                    e);
-        } catch (IOException | RuntimeException e) {
-            // Whatever decoding arbitrary bytes throws (AvroRuntimeException, index or class-cast
-            // errors from a forged union/enum index...) is a verdict on the payload.
-            throw new WireFormatException(
-                    WireFormatException.Kind.MALFORMED_AVRO,
-                    "Payload does not decode as " + readerSchema.getFullName() + " written with schema " + id + ": "
-                            + e.getClass().getSimpleName(),
-                    e);
-        }
-        try {
-            if (!decoder.isEnd()) {
+            T record;
+            try {
+                record = reader.read(null, decoder);
+            } catch (SecurityException e) {
+                throw e; // the runtime refuses a class: a deployment problem, not a verdict on the payload
+            } catch (java.io.EOFException e) {
+                throw new WireFormatException(
+                        WireFormatException.Kind.TRUNCATED,
+                        "Avro body for schema " + id + " ended early: payload truncated",
+                        e);
+            } catch (IOException | RuntimeException e) {
+                // Whatever decoding arbitrary bytes throws (AvroRuntimeException, index or class-cast
+                // errors from a forged union/enum index...) is a verdict on the payload.
                 throw new WireFormatException(
                         WireFormatException.Kind.MALFORMED_AVRO,
-                        "Payload has trailing bytes after a " + readerSchema.getFullName() + " written with schema "
-                                + id);
+                        "Payload does not decode as " + readerSchema.getFullName() + " written with schema " + id + ": "
+                                + e.getClass().getSimpleName(),
+                        e);
             }
-        } catch (IOException e) {
-            throw new WireFormatException(WireFormatException.Kind.MALFORMED_AVRO, "Could not check end of payload", e);
+            try {
+                if (!decoder.isEnd()) {
+                    throw new WireFormatException(
+                            WireFormatException.Kind.MALFORMED_AVRO,
+                            "Payload has trailing bytes after a " + readerSchema.getFullName() + " written with schema "
+                                    + id);
+                }
+            } catch (IOException e) {
+                throw new WireFormatException(
+                        WireFormatException.Kind.MALFORMED_AVRO, "Could not check end of payload", e);
+            }
+            return record;
+        } finally {
+            // The decoder is kept for the next record, pointed at nothing: it must not keep this payload (a
+            // service-tokens value holds a secret) reachable after the call, whatever the outcome.
+            decoders.set(DecoderFactory.get().binaryDecoder(NO_BYTES, 0, 0, decoder));
         }
-        return record;
     }
 
     private DatumReader<T> readerFor(int id) {

@@ -1,6 +1,8 @@
 package dev.lastseen.serde;
 
+import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.SchemaRegistryClient;
+import dev.lastseen.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -58,14 +60,22 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         if (record == null) {
             return null;
         }
-        int id = schemaIdFor(topic);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(new byte[WireFormat.HEADER_SIZE], 0, WireFormat.HEADER_SIZE);
+        int id;
         try {
+            // Inside the try: a registry outage is a SerializationException caused by the registry's own
+            // exception, so the error handlers see it as the registry being unavailable (never the record's fault).
+            id = schemaIdFor(topic);
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, encoders.get());
             encoders.set(encoder);
             writer.write(record, encoder);
             encoder.flush();
+        } catch (RegistryUnavailableException | SchemaRegistryException e) {
+            throw new SerializationException(
+                    "Could not find the schema id of " + schema.getFullName() + " for topic " + topic
+                            + ": the schema registry is unavailable (" + e.getMessage() + ")",
+                    e);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException(
                     "Could not encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);

@@ -24,7 +24,7 @@ public final class WireFormat {
     }
 
     /** Reads and checks the header; returns the schema id. */
-    static int readHeader(byte[] data) {
+    public static int readHeader(byte[] data) {
         if (data.length < HEADER_SIZE) {
             throw new WireFormatException(
                     WireFormatException.Kind.TRUNCATED,

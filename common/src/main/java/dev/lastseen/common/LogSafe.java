@@ -45,6 +45,21 @@ public final class LogSafe {
         return '"' + oneLine(text, maxChars).replace("\"", "\\\"") + '"';
     }
 
+    /**
+     * {@code url} with any credentials in it replaced by {@code ***}: the user-info part
+     * ({@code scheme://user:password@host}) and the values of query or property parameters whose name
+     * mentions a password, secret, token or key ({@code ?password=...}, {@code ;sslpassword=...}). For a
+     * JDBC or HTTP URL in a log line or a message.
+     */
+    public static String withoutCredentials(String url) {
+        if (url == null) {
+            return "null";
+        }
+        String s = url.replaceAll("(//)[^/@?#]*@", "$1***@");
+        return s.replaceAll(
+                "(?i)([?&;](?:[a-z_.-]*)(?:password|passwd|pwd|secret|token|key)[a-z_.-]*=)[^&;#]*", "$1***");
+    }
+
     private static boolean pairedAt(String s, int i) {
         char c = s.charAt(i);
         if (Character.isHighSurrogate(c)) {

@@ -1,8 +1,7 @@
 package dev.lastseen.config;
 
+import dev.lastseen.common.BoundedFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Reads the secret files a configuration key names (passwords, API-key lists), bounded in size like
- * the configuration file itself: they are inputs too. Errors name the key and the file, never the
+ * the configuration file itself (through {@link BoundedFile}, strict UTF-8): they are inputs too. Errors name the key and the file, never the
  * content.
  */
 public final class ConfigFiles {
@@ -38,14 +37,10 @@ public final class ConfigFiles {
     }
 
     private static String read(String key, String file) {
-        Path path = Path.of(file);
         try {
-            long size = Files.size(path);
-            if (size > ConfigSources.MAX_FILE_BYTES) {
-                throw new ConfigException(
-                        key, file, "file is " + size + " bytes, over the bound of " + ConfigSources.MAX_FILE_BYTES);
-            }
-            return Files.readString(path, StandardCharsets.UTF_8);
+            return BoundedFile.readUtf8(Path.of(file), (int) ConfigSources.MAX_FILE_BYTES);
+        } catch (BoundedFile.TooLargeException e) {
+            throw new ConfigException(key, file, "file " + e.reason());
         } catch (IOException e) {
             throw new ConfigException(key, file, "cannot be read: " + e.getMessage());
         }

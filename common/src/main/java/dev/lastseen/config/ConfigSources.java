@@ -1,9 +1,8 @@
 package dev.lastseen.config;
 
+import dev.lastseen.common.BoundedFile;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,14 +33,9 @@ public final class ConfigSources {
         }
         Properties props = new Properties();
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new ConfigException(
-                        "Configuration file " + file + " is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
-            }
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                props.load(reader);
-            }
+            props.load(new StringReader(BoundedFile.readUtf8(file, (int) MAX_FILE_BYTES)));
+        } catch (BoundedFile.TooLargeException e) {
+            throw new ConfigException("Configuration file " + file + " " + e.reason());
         } catch (IOException e) {
             throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
         }

@@ -1,8 +1,8 @@
 package dev.lastseen.config;
 
+import dev.lastseen.common.BoundedFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -14,11 +14,14 @@ import org.apache.kafka.common.config.types.Password;
 
 /** A keystore or truststore file. The password never reaches a log line. */
 public record KeyStoreFile(String path, String password, String type) {
+    /** The largest keystore or truststore file read: one is a few KiB, never megabytes. */
+    public static final int MAX_KEYSTORE_BYTES = 1 << 20;
+
+    /** The store, read through {@link BoundedFile} like every file lastseen reads. */
     public KeyStore load() throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(type);
-        try (InputStream in = Files.newInputStream(Path.of(path))) {
-            store.load(in, password.toCharArray());
-        }
+        byte[] content = BoundedFile.read(Path.of(path), MAX_KEYSTORE_BYTES);
+        store.load(new ByteArrayInputStream(content), password.toCharArray());
         return store;
     }
 

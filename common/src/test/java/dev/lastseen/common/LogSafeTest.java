@@ -5,6 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class LogSafeTest {
+    @org.junit.jupiter.api.Test
+    void credentialsInAUrlAreMasked() {
+        org.assertj.core.api.Assertions.assertThat(
+                        LogSafe.withoutCredentials("jdbc:postgresql://user:pa55@db:5432/t?sslpassword=k3y&ssl=true"))
+                .isEqualTo("jdbc:postgresql://***@db:5432/t?sslpassword=***&ssl=true");
+        org.assertj.core.api.Assertions.assertThat(LogSafe.withoutCredentials("http://registry:8081/apis?token=abc"))
+                .isEqualTo("http://registry:8081/apis?token=***");
+        org.assertj.core.api.Assertions.assertThat(LogSafe.withoutCredentials("jdbc:postgresql://db/t"))
+                .isEqualTo("jdbc:postgresql://db/t");
+    }
+
     @Test
     void controlCharactersAreEscapedSoTheTextStaysOnOneLine() {
         assertThat(LogSafe.oneLine("a\nb\rc\td\u0000e\u001bf\u007f", 100))

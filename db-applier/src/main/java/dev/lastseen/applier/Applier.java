@@ -98,7 +98,9 @@ public final class Applier implements AutoCloseable {
                     health,
                     config.batching(),
                     config.topics().tokenLastSeen(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    new PrivilegeWatch(
+                            database, config.target(), config.privilegeCheckInterval(), metrics, System::nanoTime));
             Applier applier = new Applier(database, loop, health, consumerMetrics, keptName);
             applier.thread.start();
             log.info(

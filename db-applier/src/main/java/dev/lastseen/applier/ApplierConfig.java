@@ -14,6 +14,7 @@ import java.util.Properties;
  *
  * @param registry the schema registry to decode patches with; null for {@code mem:} (an in-process registry the caller passes in)
  * @param consumer Kafka consumer properties (pass-through keys plus the applier's fixed ones)
+ * @param privilegeCheckInterval how often the running applier checks its role's privileges again
  * @param producer Kafka producer properties of the dead-letter producer
  */
 public record ApplierConfig(
@@ -26,6 +27,7 @@ public record ApplierConfig(
         Duration clockSkewAllowance,
         int maxRecordBytes,
         Identity identity,
+        Duration privilegeCheckInterval,
         Map<String, Object> consumer,
         Map<String, Object> producer) {
 

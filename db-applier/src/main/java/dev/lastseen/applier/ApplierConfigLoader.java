@@ -34,6 +34,8 @@ import org.postgresql.PGProperty;
  */
 public final class ApplierConfigLoader {
     public static final String PREFIX = ConfigSources.PREFIX;
+    /** In place of a value a message must not repeat: an unknown key may be a misspelt password key. */
+    static final String NOT_SHOWN = "(value not shown)";
 
     public static final String TOPIC = "lastseen.apply.topic";
     public static final String DLQ_TOPIC = "lastseen.apply.dlq.topic";
@@ -128,12 +130,12 @@ public final class ApplierConfigLoader {
         Map<String, Object> clients = new HashMap<>();
         values.forEach((k, v) -> {
             if (k.startsWith(DatabaseConfig.JDBC_PROPERTY_PREFIX)) {
-                driver.setProperty(DatabaseConfig.driverProperty(k, v), String.valueOf(v));
+                driver.setProperty(DatabaseConfig.driverProperty(k), String.valueOf(v));
             } else if (k.startsWith(PREFIX)) {
                 if (!DEFINITION.names().contains(k)) {
                     throw new ConfigException(
                             k,
-                            v,
+                            NOT_SHOWN,
                             "unknown lastseen apply configuration key (known keys: "
                                     + String.join(
                                             ", ",
@@ -164,6 +166,7 @@ public final class ApplierConfigLoader {
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
                 c.getInt(MAX_RECORD_BYTES),
                 IdentityConfig.from(c),
+                TargetConfig.privilegeCheckInterval(c),
                 consumer(clients),
                 producer(clients));
     }

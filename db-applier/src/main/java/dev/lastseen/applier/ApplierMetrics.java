@@ -43,6 +43,7 @@ public final class ApplierMetrics {
     private final Map<PatchRejectReason, Counter> deadLettered = new EnumMap<>(PatchRejectReason.class);
     private final Timer batch;
     private final Timer freshness;
+    private final Counter privilegesGrew;
     private final AtomicLong lag = new AtomicLong();
 
     public ApplierMetrics(MeterRegistry registry, ApplierHealth health) {
@@ -70,6 +71,10 @@ public final class ApplierMetrics {
                             .tag("reason", r.code())
                             .register(registry));
         }
+        privilegesGrew = Counter.builder("lastseen.apply.privilege.check.failures")
+                .description("Periodic privilege checks that found the role's privileges grown (the applier stopped"
+                        + " applying and turned unready)")
+                .register(registry);
         batch = Timer.builder("lastseen.apply.batch")
                 .description("Time to apply one batch: decode, database transaction, offset commit")
                 .publishPercentileHistogram()
@@ -93,6 +98,10 @@ public final class ApplierMetrics {
 
     void rows(RowOutcome outcome, long n) {
         rows.get(outcome).increment((double) n);
+    }
+
+    void privilegesGrew() {
+        privilegesGrew.increment();
     }
 
     void failure(FailureKind kind) {

@@ -54,6 +54,7 @@ final class ApplyLoop implements Runnable {
     private final ApplierConfig.Batching batching;
     private final String topic;
     private final Clock clock;
+    private final PrivilegeWatch privileges;
     private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
     private long firstPendingNanos;
     private volatile boolean stopping;
@@ -69,6 +70,33 @@ final class ApplyLoop implements Runnable {
             ApplierConfig.Batching batching,
             String topic,
             Clock clock) {
+        this(
+                consumer,
+                reader,
+                writer,
+                database,
+                deadLetters,
+                metrics,
+                health,
+                batching,
+                topic,
+                clock,
+                PrivilegeWatch.NONE);
+    }
+
+    ApplyLoop(
+            Consumer<byte[], byte[]> consumer,
+            PatchReader reader,
+            PatchWriter writer,
+            DataSource database,
+            DeadLetterPublisher deadLetters,
+            ApplierMetrics metrics,
+            ApplierHealth health,
+            ApplierConfig.Batching batching,
+            String topic,
+            Clock clock,
+            PrivilegeWatch privileges) {
+        this.privileges = privileges;
         this.consumer = consumer;
         this.reader = reader;
         this.writer = writer;
@@ -86,6 +114,7 @@ final class ApplyLoop implements Runnable {
         try {
             consumer.subscribe(List.of(topic), new DropRevoked());
             while (!stopping) {
+                privileges.check(); // throws when the role's privileges grew: nothing more is applied
                 add(consumer.poll(pollTimeout()));
                 updateLag();
                 if (!pending.isEmpty() && (pending.size() >= batching.maxRecords() || lingerElapsed())) {

@@ -1,5 +1,6 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.common.LogSafe;
 import dev.lastseen.config.ConfigFiles;
 import java.time.Duration;
 import java.util.Properties;
@@ -101,7 +102,10 @@ public final class DatabaseConfig {
     public static ApplierConfig.Database from(AbstractConfig c, Properties driver) {
         String url = c.getString(JDBC_URL);
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new ConfigException(JDBC_URL, url, "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
+            throw new ConfigException(
+                    JDBC_URL,
+                    LogSafe.withoutCredentials(url),
+                    "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
         }
         if (url.contains("password=") || url.contains("@")) {
             throw new ConfigException(
@@ -133,10 +137,12 @@ public final class DatabaseConfig {
         return database;
     }
 
-    static String driverProperty(String key, Object value) {
+    static String driverProperty(String key) {
         String name = key.substring(JDBC_PROPERTY_PREFIX.length());
         if (PGProperty.forName(name) == null) {
-            throw new ConfigException(key, value, "'" + name + "' is not a PgJDBC connection property");
+            // The value is not repeated: a misspelt property may be a password (sslpassword).
+            throw new ConfigException(
+                    key, ApplierConfigLoader.NOT_SHOWN, "'" + name + "' is not a PgJDBC connection property");
         }
         if (name.equals(PGProperty.USER.getName()) || name.equals(PGProperty.PASSWORD.getName())) {
             throw new ConfigException(key, "[hidden]", "set " + JDBC_USER + " / " + JDBC_PASSWORD + " instead");

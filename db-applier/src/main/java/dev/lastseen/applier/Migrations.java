@@ -1,5 +1,6 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.config.SecretDefaults;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -67,6 +68,12 @@ public final class Migrations {
                 "applier_role",
                 t.applierRole(),
                 "unknown_tokens",
-                t.insertUnknownTokens() ? "insert" : "skip");
+                t.insertUnknownTokens() ? "insert" : "skip",
+                "secret_min_length",
+                Integer.toString(t.secretRule().minLength()),
+                "secret_max_length",
+                Integer.toString(SecretDefaults.MAX_LENGTH),
+                "secret_placeholders_hex",
+                t.secretRule().placeholdersHex());
     }
 }

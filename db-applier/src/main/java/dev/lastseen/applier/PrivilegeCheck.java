@@ -28,6 +28,18 @@ final class PrivilegeCheck {
     /** Tables, views and foreign tables outside the system schemas (c: pg_class, n: pg_namespace). */
     private static final String USER_RELATIONS = "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
             + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' ";
+    /**
+     * The roles whose privileges the applier's role can use (r: pg_roles): itself, and every role it is a member of,
+     * inherited or not: a NOINHERIT membership is one {@code SET ROLE} away. A superuser role among them is reported
+     * on its own ({@link #memberships}) rather than as every privilege there is.
+     */
+    private static final String USABLE_ROLE =
+            "(r.rolname = current_user OR (pg_has_role(current_user, r.oid, 'MEMBER') AND NOT r.rolsuper))";
+    /** Predefined roles that reach any file or program of the server, so the secret whatever the ACLs say. */
+    private static final List<String> SERVER_ACCESS_ROLES =
+            List.of("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files");
+
+    private static final List<String> SEQUENCE_PRIVILEGES = List.of("USAGE", "SELECT", "UPDATE");
 
     /** One privilege too many or too few, and the statement an owner runs to fix it. */
     record Finding(String problem, List<String> fixes) {}
@@ -116,6 +128,10 @@ final class PrivilegeCheck {
         });
         findings.addAll(ownership(c));
         findings.addAll(creation(c, role));
+        findings.addAll(memberships(c, role));
+        findings.addAll(defaultPrivileges(c));
+        findings.addAll(securityDefinerFunctions(c, role));
+        findings.addAll(sequences(c, role));
         return findings;
     }
 
@@ -159,7 +175,7 @@ final class PrivilegeCheck {
         }
     }
 
-    private static String currentUser(Connection c) throws SQLException {
+    static String currentUser(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(current_user)");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -189,7 +205,8 @@ final class PrivilegeCheck {
         List<Privilege> found = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT c.oid::regclass::text, p.privilege "
                 + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN unnest(?::text[]) AS p(privilege) "
-                + USER_RELATIONS + " AND has_table_privilege(current_user, c.oid, p.privilege) "
+                + USER_RELATIONS + " AND EXISTS (SELECT 1 FROM pg_roles r WHERE " + USABLE_ROLE
+                + " AND has_table_privilege(r.oid, c.oid, p.privilege)) "
                 + "ORDER BY 1, 2")) {
             ps.setArray(1, c.createArrayOf("text", TABLE_PRIVILEGES.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -208,7 +225,8 @@ final class PrivilegeCheck {
                         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
                         + "CROSS JOIN unnest(?::text[]) AS p(privilege) "
-                        + USER_RELATIONS + " AND has_column_privilege(current_user, c.oid, a.attnum, p.privilege) "
+                        + USER_RELATIONS + " AND EXISTS (SELECT 1 FROM pg_roles r WHERE " + USABLE_ROLE
+                        + " AND has_column_privilege(r.oid, c.oid, a.attnum, p.privilege)) "
                         + "ORDER BY 1, a.attnum, 3")) {
             ps.setArray(1, c.createArrayOf("text", COLUMN_PRIVILEGES.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -341,6 +359,142 @@ final class PrivilegeCheck {
                         "CREATE on database " + rs.getString(1),
                         List.of("REVOKE CREATE ON DATABASE " + rs.getString(1) + " FROM " + role
                                 + ";   -- and FROM PUBLIC if PUBLIC has it")));
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * Memberships that reach everything: a role with SUPERUSER (or another attribute the role itself may not have)
+     * that the applier's role can SET ROLE to, and the predefined roles that read the server's files or run programs.
+     */
+    private static List<Finding> memberships(Connection c, String role) throws SQLException {
+        List<Finding> findings = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT quote_ident(rolname), rolsuper, rolbypassrls, "
+                                + "rolcreaterole, rolcreatedb, rolreplication FROM pg_roles "
+                                + "WHERE rolname <> current_user AND pg_has_role(current_user, oid, 'MEMBER') "
+                                + "AND (rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb OR rolreplication) ORDER BY 1");
+                ResultSet rs = ps.executeQuery()) {
+            String[] attribute = {"SUPERUSER", "BYPASSRLS", "CREATEROLE", "CREATEDB", "REPLICATION"};
+            while (rs.next()) {
+                List<String> has = new ArrayList<>();
+                for (int i = 0; i < attribute.length; i++) {
+                    if (rs.getBoolean(i + 2)) {
+                        has.add(attribute[i]);
+                    }
+                }
+                findings.add(new Finding(
+                        "the role is a member of " + rs.getString(1) + ", which has " + String.join(", ", has)
+                                + " (usable through SET ROLE even without INHERIT)",
+                        List.of("REVOKE " + rs.getString(1) + " FROM " + role + ";")));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(rolname) FROM pg_roles "
+                + "WHERE rolname = ANY (?) AND pg_has_role(current_user, oid, 'MEMBER') ORDER BY 1")) {
+            ps.setArray(1, c.createArrayOf("text", SERVER_ACCESS_ROLES.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    findings.add(new Finding(
+                            "the role is a member of " + rs.getString(1)
+                                    + " (reaches the server's files or programs, the database files included)",
+                            List.of("REVOKE " + rs.getString(1) + " FROM " + role + ";")));
+                }
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * Default privileges that will grant the role (or PUBLIC, or a role it can use) something on tables, sequences
+     * or functions created later: the next table created, a secret one included, would be readable.
+     */
+    private static List<Finding> defaultPrivileges(Connection c) throws SQLException {
+        List<Finding> findings = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(o.rolname), quote_ident(n.nspname), "
+                        + "CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' END, "
+                        + "a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.rolname) END "
+                        + "FROM pg_default_acl d JOIN pg_roles o ON o.oid = d.defaclrole "
+                        + "LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace "
+                        + "CROSS JOIN aclexplode(d.defaclacl) a LEFT JOIN pg_roles g ON g.oid = a.grantee "
+                        + "WHERE d.defaclobjtype IN ('r', 'S', 'f') AND a.grantee <> d.defaclrole "
+                        + "AND (a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER')) ORDER BY 1, 2, 3, 4");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String schema = rs.getString(2);
+                String scope = "FOR ROLE " + rs.getString(1) + (schema == null ? "" : " IN SCHEMA " + schema);
+                findings.add(new Finding(
+                        "default privileges " + scope + " grant " + rs.getString(4) + " on new " + rs.getString(3)
+                                + " to " + rs.getString(5),
+                        List.of("ALTER DEFAULT PRIVILEGES " + scope + " REVOKE " + rs.getString(4) + " ON "
+                                + rs.getString(3) + " FROM " + rs.getString(5) + ";")));
+            }
+        }
+        return findings;
+    }
+
+    /** SECURITY DEFINER functions the role may execute: they run with their owner's privileges, the secret's too. */
+    private static List<Finding> securityDefinerFunctions(Connection c, String role) throws SQLException {
+        List<Finding> findings = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.oid::regprocedure::text, p.proacl IS NULL, "
+                        + "ARRAY(SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.rolname) END "
+                        + "  FROM aclexplode(p.proacl) a LEFT JOIN pg_roles g ON g.oid = a.grantee "
+                        + "  WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner "
+                        + "  AND (a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER'))) "
+                        + "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                        + "WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                        + "AND NOT pg_has_role(current_user, p.proowner, 'MEMBER') "
+                        + "AND EXISTS (SELECT 1 FROM pg_roles r WHERE " + USABLE_ROLE
+                        + " AND has_function_privilege(r.oid, p.oid, 'EXECUTE')) ORDER BY 1");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String function = rs.getString(1);
+                Set<String> grantees = new LinkedHashSet<>();
+                if (rs.getBoolean(2)) {
+                    grantees.add("PUBLIC"); // no ACL: the default, EXECUTE for PUBLIC
+                }
+                grantees.addAll(List.of((String[]) rs.getArray(3).getArray()));
+                List<String> fixes = new ArrayList<>();
+                grantees.forEach(g -> fixes.add("REVOKE EXECUTE ON FUNCTION " + function + " FROM " + g + ";"));
+                if (fixes.isEmpty()) {
+                    fixes.add("REVOKE EXECUTE ON FUNCTION " + function + " FROM " + role + ";");
+                }
+                findings.add(new Finding(
+                        "EXECUTE on SECURITY DEFINER function " + function + " (runs with its owner's privileges)",
+                        fixes));
+            }
+        }
+        return findings;
+    }
+
+    /** Any privilege on a sequence: the applier uses none. */
+    private static List<Finding> sequences(Connection c, String role) throws SQLException {
+        List<Finding> findings = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid::regclass::text, p.privilege, "
+                + "ARRAY(SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.rolname) END "
+                + "  FROM aclexplode(c.relacl) a LEFT JOIN pg_roles g ON g.oid = a.grantee "
+                + "  WHERE a.privilege_type = p.privilege "
+                + "  AND (a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER'))) "
+                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN unnest(?::text[]) AS p(privilege) "
+                + "WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                + "AND NOT pg_has_role(current_user, c.relowner, 'MEMBER') "
+                + "AND EXISTS (SELECT 1 FROM pg_roles r WHERE " + USABLE_ROLE
+                + " AND has_sequence_privilege(r.oid, c.oid, p.privilege)) ORDER BY 1, 2")) {
+            ps.setArray(1, c.createArrayOf("text", SEQUENCE_PRIVILEGES.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String sequence = rs.getString(1);
+                    String privilege = rs.getString(2);
+                    List<String> fixes = new ArrayList<>();
+                    for (String g : (String[]) rs.getArray(3).getArray()) {
+                        fixes.add("REVOKE " + privilege + " ON SEQUENCE " + sequence + " FROM " + g + ";");
+                    }
+                    if (fixes.isEmpty()) {
+                        fixes.add("REVOKE " + privilege + " ON SEQUENCE " + sequence + " FROM " + role
+                                + ";   -- or the predefined role that grants it (\\drg " + role + " in psql)");
+                    }
+                    findings.add(new Finding(privilege + " on sequence " + sequence, fixes));
+                }
             }
         }
         return findings;

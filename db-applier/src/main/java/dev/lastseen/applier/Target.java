@@ -28,7 +28,8 @@ public record Target(
         String tokenIdColumn,
         String secretColumn,
         String applierRole,
-        boolean insertUnknownTokens) {
+        boolean insertUnknownTokens,
+        SecretHashRule secretRule) {
     /** Lower-case letters, digits and underscores, not starting with a digit, at most 63 bytes (PostgreSQL's NAMEDATALEN - 1). */
     public static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -58,6 +59,28 @@ public record Target(
         String migrationsDirectory() {
             return configValue();
         }
+    }
+
+    /** With lastseen's default secret rule. */
+    public Target(
+            Layout layout,
+            String schema,
+            String usageTable,
+            String tokensTable,
+            String tokenIdColumn,
+            String secretColumn,
+            String applierRole,
+            boolean insertUnknownTokens) {
+        this(
+                layout,
+                schema,
+                usageTable,
+                tokensTable,
+                tokenIdColumn,
+                secretColumn,
+                applierRole,
+                insertUnknownTokens,
+                SecretHashRule.DEFAULT);
     }
 
     public Target {

@@ -1,12 +1,18 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.config.SecretDefaults;
+import java.time.Duration;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
-/** Where {@code lastseen apply} writes last-seen: the layout, tables, columns and role. */
+/**
+ * Where {@code lastseen apply} writes last-seen: the layout, tables, columns and role, the secret rule the tokens
+ * table's CHECK constraint enforces, and how often the role's privileges are checked again.
+ */
 public final class TargetConfig {
     public static final String LAYOUT = "lastseen.apply.layout";
     public static final String SCHEMA = "lastseen.apply.schema";
@@ -16,6 +22,9 @@ public final class TargetConfig {
     public static final String SECRET_COLUMN = "lastseen.apply.tokens.column.secret";
     public static final String ROLE = "lastseen.apply.role";
     public static final String UNKNOWN_TOKENS = "lastseen.apply.unknown-tokens";
+    public static final String SECRET_MIN_LENGTH = "lastseen.apply.secret.min.length";
+    public static final String SECRET_PLACEHOLDERS = "lastseen.apply.secret.placeholders";
+    public static final String PRIVILEGE_CHECK_INTERVAL_MS = "lastseen.apply.privilege.check.interval.ms";
 
     private static final String IDENTIFIER_RULE =
             "a lower-case SQL identifier: letters a-z, digits and _, not starting with a digit, at most 63 characters";
@@ -82,7 +91,35 @@ public final class TargetConfig {
                         ValidString.in("skip", "insert"),
                         Importance.MEDIUM,
                         "Patches for token ids the tokens table does not have: skip (counted as unknown_token) or, usage-table layout "
-                                + "without a tokens table in the database only, insert.");
+                                + "without a tokens table in the database only, insert.")
+                .define(
+                        SECRET_MIN_LENGTH,
+                        ConfigDef.Type.INT,
+                        SecretDefaults.MIN_LENGTH,
+                        Range.between(1, SecretDefaults.MAX_LENGTH),
+                        Importance.MEDIUM,
+                        "Shortest secret hash the tokens table's CHECK constraint accepts (`lastseen apply migrate` writes it):"
+                                + " set it to lastseen.secret.min.length of `lastseen run`.")
+                .define(
+                        SECRET_PLACEHOLDERS,
+                        ConfigDef.Type.LIST,
+                        SecretDefaults.PLACEHOLDERS,
+                        Importance.LOW,
+                        "Secret hash values the tokens table's CHECK constraint refuses as placeholders (case-insensitively;"
+                                + " `lastseen apply migrate` writes them): set it to lastseen.secret.placeholders of `lastseen run`.")
+                .define(
+                        PRIVILEGE_CHECK_INTERVAL_MS,
+                        ConfigDef.Type.LONG,
+                        300_000L,
+                        Range.between(1_000, 86_400_000),
+                        Importance.MEDIUM,
+                        "How often the running applier checks its database role's privileges again (the start-up check's"
+                                + " routes): if they grew, it stops applying, turns unready and logs the REVOKE to run.");
+    }
+
+    /** How often the running applier checks {@value #ROLE}'s privileges again. */
+    public static Duration privilegeCheckInterval(AbstractConfig c) {
+        return Duration.ofMillis(c.getLong(PRIVILEGE_CHECK_INTERVAL_MS));
     }
 
     public static Target from(AbstractConfig c) {
@@ -116,7 +153,8 @@ public final class TargetConfig {
                 c.getString(TOKEN_ID_COLUMN),
                 c.getString(SECRET_COLUMN),
                 c.getString(ROLE),
-                insertUnknown);
+                insertUnknown,
+                new SecretHashRule(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS)));
         return target;
     }
 }

@@ -136,6 +136,25 @@ class ApplierConfigLoaderTest {
                 .hasMessageContaining(TargetConfig.UNKNOWN_TOKENS);
     }
 
+    @Test
+    void neitherAnUnknownKeysValueNorCredentialsInAJdbcUrlAreRepeated() {
+        assertRejected("lastseen.apply.jdbc.pasword", "s3cret-pa55word", "lastseen.apply.jdbc.pasword");
+        assertRejected(DatabaseConfig.JDBC_PROPERTY_PREFIX + "sslpasswordd", "s3cret-pa55word", "sslpasswordd");
+        assertRejected(
+                DatabaseConfig.JDBC_URL, "postgresql://applier:s3cret-pa55word@db:5432/tokens", "jdbc:postgresql:");
+        assertRejected(
+                DatabaseConfig.JDBC_URL,
+                "jdbc:postgresql://db:5432/tokens?user=applier&password=s3cret-pa55word",
+                "must not contain credentials");
+    }
+
+    @Test
+    void thePrivilegeCheckIntervalDefaultsToFiveMinutes() {
+        assertThat(ApplierConfigLoader.fromMap(minimal()).privilegeCheckInterval())
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertRejected(TargetConfig.PRIVILEGE_CHECK_INTERVAL_MS, "10", TargetConfig.PRIVILEGE_CHECK_INTERVAL_MS);
+    }
+
     private static void assertRejected(String key, Object value, String named) {
         Map<String, Object> m = minimal();
         m.put(key, value);

@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.applier.testing.PostgresExtension;
 import dev.lastseen.postgres.PostgresServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,6 +118,116 @@ class PrivilegeCheckIT {
         assertThat(e.getMessage())
                 .contains("CREATE on schema public")
                 .contains("REVOKE CREATE ON SCHEMA public FROM " + db.role() + ";");
+    }
+
+    @Test
+    void aNoInheritMembershipUsableThroughSetRoleCountsAndTheRevokeIsNamed(PostgresServer server) throws SQLException {
+        ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.TOKENS_TABLE);
+        String reader = db.role() + "_reader";
+        db.asOwner(
+                "CREATE ROLE " + reader,
+                "GRANT SELECT (client_secret_hash) ON tokens TO " + reader,
+                "GRANT " + reader + " TO " + db.role() + " WITH INHERIT FALSE");
+
+        PrivilegeCheck.PrivilegeException e = refused(db);
+        assertThat(e.getMessage())
+                .contains("SELECT on tokens.client_secret_hash -- this reaches the secret column")
+                .contains("REVOKE SELECT (client_secret_hash) ON TABLE tokens FROM " + reader + ";");
+        assertFixesMakeTheCheckPass(db, e);
+    }
+
+    @Test
+    void membershipInASuperuserRoleIsRefusedEvenWithoutInherit(PostgresServer server) throws SQLException {
+        ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.USAGE_TABLE);
+        String admin = db.role() + "_admin";
+        db.asOwner(
+                "CREATE ROLE " + admin + " SUPERUSER NOLOGIN",
+                "GRANT " + admin + " TO " + db.role() + " WITH INHERIT FALSE");
+
+        PrivilegeCheck.PrivilegeException e = refused(db);
+        assertThat(e.getMessage())
+                .contains("the role is a member of " + admin + ", which has SUPERUSER")
+                .contains("REVOKE " + admin + " FROM " + db.role() + ";");
+        assertFixesMakeTheCheckPass(db, e);
+    }
+
+    @Test
+    void theServerFileAndProgramRolesAreRefused(PostgresServer server) throws SQLException {
+        ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.USAGE_TABLE);
+        db.asOwner("GRANT pg_execute_server_program TO " + db.role(), "GRANT pg_read_server_files TO " + db.role());
+
+        PrivilegeCheck.PrivilegeException e = refused(db);
+        assertThat(e.getMessage())
+                .contains("the role is a member of pg_execute_server_program")
+                .contains("the role is a member of pg_read_server_files")
+                .contains("REVOKE pg_execute_server_program FROM " + db.role() + ";")
+                .contains("REVOKE pg_read_server_files FROM " + db.role() + ";");
+        assertFixesMakeTheCheckPass(db, e);
+    }
+
+    @Test
+    void defaultPrivilegesThatWouldGrantFutureTablesAreRefused(PostgresServer server) throws SQLException {
+        ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.USAGE_TABLE);
+        db.asOwner("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " + db.role());
+
+        PrivilegeCheck.PrivilegeException e = refused(db);
+        assertThat(e.getMessage())
+                .contains("IN SCHEMA public grant SELECT on new TABLES to " + db.role())
+                .contains("ALTER DEFAULT PRIVILEGES FOR ROLE ")
+                .contains(" IN SCHEMA public REVOKE SELECT ON TABLES FROM " + db.role() + ";");
+        assertFixesMakeTheCheckPass(db, e);
+    }
+
+    @Test
+    void executeOnASecurityDefinerFunctionIsRefused(PostgresServer server) throws SQLException {
+        ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.TOKENS_TABLE);
+        db.asOwner("CREATE FUNCTION public.secret_of(id text) RETURNS text LANGUAGE sql SECURITY DEFINER "
+                + "AS 'SELECT client_secret_hash FROM tokens WHERE token_id = id'");
+
+        PrivilegeCheck.PrivilegeException e = refused(db);
+        assertThat(e.getMessage())
+                .contains("EXECUTE on SECURITY DEFINER function secret_of(text)")
+                .contains("REVOKE EXECUTE ON FUNCTION secret_of(text) FROM PUBLIC;");
+        assertFixesMakeTheCheckPass(db, e);
+    }
+
+    @Test
+    void aPrivilegeOnASequenceIsRefused(PostgresServer server) throws SQLException {
+        ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.USAGE_TABLE);
+        db.asOwner("CREATE SEQUENCE token_numbers", "GRANT USAGE ON SEQUENCE token_numbers TO " + db.role());
+
+        PrivilegeCheck.PrivilegeException e = refused(db);
+        assertThat(e.getMessage())
+                .contains("USAGE on sequence token_numbers")
+                .contains("REVOKE USAGE ON SEQUENCE token_numbers FROM " + db.role() + ";");
+        assertFixesMakeTheCheckPass(db, e);
+    }
+
+    @Test
+    void theRunningCheckFindsAGrantMadeAfterStartUpOnceTheIntervalHasPassedAndCountsIt(PostgresServer server)
+            throws SQLException {
+        ApplierDatabase db = ApplierDatabase.create(server, Target.Layout.TOKENS_TABLE);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ApplierMetrics metrics = new ApplierMetrics(meters, new ApplierHealth());
+        AtomicLong now = new AtomicLong();
+        PrivilegeWatch watch =
+                new PrivilegeWatch(db.applier(), db.config().target(), Duration.ofMinutes(5), metrics, now::get);
+        now.addAndGet(Duration.ofMinutes(5).toNanos());
+        watch.check(); // exactly the applier's privileges: passes
+
+        db.asOwner("GRANT SELECT (client_secret_hash) ON tokens TO PUBLIC");
+        now.addAndGet(Duration.ofMinutes(4).toNanos());
+        watch.check(); // not yet due
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+        PrivilegeCheck.PrivilegeException e =
+                catchThrowableOfType(PrivilegeCheck.PrivilegeException.class, watch::check);
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("REVOKE SELECT (client_secret_hash) ON TABLE tokens FROM PUBLIC;");
+        assertThat(meters.get("lastseen.apply.privilege.check.failures")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     private static List<PrivilegeCheck.Finding> findings(ApplierDatabase db) throws SQLException {

@@ -47,7 +47,11 @@ class SecretHashRulesIT {
                 "\u0000abcdefghijklmnopq".substring(1) + "\u0007",
                 "short-hash",
                 "é".repeat(20),
-                "x".repeat(1025)));
+                "x".repeat(1025),
+                "*".repeat(16),
+                "a".repeat(40),
+                "REDACTED-SECRET-VALUE".substring(0, 15),
+                "Sha256:REDACTED "));
         for (String bad : refused) {
             assertCheckViolation(db, "UPDATE tokens SET client_secret_hash = ? WHERE token_id = 'tok-1'", bad);
             assertCheckViolation(
@@ -74,8 +78,7 @@ class SecretHashRulesIT {
                         sql, value.codePoints().mapToObj(Integer::toHexString).toList())
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("23514");
-                    assertThat(e.getMessage())
-                            .containsAnyOf("tokens_secret_hash_visible_ascii", "tokens_secret_hash_length");
+                    assertThat(e.getMessage()).contains("tokens_secret_hash_rule");
                 });
     }
 

@@ -86,11 +86,29 @@ public final class ItKafka {
     /** Reads the topic (read_committed) until {@code done} holds for what was read at the end offsets, or the timeout. */
     public static List<ConsumerRecord<byte[], byte[]>> readUntil(
             String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        return read(bootstrap, topic, timeout, "read_committed", done);
+    }
+
+    /**
+     * Every record of the topic up to its end offsets, read with {@code read_uncommitted}: also what aborted
+     * transactions wrote (a dead letter written by a task that then failed is still there).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAllUncommitted(
+            String bootstrap, String topic, Duration timeout) {
+        return read(bootstrap, topic, timeout, "read_uncommitted", records -> true);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(
+            String bootstrap,
+            String topic,
+            Duration timeout,
+            String isolation,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         Map<String, Object> c = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
+                isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,

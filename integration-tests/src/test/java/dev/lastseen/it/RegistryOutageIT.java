@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.errors.FailureKind;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
@@ -139,6 +140,78 @@ class RegistryOutageIT {
             assertThat(ItKafka.readAll(KAFKA.bootstrapServers(), topics.deadLetter(), Duration.ofSeconds(10)))
                     .isEmpty();
         }
+    }
+
+    /**
+     * The registry goes away while a sink's serializer has not yet asked it for its schema id: the first
+     * record with no account key (it must go through the login repartition topic) cannot be written. The task
+     * fails and is counted, and nothing reaches the dead-letter topic — not even in an aborted transaction
+     * (read with read_uncommitted): Kafka's default production handler would have dead-lettered the raw input
+     * with a stack trace. Once the registry is back the record is processed.
+     */
+    @Test
+    void aRegistryOutageUnderARunningSinkFailsTheTaskAndWritesNoDeadLetter() throws Exception {
+        TopicNames topics = ItKafka.topics("rs-");
+        KAFKA.createTopics(topics, ItKafka.PARTITIONS);
+        RestSchemaRegistryClient direct = RestSchemaRegistryClient.create(apicurio.url());
+        try (SwitchableProxy proxy = new SwitchableProxy(apicurio.port())) {
+            proxy.on();
+            String viaProxy = "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7";
+            LastseenConfig config = ConfigLoader.fromMap(ItKafka.appConfig(
+                    KAFKA.bootstrapServers(), viaProxy, topics, "rs-app", ItPaths.workDir("rs-state")));
+            // The checks register every subject with their own client, so the application's client (below) has
+            // asked nothing yet: each sink asks for its schema id when it writes its first record.
+            int partitions = StartupChecks.run(config, direct, Duration.ofSeconds(60));
+            Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
+            try (LastseenServer server =
+                            LastseenServer.start(config, RestSchemaRegistryClient.create(viaProxy), partitions);
+                    KafkaProducer<String, LoginEvent> producer = new KafkaProducer<>(
+                            ItKafka.producerConfig(KAFKA.bootstrapServers()),
+                            new StringSerializer(),
+                            new SpecificAvroSerializer<>(direct, LoginEvent.class, true))) {
+                // Keyed by account: no repartition; the source's deserializer learns the schema id.
+                producer.send(new ProducerRecord<>(
+                                topics.loginEvents(),
+                                "acct-1",
+                                TestRecords.login("k0", "acct-1", "tok-a", t0, AuthOutcome.SUCCESS)))
+                        .get();
+                awaitUsage(server, "acct-1", "tok-a", 1, t0);
+
+                proxy.off();
+                // Keyed by token: re-keyed through the login repartition topic, whose serializer must ask the registry.
+                producer.send(new ProducerRecord<>(
+                                topics.loginEvents(),
+                                "tok-b",
+                                TestRecords.login("u0", "acct-2", "tok-b", t0.plusSeconds(1), AuthOutcome.SUCCESS)))
+                        .get();
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> sinkFailures(server, FailureKind.REGISTRY_UNAVAILABLE) >= 1);
+                proxy.on();
+
+                awaitUsage(server, "acct-2", "tok-b", 1, t0.plusSeconds(1));
+                assertThat(server.meters()
+                                .get("lastseen.task.failures")
+                                .tag("cause", FailureKind.REGISTRY_UNAVAILABLE.code())
+                                .counter()
+                                .count())
+                        .as("task failures caused by the registry")
+                        .isPositive();
+                assertThat(dlqTotal(server)).isZero();
+            }
+            assertThat(ItKafka.readAllUncommitted(
+                            KAFKA.bootstrapServers(), topics.deadLetter(), Duration.ofSeconds(10)))
+                    .as("every record on the dead-letter topic, aborted transactions included")
+                    .isEmpty();
+        }
+    }
+
+    private static double sinkFailures(LastseenServer server, FailureKind cause) {
+        return server.meters()
+                .get("lastseen.sink.failures")
+                .tag("cause", cause.code())
+                .counter()
+                .count();
     }
 
     private static void awaitUsage(

@@ -93,8 +93,18 @@ public final class LastseenApp implements AutoCloseable {
         });
     }
 
-    /** Where the last good thresholds file is kept: next to the instance's Kafka Streams state. */
+    /**
+     * Where the last good thresholds file is kept: beside the instance's Kafka Streams state, in the configured
+     * {@code state.dir}. Without one, none is kept (Kafka Streams' own default is a directory under the shared
+     * temporary directory, where other users could read or replace it).
+     */
     static LastKnownGood lastKnownGood(LastseenConfig config) {
+        Object stateDir = config.streams().get(StreamsConfig.STATE_DIR_CONFIG);
+        if (stateDir == null || stateDir.toString().isBlank()) {
+            log.warn("state.dir is not set: no last-known-good copy of the thresholds file is kept (set state.dir to"
+                    + " the instance's state volume)");
+            return null;
+        }
         return new LastKnownGood(ownDir(config).resolve(LAST_KNOWN_GOOD_THRESHOLDS));
     }
 

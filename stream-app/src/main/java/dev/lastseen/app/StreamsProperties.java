@@ -6,6 +6,7 @@ import dev.lastseen.app.errors.DeadLetterLimit;
 import dev.lastseen.app.errors.DeadLetterRouter;
 import dev.lastseen.app.errors.ProcessingFailureHandler;
 import dev.lastseen.app.errors.RecordRetries;
+import dev.lastseen.app.errors.SinkFailureHandler;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.topology.LastseenTopology;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class StreamsProperties {
         p.putAll(config.streams());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
+        // Never Kafka's default: it would dead-letter a sink failure with the raw source bytes and a stack trace.
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SinkFailureHandler.class);
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         // Handlers are instantiated by Kafka Streams; what they share reaches them through the config map.
         p.put(LastseenMetrics.STREAMS_CONFIG_KEY, metrics);

@@ -2,6 +2,7 @@ package dev.lastseen.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenApp;
@@ -71,12 +72,21 @@ class KubernetesManifestsTest {
         container = containers.get(0);
         configMap = manifests.one("ConfigMap");
         secretExample = manifests.one("Secret");
-        env = containerEnvironment();
+        env = containerEnvironment(KubernetesManifestsTest::edited);
         config = ConfigLoader.load(IMAGE_PROPERTIES, env);
     }
 
-    /** The container's environment as Kubernetes builds it for pod POD: envFrom first, then env with $(VAR) expansion. */
+    /** A Secret value as an operator writes it over the example's: a real value of the same shape. */
+    static String edited(String name, String example) {
+        return example.replace("CHANGE-ME", "s3cr3t-" + Integer.toHexString(name.hashCode()));
+    }
+
     static Map<String, String> containerEnvironment() {
+        return containerEnvironment((name, value) -> value);
+    }
+
+    /** The container's environment as Kubernetes builds it for pod POD: envFrom first, then env with $(VAR) expansion. */
+    static Map<String, String> containerEnvironment(java.util.function.BinaryOperator<String> secretValues) {
         Map<String, String> e = new LinkedHashMap<>();
         for (JsonNode from : container.path("envFrom")) {
             if (from.has("configMapRef")) {
@@ -86,9 +96,12 @@ class KubernetesManifestsTest {
                                 from.path("configMapRef").path("name").asText())
                         .path("data")));
             } else if (from.has("secretRef")) {
-                e.putAll(Manifests.textMap(manifests
-                        .named("Secret", from.path("secretRef").path("name").asText())
-                        .path("stringData")));
+                Manifests.textMap(manifests
+                                .named(
+                                        "Secret",
+                                        from.path("secretRef").path("name").asText())
+                                .path("stringData"))
+                        .forEach((name, value) -> e.put(name, secretValues.apply(name, value)));
             }
         }
         Pattern ref = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
@@ -428,9 +441,59 @@ class KubernetesManifestsTest {
         resources.forEach(
                 r -> assertThat(Files.isRegularFile(Manifests.DIR.resolve(r))).isTrue());
 
-        // The image the StatefulSet names is the one kustomize retags.
+        // The image the StatefulSet names is the one kustomize pins, by digest (a tag can be moved).
         String image = container.path("image").asText();
-        assertThat(image.substring(0, image.indexOf(':')))
+        assertThat(image).matches("[a-z0-9./-]+@sha256:[0-9a-f]{64}");
+        assertThat(image.substring(0, image.indexOf('@')))
                 .isEqualTo(kustomization.path("images").get(0).path("name").asText());
+        assertThat(kustomization.path("images").get(0).path("digest").asText()).matches("sha256:[0-9a-f]{64}");
+        assertThat(kustomization.path("images").get(0).has("newTag")).isFalse();
+    }
+
+    @Test
+    void thePodHasNoServiceAccountTokenAndANetworkPolicyAdmitsOnlyItsTwoPorts() {
+        assertThat(pod.path("spec").path("automountServiceAccountToken").isBoolean()
+                        && !pod.path("spec")
+                                .path("automountServiceAccountToken")
+                                .asBoolean())
+                .as("automountServiceAccountToken: false")
+                .isTrue();
+        JsonNode policy = manifests.one("NetworkPolicy");
+        assertThat(policy.path("spec").path("podSelector").path("matchLabels"))
+                .isEqualTo(statefulSet.path("spec").path("selector").path("matchLabels"));
+        assertThat(policy.path("spec").path("policyTypes").toString()).contains("Ingress");
+        Set<Integer> ports = new TreeSet<>();
+        policy.path("spec").path("ingress").forEach(rule -> {
+            assertThat(rule.path("from").isArray() && rule.path("from").size() > 0)
+                    .as("every ingress rule names its sources")
+                    .isTrue();
+            rule.path("ports").forEach(p -> ports.add(p.path("port").asInt()));
+        });
+        assertThat(ports).containsExactlyInAnyOrder(containerPort("http"), containerPort("management"));
+    }
+
+    @Test
+    void theExampleSecretFailsValidationUntilEveryValueIsEdited() {
+        Map<String, String> example = Manifests.textMap(secretExample.path("stringData"));
+        Set<String> passwordEnvNames = ConfigLoader.DEFINITION.configKeys().values().stream()
+                .filter(k -> k.type == ConfigDef.Type.PASSWORD)
+                .map(k -> ConfigLoader.envName(k.name))
+                .collect(Collectors.toSet());
+        List<String> secretNames =
+                example.keySet().stream().filter(passwordEnvNames::contains).toList();
+        assertThat(secretNames).hasSizeGreaterThanOrEqualTo(3);
+        assertThatThrownBy(() -> ConfigLoader.load(IMAGE_PROPERTIES, containerEnvironment()))
+                .as("the example as shipped")
+                .hasMessageContaining("CHANGE-ME");
+        for (String unedited : secretNames) {
+            Map<String, String> oneLeft =
+                    containerEnvironment((name, value) -> name.equals(unedited) ? value : edited(name, value));
+            assertThatThrownBy(() -> ConfigLoader.load(IMAGE_PROPERTIES, oneLeft))
+                    .as("only %s left as in the example", unedited)
+                    .hasMessageContaining(ConfigLoader.DEFINITION.names().stream()
+                            .filter(k -> ConfigLoader.envName(k).equals(unedited))
+                            .findFirst()
+                            .orElseThrow());
+        }
     }
 }

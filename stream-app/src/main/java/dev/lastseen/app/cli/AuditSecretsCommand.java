@@ -33,13 +33,21 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Check that lastseen holds no secret: read every client_secret_hash on the service-tokens topic (in memory only),",
+            "Check that lastseen holds no secret: read every value of the secret fields on the service-tokens topic (in memory only),",
             "then look for them in every topic lastseen writes (outputs, dead letters, every <application.id>-* internal topic:",
             "keys, values and headers, through a consumer, so compression hides nothing) and in the given state directories.",
+            "The secret fields are lastseen.secret.fields (default client_secret_hash: the fields the decoder refuses to carry); it warns about any",
+            "string field of a writer schema that looks like a secret and is not one of them.",
             "Exit code 0: none found; 1: found (each occurrence is printed by token id and location, never the secret);",
-            "2: the audit could not run."
+            "2: the audit could not run (the registry unreachable or refusing its credentials, Kafka, configuration);",
+            "3: incomplete: records on service-tokens it could not decode, or no secret to look for."
         })
 final class AuditSecretsCommand implements Callable<Integer> {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FOUND = 1;
+    static final int EXIT_COULD_NOT_RUN = 2;
+    static final int EXIT_INCOMPLETE = 3;
+
     @CommandLine.Mixin
     ConfigFile config;
 
@@ -68,15 +76,33 @@ final class AuditSecretsCommand implements Callable<Integer> {
         }
         LastseenConfig cfg = config.load();
         var reader = ClientConfigs.reader(cfg, "read_uncommitted");
-        RegistrySecrets.Loaded secrets =
-                RegistrySecrets.read(cfg, reader, RegistryClients.create(cfg.registry()), timeout);
+        RegistrySecrets.Loaded secrets;
+        try {
+            secrets = RegistrySecrets.read(cfg, reader, RegistryClients.create(cfg.registry()), timeout);
+        } catch (RegistrySecrets.Unreadable e) {
+            out.println("FAILED: " + e.getMessage());
+            out.flush();
+            return EXIT_COULD_NOT_RUN;
+        }
         out.printf(
-                "secrets: %d distinct from %d records on %s (%d undecodable, %d too short or placeholders: not looked for)%n",
+                "secrets: %d distinct from %d records on %s (%d undecodable, %d too short or placeholders: not looked for)"
+                        + " in fields %s%n",
                 secrets.index().size(),
                 secrets.records(),
                 cfg.topics().serviceTokens(),
                 secrets.undecodable(),
-                secrets.tooShortOrPlaceholder());
+                secrets.tooShortOrPlaceholder(),
+                String.join(", ", cfg.secrets().fields()));
+        for (String warning : secrets.warnings()) {
+            out.println("WARNING: " + warning);
+        }
+        if (secrets.index().size() == 0) {
+            out.println("INCOMPLETE: no secret to look for on " + cfg.topics().serviceTokens()
+                    + " (empty topic, every value too short or a placeholder, or lastseen.secret.fields names no field"
+                    + " the records have): nothing was checked");
+            out.flush();
+            return EXIT_INCOMPLETE;
+        }
 
         Set<String> topics;
         try (Admin admin = ConfigFile.admin(cfg)) {
@@ -100,11 +126,19 @@ final class AuditSecretsCommand implements Callable<Integer> {
         for (Finding f : findings) {
             out.println("FOUND " + f);
         }
-        out.println(
-                findings.isEmpty()
-                        ? "OK: no secret found"
-                        : "FAILED: " + findings.size() + " occurrence(s) of secrets found");
+        if (!findings.isEmpty()) {
+            out.println("FAILED: " + findings.size() + " occurrence(s) of secrets found");
+            out.flush();
+            return EXIT_FOUND;
+        }
+        if (secrets.undecodable() > 0) {
+            out.println("INCOMPLETE: no secret found, but " + secrets.undecodable() + " record(s) on "
+                    + cfg.topics().serviceTokens() + " could not be decoded, so their secrets were not looked for");
+            out.flush();
+            return EXIT_INCOMPLETE;
+        }
+        out.println("OK: no secret found");
         out.flush();
-        return findings.isEmpty() ? 0 : 1;
+        return EXIT_OK;
     }
 }

@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -26,6 +28,9 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class ConfigLoader {
     public static final ConfigDef DEFINITION = definition();
+
+    /** In place of a value a message must not repeat: an unknown key may be a misspelt password key. */
+    static final String NOT_SHOWN = "(value not shown)";
 
     private ConfigLoader() {}
 
@@ -45,6 +50,23 @@ public final class ConfigLoader {
         QueryConfig.defineForwarding(def);
         KafkaStreamsConfig.define(def);
         return def;
+    }
+
+    /**
+     * A secret-typed value still holding the shipped example's {@code CHANGE-ME} (ops/k8s/secret.example.yaml) is
+     * refused, naming the key and never the value: the example must not run as it is.
+     */
+    private static void refuseExamplePlaceholders(AbstractConfig c) {
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            if (key.type != ConfigDef.Type.PASSWORD) {
+                continue;
+            }
+            Password p = c.getPassword(key.name);
+            if (p != null && p.value().toUpperCase(Locale.ROOT).contains("CHANGE-ME")) {
+                throw new ConfigException(
+                        key.name, "[hidden]", "still holds the example's CHANGE-ME: set the real secret");
+            }
+        }
     }
 
     /** Loads a properties file, applies environment overrides, validates. */
@@ -75,7 +97,7 @@ public final class ConfigLoader {
                 if (!DEFINITION.names().contains(k)) {
                     throw new ConfigException(
                             k,
-                            v,
+                            NOT_SHOWN, // a misspelt password key must not print the password
                             "unknown lastseen configuration key (known keys: " + String.join(", ", DEFINITION.names())
                                     + ")");
                 }
@@ -85,6 +107,7 @@ public final class ConfigLoader {
             }
         });
         AbstractConfig c = new AbstractConfig(DEFINITION, own, false);
+        refuseExamplePlaceholders(c);
         TopicNames topics = TopicsConfig.from(c);
         InputConfig.Settings input = InputConfig.from(c);
         return new LastseenConfig(

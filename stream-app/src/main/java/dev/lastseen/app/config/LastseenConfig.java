@@ -60,10 +60,20 @@ public record LastseenConfig(
     /**
      * The secret rule's settings: the shortest accepted {@code client_secret_hash} and the
      * placeholder values (compared case-insensitively) that are not secrets.
+     *
+     * @param fields the service-tokens fields that hold secrets ({@code lastseen.secret.fields}): the one list the
+     *     decoder refuses to carry and audit-secrets looks for
      */
-    public record SecretSettings(int minLength, List<String> placeholders) {
+    public record SecretSettings(int minLength, List<String> placeholders, List<String> fields) {
+        public static final List<String> DEFAULT_FIELDS = List.of("client_secret_hash");
+
         public SecretSettings {
             placeholders = List.copyOf(placeholders);
+            fields = List.copyOf(fields);
+        }
+
+        public SecretSettings(int minLength, List<String> placeholders) {
+            this(minLength, placeholders, DEFAULT_FIELDS);
         }
     }
 

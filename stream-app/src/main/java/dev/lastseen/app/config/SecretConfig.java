@@ -1,5 +1,7 @@
 package dev.lastseen.app.config;
 
+import dev.lastseen.common.LogSafe;
+import dev.lastseen.config.SecretDefaults;
 import java.util.List;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -11,45 +13,16 @@ import org.apache.kafka.common.config.ConfigException;
 public final class SecretConfig {
     public static final String SECRET_MIN_LENGTH = "lastseen.secret.min.length";
     public static final String SECRET_PLACEHOLDERS = "lastseen.secret.placeholders";
+    public static final String SECRET_FIELDS = "lastseen.secret.fields";
 
     static final int MAX_PLACEHOLDERS = 1000;
+    static final int MAX_SECRET_FIELDS = 32;
     /**
      * Values a token service writes instead of a hash when it has none, redacts one, or was never
      * configured (compared case-insensitively). Most are shorter than the default minimum length and
      * are rejected for that already; the list matters when {@value #SECRET_MIN_LENGTH} is lowered.
      */
-    public static final List<String> DEFAULT_SECRET_PLACEHOLDERS = List.of(
-            "REDACTED",
-            "[REDACTED]",
-            "<REDACTED>",
-            "***REDACTED***",
-            "REDACTED_SECRET",
-            "REDACTED-SECRET",
-            "****",
-            "********",
-            "null",
-            "nil",
-            "none",
-            "undefined",
-            "empty",
-            "n/a",
-            "changeme",
-            "change-me",
-            "change_me",
-            "changeit",
-            "placeholder",
-            "secret",
-            "password",
-            "dummy",
-            "example",
-            "test",
-            "todo",
-            "tbd",
-            "xxx",
-            "masked",
-            "hidden",
-            "sha256:",
-            "sha256:REDACTED");
+    public static final List<String> DEFAULT_SECRET_PLACEHOLDERS = SecretDefaults.PLACEHOLDERS;
 
     private SecretConfig() {}
 
@@ -57,7 +30,7 @@ public final class SecretConfig {
         return def.define(
                         SECRET_MIN_LENGTH,
                         ConfigDef.Type.INT,
-                        16,
+                        SecretDefaults.MIN_LENGTH,
                         Range.between(1, InputBounds.DEFAULTS.maxSecretHashLength()),
                         Importance.MEDIUM,
                         "Shortest client_secret_hash accepted from service-tokens; shorter ones are rejected (secret_too_short).")
@@ -71,11 +44,42 @@ public final class SecretConfig {
                                         + InputBounds.DEFAULTS.maxSecretHashLength() + " characters"),
                         Importance.MEDIUM,
                         "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
-                                + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.");
+                                + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
+                .define(
+                        SECRET_FIELDS,
+                        ConfigDef.Type.LIST,
+                        LastseenConfig.SecretSettings.DEFAULT_FIELDS,
+                        ConfigDef.LambdaValidator.with(
+                                (name, value) -> validateSecretFields(value),
+                                () -> "1.." + MAX_SECRET_FIELDS + " Avro field names"),
+                        Importance.MEDIUM,
+                        "Comma-separated fields of service-tokens records that hold secrets: the decoder keeps none of them (start-up"
+                                + " refuses a field it would keep) and audit-secrets looks for the values of every one.");
     }
 
     public static LastseenConfig.SecretSettings from(AbstractConfig c) {
-        return new LastseenConfig.SecretSettings(c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS));
+        return new LastseenConfig.SecretSettings(
+                c.getInt(SECRET_MIN_LENGTH), c.getList(SECRET_PLACEHOLDERS), c.getList(SECRET_FIELDS));
+    }
+
+    private static void validateSecretFields(Object value) {
+        @SuppressWarnings("unchecked")
+        List<String> fields = (List<String>) value;
+        if (fields.isEmpty() || fields.size() > MAX_SECRET_FIELDS) {
+            throw new ConfigException(
+                    SECRET_FIELDS,
+                    fields.size() + " entries",
+                    "name 1.." + MAX_SECRET_FIELDS
+                            + " fields (without one, audit-secrets would have nothing to look for)");
+        }
+        for (String f : fields) {
+            if (!f.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+                throw new ConfigException(
+                        SECRET_FIELDS,
+                        LogSafe.quoted(f, 64),
+                        "each entry must be an Avro field name ([A-Za-z_][A-Za-z0-9_]*)");
+            }
+        }
     }
 
     private static void validatePlaceholders(String name, Object value) {

@@ -2,6 +2,7 @@ package dev.lastseen.app.metrics;
 
 import dev.lastseen.app.errors.DeadLetterCounter;
 import dev.lastseen.app.errors.FailureKind;
+import dev.lastseen.app.errors.SinkFailureCounter;
 import dev.lastseen.app.errors.TaskFailureCounter;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
@@ -21,13 +22,14 @@ import java.util.Map;
  * value comes from an enum, so label sets are bounded: no per-token or per-account labels.
  * Meters are created up front, so each appears at zero before its first event.
  */
-public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCounter {
+public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCounter, SinkFailureCounter {
     /** Key under which the instance travels in the streams config to the error handlers. */
     public static final String STREAMS_CONFIG_KEY = DeadLetterCounter.STREAMS_CONFIG_KEY;
 
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
     private final Map<InputRejectReason, Counter> dlq = new EnumMap<>(InputRejectReason.class);
     private final Map<FailureKind, Counter> taskFailures = new EnumMap<>(FailureKind.class);
+    private final Map<FailureKind, Counter> sinkFailures = new EnumMap<>(FailureKind.class);
     private final Counter restoredRecords;
     private final MultiGauge thresholdsInfo;
     private final Map<SpikeDropReason, Counter> spikeDropped = new EnumMap<>(SpikeDropReason.class);
@@ -86,6 +88,15 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
                                 .tag("cause", kind.code())
                                 .register(registry));
             }
+        }
+        for (FailureKind kind : FailureKind.values()) {
+            sinkFailures.put(
+                    kind,
+                    Counter.builder("lastseen.sink.failures")
+                            .description("Records that could not be serialized or sent to a sink, by cause (the task"
+                                    + " fails or the send is retried; never dead-lettered)")
+                            .tag("cause", kind.code())
+                            .register(registry));
         }
         thresholdsInfo = MultiGauge.builder("lastseen.thresholds.info")
                 .description("The failure-spike thresholds in force: source (file, last_known_good, defaults) and the"
@@ -182,6 +193,15 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
         if (c != null) {
             c.increment();
         }
+    }
+
+    @Override
+    public void sinkFailed(FailureKind kind) {
+        sinkFailures.get(kind).increment();
+    }
+
+    public double sinkFailureCount(FailureKind kind) {
+        return sinkFailures.get(kind).count();
     }
 
     public double taskFailureCount(FailureKind kind) {

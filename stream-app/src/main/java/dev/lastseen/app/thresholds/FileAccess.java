@@ -1,12 +1,11 @@
 package dev.lastseen.app.thresholds;
 
+import dev.lastseen.common.BoundedFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.Arrays;
 
 /**
  * The two file operations the reloader needs. A seam so tests can simulate a
@@ -36,21 +35,7 @@ public interface FileAccess {
 
         @Override
         public byte[] readAtMost(Path file, int maxBytes) throws IOException {
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[Math.min(maxBytes, 64 * 1024)];
-                int length = 0;
-                while (length < maxBytes) {
-                    if (length == buffer.length) {
-                        buffer = Arrays.copyOf(buffer, (int) Math.min((long) maxBytes, 2L * buffer.length));
-                    }
-                    int n = in.read(buffer, length, buffer.length - length);
-                    if (n < 0) {
-                        break;
-                    }
-                    length += n;
-                }
-                return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
-            }
+            return BoundedFile.readAtMost(file, maxBytes);
         }
     };
 }

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -31,11 +32,18 @@ public final class LastKnownGood {
         return file;
     }
 
-    /** Replaces the saved copy with {@code content}, atomically and durably. */
+    /** Replaces the saved copy with {@code content}, atomically and durably; readable by the owner only (0600). */
     public void save(byte[] content) throws IOException {
         Path dir = file.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        Path temp = posix
+                ? Files.createTempFile(
+                        dir,
+                        file.getFileName().toString(),
+                        ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         try {
             try (FileChannel out =
                     FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

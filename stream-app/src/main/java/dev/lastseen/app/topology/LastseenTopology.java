@@ -96,6 +96,7 @@ public final class LastseenTopology {
                         new LoginEventValidator(settings.bounds(), settings.clock(), settings.clockSkewAllowance()),
                         settings.bounds().maxRecordBytes(),
                         false));
+        ServiceTokenDecoder.requireNotKept(settings.secrets().fields());
         Serde<TokenRegistration> tokenIn = ServiceTokenDecoder.sourceSerde(
                 registry,
                 settings.bounds(),
@@ -171,8 +172,9 @@ public final class LastseenTopology {
     private static KStream<String, LoginEvent> loginsByAccount(
             StreamsBuilder builder, TopologySettings settings, Serde<LoginEvent> loginIn) {
         KStream<String, LoginEvent> source = builder.stream(
-                settings.topics().loginEvents(),
-                Consumed.with(Serdes.String(), loginIn).withName("login-events-source"));
+                        settings.topics().loginEvents(),
+                        Consumed.with(Serdes.String(), loginIn).withName("login-events-source"))
+                .processValues(DropHeaders::new, Named.as("login-events-drop-headers"));
         // Events are normally keyed by account already; only the rest pay for a repartition.
         Map<String, KStream<String, LoginEvent>> byKeying = source.split(Named.as("login-"))
                 .branch((key, event) -> event.getAccountId().equals(key), Branched.as("keyed"))
@@ -189,8 +191,9 @@ public final class LastseenTopology {
     private static KStream<String, RegistryCommand> registryByAccount(
             StreamsBuilder builder, TopologySettings settings, TokenStores stores, Serde<TokenRegistration> tokenIn) {
         KStream<String, TokenRegistration> source = builder.stream(
-                settings.topics().serviceTokens(),
-                Consumed.with(Serdes.String(), tokenIn).withName("service-tokens-source"));
+                        settings.topics().serviceTokens(),
+                        Consumed.with(Serdes.String(), tokenIn).withName("service-tokens-source"))
+                .processValues(DropHeaders::new, Named.as("service-tokens-drop-headers"));
         return source.process(
                         supplier(TokenAccountIndexProcessor::new, stores.tokenAccountIndexBuilder()),
                         Named.as(INDEX_PROCESSOR))

@@ -1,6 +1,5 @@
 package dev.lastseen.app.topology;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.SecretConfig;
 import dev.lastseen.serde.InputRejectReason;
@@ -18,8 +17,8 @@ import java.util.stream.Collectors;
  *   <li>at most the input bound long ({@link InputRejectReason#SECRET_TOO_LONG});</li>
  *   <li>only visible ASCII 0x21..0x7E: no whitespace of any kind (NBSP, ZWSP...), no control or
  *       format characters (BOM...), nothing non-ASCII ({@link InputRejectReason#SECRET_NOT_VISIBLE_ASCII});</li>
- *   <li>at least {@value ConfigLoader#SECRET_MIN_LENGTH} long ({@link InputRejectReason#SECRET_TOO_SHORT});</li>
- *   <li>not a placeholder: one of {@value ConfigLoader#SECRET_PLACEHOLDERS} (case-insensitive), or
+ *   <li>at least {@value SecretConfig#SECRET_MIN_LENGTH} long ({@link InputRejectReason#SECRET_TOO_SHORT});</li>
+ *   <li>not a placeholder: one of {@value SecretConfig#SECRET_PLACEHOLDERS} (case-insensitive), or
  *       one character repeated, such as sixteen asterisks ({@link InputRejectReason#SECRET_PLACEHOLDER}).</li>
  * </ol>
  * Hashes in every common encoding (hex, base64, PHC strings such as {@code $argon2id$...}) are

@@ -4,6 +4,7 @@ import dev.lastseen.app.config.InputBounds;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroDeserializer;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -30,6 +31,19 @@ final class ServiceTokenDecoder implements Deserializer<TokenRegistration> {
     public TokenRegistration deserialize(String topic, byte[] data) {
         ServiceToken token = checked.deserialize(topic, data);
         return token == null ? null : TokenRegistration.of(token);
+    }
+
+    /**
+     * Refuses a secret-field list naming a field the decoder keeps: the one list of secret fields
+     * ({@code lastseen.secret.fields}) is what the decoder drops and what audit-secrets looks for.
+     */
+    static void requireNotKept(List<String> secretFields) {
+        for (String field : secretFields) {
+            if (TokenRegistration.KEPT_FIELDS.contains(field)) {
+                throw new IllegalArgumentException("lastseen.secret.fields names '" + field
+                        + "', a field lastseen keeps from service-tokens records; list only fields that hold secrets");
+            }
+        }
     }
 
     /** The source serde of service-tokens: read-only, since lastseen never writes that topic (nor anything shaped like it). */

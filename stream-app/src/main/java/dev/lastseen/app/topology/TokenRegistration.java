@@ -2,6 +2,7 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.state.RegistryFields;
+import java.util.Set;
 
 /**
  * A service-tokens record as lastseen keeps it: every field but the secret. The service-tokens
@@ -14,6 +15,13 @@ import dev.lastseen.state.RegistryFields;
  */
 public record TokenRegistration(
         String tokenId, String accountId, String name, String clientId, long createdAt, Long expiresAt) {
+
+    /**
+     * The service-tokens fields this projection keeps. Every other field of the record is dropped at the
+     * decoder; a field listed in {@code lastseen.secret.fields} must not be one of these.
+     */
+    public static final Set<String> KEPT_FIELDS =
+            Set.of("token_id", "account_id", "name", "client_id", "created_at", "expires_at");
 
     /** The secret-free projection of a validated record. */
     static TokenRegistration of(ServiceToken token) {

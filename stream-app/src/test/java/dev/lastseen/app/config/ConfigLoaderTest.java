@@ -7,6 +7,7 @@ import dev.lastseen.config.ConfigSources;
 import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.contract.TopicNames;
+import dev.lastseen.registry.RegistryAuth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,6 +37,47 @@ class ConfigLoaderTest {
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "lastseen-dlq");
         assertThat(c.patchGranularity().toSeconds()).isEqualTo(60);
         assertThat(c.http().port()).isEqualTo(7070);
+    }
+
+    @Test
+    void anUnknownKeyIsNamedButItsValueNeverRepeated() {
+        Map<String, Object> m = minimal();
+        m.put("lastseen.schema.registry.basic.pasword", "hunter2-the-real-password");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("lastseen.schema.registry.basic.pasword")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void aSecretStillHoldingTheExamplesChangeMeIsRefusedNamingTheKeyNotTheValue() {
+        Map<String, Object> m = minimal();
+        m.put(RegistryConfig.BASIC_USER, "lastseen");
+        m.put(RegistryConfig.BASIC_PASSWORD, "CHANGE-ME-registry-password");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RegistryConfig.BASIC_PASSWORD)
+                .hasMessageContaining("CHANGE-ME")
+                .hasMessageNotContaining("registry-password");
+        m.put(RegistryConfig.BASIC_PASSWORD, "a-real-registry-password");
+        assertThat(ConfigLoader.fromMap(m).registry().auth())
+                .isEqualTo(RegistryAuth.basic("lastseen", "a-real-registry-password"));
+    }
+
+    @Test
+    void secretFieldsDefaultToTheHashAndMustBeNonEmptyAvroFieldNames() {
+        assertThat(ConfigLoader.fromMap(minimal()).secrets().fields()).containsExactly("client_secret_hash");
+        Map<String, Object> two = minimal();
+        two.put(SecretConfig.SECRET_FIELDS, "client_secret_hash, api_key");
+        assertThat(ConfigLoader.fromMap(two).secrets().fields()).containsExactly("client_secret_hash", "api_key");
+        for (String bad : new String[] {"", "client-secret", "1st"}) {
+            Map<String, Object> m = minimal();
+            m.put(SecretConfig.SECRET_FIELDS, bad);
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(SecretConfig.SECRET_FIELDS);
+        }
     }
 
     @Test
