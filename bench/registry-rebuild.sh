@@ -58,7 +58,6 @@ lastseen.schema.registry.url=$REG
 lastseen.http.host=127.0.0.1
 lastseen.http.port=$HTTP_PORT
 lastseen.http.management.port=$MGMT_PORT
-lastseen.api.keys=bench-key-0123456789abcdef
 # Kafka Streams does not leave the group on close: a short session keeps the wait between the two runs short.
 session.timeout.ms=10000
 EOF

@@ -146,7 +146,7 @@ class SecretFreeIT {
         Path stateDir = work.resolve("state");
         Map<String, Object> settings = ItKafka.appConfig(bootstrap, apicurio.url(), topics, APP, stateDir);
         settings.put(ConfigLoader.MAX_RECORD_BYTES, String.valueOf(MAX_RECORD_BYTES));
-        settings.put(ConfigLoader.API_KEYS, API_KEY);
+        settings.putAll(ItApiKeys.plainHttp(work, API_KEY));
         LastseenConfig config = ConfigLoader.fromMap(settings);
         long now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
 

@@ -11,6 +11,7 @@ import dev.lastseen.app.http.Problem;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.it.ItApiKeys;
 import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.it.LastseenProcess;
 import dev.lastseen.it.LastseenProcesses;
@@ -198,16 +199,14 @@ class QueryLoadIT {
         c.put(ConfigLoader.QUERY_DEADLINE_MS, String.valueOf(DEADLINE.toMillis()));
         c.put(ConfigLoader.HTTP_MAX_CONCURRENT_QUERIES, String.valueOf(MAX_CONCURRENT));
         c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.putAll(ItApiKeys.plainHttp(dir, API_KEY));
+        c.putAll(ItApiKeys.FORWARD_TO_LOOPBACK);
         return processes.create(
                 name,
                 dir.resolve("apps"),
                 httpPort,
                 c,
-                Map.of(
-                        "LASTSEEN_API_KEYS",
-                        API_KEY,
-                        ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL),
-                        CREDENTIAL));
+                Map.of(ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL), CREDENTIAL));
     }
 
     /** Registers the input schema (start-up checks read it) and gives every account a partition with data. */

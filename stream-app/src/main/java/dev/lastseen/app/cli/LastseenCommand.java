@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             ApplyCommand.class,
             AuditSecretsCommand.class,
             RebuildRegistryCommand.class,
-            DeleteLegacyTopicsCommand.class
+            DeleteLegacyTopicsCommand.class,
+            ApiKeyCommand.class
         })
 public final class LastseenCommand {
 

@@ -3,8 +3,6 @@ package dev.lastseen.app.config;
 import dev.lastseen.config.ConfigSources;
 import dev.lastseen.state.BoundedMemoryRocksDBConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,8 +65,6 @@ public final class ConfigLoader {
     public static final String HTTP_TLS_KEYSTORE_PATH = "lastseen.http.tls.keystore.path";
     public static final String HTTP_TLS_KEYSTORE_PASSWORD = "lastseen.http.tls.keystore.password";
     public static final String HTTP_TLS_KEYSTORE_TYPE = "lastseen.http.tls.keystore.type";
-    public static final String API_KEYS = "lastseen.api.keys";
-    public static final String API_KEYS_FILE = "lastseen.api.keys.file";
     public static final String SPIKE_WINDOW_MS = "lastseen.spike.window.ms";
     public static final String SPIKE_GRACE_MS = "lastseen.spike.grace.ms";
     public static final String SPIKE_MINIMUM = "lastseen.spike.minimum";
@@ -101,8 +97,6 @@ public final class ConfigLoader {
      */
     static final int MAX_INSTANCE_ID_LENGTH = 240;
 
-    static final int MAX_API_KEYS = 1000;
-    static final int MIN_API_KEY_LENGTH = 16;
     static final int MAX_PLACEHOLDERS = 1000;
     /**
      * Values a token service writes instead of a hash when it has none, redacts one, or was never
@@ -147,410 +141,403 @@ public final class ConfigLoader {
     /** Threads the API server needs besides its query handlers (acceptors, selectors, quick answers). */
     static final int HTTP_THREAD_HEADROOM = 16;
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(
-                    TOPIC_LOGIN_EVENTS,
-                    ConfigDef.Type.STRING,
-                    TopicNames.LOGIN_EVENTS,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Input topic of LoginEvent records.")
-            .define(
-                    TOPIC_SERVICE_TOKENS,
-                    ConfigDef.Type.STRING,
-                    TopicNames.SERVICE_TOKENS,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Input topic of ServiceToken records (compacted; never written by lastseen).")
-            .define(
-                    TOPIC_TOKEN_LAST_SEEN,
-                    ConfigDef.Type.STRING,
-                    TopicNames.TOKEN_LAST_SEEN,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Output topic of TokenLastSeen patches.")
-            .define(
-                    TOPIC_AUTH_FAILURE_ALERTS,
-                    ConfigDef.Type.STRING,
-                    TopicNames.AUTH_FAILURE_ALERTS,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Output topic of AuthFailureSpike alerts.")
-            .define(
-                    TOPIC_DLQ,
-                    ConfigDef.Type.STRING,
-                    TopicNames.DEAD_LETTER,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Dead-letter topic for rejected input records.")
-            .define(
-                    REGISTRY_URL,
-                    ConfigDef.Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Base URL of a Confluent-compatible schema registry REST API, e.g. http://host:8081 or http://host:8080/apis/ccompat/v7.")
-            .define(
-                    REGISTRY_BASIC_USER,
-                    ConfigDef.Type.STRING,
-                    null,
-                    Importance.LOW,
-                    "Basic-auth user for the registry.")
-            .define(
-                    REGISTRY_BASIC_PASSWORD,
-                    ConfigDef.Type.PASSWORD,
-                    null,
-                    Importance.LOW,
-                    "Basic-auth password for the registry.")
-            .define(
-                    REGISTRY_BEARER_TOKEN,
-                    ConfigDef.Type.PASSWORD,
-                    null,
-                    Importance.LOW,
-                    "Bearer token for the registry.")
-            .define(
-                    REGISTRY_AUTO_REGISTER,
-                    ConfigDef.Type.BOOLEAN,
-                    true,
-                    Importance.MEDIUM,
-                    "Register lastseen's schemas when their subjects lack them (after a compatibility check).")
-            .define(
-                    REGISTRY_CONNECT_TIMEOUT_MS,
-                    ConfigDef.Type.LONG,
-                    5_000L,
-                    Range.between(100, 120_000),
-                    Importance.LOW,
-                    "Registry connect timeout.")
-            .define(
-                    REGISTRY_READ_TIMEOUT_MS,
-                    ConfigDef.Type.LONG,
-                    10_000L,
-                    Range.between(100, 300_000),
-                    Importance.LOW,
-                    "Registry read timeout.")
-            .define(
-                    PATCH_GRANULARITY_MS,
-                    ConfigDef.Type.LONG,
-                    60_000L,
-                    Range.between(0, 86_400_000),
-                    Importance.MEDIUM,
-                    "A TokenLastSeen patch is emitted on a token's first sighting and when last_seen_at advances at least this much past the last patch.")
-            .define(
-                    CLOCK_SKEW_ALLOWANCE_MS,
-                    ConfigDef.Type.LONG,
-                    300_000L,
-                    Range.between(0, 86_400_000),
-                    Importance.MEDIUM,
-                    "Events dated further than this into the future are rejected (they would pin last-seen).")
-            .define(
-                    MAX_RECORD_BYTES,
-                    ConfigDef.Type.INT,
-                    16 * 1024,
-                    Range.between(64, 1024 * 1024),
-                    Importance.MEDIUM,
-                    "Largest accepted input record value, in bytes.")
-            .define(
-                    NEVER_SEEN_RETENTION_MS,
-                    ConfigDef.Type.LONG,
-                    7L * 86_400_000,
-                    Range.between(0, 3_650L * 86_400_000),
-                    Importance.MEDIUM,
-                    "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
-                            + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
-            .define(
-                    RETIRED_RETENTION_MS,
-                    ConfigDef.Type.LONG,
-                    30L * 86_400_000,
-                    Range.between(0, 3_650L * 86_400_000),
-                    Importance.MEDIUM,
-                    "Usage of a token the registry deleted or moved to another account stays readable this long after the delete/move, "
-                            + "then is deleted; 0 keeps it forever.")
-            .define(
-                    GUARD_RETENTION_MS,
-                    ConfigDef.Type.LONG,
-                    30L * 86_400_000,
-                    Range.between(0, 3_650L * 86_400_000),
-                    Importance.LOW,
-                    "token-last-seen never moves backwards for a token: the last patched last_seen_at of each token is remembered this "
-                            + "long after it (an event arriving later than this could move the topic back); 0 keeps it forever.")
-            .define(
-                    SECRET_MIN_LENGTH,
-                    ConfigDef.Type.INT,
-                    16,
-                    Range.between(1, InputBounds.DEFAULTS.maxSecretHashLength()),
-                    Importance.MEDIUM,
-                    "Shortest client_secret_hash accepted from service-tokens; shorter ones are rejected (secret_too_short).")
-            .define(
-                    SECRET_PLACEHOLDERS,
-                    ConfigDef.Type.LIST,
-                    DEFAULT_SECRET_PLACEHOLDERS,
-                    ConfigDef.LambdaValidator.with(
-                            ConfigLoader::validatePlaceholders,
-                            () -> "at most " + MAX_PLACEHOLDERS + " entries of 1.."
-                                    + InputBounds.DEFAULTS.maxSecretHashLength() + " characters"),
-                    Importance.MEDIUM,
-                    "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
-                            + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
-            .define(
-                    NEVER_SEEN_MAX_ENTRIES,
-                    ConfigDef.Type.LONG,
-                    1_000_000L,
-                    Range.between(100, 1_000_000_000),
-                    Importance.MEDIUM,
-                    "Most usage entries of token ids that never authenticated successfully that one task (account partition) keeps; "
-                            + "past it, each new one evicts the one with the oldest last failure (a hard bound on what a flood of "
-                            + "failed logins with random token ids can grow).")
-            .define(
-                    HTTP_HOST,
-                    ConfigDef.Type.STRING,
-                    "0.0.0.0",
-                    Importance.MEDIUM,
-                    "Interface the REST server binds to.")
-            .define(
-                    HTTP_PORT,
-                    ConfigDef.Type.INT,
-                    7070,
-                    Range.between(0, 65535),
-                    Importance.MEDIUM,
-                    "Port of the REST server (0 picks a free port).")
-            .define(
-                    HTTP_MANAGEMENT_PORT,
-                    ConfigDef.Type.INT,
-                    7072,
-                    Range.between(-1, 65535),
-                    Importance.MEDIUM,
-                    "Port of the management server: /healthz, /readyz and /metrics on a connector and threads of their own, "
-                            + "so probes and scrapes are answered whatever the query load (0 picks a free port; -1: none, "
-                            + "they are then served on the API port only).")
-            .define(
-                    HTTP_MAX_CONCURRENT_QUERIES,
-                    ConfigDef.Type.INT,
-                    32,
-                    Range.between(1, 10_000),
-                    Importance.MEDIUM,
-                    "Most /v1 queries from clients answered at once (and, separately, as many forwarded by other instances); "
-                            + "one more is answered 503 with Retry-After at once.")
-            .define(
-                    HTTP_MAX_CONNECTIONS,
-                    ConfigDef.Type.INT,
-                    512,
-                    Range.between(8, 100_000),
-                    Importance.LOW,
-                    "Most open connections to the API port; further ones wait in the accept backlog.")
-            .define(
-                    HTTP_MAX_HEADER_BYTES,
-                    ConfigDef.Type.INT,
-                    8_192,
-                    Range.between(2_048, 1_048_576),
-                    Importance.LOW,
-                    "Largest request line plus headers accepted (431 beyond).")
-            .define(
-                    HTTP_IDLE_TIMEOUT_MS,
-                    ConfigDef.Type.LONG,
-                    30_000L,
-                    Range.between(1_000, 3_600_000),
-                    Importance.LOW,
-                    "A connection that sends or reads nothing for this long is closed.")
-            .define(
-                    HTTP_THREADS,
-                    ConfigDef.Type.INT,
-                    96,
-                    Range.between(HTTP_THREAD_HEADROOM + 2, 20_000),
-                    Importance.LOW,
-                    "Threads of the API server; at least twice lastseen.http.max.concurrent.queries plus "
-                            + HTTP_THREAD_HEADROOM + ".")
-            .define(
-                    HTTP_TLS_KEYSTORE_PATH,
-                    ConfigDef.Type.STRING,
-                    null,
-                    Importance.MEDIUM,
-                    "Keystore with the API's TLS key and certificate: when set, the API port speaks HTTPS only, and queries "
-                            + "are forwarded to other instances over HTTPS.")
-            .define(
-                    HTTP_TLS_KEYSTORE_PASSWORD,
-                    ConfigDef.Type.PASSWORD,
-                    null,
-                    Importance.MEDIUM,
-                    "Password of the keystore (and of its key).")
-            .define(
-                    HTTP_TLS_KEYSTORE_TYPE,
-                    ConfigDef.Type.STRING,
-                    "PKCS12",
-                    new ConfigDef.NonEmptyString(),
-                    Importance.LOW,
-                    "Keystore type.")
-            .define(
-                    API_KEYS,
-                    ConfigDef.Type.PASSWORD,
-                    null,
-                    Importance.HIGH,
-                    "Comma-separated bearer API keys for /v1 (at least 16 characters each).")
-            .define(
-                    API_KEYS_FILE,
-                    ConfigDef.Type.STRING,
-                    null,
-                    Importance.HIGH,
-                    "File with one bearer API key per line (# comments allowed).")
-            .define(
-                    SPIKE_WINDOW_MS,
-                    ConfigDef.Type.LONG,
-                    60_000L,
-                    Range.between(1_000, 3_600_000),
-                    Importance.MEDIUM,
-                    "Failure-spike window size.")
-            .define(
-                    SPIKE_GRACE_MS,
-                    ConfigDef.Type.LONG,
-                    30_000L,
-                    Range.between(0, 3_600_000),
-                    Importance.MEDIUM,
-                    "How late a failure may arrive and still count in its window.")
-            .define(
-                    SPIKE_MINIMUM,
-                    ConfigDef.Type.LONG,
-                    20L,
-                    Range.between(1, 1_000_000),
-                    Importance.MEDIUM,
-                    "Default minimum failures per window for a spike.")
-            .define(
-                    SPIKE_FACTOR,
-                    ConfigDef.Type.DOUBLE,
-                    3.0,
-                    Range.between(1.0, 1000.0),
-                    Importance.MEDIUM,
-                    "Default factor over the baseline for a spike.")
-            .define(
-                    SPIKE_BASELINE_ALPHA,
-                    ConfigDef.Type.DOUBLE,
-                    0.2,
-                    Range.between(0.001, 1.0),
-                    Importance.LOW,
-                    "Weight of the newest window in the moving-average baseline.")
-            .define(
-                    THRESHOLDS_FILE,
-                    ConfigDef.Type.STRING,
-                    null,
-                    Importance.MEDIUM,
-                    "Per-account spike thresholds (JSON), reloaded when it changes.")
-            .define(
-                    THRESHOLDS_POLL_MS,
-                    ConfigDef.Type.LONG,
-                    5_000L,
-                    Range.between(100, 3_600_000),
-                    Importance.LOW,
-                    "How often the thresholds file is checked for changes.")
-            .define(
-                    QUERY_DEADLINE_MS,
-                    ConfigDef.Type.LONG,
-                    5_000L,
-                    Range.between(100, 60_000),
-                    Importance.MEDIUM,
-                    "How long a query retries (with backoff) while its state is unavailable (rebalance, restore, owner lost) before answering 503 with Retry-After.")
-            .define(
-                    QUERY_FORWARD_CONNECT_TIMEOUT_MS,
-                    ConfigDef.Type.LONG,
-                    1_000L,
-                    Range.between(50, 60_000),
-                    Importance.LOW,
-                    "Connect timeout of a query forwarded to the instance that owns the account.")
-            .define(
-                    QUERY_FORWARD_READ_TIMEOUT_MS,
-                    ConfigDef.Type.LONG,
-                    3_000L,
-                    Range.between(100, 120_000),
-                    Importance.LOW,
-                    "Time a forwarded query may take to answer completely.")
-            .define(
-                    QUERY_MAX_PAGE_SCAN,
-                    ConfigDef.Type.INT,
-                    10_000,
-                    Range.between(1_000, 1_000_000),
-                    Importance.LOW,
-                    "Most registry entries one listing page examines; a page ends early (with a next_page_token) when reached, bounding latency.")
-            .define(
-                    QUERY_MAX_STALE_LAG,
-                    ConfigDef.Type.LONG,
-                    1_000L,
-                    Range.between(0, Long.MAX_VALUE),
-                    Importance.LOW,
-                    "A standby (or restoring) copy answers for an unavailable owner only while it is at most this many changelog records behind; a copy still restoring from scratch must not answer.")
-            .define(
-                    INSTANCE_ID,
-                    ConfigDef.Type.STRING,
-                    null,
-                    new InstanceIdValidator(),
-                    Importance.HIGH,
-                    "This instance's stable, unique name (the StatefulSet pod name in ops/k8s). Set: the instance is a "
-                            + "static member of the consumer group (group.instance.id), so a restart with the same name "
-                            + "takes its tasks back at once instead of waiting for the old member's session to expire. "
-                            + "Unset: a dynamic member. Two running instances must never share a name.")
-            .define(
-                    SHUTDOWN_TIMEOUT_MS,
-                    ConfigDef.Type.LONG,
-                    30_000L,
-                    Range.between(1_000, 600_000),
-                    Importance.MEDIUM,
-                    "How long a planned shutdown (SIGTERM) waits for Kafka Streams to commit, flush and checkpoint. "
-                            + "Keep the pod's terminationGracePeriodSeconds above it.")
-            .define(
-                    SHUTDOWN_LEAVE_GROUP,
-                    ConfigDef.Type.STRING,
-                    LeaveGroup.AUTO.code(),
-                    ConfigDef.ValidString.in(LeaveGroup.codes()),
-                    Importance.MEDIUM,
-                    "Whether a planned shutdown leaves the consumer group at once: auto (a dynamic member leaves, a static "
-                            + "member stays, expecting to be back within session.timeout.ms), always, never.")
-            .define(
-                    RECORD_MAX_RETRIES,
-                    ConfigDef.Type.INT,
-                    2,
-                    Range.between(0, 20),
-                    Importance.MEDIUM,
-                    "A record whose processing fails with an unexpected error (not a rejected record, not an infrastructure "
-                            + "fault) is retried this many times (each retry fails the task and replaces the stream thread), "
-                            + "then dead-lettered with reason processing_error, so one record cannot stall its partition.")
-            .define(
-                    QUERY_FORWARD_CREDENTIAL,
-                    ConfigDef.Type.PASSWORD,
-                    null,
-                    Importance.HIGH,
-                    "The secret instances of one deployment present to each other when forwarding a query (at least "
-                            + MIN_FORWARD_CREDENTIAL_LENGTH + " characters, the same on every instance). Without it an "
-                            + "instance forwards nothing and honours no forwarded request. To rotate it, give two, "
-                            + "comma-separated: both are accepted, the first is sent.")
-            .define(
-                    QUERY_FORWARD_TRUSTSTORE_PATH,
-                    ConfigDef.Type.STRING,
-                    null,
-                    Importance.MEDIUM,
-                    "Truststore for the other instances' TLS certificates when the API uses TLS (default: the JDK's trusted CAs).")
-            .define(
-                    QUERY_FORWARD_TRUSTSTORE_PASSWORD,
-                    ConfigDef.Type.PASSWORD,
-                    null,
-                    Importance.LOW,
-                    "Password of the truststore.")
-            .define(
-                    QUERY_FORWARD_TRUSTSTORE_TYPE,
-                    ConfigDef.Type.STRING,
-                    "PKCS12",
-                    new ConfigDef.NonEmptyString(),
-                    Importance.LOW,
-                    "Truststore type.")
-            .define(
-                    ROCKSDB_MEMORY_BYTES,
-                    ConfigDef.Type.LONG,
-                    BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY,
-                    Range.atLeast(16L * 1024 * 1024),
-                    Importance.MEDIUM,
-                    "Total off-heap memory of all RocksDB stores (block cache + memtables).")
-            .define(
-                    ROCKSDB_WRITE_BUFFER_RATIO,
-                    ConfigDef.Type.DOUBLE,
-                    BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO,
-                    Range.between(0.05, 0.9),
-                    Importance.LOW,
-                    "Share of the RocksDB memory given to memtables.");
+    public static final ConfigDef DEFINITION =
+            HttpExposure.define(PeerAuthConfig.define(ApiAccessConfig.define(new ConfigDef()
+                    .define(
+                            TOPIC_LOGIN_EVENTS,
+                            ConfigDef.Type.STRING,
+                            TopicNames.LOGIN_EVENTS,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Input topic of LoginEvent records.")
+                    .define(
+                            TOPIC_SERVICE_TOKENS,
+                            ConfigDef.Type.STRING,
+                            TopicNames.SERVICE_TOKENS,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Input topic of ServiceToken records (compacted; never written by lastseen).")
+                    .define(
+                            TOPIC_TOKEN_LAST_SEEN,
+                            ConfigDef.Type.STRING,
+                            TopicNames.TOKEN_LAST_SEEN,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Output topic of TokenLastSeen patches.")
+                    .define(
+                            TOPIC_AUTH_FAILURE_ALERTS,
+                            ConfigDef.Type.STRING,
+                            TopicNames.AUTH_FAILURE_ALERTS,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Output topic of AuthFailureSpike alerts.")
+                    .define(
+                            TOPIC_DLQ,
+                            ConfigDef.Type.STRING,
+                            TopicNames.DEAD_LETTER,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Dead-letter topic for rejected input records.")
+                    .define(
+                            REGISTRY_URL,
+                            ConfigDef.Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Base URL of a Confluent-compatible schema registry REST API, e.g. http://host:8081 or http://host:8080/apis/ccompat/v7.")
+                    .define(
+                            REGISTRY_BASIC_USER,
+                            ConfigDef.Type.STRING,
+                            null,
+                            Importance.LOW,
+                            "Basic-auth user for the registry.")
+                    .define(
+                            REGISTRY_BASIC_PASSWORD,
+                            ConfigDef.Type.PASSWORD,
+                            null,
+                            Importance.LOW,
+                            "Basic-auth password for the registry.")
+                    .define(
+                            REGISTRY_BEARER_TOKEN,
+                            ConfigDef.Type.PASSWORD,
+                            null,
+                            Importance.LOW,
+                            "Bearer token for the registry.")
+                    .define(
+                            REGISTRY_AUTO_REGISTER,
+                            ConfigDef.Type.BOOLEAN,
+                            true,
+                            Importance.MEDIUM,
+                            "Register lastseen's schemas when their subjects lack them (after a compatibility check).")
+                    .define(
+                            REGISTRY_CONNECT_TIMEOUT_MS,
+                            ConfigDef.Type.LONG,
+                            5_000L,
+                            Range.between(100, 120_000),
+                            Importance.LOW,
+                            "Registry connect timeout.")
+                    .define(
+                            REGISTRY_READ_TIMEOUT_MS,
+                            ConfigDef.Type.LONG,
+                            10_000L,
+                            Range.between(100, 300_000),
+                            Importance.LOW,
+                            "Registry read timeout.")
+                    .define(
+                            PATCH_GRANULARITY_MS,
+                            ConfigDef.Type.LONG,
+                            60_000L,
+                            Range.between(0, 86_400_000),
+                            Importance.MEDIUM,
+                            "A TokenLastSeen patch is emitted on a token's first sighting and when last_seen_at advances at least this much past the last patch.")
+                    .define(
+                            CLOCK_SKEW_ALLOWANCE_MS,
+                            ConfigDef.Type.LONG,
+                            300_000L,
+                            Range.between(0, 86_400_000),
+                            Importance.MEDIUM,
+                            "Events dated further than this into the future are rejected (they would pin last-seen).")
+                    .define(
+                            MAX_RECORD_BYTES,
+                            ConfigDef.Type.INT,
+                            16 * 1024,
+                            Range.between(64, 1024 * 1024),
+                            Importance.MEDIUM,
+                            "Largest accepted input record value, in bytes.")
+                    .define(
+                            NEVER_SEEN_RETENTION_MS,
+                            ConfigDef.Type.LONG,
+                            7L * 86_400_000,
+                            Range.between(0, 3_650L * 86_400_000),
+                            Importance.MEDIUM,
+                            "Usage of a token id that never authenticated successfully is deleted this long after its last failure "
+                                    + "(failures for unknown ids would otherwise grow state at the rate they arrive); 0 keeps it forever.")
+                    .define(
+                            RETIRED_RETENTION_MS,
+                            ConfigDef.Type.LONG,
+                            30L * 86_400_000,
+                            Range.between(0, 3_650L * 86_400_000),
+                            Importance.MEDIUM,
+                            "Usage of a token the registry deleted or moved to another account stays readable this long after the delete/move, "
+                                    + "then is deleted; 0 keeps it forever.")
+                    .define(
+                            GUARD_RETENTION_MS,
+                            ConfigDef.Type.LONG,
+                            30L * 86_400_000,
+                            Range.between(0, 3_650L * 86_400_000),
+                            Importance.LOW,
+                            "token-last-seen never moves backwards for a token: the last patched last_seen_at of each token is remembered this "
+                                    + "long after it (an event arriving later than this could move the topic back); 0 keeps it forever.")
+                    .define(
+                            SECRET_MIN_LENGTH,
+                            ConfigDef.Type.INT,
+                            16,
+                            Range.between(1, InputBounds.DEFAULTS.maxSecretHashLength()),
+                            Importance.MEDIUM,
+                            "Shortest client_secret_hash accepted from service-tokens; shorter ones are rejected (secret_too_short).")
+                    .define(
+                            SECRET_PLACEHOLDERS,
+                            ConfigDef.Type.LIST,
+                            DEFAULT_SECRET_PLACEHOLDERS,
+                            ConfigDef.LambdaValidator.with(
+                                    ConfigLoader::validatePlaceholders,
+                                    () -> "at most " + MAX_PLACEHOLDERS + " entries of 1.."
+                                            + InputBounds.DEFAULTS.maxSecretHashLength() + " characters"),
+                            Importance.MEDIUM,
+                            "Comma-separated client_secret_hash values that are placeholders, not secrets (compared case-insensitively; a value "
+                                    + "of one repeated character is always one); such records are rejected (secret_placeholder). Empty: none.")
+                    .define(
+                            NEVER_SEEN_MAX_ENTRIES,
+                            ConfigDef.Type.LONG,
+                            1_000_000L,
+                            Range.between(100, 1_000_000_000),
+                            Importance.MEDIUM,
+                            "Most usage entries of token ids that never authenticated successfully that one task (account partition) keeps; "
+                                    + "past it, each new one evicts the one with the oldest last failure (a hard bound on what a flood of "
+                                    + "failed logins with random token ids can grow).")
+                    .define(
+                            HTTP_HOST,
+                            ConfigDef.Type.STRING,
+                            "0.0.0.0",
+                            Importance.MEDIUM,
+                            "Interface the REST server binds to.")
+                    .define(
+                            HTTP_PORT,
+                            ConfigDef.Type.INT,
+                            7070,
+                            Range.between(0, 65535),
+                            Importance.MEDIUM,
+                            "Port of the REST server (0 picks a free port).")
+                    .define(
+                            HTTP_MANAGEMENT_PORT,
+                            ConfigDef.Type.INT,
+                            7072,
+                            Range.between(-1, 65535),
+                            Importance.MEDIUM,
+                            "Port of the management server: /healthz, /readyz and /metrics on a connector and threads of their own, "
+                                    + "so probes and scrapes are answered whatever the query load (0 picks a free port; -1: none, "
+                                    + "they are then served on the API port only).")
+                    .define(
+                            HTTP_MAX_CONCURRENT_QUERIES,
+                            ConfigDef.Type.INT,
+                            32,
+                            Range.between(1, 10_000),
+                            Importance.MEDIUM,
+                            "Most /v1 queries from clients answered at once (and, separately, as many forwarded by other instances); "
+                                    + "one more is answered 503 with Retry-After at once.")
+                    .define(
+                            HTTP_MAX_CONNECTIONS,
+                            ConfigDef.Type.INT,
+                            512,
+                            Range.between(8, 100_000),
+                            Importance.LOW,
+                            "Most open connections to the API port; further ones wait in the accept backlog.")
+                    .define(
+                            HTTP_MAX_HEADER_BYTES,
+                            ConfigDef.Type.INT,
+                            8_192,
+                            Range.between(2_048, 1_048_576),
+                            Importance.LOW,
+                            "Largest request line plus headers accepted (431 beyond).")
+                    .define(
+                            HTTP_IDLE_TIMEOUT_MS,
+                            ConfigDef.Type.LONG,
+                            30_000L,
+                            Range.between(1_000, 3_600_000),
+                            Importance.LOW,
+                            "A connection that sends or reads nothing for this long is closed.")
+                    .define(
+                            HTTP_THREADS,
+                            ConfigDef.Type.INT,
+                            96,
+                            Range.between(HTTP_THREAD_HEADROOM + 2, 20_000),
+                            Importance.LOW,
+                            "Threads of the API server; at least twice lastseen.http.max.concurrent.queries plus "
+                                    + HTTP_THREAD_HEADROOM + ".")
+                    .define(
+                            HTTP_TLS_KEYSTORE_PATH,
+                            ConfigDef.Type.STRING,
+                            null,
+                            Importance.MEDIUM,
+                            "Keystore with the API's TLS key and certificate: when set, the API port speaks HTTPS only, and queries "
+                                    + "are forwarded to other instances over HTTPS.")
+                    .define(
+                            HTTP_TLS_KEYSTORE_PASSWORD,
+                            ConfigDef.Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "Password of the keystore (and of its key).")
+                    .define(
+                            HTTP_TLS_KEYSTORE_TYPE,
+                            ConfigDef.Type.STRING,
+                            "PKCS12",
+                            new ConfigDef.NonEmptyString(),
+                            Importance.LOW,
+                            "Keystore type.")
+                    .define(
+                            SPIKE_WINDOW_MS,
+                            ConfigDef.Type.LONG,
+                            60_000L,
+                            Range.between(1_000, 3_600_000),
+                            Importance.MEDIUM,
+                            "Failure-spike window size.")
+                    .define(
+                            SPIKE_GRACE_MS,
+                            ConfigDef.Type.LONG,
+                            30_000L,
+                            Range.between(0, 3_600_000),
+                            Importance.MEDIUM,
+                            "How late a failure may arrive and still count in its window.")
+                    .define(
+                            SPIKE_MINIMUM,
+                            ConfigDef.Type.LONG,
+                            20L,
+                            Range.between(1, 1_000_000),
+                            Importance.MEDIUM,
+                            "Default minimum failures per window for a spike.")
+                    .define(
+                            SPIKE_FACTOR,
+                            ConfigDef.Type.DOUBLE,
+                            3.0,
+                            Range.between(1.0, 1000.0),
+                            Importance.MEDIUM,
+                            "Default factor over the baseline for a spike.")
+                    .define(
+                            SPIKE_BASELINE_ALPHA,
+                            ConfigDef.Type.DOUBLE,
+                            0.2,
+                            Range.between(0.001, 1.0),
+                            Importance.LOW,
+                            "Weight of the newest window in the moving-average baseline.")
+                    .define(
+                            THRESHOLDS_FILE,
+                            ConfigDef.Type.STRING,
+                            null,
+                            Importance.MEDIUM,
+                            "Per-account spike thresholds (JSON), reloaded when it changes.")
+                    .define(
+                            THRESHOLDS_POLL_MS,
+                            ConfigDef.Type.LONG,
+                            5_000L,
+                            Range.between(100, 3_600_000),
+                            Importance.LOW,
+                            "How often the thresholds file is checked for changes.")
+                    .define(
+                            QUERY_DEADLINE_MS,
+                            ConfigDef.Type.LONG,
+                            5_000L,
+                            Range.between(100, 60_000),
+                            Importance.MEDIUM,
+                            "How long a query retries (with backoff) while its state is unavailable (rebalance, restore, owner lost) before answering 503 with Retry-After.")
+                    .define(
+                            QUERY_FORWARD_CONNECT_TIMEOUT_MS,
+                            ConfigDef.Type.LONG,
+                            1_000L,
+                            Range.between(50, 60_000),
+                            Importance.LOW,
+                            "Connect timeout of a query forwarded to the instance that owns the account.")
+                    .define(
+                            QUERY_FORWARD_READ_TIMEOUT_MS,
+                            ConfigDef.Type.LONG,
+                            3_000L,
+                            Range.between(100, 120_000),
+                            Importance.LOW,
+                            "Time a forwarded query may take to answer completely.")
+                    .define(
+                            QUERY_MAX_PAGE_SCAN,
+                            ConfigDef.Type.INT,
+                            10_000,
+                            Range.between(1_000, 1_000_000),
+                            Importance.LOW,
+                            "Most registry entries one listing page examines; a page ends early (with a next_page_token) when reached, bounding latency.")
+                    .define(
+                            QUERY_MAX_STALE_LAG,
+                            ConfigDef.Type.LONG,
+                            1_000L,
+                            Range.between(0, Long.MAX_VALUE),
+                            Importance.LOW,
+                            "A standby (or restoring) copy answers for an unavailable owner only while it is at most this many changelog records behind; a copy still restoring from scratch must not answer.")
+                    .define(
+                            INSTANCE_ID,
+                            ConfigDef.Type.STRING,
+                            null,
+                            new InstanceIdValidator(),
+                            Importance.HIGH,
+                            "This instance's stable, unique name (the StatefulSet pod name in ops/k8s). Set: the instance is a "
+                                    + "static member of the consumer group (group.instance.id), so a restart with the same name "
+                                    + "takes its tasks back at once instead of waiting for the old member's session to expire. "
+                                    + "Unset: a dynamic member. Two running instances must never share a name.")
+                    .define(
+                            SHUTDOWN_TIMEOUT_MS,
+                            ConfigDef.Type.LONG,
+                            30_000L,
+                            Range.between(1_000, 600_000),
+                            Importance.MEDIUM,
+                            "How long a planned shutdown (SIGTERM) waits for Kafka Streams to commit, flush and checkpoint. "
+                                    + "Keep the pod's terminationGracePeriodSeconds above it.")
+                    .define(
+                            SHUTDOWN_LEAVE_GROUP,
+                            ConfigDef.Type.STRING,
+                            LeaveGroup.AUTO.code(),
+                            ConfigDef.ValidString.in(LeaveGroup.codes()),
+                            Importance.MEDIUM,
+                            "Whether a planned shutdown leaves the consumer group at once: auto (a dynamic member leaves, a static "
+                                    + "member stays, expecting to be back within session.timeout.ms), always, never.")
+                    .define(
+                            RECORD_MAX_RETRIES,
+                            ConfigDef.Type.INT,
+                            2,
+                            Range.between(0, 20),
+                            Importance.MEDIUM,
+                            "A record whose processing fails with an unexpected error (not a rejected record, not an infrastructure "
+                                    + "fault) is retried this many times (each retry fails the task and replaces the stream thread), "
+                                    + "then dead-lettered with reason processing_error, so one record cannot stall its partition.")
+                    .define(
+                            QUERY_FORWARD_CREDENTIAL,
+                            ConfigDef.Type.PASSWORD,
+                            null,
+                            Importance.HIGH,
+                            "The key instances of one deployment sign forwarded queries with (HMAC-SHA256 over method, target,"
+                                    + " path and time, valid 30 s; the key itself is never sent; at least "
+                                    + MIN_FORWARD_CREDENTIAL_LENGTH
+                                    + " characters, the same on every instance). Without it an "
+                                    + "instance forwards nothing and honours no forwarded request. To rotate it, give two, "
+                                    + "comma-separated: both are accepted, the first signs. Needs TLS with a truststore, "
+                                    + "and lastseen.query.forward.allowed.hosts.")
+                    .define(
+                            QUERY_FORWARD_TRUSTSTORE_PATH,
+                            ConfigDef.Type.STRING,
+                            null,
+                            Importance.MEDIUM,
+                            "Truststore for the other instances' TLS certificates: required when the API uses TLS and forwards queries"
+                                    + " (the JDK's public CAs are never trusted for instances).")
+                    .define(
+                            QUERY_FORWARD_TRUSTSTORE_PASSWORD,
+                            ConfigDef.Type.PASSWORD,
+                            null,
+                            Importance.LOW,
+                            "Password of the truststore.")
+                    .define(
+                            QUERY_FORWARD_TRUSTSTORE_TYPE,
+                            ConfigDef.Type.STRING,
+                            "PKCS12",
+                            new ConfigDef.NonEmptyString(),
+                            Importance.LOW,
+                            "Truststore type.")
+                    .define(
+                            ROCKSDB_MEMORY_BYTES,
+                            ConfigDef.Type.LONG,
+                            BoundedMemoryRocksDBConfig.DEFAULT_TOTAL_MEMORY,
+                            Range.atLeast(16L * 1024 * 1024),
+                            Importance.MEDIUM,
+                            "Total off-heap memory of all RocksDB stores (block cache + memtables).")
+                    .define(
+                            ROCKSDB_WRITE_BUFFER_RATIO,
+                            ConfigDef.Type.DOUBLE,
+                            BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO,
+                            Range.between(0.05, 0.9),
+                            Importance.LOW,
+                            "Share of the RocksDB memory given to memtables."))));
 
     private ConfigLoader() {}
 
@@ -601,6 +588,7 @@ public final class ConfigLoader {
         Map<String, Object> streams = new HashMap<>();
         values.forEach((k, v) -> {
             if (k.startsWith("lastseen.")) {
+                ApiAccessConfig.refuseRemoved(k);
                 if (!DEFINITION.names().contains(k)) {
                     throw new ConfigException(
                             k,
@@ -676,16 +664,21 @@ public final class ConfigLoader {
                 LeaveGroup.fromCode(c.getString(SHUTDOWN_LEAVE_GROUP)),
                 c.getInt(RECORD_MAX_RETRIES));
 
+        LastseenConfig.HttpSettings http = httpSettings(c);
+        LastseenConfig.QuerySettings query = querySettings(c, http.tls() != null);
+        ApiAccessConfig.Settings apiAccess = ApiAccessConfig.settings(c);
+        PeerAuthConfig.refusePlainHttpCredentials(
+                c, http.tls() != null, apiAccess.keyFile() != null, query.forwardCredential() != null);
         return new LastseenConfig(
                 topics,
                 registry,
                 Duration.ofMillis(c.getLong(PATCH_GRANULARITY_MS)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
                 bounds,
-                httpSettings(c),
-                apiKeys(c),
+                http,
+                apiAccess,
                 spikes,
-                querySettings(c),
+                query,
                 new LastseenConfig.RetentionSettings(
                         Duration.ofMillis(c.getLong(NEVER_SEEN_RETENTION_MS)),
                         Duration.ofMillis(c.getLong(RETIRED_RETENTION_MS)),
@@ -723,10 +716,11 @@ public final class ConfigLoader {
                 threads);
         LastseenConfig.KeyStoreFile keystore =
                 keyStore(c, HTTP_TLS_KEYSTORE_PATH, HTTP_TLS_KEYSTORE_PASSWORD, HTTP_TLS_KEYSTORE_TYPE, true);
-        return new LastseenConfig.HttpSettings(c.getString(HTTP_HOST), port, management, limits, keystore);
+        return new LastseenConfig.HttpSettings(
+                c.getString(HTTP_HOST), port, management, limits, keystore, HttpExposure.of(c, management));
     }
 
-    private static LastseenConfig.QuerySettings querySettings(AbstractConfig c) {
+    private static LastseenConfig.QuerySettings querySettings(AbstractConfig c, boolean tls) {
         Password credential = c.getPassword(QUERY_FORWARD_CREDENTIAL);
         List<String> credentials = credential == null
                 ? List.of()
@@ -751,6 +745,12 @@ public final class ConfigLoader {
                                 + " instance the same");
             }
         }
+        LastseenConfig.KeyStoreFile trust = keyStore(
+                c,
+                QUERY_FORWARD_TRUSTSTORE_PATH,
+                QUERY_FORWARD_TRUSTSTORE_PASSWORD,
+                QUERY_FORWARD_TRUSTSTORE_TYPE,
+                false);
         return new LastseenConfig.QuerySettings(
                 Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
                 Duration.ofMillis(c.getLong(QUERY_FORWARD_CONNECT_TIMEOUT_MS)),
@@ -758,12 +758,8 @@ public final class ConfigLoader {
                 c.getInt(QUERY_MAX_PAGE_SCAN),
                 c.getLong(QUERY_MAX_STALE_LAG),
                 credentials,
-                keyStore(
-                        c,
-                        QUERY_FORWARD_TRUSTSTORE_PATH,
-                        QUERY_FORWARD_TRUSTSTORE_PASSWORD,
-                        QUERY_FORWARD_TRUSTSTORE_TYPE,
-                        false));
+                trust,
+                PeerAuthConfig.forwardHosts(c, !credentials.isEmpty(), tls, trust != null));
     }
 
     /** A configured keystore or truststore, loaded once here so that a wrong path, type or password fails start-up. */
@@ -806,50 +802,6 @@ public final class ConfigLoader {
             }
         }
         return false;
-    }
-
-    private static List<String> apiKeys(AbstractConfig c) {
-        List<String> keys = new ArrayList<>();
-        Password inline = c.getPassword(API_KEYS);
-        if (inline != null) {
-            Arrays.stream(inline.value().split(","))
-                    .map(String::trim)
-                    .filter(s -> !s.isEmpty())
-                    .forEach(keys::add);
-        }
-        String file = c.getString(API_KEYS_FILE);
-        if (file != null) {
-            Path path = Path.of(file);
-            try {
-                long size = Files.size(path);
-                if (size > MAX_FILE_BYTES) {
-                    throw new ConfigException(
-                            API_KEYS_FILE, file, "file is " + size + " bytes, over the bound of " + MAX_FILE_BYTES);
-                }
-                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-                    String k = line.trim();
-                    if (!k.isEmpty() && !k.startsWith("#")) {
-                        keys.add(k);
-                    }
-                }
-            } catch (IOException e) {
-                throw new ConfigException(API_KEYS_FILE, file, "cannot be read: " + e.getMessage());
-            }
-        }
-        if (keys.size() > MAX_API_KEYS) {
-            throw new ConfigException(
-                    API_KEYS, "[hidden]", keys.size() + " keys configured, over the bound of " + MAX_API_KEYS);
-        }
-        for (int i = 0; i < keys.size(); i++) {
-            if (keys.get(i).length() < MIN_API_KEY_LENGTH) {
-                // Never echo the key itself.
-                throw new ConfigException(
-                        API_KEYS,
-                        "[hidden]",
-                        "key #" + (i + 1) + " is shorter than " + MIN_API_KEY_LENGTH + " characters");
-            }
-        }
-        return keys;
     }
 
     /**

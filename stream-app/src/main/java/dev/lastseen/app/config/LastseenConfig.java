@@ -8,6 +8,7 @@ import java.util.Map;
  * The validated, immutable configuration of one lastseen instance. Built only by
  * {@link ConfigLoader}, which names the offending key in every error.
  *
+ * @param apiAccess the API key file
  * @param query   interactive-query routing and bounds
  * @param retention how long state that nothing refreshes is kept (never-seen and retired usage, the last-seen guard)
  * @param neverSeenMaxEntries most usage entries of never-successful token ids per task (the oldest are evicted)
@@ -22,7 +23,7 @@ public record LastseenConfig(
         Duration clockSkewAllowance,
         InputBounds bounds,
         HttpSettings http,
-        List<String> apiKeys,
+        ApiAccessConfig.Settings apiAccess,
         SpikeSettings spikes,
         QuerySettings query,
         RetentionSettings retention,
@@ -32,7 +33,6 @@ public record LastseenConfig(
         Map<String, Object> streams) {
 
     public LastseenConfig {
-        apiKeys = List.copyOf(apiKeys);
         streams = Map.copyOf(streams);
     }
 
@@ -103,7 +103,7 @@ public record LastseenConfig(
                 clockSkewAllowance,
                 bounds,
                 http,
-                apiKeys,
+                apiAccess,
                 spikes,
                 query,
                 retention,
@@ -119,16 +119,26 @@ public record LastseenConfig(
      *
      * @param tls the API's keystore, or null for plain HTTP
      */
-    public record HttpSettings(String host, int port, int managementPort, HttpLimits limits, KeyStoreFile tls) {
+    public record HttpSettings(
+            String host, int port, int managementPort, HttpLimits limits, KeyStoreFile tls, HttpExposure exposure) {
         public static final int NO_MANAGEMENT_PORT = -1;
 
         /** Plain HTTP on one port with the default limits (health, readiness and metrics served there too). */
         public HttpSettings(String host, int port) {
-            this(host, port, NO_MANAGEMENT_PORT, HttpLimits.DEFAULTS, null);
+            this(host, port, NO_MANAGEMENT_PORT, HttpLimits.DEFAULTS, null, HttpExposure.SINGLE_PORT);
+        }
+
+        /** With a management port: the API port serves the API only and names no instance. */
+        public HttpSettings(String host, int port, int managementPort, HttpLimits limits, KeyStoreFile tls) {
+            this(host, port, managementPort, limits, tls, HttpExposure.API_ONLY);
         }
 
         public HttpSettings withPorts(int apiPort, int management) {
-            return new HttpSettings(host, apiPort, management, limits, tls);
+            return new HttpSettings(host, apiPort, management, limits, tls, exposure);
+        }
+
+        public HttpSettings withExposure(HttpExposure next) {
+            return new HttpSettings(host, port, managementPort, limits, tls, next);
         }
 
         public String scheme() {
@@ -170,7 +180,8 @@ public record LastseenConfig(
      *
      * @param forwardCredentials the secrets instances accept from each other, the first the one they
      *                           send (several only while one is rotated); empty: no forwarding
-     * @param forwardTrust      truststore for other instances' certificates (TLS), or null for the JDK's
+     * @param forwardTrust      truststore for other instances' certificates (TLS; required with it)
+     * @param forwardHosts      the hosts queries may be forwarded to (matched whole); null without forwarding
      */
     public record QuerySettings(
             Duration deadline,
@@ -179,7 +190,8 @@ public record LastseenConfig(
             int maxPageScan,
             long maxStaleLag,
             List<String> forwardCredentials,
-            KeyStoreFile forwardTrust) {
+            KeyStoreFile forwardTrust,
+            java.util.regex.Pattern forwardHosts) {
 
         public QuerySettings {
             forwardCredentials = List.copyOf(forwardCredentials);
@@ -192,10 +204,10 @@ public record LastseenConfig(
                 Duration forwardReadTimeout,
                 int maxPageScan,
                 long maxStaleLag) {
-            this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, List.of(), null);
+            this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, List.of(), null, null);
         }
 
-        public QuerySettings withForwarding(String credential, KeyStoreFile trust) {
+        public QuerySettings withForwarding(String credential, KeyStoreFile trust, java.util.regex.Pattern hosts) {
             return new QuerySettings(
                     deadline,
                     forwardConnectTimeout,
@@ -203,7 +215,8 @@ public record LastseenConfig(
                     maxPageScan,
                     maxStaleLag,
                     List.of(credential),
-                    trust);
+                    trust,
+                    hosts);
         }
 
         /** The credential this instance sends when it forwards, or null: it forwards nothing. */
@@ -216,7 +229,7 @@ public record LastseenConfig(
             return "QuerySettings[deadline=" + deadline + ", forwardConnectTimeout=" + forwardConnectTimeout
                     + ", forwardReadTimeout=" + forwardReadTimeout + ", maxPageScan=" + maxPageScan + ", maxStaleLag="
                     + maxStaleLag + ", forwardCredentials=" + forwardCredentials.size() + " [hidden]"
-                    + ", forwardTrust=" + forwardTrust + "]";
+                    + ", forwardTrust=" + forwardTrust + ", forwardHosts=" + forwardHosts + "]";
         }
     }
 
@@ -232,10 +245,9 @@ public record LastseenConfig(
 
     @Override
     public String toString() {
-        // API keys and any password in streams properties must never reach a log line.
+        // Any password in streams properties must never reach a log line.
         return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
                 + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", resilience="
-                + resilience + ", apiKeys="
-                + apiKeys.size() + " configured]";
+                + resilience + ", apiAccess=" + apiAccess + "]";
     }
 }

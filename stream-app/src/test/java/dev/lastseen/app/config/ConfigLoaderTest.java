@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -150,18 +151,44 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void apiKeysComeFromAFileAndAShortKeyIsRejectedWithoutEchoingIt() throws Exception {
-        Path keys = dir.resolve("keys");
-        Files.writeString(keys, "# team keys\nkey-aaaaaaaaaaaaaaaa\n\nkey-bbbbbbbbbbbbbbbb\n");
+    void theOldGlobalApiKeySettingsAreRefusedWithAMessageThatSaysWhatToDoWithoutEchoingTheKeys() {
+        for (String old : List.of("lastseen.api.keys", "lastseen.api.keys.file")) {
+            Map<String, Object> m = minimal();
+            m.put(old, "an-old-global-api-key-0123456789");
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .hasMessageContaining(old)
+                    .hasMessageContaining(ApiAccessConfig.KEY_FILE)
+                    .hasMessageContaining("lastseen api-key digest")
+                    .hasMessageNotContaining("an-old-global-api-key-0123456789");
+        }
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.API_KEYS_FILE, keys.toString());
-        assertThat(ConfigLoader.fromMap(m).apiKeys()).containsExactly("key-aaaaaaaaaaaaaaaa", "key-bbbbbbbbbbbbbbbb");
+        m.put(ApiAccessConfig.KEY_FILE, "/etc/lastseen/api-keys");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .as("API keys over plain HTTP")
+                .hasMessageContaining("plain HTTP")
+                .hasMessageContaining(PeerAuthConfig.DEV_PLAIN_HTTP);
+        m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
+        assertThat(ConfigLoader.fromMap(m).apiAccess().keyFile()).isEqualTo("/etc/lastseen/api-keys");
+    }
 
-        Map<String, Object> shortKey = minimal();
-        shortKey.put(ConfigLoader.API_KEYS, "tiny-secret");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(shortKey))
-                .hasMessageContaining("shorter than 16")
-                .hasMessageNotContaining("tiny-secret");
+    @Test
+    void forwardingNeedsTheAllowedHostsAndTlsUnlessTheDevelopmentFlagAllowsPlainHttp() {
+        String credential = "a-deployment-credential-0123456789abcdef";
+        Map<String, Object> noHosts = minimal();
+        noHosts.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
+        assertThatThrownBy(() -> ConfigLoader.fromMap(noHosts))
+                .hasMessageContaining(PeerAuthConfig.FORWARD_ALLOWED_HOSTS);
+
+        Map<String, Object> plain = minimal();
+        plain.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
+        plain.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "lastseen-[0-9]+");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(plain))
+                .hasMessageContaining("plain HTTP")
+                .hasMessageContaining(PeerAuthConfig.DEV_PLAIN_HTTP)
+                .hasMessageNotContaining(credential);
+
+        plain.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
+        assertThat(ConfigLoader.fromMap(plain).query().forwardHosts().pattern()).isEqualTo("lastseen-[0-9]+");
     }
 
     @Test
@@ -187,11 +214,15 @@ class ConfigLoaderTest {
     @Test
     void toStringNeverShowsKeysOrPasswords() {
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.API_KEYS, "super-secret-api-key-1");
+        m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, "super-secret-instance-credential-0123456789");
+        m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         m.put(ConfigLoader.REGISTRY_BASIC_USER, "svc");
         m.put(ConfigLoader.REGISTRY_BASIC_PASSWORD, "registry-password");
         String printed = ConfigLoader.fromMap(m).toString();
-        assertThat(printed).doesNotContain("super-secret-api-key-1").doesNotContain("registry-password");
+        assertThat(printed)
+                .doesNotContain("super-secret-instance-credential-0123456789")
+                .doesNotContain("registry-password");
     }
 
     @Test
@@ -294,6 +325,8 @@ class ConfigLoaderTest {
         Map<String, Object> m = minimal();
         String credential = "a-deployment-credential-0123456789abcdef";
         m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
+        m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         LastseenConfig c = ConfigLoader.fromMap(m);
         assertThat(c.query().forwardCredential()).isEqualTo(credential);
 
@@ -301,6 +334,8 @@ class ConfigLoaderTest {
         Map<String, Object> rotating = minimal();
         String next = "the-next-deployment-credential-0123456789";
         rotating.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, next + ", " + credential);
+        rotating.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        rotating.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         LastseenConfig r = ConfigLoader.fromMap(rotating);
         assertThat(r.query().forwardCredentials()).containsExactly(next, credential);
         assertThat(r.query().forwardCredential()).isEqualTo(next);

@@ -3,7 +3,9 @@ package dev.lastseen.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.query.QueryHeaders;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -138,6 +140,40 @@ class HttpServerLimitsTest {
     }
 
     @Test
+    void byDefaultTheApiPortServesOnlyTheApiAndItsDocumentAndNoResponseNamesTheInstance() throws Exception {
+        for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+            HttpResponse<String> r = send(api + path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).doesNotContain("lastseen_").doesNotContain("served_by");
+            assertThat(r.headers().firstValue(QueryHeaders.SERVED_BY)).as(path).isEmpty();
+        }
+        assertThat(send(api + "/openapi.yaml").statusCode()).isEqualTo(200);
+        HttpResponse<String> health = send(management + "/healthz");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue(QueryHeaders.SERVED_BY)).isEmpty();
+        assertThat(json(health).has("served_by")).isFalse();
+    }
+
+    @Test
+    void whenEnabledTheApiPortAlsoServesHealthAndMetricsAndResponsesNameTheInstance() throws Exception {
+        server.close();
+        server = HttpServer.start(
+                new LastseenConfig.HttpSettings("127.0.0.1", 0, 0, LastseenConfig.HttpLimits.DEFAULTS, null)
+                        .withExposure(new HttpExposure(true, true)),
+                "test:1",
+                Health.of(() -> true, () -> true, () -> "ready"),
+                meters,
+                routes -> {});
+        String enabled = "http://127.0.0.1:" + server.port();
+        for (String path : List.of("/healthz", "/metrics", "/openapi.yaml")) {
+            HttpResponse<String> r = send(enabled + path);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.headers().firstValue(QueryHeaders.SERVED_BY)).as(path).hasValue("test:1");
+        }
+        assertThat(json(send(enabled + "/nowhere")).path("served_by").asText()).isEqualTo("test:1");
+    }
+
+    @Test
     void theManagementPortServesNoQueries() throws Exception {
         HttpResponse<String> r = send(management + "/v1/slow");
         assertThat(r.statusCode()).isEqualTo(404);
@@ -147,7 +183,7 @@ class HttpServerLimitsTest {
     @Test
     void headersOverTheBoundAreRefusedWith431AsAProblem() throws Exception {
         HttpResponse<String> r = client.send(
-                HttpRequest.newBuilder(URI.create(api + "/healthz"))
+                HttpRequest.newBuilder(URI.create(api + "/openapi.yaml"))
                         .header("X-Padding", "x".repeat(3_000))
                         .GET()
                         .build(),
@@ -162,7 +198,7 @@ class HttpServerLimitsTest {
     @Test
     void requestBodiesAreRefused() throws Exception {
         HttpResponse<String> r = client.send(
-                HttpRequest.newBuilder(URI.create(api + "/healthz"))
+                HttpRequest.newBuilder(URI.create(api + "/openapi.yaml"))
                         .method("GET", HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
