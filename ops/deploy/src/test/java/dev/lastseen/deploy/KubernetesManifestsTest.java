@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenApp;
 import dev.lastseen.app.Readiness;
+import dev.lastseen.app.access.KeyDigest;
+import dev.lastseen.app.config.ApiAccessConfig;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.app.http.SelfSignedTls;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -36,6 +39,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kubernetes manifests in ops/k8s, checked against the application's real configuration
@@ -43,6 +47,9 @@ import org.junit.jupiter.api.Test;
  * routes (a started HttpServer) and each other (selectors, service names, ports, mounts).
  */
 class KubernetesManifestsTest {
+    @RegisterExtension
+    static final SelfSignedTls TLS = new SelfSignedTls();
+
     static final Path IMAGE_PROPERTIES =
             Path.of("").toAbsolutePath().resolve("../image/lastseen.properties").normalize();
     static final String POD = "lastseen-1";
@@ -69,7 +76,30 @@ class KubernetesManifestsTest {
         configMap = manifests.one("ConfigMap");
         secretExample = manifests.one("Secret");
         env = containerEnvironment();
-        config = ConfigLoader.load(IMAGE_PROPERTIES, env);
+        config = ConfigLoader.load(IMAGE_PROPERTIES, withTestFiles(env));
+    }
+
+    /**
+     * The environment with the files of the Secret lastseen-files (mounted in the pod, absent here)
+     * replaced by real ones made for the test, so ConfigLoader opens them as it would in the pod.
+     */
+    static Map<String, String> withTestFiles(Map<String, String> deployed) throws IOException {
+        Map<String, String> e = new LinkedHashMap<>(deployed);
+        Path keys = Files.createTempFile("api-keys", "");
+        keys.toFile().deleteOnExit();
+        Files.writeString(keys, KeyDigest.written("manifest-test-key-0123456789abcdef-0123") + " *\n");
+        e.put(envName(ApiAccessConfig.KEY_FILE), keys.toString());
+        e.put(envName(ConfigLoader.HTTP_TLS_KEYSTORE_PATH), TLS.keystore().path());
+        e.put(envName(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD), TLS.password());
+        e.put(
+                envName(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH),
+                TLS.truststore().path());
+        e.put(envName(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PASSWORD), TLS.password());
+        return e;
+    }
+
+    private static String envName(String key) {
+        return ConfigLoader.envName(key);
     }
 
     /** The container's environment as Kubernetes builds it for pod POD: envFrom first, then env with $(VAR) expansion. */
@@ -165,7 +195,16 @@ class KubernetesManifestsTest {
         assertThatCode(() -> ConfigLoader.load(IMAGE_PROPERTIES, env)).doesNotThrowAnyException();
         assertThat(config.streams()).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         assertThat(config.streams()).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
-        assertThat(config.apiKeys()).isNotEmpty();
+        assertThat(config.http().tls()).as("the API and forwarding speak HTTPS").isNotNull();
+        assertThat(config.query().forwardTrust()).isNotNull();
+        assertThat(config.query()
+                        .forwardHosts()
+                        .matcher(POD + ".lastseen-headless." + NAMESPACE + ".svc.cluster.local")
+                        .matches())
+                .as("forwarding reaches the pods' own headless names")
+                .isTrue();
+        assertThat(config.query().forwardHosts().matcher("evil.example.com").matches())
+                .isFalse();
         assertThat(config.registry().basicUser()).isNotNull();
         assertThat(config.query().forwardCredential())
                 .as("three instances forward to each other: they need the instance credential")
@@ -361,7 +400,8 @@ class KubernetesManifestsTest {
                 .filter(k -> k.type == ConfigDef.Type.PASSWORD)
                 .map(k -> ConfigLoader.envName(k.name))
                 .collect(Collectors.toSet());
-        assertThat(passwordEnvNames).contains("LASTSEEN_API_KEYS", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD");
+        assertThat(passwordEnvNames)
+                .contains("LASTSEEN_QUERY_FORWARD_CREDENTIAL", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD");
 
         assertThat(Manifests.textMap(configMap.path("data")).keySet()).doesNotContainAnyElementsOf(passwordEnvNames);
         container
@@ -369,7 +409,7 @@ class KubernetesManifestsTest {
                 .forEach(v -> assertThat(passwordEnvNames)
                         .doesNotContain(v.path("name").asText()));
         assertThat(Manifests.textMap(secretExample.path("stringData")).keySet())
-                .containsAll(Set.of("LASTSEEN_API_KEYS", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD"));
+                .containsAll(Set.of("LASTSEEN_QUERY_FORWARD_CREDENTIAL", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.lastseen.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lastseen.app.http.SelfSignedTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -11,9 +12,13 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
+    @RegisterExtension
+    static final SelfSignedTls TLS = new SelfSignedTls();
+
     @TempDir
     Path dir;
 
@@ -189,6 +194,22 @@ class ConfigLoaderTest {
 
         plain.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         assertThat(ConfigLoader.fromMap(plain).query().forwardHosts().pattern()).isEqualTo("lastseen-[0-9]+");
+    }
+
+    @Test
+    void forwardingOverTlsWithoutATruststoreIsRefusedRatherThanTrustingPublicCas() {
+        Map<String, Object> m = minimal();
+        m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, "a-deployment-credential-0123456789abcdef");
+        m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        m.put(ConfigLoader.HTTP_TLS_KEYSTORE_PATH, TLS.keystore().path());
+        m.put(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD, TLS.password());
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .hasMessageContaining(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH)
+                .hasMessageContaining("public CAs");
+
+        m.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH, TLS.truststore().path());
+        m.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PASSWORD, TLS.password());
+        assertThat(ConfigLoader.fromMap(m).query().forwardTrust()).isNotNull();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
 import dev.lastseen.app.query.PeerSignature;
 import dev.lastseen.app.query.QueryHeaders;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -54,7 +55,8 @@ class InstanceForwardingTest {
     /** What the owner received: Authorization and the forwarded marker of every /v1 request. */
     private final List<Map<String, String>> ownerSaw = new CopyOnWriteArrayList<>();
 
-    private record Deployment(String receiver, String owner, TestHttp client) {}
+    /** @param ownerMeters the owner's meters (its refusals are counted there) */
+    private record Deployment(String receiver, String owner, TestHttp client, PrometheusMeterRegistry ownerMeters) {}
 
     private Deployment start(boolean tls, String host) {
         return start(tls, host, LOOPBACK);
@@ -68,6 +70,7 @@ class InstanceForwardingTest {
                 kit.config().query().withForwarding(CREDENTIAL, tls ? TLS.truststore() : null, allowedHosts);
         // The owner is what group metadata says it is: its application.server is where it listens.
         HostInfo ownerEndpoint = new HostInfo(host, freePort());
+        PrometheusMeterRegistry[] ownerMeters = new PrometheusMeterRegistry[1];
         LastseenConfig.HttpSettings settings = new LastseenConfig.HttpSettings(
                         host,
                         0,
@@ -88,12 +91,14 @@ class InstanceForwardingTest {
                         ctx -> ownerSaw.add(Map.of(
                                 "authorization", String.valueOf(ctx.header("Authorization")),
                                 "forwarded", String.valueOf(ctx.header(QueryHeaders.FORWARDED))))));
+        ownerMeters[0] = kit.meters();
         HttpServer receiver = kit.serve(settings, query, holdsNothing(ownerEndpoint), new HostInfo(host, 1), r -> {});
         String scheme = tls ? "https://" : "http://";
         return new Deployment(
                 scheme + Endpoints.authority(host, receiver.port()),
                 scheme + Endpoints.authority(host, owner.port()),
-                new TestHttp(Duration.ofSeconds(10), tls ? TLS.clientContext() : null));
+                new TestHttp(Duration.ofSeconds(10), tls ? TLS.clientContext() : null),
+                ownerMeters[0]);
     }
 
     @ParameterizedTest(name = "tls={0} host={1}")
@@ -134,7 +139,7 @@ class InstanceForwardingTest {
                         d.owner() + "/v1/accounts/acct-2/tokens/tok-1",
                         Map.of("Authorization", captured, QueryHeaders.FORWARDED, "1"));
         assertThat(otherPath.statusCode()).as(otherPath.body()).isEqualTo(403);
-        assertThat(kit.meters()
+        assertThat(d.ownerMeters()
                         .get("lastseen.api.auth.failures")
                         .tag("reason", "bad_peer_signature")
                         .counter()
