@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,11 +84,16 @@ class KubernetesManifestsTest {
      * The environment with the files of the Secret lastseen-files (mounted in the pod, absent here)
      * replaced by real ones made for the test, so ConfigLoader opens them as it would in the pod.
      */
-    static Map<String, String> withTestFiles(Map<String, String> deployed) throws IOException {
+    static Map<String, String> withTestFiles(Map<String, String> deployed) {
         Map<String, String> e = new LinkedHashMap<>(deployed);
-        Path keys = Files.createTempFile("api-keys", "");
-        keys.toFile().deleteOnExit();
-        Files.writeString(keys, KeyDigest.written("manifest-test-key-0123456789abcdef-0123") + " *\n");
+        Path keys;
+        try {
+            keys = Files.createTempFile("api-keys", "");
+            keys.toFile().deleteOnExit();
+            Files.writeString(keys, KeyDigest.written("manifest-test-key-0123456789abcdef-0123") + " *\n");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
         e.put(envName(ApiAccessConfig.KEY_FILE), keys.toString());
         e.put(envName(ConfigLoader.HTTP_TLS_KEYSTORE_PATH), TLS.keystore().path());
         e.put(envName(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD), TLS.password());
@@ -192,7 +198,21 @@ class KubernetesManifestsTest {
 
     @Test
     void theDeployedEnvironmentLoadsAsAValidConfigurationThroughConfigLoader() {
-        assertThatCode(() -> ConfigLoader.load(IMAGE_PROPERTIES, env)).doesNotThrowAnyException();
+        assertThatCode(() -> ConfigLoader.load(IMAGE_PROPERTIES, withTestFiles(env)))
+                .doesNotThrowAnyException();
+        String secretFiles = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            if (mount.path("name").asText().equals("secret-files")) {
+                secretFiles = mount.path("mountPath").asText();
+            }
+        }
+        assertThat(secretFiles).as("the Secret lastseen-files is mounted").isNotNull();
+        for (String key : List.of(
+                ApiAccessConfig.KEY_FILE,
+                ConfigLoader.HTTP_TLS_KEYSTORE_PATH,
+                ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH)) {
+            assertThat(env.get(envName(key))).as(key).startsWith(secretFiles + "/");
+        }
         assertThat(config.streams()).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         assertThat(config.streams()).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
         assertThat(config.http().tls()).as("the API and forwarding speak HTTPS").isNotNull();
