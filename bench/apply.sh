@@ -24,6 +24,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=ops/java-home.sh
 . "$ROOT/ops/java-home.sh" # a JDK 21+ for the build and the run
+LOG_NAME=apply-bench
+# shellcheck source=../ops/lib.sh
+. "$ROOT/ops/lib.sh" # log, die, print_usage, mvn_quiet, ...
 OUT="$ROOT/bench/target/apply"
 TOKENS="100000 1000000"
 RUNS=3
@@ -35,7 +38,7 @@ while (($#)); do
     --runs) RUNS="$2"; shift ;;
     --freshness-seconds) FRESH_S="$2"; shift ;;
     --no-write) WRITE=0 ;;
-    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) print_usage "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench/apply.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -44,15 +47,15 @@ for t in $TOKENS; do [[ "$t" =~ ^[1-9][0-9]*$ ]] || { echo "bench/apply.sh: --to
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "bench/apply.sh: --runs must be a positive integer" >&2; exit 2; }
 [[ "$FRESH_S" =~ ^[1-9][0-9]*$ ]] && ((FRESH_S >= 20)) || { echo "bench/apply.sh: --freshness-seconds must be at least 20" >&2; exit 2; }
 
-echo "[apply-bench] building bench/target/benchmarks.jar" >&2
-(cd "$ROOT" && mvn -q -B -Pbenchmarks -DskipTests -pl bench -am package) >&2
+log "building bench/target/benchmarks.jar"
+(cd "$ROOT" && mvn_quiet -Pbenchmarks -DskipTests -pl bench -am package)
 mkdir -p "$OUT"
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
 for tokens in $TOKENS; do
   for run in $(seq 1 "$RUNS"); do
-    echo "[apply-bench] $tokens tokens, run $run of $RUNS (waiting for $LOCK)" >&2
+    log "$tokens tokens, run $run of $RUNS (waiting for $LOCK)"
     # shellcheck disable=SC2086 # JVM options are a word list
     flock "$LOCK" bash -c 'echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)" >&2; exec "$@"' _ \
       java ${LASTSEEN_BENCH_APPLY_OPTS:--Xms1g -Xmx1g} -cp "$ROOT/bench/target/benchmarks.jar" dev.lastseen.bench.ApplyBenchmark \
@@ -61,8 +64,11 @@ for tokens in $TOKENS; do
   done
 done
 
-python3 - "$RESULTS" "$OUT/results.md" "$ROOT/BENCHMARKS.md" "$WRITE" "$FRESH_S" <<'PYEOF'
-import os, re, statistics, subprocess, sys, time
+python3 - "$RESULTS" "$OUT/results.md" "$ROOT/BENCHMARKS.md" "$WRITE" "$FRESH_S" "$ROOT/bench" <<'PYEOF'
+import os, statistics, subprocess, sys, time
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[6])
+from benchmarks_section import write_section
 results, md, doc, write, fresh_s = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1", sys.argv[5]
 runs = {}
 for line in open(results):
@@ -84,15 +90,10 @@ for tokens in sorted(runs):
     rows.append("| %s | %d | %s | %s | %s | %s | %s |" % (format(tokens, ","), len(r), cell([x["insert_rows_s"] for x in r]),
                 cell([x["update_rows_s"] for x in r]), cell([x["rate"] for x in r]), cell([x["fresh_p50_ms"] for x in r]),
                 cell([x["fresh_p99_ms"] for x in r])))
-block = "<!-- apply:begin -->\n" + head + "\n".join(rows) + "\n<!-- apply:end -->"
-open(md, "w").write(block + "\n")
-print(block)
+body = head + "\n".join(rows)
+open(md, "w").write(body + "\n")
+print(body)
 if write:
-    text = open(doc, encoding="utf-8").read()
-    if "<!-- apply:begin -->" in text:
-        text = re.sub(r"<!-- apply:begin -->.*?<!-- apply:end -->", lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    open(doc, "w", encoding="utf-8").write(text)
+    write_section(doc, "apply", body)
     print("wrote the apply table into BENCHMARKS.md", file=sys.stderr)
 PYEOF

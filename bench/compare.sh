@@ -31,6 +31,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../ops/java-home.sh
 . "$ROOT/ops/java-home.sh"
+# shellcheck source=../ops/lib.sh
+. "$ROOT/ops/lib.sh" # log, die, print_usage, mvn_quiet, ...
 RUN="$ROOT/bench/target/compare"
 TOKEN_COUNTS="100000 1000000"
 EVENTS=2000000
@@ -46,7 +48,7 @@ while (($#)); do
     --accounts) ACCOUNTS="$2"; shift ;;
     --no-write) WRITE=0 ;;
     --baseline-jar) BASELINE_JAR="$2"; shift ;;
-    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) print_usage "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench/compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -62,7 +64,7 @@ BENCH_NAME=compare
 . "$ROOT/bench/lib.sh"
 bench_prepare
 log "building the benchmark jar (DslAggregationJob, GroupProgress)"
-(cd "$ROOT" && mvn -q -B -Dstyle.color=never -Pbenchmarks -DskipTests -pl bench -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
+(cd "$ROOT" && mvn_quiet -Pbenchmarks -DskipTests -pl bench -am package)
 BENCH_JAR="$ROOT/bench/target/benchmarks.jar"
 JCMD="$JAVA_HOME/bin/jcmd"
 [[ -x "$JCMD" ]] || JCMD=jcmd
@@ -182,18 +184,7 @@ JAVA_V=$(java -version 2>&1 | head -1)
 } >"$RUN/results.md"
 cat "$RUN/results.md"
 if ((WRITE)); then
-  python3 - "$ROOT/BENCHMARKS.md" "$RUN/results.md" <<'PYEOF'
-import re, sys
-doc, res = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
-begin, end = "<!-- compare:begin -->", "<!-- compare:end -->"
-block = begin + "\n" + res + end
-text = open(doc, encoding="utf-8").read()
-if begin in text:
-    text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S)
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(doc, "w", encoding="utf-8").write(text)
-PYEOF
+  python3 "$ROOT/bench/benchmarks_section.py" "$ROOT/BENCHMARKS.md" compare "$RUN/results.md"
   log "wrote the figures into BENCHMARKS.md"
 fi
 exit

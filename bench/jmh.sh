@@ -11,14 +11,19 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/ops/java-home.sh"
 jar="$root/bench/target/benchmarks.jar"
 result="$root/bench/target/jmh-result.json"
-(cd "$root" && mvn -q -B -Pbenchmarks -DskipTests -pl bench -am package) >&2
+# shellcheck source=../ops/lib.sh
+. "$root/ops/lib.sh"
+(cd "$root" && mvn_quiet -Pbenchmarks -DskipTests -pl bench -am package)
 lock=${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}
 # shellcheck disable=SC2086 # LASTSEEN_JMH_OPTS is a word list
 flock "$lock" java ${LASTSEEN_JMH_OPTS:-} -jar "$jar" -rf json -rff "$result" "$@"
 (($#)) && exit 0
 [[ -s "$result" ]] || exit 0
-python3 - "$root/BENCHMARKS.md" "$result" <<'PYEOF'
-import json, os, re, subprocess, sys, time
+python3 - "$root/BENCHMARKS.md" "$result" "$root/bench" <<'PYEOF'
+import json, os, subprocess, sys, time
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[3])
+from benchmarks_section import write_section
 doc, result = sys.argv[1], sys.argv[2]
 rows = []
 for r in json.load(open(result)):
@@ -31,12 +36,6 @@ java = subprocess.run(["java", "-version"], capture_output=True, text=True).stde
 head = ("Run of %s: `bench/jmh.sh` on %d cores, %s; one fork, 3 warm-up and 5 measured iterations of 2 s, "
         "99.9 %% confidence intervals. Inputs are the load generator's own traffic (1M tokens, Zipf 1.1).\n\n"
         "| benchmark | params | score | unit |\n|---|---|---|---|\n") % (time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()), os.cpu_count(), java)
-block = "<!-- jmh:begin -->\n" + head + "\n".join(rows) + "\n<!-- jmh:end -->"
-text = open(doc, encoding="utf-8").read()
-if "<!-- jmh:begin -->" in text:
-    text = re.sub(r"<!-- jmh:begin -->.*?<!-- jmh:end -->", lambda _: block, text, flags=re.S)
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(doc, "w", encoding="utf-8").write(text)
+write_section(doc, "jmh", head + "\n".join(rows))
 print("wrote the JMH table into BENCHMARKS.md", file=sys.stderr)
 PYEOF

@@ -1,16 +1,18 @@
-# Shared by the end-to-end benchmark scripts (bench/run.sh, bench/registry-rebuild.sh); source it after
-# setting ROOT (the repository), RUN (the run's directory) and BENCH_NAME (the log prefix).
+# Shared by the end-to-end benchmark scripts (bench/run.sh, bench/compare.sh, bench/query-capacity.sh);
+# source it after setting ROOT (the repository), RUN (the run's directory) and BENCH_NAME (the log prefix).
+# The general helpers (log, die, free_port, stop_processes, mvn_quiet) are ops/lib.sh's, shared with ops/stack.sh.
 # It builds the application jar, prepares a separate stack on free ports (LASTSEEN_STACK_DIR under
 # $RUN, so a developer's own ops/stack.sh stack is untouched) and manages one app process, stopped
 # with the stack on exit.
 
-log() { printf '[%s %s] %s\n' "$BENCH_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG_NAME="$BENCH_NAME"
+LOG_TIME=1
+# shellcheck source=../ops/lib.sh
+. "$ROOT/ops/lib.sh"
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.${2:-0}f\", ($1) }"; } # calc EXPR [DECIMALS]: float arithmetic without bc
 # cpu_seconds PID: user + system CPU time the process has used so far (from /proc/PID/stat).
 cpu_seconds() { awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / tck }' "/proc/$1/stat"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 JAR="$ROOT/stream-app/target/lastseen.jar"        # the production jar: `lastseen run`, the deployment commands
 DEV_JAR="$ROOT/dev-tools/target/lastseen-dev.jar" # the developer jar: `lastseen loadgen`
@@ -21,7 +23,7 @@ PARTS="${LASTSEEN_TOPIC_PARTITIONS:-6}"
 # Builds the jar (no lock: a compile), empties $RUN, picks free ports; sets BOOT, REG, HTTP_PORT, MGMT_PORT, METRICS, READYZ.
 bench_prepare() {
   log "building the application jars (mvn package, tests skipped)"
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl stream-app,dev-tools -am package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
+  (cd "$ROOT" && mvn_quiet -DskipTests -pl stream-app,dev-tools -am package)
   rm -rf "$RUN"
   mkdir -p "$RUN"
   export LASTSEEN_STACK_DIR="$RUN/stack"
@@ -52,11 +54,7 @@ start_app() {
 }
 stop_app() {
   [[ -n "$APP_PID" ]] || return 0
-  if kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$APP_PID" 2>/dev/null && { log "app did not stop in 30 s; SIGKILL"; kill -KILL "$APP_PID" 2>/dev/null || true; }
-  fi
+  kill -0 "$APP_PID" 2>/dev/null && stop_processes 30 "app=$APP_PID"
   wait "$APP_PID" 2>/dev/null || true
   APP_PID=""
 }

@@ -24,6 +24,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../ops/java-home.sh
 . "$ROOT/ops/java-home.sh"
+# shellcheck source=../ops/lib.sh
+. "$ROOT/ops/lib.sh" # log, die, print_usage, mvn_quiet, ...
 RUN="$ROOT/bench/target/capacity"
 TOKENS=100000
 ACCOUNTS=1000
@@ -41,7 +43,7 @@ while (($#)); do
     --connections) CONNECTIONS="$2"; shift ;;
     --threads) THREADS="$2"; shift ;;
     --no-write) WRITE=0 ;;
-    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) print_usage "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench/query-capacity.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -64,8 +66,7 @@ fi
 WRK_VERSION=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $1, $2}')
 
 log "building the jars (mvn package, tests skipped)"
-(cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -DskipImage -pl stream-app,dev-tools -am package 2>&1 \
-  | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d') >&2
+(cd "$ROOT" && mvn_quiet -DskipTests -DskipImage -pl stream-app,dev-tools -am package)
 
 rm -rf "$RUN"
 mkdir -p "$RUN"
@@ -164,7 +165,6 @@ flock -u 9
 
 JAVA_VERSION=$(java -version 2>&1 | head -1)
 {
-  echo "<!-- query-capacity:begin -->"
   echo "Run of $(date -u +%Y-%m-%dT%H:%MZ): \`bench/query-capacity.sh\` on $(nproc) cores, $JAVA_VERSION, app $APP_OPTS;"
   echo "$TOKENS registered tokens over $ACCOUNTS accounts, every lookup a 200 from the instance's own state (one"
   echo "instance owns every partition); $WRK_VERSION with $THREADS threads on the same machine, $RUNS runs of"
@@ -175,19 +175,10 @@ JAVA_VERSION=$(java -version 2>&1 | head -1)
   echo "| connections | token lookups/s: median (all runs) | p50 ms per run | p99 ms per run | non-2xx |"
   echo "|---|---|---|---|---|"
   printf '%s' "$ROWS"
-  echo "<!-- query-capacity:end -->"
 } >"$RUN/results.md"
 cat "$RUN/results.md" >&2
 if ((WRITE)); then
-  python3 - "$ROOT/BENCHMARKS.md" "$RUN/results.md" <<'PYEOF'
-import re, sys
-doc, block = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().strip()
-text = open(doc, encoding="utf-8").read()
-if "<!-- query-capacity:begin -->" in text:
-    text = re.sub(r"<!-- query-capacity:begin -->.*?<!-- query-capacity:end -->", lambda _: block, text, flags=re.S)
-else:
-    text = text.rstrip("\n") + "\n\n## Query capacity of one instance\n\n" + block + "\n"
-open(doc, "w", encoding="utf-8").write(text)
-print("wrote the query-capacity table into BENCHMARKS.md", file=sys.stderr)
-PYEOF
+  python3 "$ROOT/bench/benchmarks_section.py" "$ROOT/BENCHMARKS.md" query-capacity "$RUN/results.md" \
+    "## Query capacity of one instance"
+  log "wrote the query-capacity table into BENCHMARKS.md"
 fi

@@ -18,6 +18,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../ops/java-home.sh
 . "$ROOT/ops/java-home.sh"
+LOG_NAME=restart
+LOG_TIME=1
+# shellcheck source=../ops/lib.sh
+. "$ROOT/ops/lib.sh" # log, die, print_usage, mvn_quiet, ...
 TOKENS=1000000
 RUNS=3
 TEST=CrashRestartIT
@@ -32,7 +36,7 @@ while (($#)); do
     --app) APP="$2"; shift ;;
     --label) LABEL="$2"; shift ;;
     --) shift; MVN_EXTRA=("$@"); break ;;
-    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) print_usage "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench/restart.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -44,7 +48,6 @@ LABEL=${LABEL:-$TEST-$TOKENS}
 LOCK="${LASTSEEN_HEAVY_LOCK:-/tmp/lastseen-heavy.lock}"
 OUT="$ROOT/bench/target/restart"
 mkdir -p "$OUT"
-log() { printf '[restart %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 log "building (no tests)"
 (cd "$ROOT" && mvn -q -B -DskipTests -DskipImage -pl integration-tests -am package "${MVN_EXTRA[@]}" 2>&1 | tail -20) >&2

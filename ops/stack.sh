@@ -26,6 +26,9 @@
 #   LASTSEEN_POSTGRES_PORT (5433), LASTSEEN_POSTGRES_TOKENS (10000: loadgen's fleet in the tokens table),
 #   LASTSEEN_APPLY_JDBC_PASSWORD (the applier role's local password), LASTSEEN_STACK_POSTGRES=0 (no PostgreSQL),
 #   LASTSEEN_STACK_DIR (where the stack writes, default ops/.stack: a second, separate stack, e.g. bench/run.sh).
+#   LASTSEEN_KAFKA_CLUSTER_ID (the id a fresh data directory is formatted with; default: a random one),
+#   LASTSEEN_KAFKA_LIBS (a directory of Kafka jars to run instead of the fetched ones).
+# The parts: ops/stack.d/ (processes, kafka, registry and postgres), helpers shared with bench/ in ops/lib.sh.
 set -euo pipefail
 
 OPS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,7 +43,7 @@ CACHE_DIR="$OPS_DIR/.cache"
 DATA_DIR="$STACK_DIR/data"
 LOG_DIR="$STACK_DIR/logs"
 RUN_DIR="$STACK_DIR/run"
-KAFKA_LIBS="$CACHE_DIR/kafka-libs"
+KAFKA_LIBS="${LASTSEEN_KAFKA_LIBS:-$CACHE_DIR/kafka-libs}" # a directory of jars; the fetched ones by default
 APICURIO_DIR="$CACHE_DIR/apicurio"
 
 TIMEOUT="${LASTSEEN_STACK_TIMEOUT:-120}"
@@ -50,331 +53,20 @@ DLQ_PARTITIONS="${LASTSEEN_DLQ_PARTITIONS:-3}"
 KAFKA_HEAP_OPTS="${LASTSEEN_KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 REGISTRY_HEAP_OPTS="${LASTSEEN_REGISTRY_HEAP_OPTS:--Xms64m -Xmx384m}"
 MVN="${MVN:-mvn}"
-
-# name|partitions|configs (comma-separated key=value, or empty)
-TOPICS=(
-  "${LASTSEEN_TOPIC_LOGIN_EVENTS:-login-events}|$PARTITIONS|"
-  "${LASTSEEN_TOPIC_SERVICE_TOKENS:-service-tokens}|$PARTITIONS|cleanup.policy=compact"
-  "${LASTSEEN_TOPIC_TOKEN_LAST_SEEN:-token-last-seen}|$PARTITIONS|cleanup.policy=compact"
-  "${LASTSEEN_TOPIC_AUTH_FAILURE_ALERTS:-auth-failure-alerts}|$PARTITIONS|"
-  "${LASTSEEN_TOPIC_DLQ:-lastseen-dlq}|$DLQ_PARTITIONS|"
-  "${LASTSEEN_TOPIC_APPLY_DLQ:-lastseen-apply-dlq}|$DLQ_PARTITIONS|"
-)
-
-log() { printf '[stack] %s\n' "$*" >&2; }
-die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# ------------------------------------------------------------------ helpers
-
-java_major() {
-  "$1" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
-}
-
-# find_java MIN CANDIDATE... : first executable java whose major version is >= MIN
-find_java() {
-  local min="$1" c m
-  shift
-  for c in "$@"; do
-    [[ -n "$c" && -x "$c" ]] || continue
-    m="$(java_major "$c" 2>/dev/null || true)"
-    if [[ "$m" =~ ^[0-9]+$ ]] && (( m >= min )); then
-      printf '%s\n' "$c"
-      return 0
-    fi
-  done
-  return 1
-}
-
-kafka_java() {
-  find_java 17 "${LASTSEEN_KAFKA_JAVA:-}" "$JAVA_HOME/bin/java" \
-    || die "no Java 17+ found for Kafka (set LASTSEEN_KAFKA_JAVA)"
-}
-
-registry_java() {
-  find_java 21 "${LASTSEEN_REGISTRY_JAVA:-}" "$JAVA_HOME/bin/java" \
-    || die "Apicurio Registry needs Java 21+; none found (set LASTSEEN_REGISTRY_JAVA)"
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# pid of a stack component we started (pid file + live process + our marker on its command line)
-pid_of() {
-  local f="$RUN_DIR/$1.pid" p args
-  [[ -f "$f" ]] || return 1
-  p="$(<"$f")"
-  [[ "$p" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$p" 2>/dev/null || return 1
-  if [[ -r "/proc/$p/cmdline" ]]; then
-    args="$(tr '\0' ' ' <"/proc/$p/cmdline")"
-  else
-    args="$(ps -o args= -p "$p" 2>/dev/null || true)"
-  fi
-  [[ "$args" == *"-Dlastseen.stack.id=$1@$STACK_DIR "* ]] || return 1
-  printf '%s\n' "$p"
-}
-
-# launch NAME LOGFILE CMD... : start detached (own session), record its pid, no lock fd inherited
-launch() {
-  local name="$1" out="$2"
-  shift 2
-  rm -f "$RUN_DIR/$name.pid"
-  # shellcheck disable=SC2016 # expanded by the inner shell
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$RUN_DIR/$name.pid" "$@" </dev/null >>"$out" 2>&1 9>&- &
-  local i
-  for i in $(seq 1 50); do
-    [[ -s "$RUN_DIR/$name.pid" ]] && return 0
-    sleep 0.1
-  done
-  die "$name did not start (see $out)"
-}
-
-tools_opts() {
-  printf '%s\n' -Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    "-Dlogback.configurationFile=$OPS_DIR/kafka/logback-tools.xml"
-}
-
-# kafka_run CLASS ARGS... : a Kafka tool class from the fetched jars (KAFKA_RUN_TIMEOUT=secs bounds it)
-kafka_run() {
-  local java opts pre=()
-  java="$(kafka_java)"
-  mapfile -t opts < <(tools_opts)
-  [[ -n "${KAFKA_RUN_TIMEOUT:-}" ]] && pre=(timeout "$KAFKA_RUN_TIMEOUT")
-  "${pre[@]}" "$java" "${opts[@]}" -cp "$KAFKA_LIBS/*" "$@"
-}
-
-show_log_tail() {
-  local f="$1"
-  [[ -f "$f" ]] || return 0
-  printf '[stack] ---- last lines of %s\n' "$f" >&2
-  tail -n 40 "$f" >&2 || true
-  printf '[stack] ----\n' >&2
-}
+LOG_NAME=stack
+# shellcheck source=ops/lib.sh
+. "$OPS_DIR/lib.sh"
+# shellcheck source=ops/stack.d/processes.sh
+. "$OPS_DIR/stack.d/processes.sh"
+# shellcheck source=ops/stack.d/kafka.sh
+. "$OPS_DIR/stack.d/kafka.sh"
+# shellcheck source=ops/stack.d/services.sh
+. "$OPS_DIR/stack.d/services.sh"
 
 lock() {
   mkdir -p "$RUN_DIR"
   exec 9>"$RUN_DIR/.lock"
   flock -w "$TIMEOUT" 9 || die "another ops/stack.sh is busy (lock $RUN_DIR/.lock)"
-}
-
-# ------------------------------------------------------------------ fetch
-
-fetch() {
-  local want
-  want="$(cat "$ROOT_DIR/pom.xml" "$OPS_DIR/pom.xml" | sha256sum | cut -c1-16)"
-  if [[ -f "$CACHE_DIR/.fetched" && "$(<"$CACHE_DIR/.fetched")" == "$want" \
-        && -f "$APICURIO_DIR/quarkus-run.jar" ]] && compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null; then
-    return 0
-  fi
-  log "fetching Kafka and Apicurio Registry runtimes (mvn -f ops/pom.xml -Pstack generate-resources)"
-  rm -rf "$KAFKA_LIBS" "$APICURIO_DIR" "$CACHE_DIR/.fetched"
-  # (maven 3.8 -q still prints bare colour resets; strip them)
-  (cd "$ROOT_DIR" && "$MVN" -q -B -Dstyle.color=never -f ops/pom.xml -Pstack generate-resources 2>&1 \
-    | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2) \
-    || die "fetching the runtimes through Maven failed"
-  [[ -f "$APICURIO_DIR/quarkus-run.jar" ]] || die "no quarkus-run.jar under $APICURIO_DIR after fetching"
-  printf '%s\n' "$want" >"$CACHE_DIR/.fetched"
-}
-
-# ------------------------------------------------------------------ kafka
-
-kafka_conf() {
-  local conf="$RUN_DIR/server.properties"
-  cat >"$conf" <<EOF
-# generated by ops/stack.sh on every start; edit ops/stack.sh instead
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:${LASTSEEN_KAFKA_CONTROLLER_PORT}
-listeners=PLAINTEXT://127.0.0.1:${LASTSEEN_KAFKA_PORT},CONTROLLER://127.0.0.1:${LASTSEEN_KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${LASTSEEN_KAFKA_PORT}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-log.dirs=${DATA_DIR}/kafka
-
-# single node
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=10
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-default.replication.factor=1
-min.insync.replicas=1
-group.initial.rebalance.delay.ms=0
-# after a kill -9 the old registration must expire before the broker can re-register
-broker.session.timeout.ms=4000
-broker.heartbeat.interval.ms=1000
-# topics are created explicitly (contract topics by ops/stack.sh up, internal ones by Kafka Streams)
-auto.create.topics.enable=false
-
-num.network.threads=2
-num.io.threads=4
-num.recovery.threads.per.data.dir=1
-log.cleaner.dedupe.buffer.size=16777216
-log.segment.bytes=134217728
-log.retention.hours=168
-EOF
-  printf '%s\n' "$conf"
-}
-
-# already_running NAME: true (and says so) when NAME's process is up.
-already_running() {
-  local p
-  p="$(pid_of "$1")" || return 1
-  log "$1 already running (pid $p)"
-}
-
-# require_free_ports HINT PORT...: dies naming the variables to change when a port is taken.
-require_free_ports() {
-  local hint=$1 p
-  shift
-  for p in "$@"; do
-    port_open "$p" && die "port $p is in use by another process (set $hint)"
-  done
-  return 0
-}
-
-start_kafka() {
-  local conf java
-  already_running kafka && return 0
-  require_free_ports "LASTSEEN_KAFKA_PORT / LASTSEEN_KAFKA_CONTROLLER_PORT" "$LASTSEEN_KAFKA_PORT" "$LASTSEEN_KAFKA_CONTROLLER_PORT"
-  mkdir -p "$DATA_DIR/kafka" "$LOG_DIR" "$RUN_DIR"
-  conf="$(kafka_conf)"
-  java="$(kafka_java)"
-  if [[ ! -f "$DATA_DIR/kafka/meta.properties" ]]; then
-    local cid
-    # a random Kafka Uuid: 16 bytes, URL-safe base64 without padding
-    cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-    log "formatting Kafka storage in $DATA_DIR/kafka (cluster id $cid)"
-    kafka_run kafka.tools.StorageTool format --cluster-id "$cid" --config "$conf" --ignore-formatted \
-      >>"$LOG_DIR/kafka-format.log" 2>&1 || { show_log_tail "$LOG_DIR/kafka-format.log"; die "formatting failed"; }
-  fi
-  log "starting kafka on 127.0.0.1:$LASTSEEN_KAFKA_PORT (controller $LASTSEEN_KAFKA_CONTROLLER_PORT, $java)"
-  # shellcheck disable=SC2086 # heap opts are a word list
-  launch kafka "$LOG_DIR/kafka.out" "$java" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -Djava.awt.headless=true "-XX:ErrorFile=$LOG_DIR/kafka-hs_err_%p.log" \
-    "-Dlastseen.stack.id=kafka@$STACK_DIR" "-Dlastseen.logs.dir=$LOG_DIR" \
-    "-Dlogback.configurationFile=$OPS_DIR/kafka/logback-broker.xml" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$conf"
-}
-
-# describe all (non-internal) topics; retried until the broker answers or the deadline passes
-describe_topics() {
-  local deadline="$1" out
-  while :; do
-    if out="$(KAFKA_RUN_TIMEOUT=45 kafka_run org.apache.kafka.tools.TopicCommand \
-        --bootstrap-server "$LASTSEEN_BOOTSTRAP_SERVERS" --command-config "$RUN_DIR/tools.properties" \
-        --describe --exclude-internal 2>>"$LOG_DIR/tools.log")"; then
-      printf '%s\n' "$out"
-      return 0
-    fi
-    pid_of kafka >/dev/null || { show_log_tail "$LOG_DIR/kafka.log"; show_log_tail "$LOG_DIR/kafka.out"; die "kafka exited during startup"; }
-    (( SECONDS < deadline )) || { show_log_tail "$LOG_DIR/tools.log"; die "kafka not ready after ${TIMEOUT}s"; }
-    sleep 1
-  done
-}
-
-wait_kafka_and_create_topics() {
-  local deadline=$((SECONDS + TIMEOUT)) spec name parts configs described have
-  until port_open "$LASTSEEN_KAFKA_PORT"; do
-    pid_of kafka >/dev/null || { show_log_tail "$LOG_DIR/kafka.log"; show_log_tail "$LOG_DIR/kafka.out"; die "kafka exited during startup"; }
-    (( SECONDS < deadline )) || { show_log_tail "$LOG_DIR/kafka.log"; die "kafka not listening after ${TIMEOUT}s"; }
-    sleep 0.3
-  done
-  printf '%s\n' request.timeout.ms=10000 default.api.timeout.ms=30000 >"$RUN_DIR/tools.properties"
-  described="$(describe_topics "$deadline")"
-  log "kafka ready on $LASTSEEN_BOOTSTRAP_SERVERS"
-  for spec in "${TOPICS[@]}"; do
-    IFS='|' read -r name parts configs <<<"$spec"
-    have="$(awk -v t="$name" '$1 == "Topic:" && $2 == t { for (i = 1; i <= NF; i++) if ($i == "PartitionCount:") print $(i + 1) }' <<<"$described")"
-    if [[ -n "$have" ]]; then
-      [[ "$have" == "$parts" ]] || log "WARN topic $name exists with $have partitions (wanted $parts); left as is"
-      continue
-    fi
-    local args=(--create --if-not-exists --topic "$name" --partitions "$parts" --replication-factor 1)
-    if [[ -n "$configs" ]]; then
-      local kv kvs
-      IFS=',' read -ra kvs <<<"$configs"
-      for kv in "${kvs[@]}"; do args+=(--config "$kv"); done
-    fi
-    log "creating topic $name ($parts partitions${configs:+, $configs})"
-    KAFKA_RUN_TIMEOUT=60 kafka_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$LASTSEEN_BOOTSTRAP_SERVERS" \
-      --command-config "$RUN_DIR/tools.properties" "${args[@]}" >>"$LOG_DIR/tools.log" 2>&1 \
-      || { show_log_tail "$LOG_DIR/tools.log"; die "creating topic $name failed"; }
-  done
-}
-
-# ------------------------------------------------------------------ registry
-
-start_registry() {
-  local java
-  already_running registry && return 0
-  require_free_ports "LASTSEEN_REGISTRY_PORT / LASTSEEN_REGISTRY_MGMT_PORT" "$LASTSEEN_REGISTRY_PORT" "$LASTSEEN_REGISTRY_MGMT_PORT"
-  mkdir -p "$DATA_DIR/registry/tmp" "$LOG_DIR" "$RUN_DIR"
-  java="$(registry_java)"
-  log "starting Apicurio Registry on 127.0.0.1:$LASTSEEN_REGISTRY_PORT (in-memory storage, $java)"
-  # shellcheck disable=SC2086 # heap opts are a word list
-  launch registry "$LOG_DIR/registry.log" "$java" $REGISTRY_HEAP_OPTS -XX:+UseSerialGC \
-    -Djava.awt.headless=true "-XX:ErrorFile=$LOG_DIR/registry-hs_err_%p.log" \
-    "-Djava.io.tmpdir=$DATA_DIR/registry/tmp" \
-    "-Dlastseen.stack.id=registry@$STACK_DIR" \
-    -Dquarkus.http.host=127.0.0.1 "-Dquarkus.http.port=$LASTSEEN_REGISTRY_PORT" \
-    -Dquarkus.management.host=127.0.0.1 "-Dquarkus.management.port=$LASTSEEN_REGISTRY_MGMT_PORT" \
-    -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=h2 \
-    "-Dapicurio.datasource.url=jdbc:h2:mem:lastseen;DB_CLOSE_DELAY=-1" \
-    "-Dapicurio.storage.snapshot.location=$DATA_DIR/registry/tmp" \
-    "-Dapicurio.import.work-dir=$DATA_DIR/registry/tmp" \
-    -Dapicurio.rest.deletion.group.enabled=true \
-    -Dapicurio.rest.deletion.artifact.enabled=true \
-    -Dapicurio.rest.deletion.artifact-version.enabled=true \
-    '-Dquarkus.log.console.format=%d{yyyy-MM-dd'"'"'T'"'"'HH:mm:ss.SSSXXX} %-5p [%c{3.}] (%t) %s%e%n' \
-    -jar "$APICURIO_DIR/quarkus-run.jar"
-}
-
-registry_code() {
-  curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$LASTSEEN_SCHEMA_REGISTRY_URL/subjects" 2>/dev/null || true
-}
-
-wait_registry() {
-  local deadline=$((SECONDS + TIMEOUT))
-  until [[ "$(registry_code)" == 200 ]]; do
-    pid_of registry >/dev/null || { show_log_tail "$LOG_DIR/registry.log"; die "registry exited during startup"; }
-    (( SECONDS < deadline )) || { show_log_tail "$LOG_DIR/registry.log"; die "registry not ready after ${TIMEOUT}s"; }
-    sleep 0.5
-  done
-  log "registry ready on $LASTSEEN_SCHEMA_REGISTRY_URL"
-}
-
-# ------------------------------------------------------------------ postgres
-
-# The project's PostgreSQL fixture (server binaries from Maven Central, as the tests and the demo use),
-# started by `lastseen postgres` so that it outlives the command; database tokens with loadgen's fleet.
-PG_DIR="$DATA_DIR/postgres"
-
-# pid of the postmaster (first line of postmaster.pid), when it runs
-pg_pid() {
-  local f="$PG_DIR/postmaster.pid" p
-  [[ -f "$f" ]] || return 1
-  p="$(head -n 1 "$f")"
-  [[ "$p" =~ ^[0-9]+$ ]] && kill -0 "$p" 2>/dev/null || return 1
-  printf '%s\n' "$p"
-}
-
-start_postgres() {
-  local p
-  if p="$(pg_pid)"; then
-    log "postgres already running (pid $p)"
-    return 0
-  fi
-  require_free_ports "LASTSEEN_POSTGRES_PORT" "$LASTSEEN_POSTGRES_PORT"
-  mkdir -p "$DATA_DIR" "$LOG_DIR"
-  log "starting PostgreSQL on 127.0.0.1:$LASTSEEN_POSTGRES_PORT (builds lastseen-dev.jar on first use)"
-  "$ROOT_DIR/lastseen" postgres --dir "$PG_DIR" --port "$LASTSEEN_POSTGRES_PORT" \
-    --tokens "${LASTSEEN_POSTGRES_TOKENS:-10000}" --applier-password "$LASTSEEN_APPLY_JDBC_PASSWORD" \
-    </dev/null >>"$LOG_DIR/postgres-setup.log" 2>&1 9>&- \
-    || { show_log_tail "$LOG_DIR/postgres-setup.log"; show_log_tail "$DATA_DIR/postgres.log"; die "postgres did not start"; }
-  log "postgres ready: $LASTSEEN_APPLY_JDBC_URL (migrated; role $LASTSEEN_APPLY_JDBC_USER)"
 }
 
 # ------------------------------------------------------------------ commands
@@ -393,12 +85,11 @@ cmd_up() {
 }
 
 stop_all() {
-  local name p pids=() names=()
+  local name p stops=() names=()
   for name in registry kafka; do
     if p="$(pid_of "$name")"; then
       log "stopping $name (pid $p)"
-      kill -TERM "$p" 2>/dev/null || true
-      pids+=("$p")
+      stops+=("$name=$p")
       names+=("$name")
     else
       rm -f "$RUN_DIR/$name.pid"
@@ -406,30 +97,11 @@ stop_all() {
   done
   if p="$(pg_pid)"; then
     log "stopping postgres (pid $p, fast shutdown)"
-    kill -INT "$p" 2>/dev/null || true
-    pids+=("$p")
+    stops+=("postgres=$p:INT")
     names+=(postgres)
   fi
-  ((${#pids[@]})) || { log "nothing running"; return 0; }
-  local deadline=$((SECONDS + STOP_TIMEOUT)) i alive
-  while :; do
-    alive=0
-    for i in "${!pids[@]}"; do
-      kill -0 "${pids[$i]}" 2>/dev/null && alive=1
-    done
-    ((alive)) || break
-    if (( SECONDS >= deadline )); then
-      for i in "${!pids[@]}"; do
-        if kill -0 "${pids[$i]}" 2>/dev/null; then
-          log "WARN ${names[$i]} did not stop in ${STOP_TIMEOUT}s; SIGKILL"
-          kill -KILL "${pids[$i]}" 2>/dev/null || true
-        fi
-      done
-      sleep 0.5
-      break
-    fi
-    sleep 0.2
-  done
+  ((${#stops[@]})) || { log "nothing running"; return 0; }
+  stop_processes "$STOP_TIMEOUT" "${stops[@]}"
   for name in "${names[@]}"; do rm -f "$RUN_DIR/$name.pid"; done
   log "stopped: ${names[*]}"
 }
@@ -515,30 +187,11 @@ cmd_env() {
 }
 
 cmd_tool() {
-  local name="${1:-}" cls
-  [[ -n "$name" ]] || die "usage: ops/stack.sh tool topics|console-producer|console-consumer|consumer-groups|api-versions|transactions|get-offsets|storage|CLASS [ARGS]"
-  shift
-  case "$name" in
-    topics) cls=org.apache.kafka.tools.TopicCommand ;;
-    console-producer) cls=org.apache.kafka.tools.ConsoleProducer ;;
-    console-consumer) cls=org.apache.kafka.tools.consumer.ConsoleConsumer ;;
-    consumer-groups) cls=org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
-    api-versions) cls=org.apache.kafka.tools.BrokerApiVersionsCommand ;;
-    transactions) cls=org.apache.kafka.tools.TransactionsCommand ;;
-    get-offsets) cls=org.apache.kafka.tools.GetOffsetShell ;;
-    storage) cls=kafka.tools.StorageTool ;;
-    *.*) cls="$name" ;;
-    *) die "unknown tool $name" ;;
-  esac
-  fetch
-  local args=("$@")
-  if [[ "$cls" != kafka.tools.StorageTool && " ${args[*]-} " != *" --bootstrap-server "* ]]; then
-    args=(--bootstrap-server "$LASTSEEN_BOOTSTRAP_SERVERS" "${args[@]}")
-  fi
-  kafka_run "$cls" "${args[@]}"
+  [[ -n "${1:-}" ]] || die "usage: ops/stack.sh tool topics|console-producer|console-consumer|consumer-groups|api-versions|transactions|get-offsets|storage|CLASS [ARGS]"
+  kafka_tool "$@"
 }
 
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; }
+usage() { print_usage "${BASH_SOURCE[0]}"; }
 
 main() {
   local cmd="${1:-}"
@@ -556,4 +209,5 @@ main() {
   esac
 }
 
-main "$@"
+# sourced (by a test that calls one step), it only defines
+[[ "${BASH_SOURCE[0]}" != "$0" ]] || main "$@"

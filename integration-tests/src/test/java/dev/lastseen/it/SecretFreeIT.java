@@ -21,7 +21,6 @@ import dev.lastseen.app.http.TestHttp;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroDeserializer;
-import dev.lastseen.state.TokenKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
@@ -41,11 +40,8 @@ import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,16 +50,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * lastseen's promise, from outside, on the real broker and the real Apicurio Registry: it never
- * holds, copies or emits a secret. A deployment that ran the secret-bearing registry layout v1 is
- * upgraded with the documented procedure (ops/RUNBOOK.md); then an independent Confluent-protocol
+ * holds, copies or emits a secret. An independent Confluent-protocol
  * producer (its own schemas, registered over REST, plain Avro) sends tokens with known secrets,
  * every kind of bad service-tokens record, secret edits, an account move and a delete, and login
  * traffic, through {@code lastseen run}. Afterwards every topic lastseen wrote (outputs, dead
  * letters, every changelog and repartition topic), every file under its state directory and its
- * log hold none of the secrets' bytes — while the same scan does find secrets planted in both
- * places (the legacy state before the upgrade; a canary in a stored field after it). Each
- * rejected update left the previous fields in force (read through the REST API), usage from
- * before the upgrade is kept, and {@code lastseen audit-secrets} agrees. Budget: ~90 s.
+ * log hold none of the secrets' bytes — while the same scan does find a canary planted in a
+ * stored field in both places. Each rejected update left the previous fields in force (read
+ * through the REST API), and {@code lastseen audit-secrets} agrees, and fails on a planted leak.
+ * Budget: ~90 s.
  */
 @ExtendWith(ApicurioRegistryExtension.class)
 class SecretFreeIT {
@@ -138,7 +133,7 @@ class SecretFreeIT {
     }
 
     @Test
-    void anUpgradedDeploymentHoldsNoSecretAnywhereWhateverTheServiceTokensTopicCarries() throws Exception {
+    void lastseenHoldsNoSecretAnywhereWhateverTheServiceTokensTopicCarries() throws Exception {
         TopicNames topics = ItKafka.topics("sf-");
         KAFKA.createTopics(topics, PARTITIONS);
         String bootstrap = KAFKA.bootstrapServers();
@@ -155,68 +150,12 @@ class SecretFreeIT {
             int tokenSchema = producer.register(topics.serviceTokens(), IndependentProducer.SERVICE_TOKEN);
             int loginSchema = producer.register(topics.loginEvents(), IndependentProducer.LOGIN_EVENT);
 
-            // ---- 1. A deployment of the registry layout v1: secrets in its internal topics and local store.
-            SecretIndex legacySecrets = new SecretIndex();
-            Path legacyStore =
-                    plantLegacyDeployment(producer, topics, tokenSchema, loginSchema, stateDir, now, legacySecrets);
-            Set<String> legacyTopics =
-                    Set.of(APP + "-token-registry-changelog", APP + "-registry-by-account-repartition");
-            TopicScan.Result before =
-                    TopicScan.scan(reader(config), List.copyOf(legacyTopics), legacySecrets, Duration.ofSeconds(60));
-            assertThat(before.findings())
-                    .as("positive control: the scan finds secrets in topics")
-                    .extracting(Finding::where)
-                    .anyMatch(w -> w.contains("token-registry-changelog"))
-                    .anyMatch(w -> w.contains("registry-by-account-rep"));
-            assertThat(FileScan.scan(stateDir, legacySecrets, 200).findings())
-                    .as("positive control: the scan finds secrets in RocksDB files")
-                    .isNotEmpty();
-
-            // ---- 2. The upgrade, as ops/RUNBOOK.md says: instances stopped; registry offsets reset; start the new
-            // version.
-            Map<TopicPartition, Long> loginOffsetsBefore = committed(topics.loginEvents());
-            assertThat(loginOffsetsBefore.values()).contains(5L);
-            String dryRun =
-                    lastseen(0, "rebuild-registry", "--config", app.configFile().toString());
-            assertThat(dryRun).contains("dry run").contains(topics.serviceTokens() + "-");
-            assertThat(lastseen(
-                            0, "rebuild-registry", "--config", app.configFile().toString(), "--execute"))
-                    .contains("reset " + PARTITIONS);
-            assertThat(committed(topics.serviceTokens()).values()).containsOnly(0L);
-            assertThat(committed(topics.loginEvents()))
-                    .as("login offsets untouched: usage is neither lost nor counted twice")
-                    .isEqualTo(loginOffsetsBefore);
-            assertThat(lastseen(
-                            2,
-                            "delete-legacy-topics",
-                            "--config",
-                            app.configFile().toString(),
-                            "--execute"))
-                    .as("the old state is not deleted before the new one is being built")
-                    .contains("does not exist yet");
             app.start();
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(500))
                     .until(app::isReady);
-            assertThat(lastseen(
-                            2, "rebuild-registry", "--config", app.configFile().toString(), "--execute"))
-                    .as("no reset under a running instance")
-                    .contains("active member");
-            List<String> warnings = Files.readAllLines(app.log()).stream()
-                    .filter(l -> l.contains("delete-legacy-topics"))
-                    .toList();
-            assertThat(warnings)
-                    .as("one WARN line names the legacy topics and the command that deletes them")
-                    .singleElement()
-                    .asString()
-                    .contains("WARN")
-                    .contains(APP + "-token-registry-changelog")
-                    .contains(APP + "-registry-by-account-repartition");
-            assertThat(legacyStore)
-                    .as("the legacy local store is deleted at start-up")
-                    .doesNotExist();
 
-            // ---- 3. Traffic from the independent producer: good tokens, edits, a move, a delete, and every kind of
+            // ---- 1. Traffic from the independent producer: good tokens, edits, a move, a delete, and every kind of
             // bad record.
             String canary = "canary-" + Long.toHexString(System.nanoTime()) + "-in-a-stored-name";
             Map<String, String> expectedName = new HashMap<>();
@@ -249,12 +188,6 @@ class SecretFreeIT {
             login.accept("acct-1", IndependentProducer.login("g1-f", "acct-1", "tok-g1", now - 50_000, false));
             login.accept("acct-1", IndependentProducer.login("g3-a", "acct-1", "tok-g3", now - 10_000, true));
             login.accept("acct-2", IndependentProducer.login("g4-a", "acct-2", "tok-g4", now - 30_000, true));
-            login.accept(
-                    "acct-legacy",
-                    IndependentProducer.login("l1-new-1", "acct-legacy", "tok-legacy-1", now - 20_000, true));
-            login.accept(
-                    "acct-legacy",
-                    IndependentProducer.login("l1-new-2", "acct-legacy", "tok-legacy-1", now - 19_000, true));
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> usage(app, "acct-1", "tok-g3") != null); // patched in acct-1 first
 
@@ -270,7 +203,7 @@ class SecretFreeIT {
             login.accept("acct-2", IndependentProducer.login("g3-c", "acct-2", "tok-g3", now - 5_000, true));
             producer.send(topics.serviceTokens(), "tok-g4", null); // deleted
 
-            // ---- 4. What lastseen made of it: every bad record dead-lettered without its value, previous fields in
+            // ---- 2. What lastseen made of it: every bad record dead-lettered without its value, previous fields in
             // force.
             List<ConsumerRecord<byte[], byte[]>> dead = ItKafka.readUntil(
                     bootstrap, topics.deadLetter(), Duration.ofSeconds(90), r -> r.size() >= bad.size());
@@ -306,10 +239,6 @@ class SecretFreeIT {
                         assertThat(metadata(app, "acct-2", "tok-g4"))
                                 .as("deleted")
                                 .isNull();
-                        JsonNode legacy = usage(app, "acct-legacy", "tok-legacy-1");
-                        assertThat(legacy.get("success_count").asLong())
-                                .as("5 before the upgrade + 2 after: usage kept, nothing counted twice")
-                                .isEqualTo(7);
                     });
             expectedName.forEach((key, name) -> {
                 String[] at = key.split("/");
@@ -330,9 +259,6 @@ class SecretFreeIT {
                             .statusCode())
                     .as("key != token_id registered nothing")
                     .isEqualTo(404);
-            assertThat(metadata(app, "acct-legacy", "tok-legacy-1").get("name").asText())
-                    .as("the registry was rebuilt from service-tokens")
-                    .isEqualTo("legacy 1");
             JsonNode movedAway = get(app, "acct-1", "tok-g3");
             assertThat(movedAway.get("token").get("metadata").isNull()).isTrue();
             assertThat(movedAway.get("token").get("usage").get("success_count").asLong())
@@ -343,37 +269,20 @@ class SecretFreeIT {
                     .as("token-last-seen of the moved token never moves back")
                     .containsExactly(Instant.ofEpochMilli(now - 10_000), Instant.ofEpochMilli(now - 5_000));
 
-            // ---- 5. The old topics go, with the named command.
-            assertThat(lastseen(
-                            0,
-                            "delete-legacy-topics",
-                            "--config",
-                            app.configFile().toString()))
-                    .contains("would delete");
-            assertThat(lastseen(
-                            0,
-                            "delete-legacy-topics",
-                            "--config",
-                            app.configFile().toString(),
-                            "--execute"))
-                    .contains("deleted 2");
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> java.util.Collections.disjoint(listTopics(), legacyTopics));
             app.close(); // clean shutdown: stores flushed to their files
 
-            // ---- 6. No secret anywhere lastseen wrote; the same scan finds the canary that lives in a stored field.
+            // ---- 3. No secret anywhere lastseen wrote; the same scan finds the canary that lives in a stored field.
             Set<String> written = SecretAudit.topicsWritten(config, listTopics());
             assertThat(written)
                     .contains(
                             topics.tokenLastSeen(),
                             topics.deadLetter(),
-                            APP + "-token-registry-v2-changelog",
+                            APP + "-token-registry-changelog",
                             APP + "-token-usage-changelog",
                             APP + "-token-account-index-changelog",
                             APP + "-token-last-seen-guard-changelog",
-                            APP + "-registry-by-account-v2-repartition",
-                            APP + "-token-last-seen-by-token-repartition")
-                    .doesNotContainAnyElementsOf(legacyTopics);
+                            APP + "-registry-by-account-repartition",
+                            APP + "-token-last-seen-by-token-repartition");
             TopicScan.Result topicScan =
                     TopicScan.scan(reader(config), List.copyOf(written), secrets, Duration.ofSeconds(60));
             assertThat(topicScan.records()).isGreaterThan(30);
@@ -392,12 +301,12 @@ class SecretFreeIT {
                             .findings())
                     .as("positive control: the canary is found in the registry changelog")
                     .extracting(Finding::where)
-                    .anyMatch(w -> w.contains(APP + "-token-registry-v2-changelog"));
+                    .anyMatch(w -> w.contains(APP + "-token-registry-changelog"));
             assertThat(FileScan.scan(stateDir, canaries, 100).findings())
                     .as("positive control: the canary is found in the RocksDB files")
                     .isNotEmpty();
 
-            // ---- 7. The user's own check agrees, and fails when something does leak.
+            // ---- 4. The user's own check agrees, and fails when something does leak.
             String clean = lastseen(
                     0, "audit-secrets", "--config", app.configFile().toString(), "--state-dir", stateDir.toString());
             assertThat(clean).contains("OK: no secret found").doesNotContain("FOUND");
@@ -508,85 +417,6 @@ class SecretFreeIT {
         return bad;
     }
 
-    /**
-     * What lastseen with the registry layout v1 left after consuming three tokens and five logins:
-     * its registry changelog and repartition topic (with the secrets), usage and index changelogs,
-     * committed offsets at the ends of both inputs, and one task's local registry store.
-     *
-     * @return the legacy local store directory
-     */
-    private Path plantLegacyDeployment(
-            IndependentProducer producer,
-            TopicNames topics,
-            int tokenSchema,
-            int loginSchema,
-            Path stateDir,
-            long now,
-            SecretIndex legacySecrets)
-            throws Exception {
-        LegacyLayout.createInternalTopics(KAFKA.bootstrapServers(), APP, PARTITIONS);
-        String account = "acct-legacy";
-        int accountPartition = LegacyLayout.partitionOf(account, PARTITIONS);
-        Path store = null;
-        for (int i = 1; i <= 3; i++) {
-            String tokenId = "tok-legacy-" + i;
-            String secret = secret(tokenId);
-            legacySecrets.add(secret, tokenId);
-            producer.send(
-                    topics.serviceTokens(),
-                    tokenId,
-                    IndependentProducer.encode(
-                            tokenSchema,
-                            IndependentProducer.serviceToken(tokenId, account, "legacy " + i, secret, CREATED)));
-            byte[] v1 = LegacyLayout.registryV1("legacy " + i, "client-" + tokenId, secret, CREATED);
-            producer.send(
-                    APP + "-token-registry-changelog", accountPartition, new TokenKey(account, tokenId).toBytes(), v1);
-            producer.send(
-                    APP + "-registry-by-account-repartition",
-                    accountPartition,
-                    account.getBytes(StandardCharsets.UTF_8),
-                    LegacyLayout.registryUpsertV1(tokenId, v1));
-            producer.send(
-                    APP + "-token-account-index-changelog",
-                    LegacyLayout.partitionOf(tokenId, PARTITIONS),
-                    tokenId.getBytes(StandardCharsets.UTF_8),
-                    account.getBytes(StandardCharsets.UTF_8));
-            if (i == 1) {
-                store = LegacyLayout.writeLocalRegistryStore(
-                        stateDir, APP, "2_" + accountPartition, new TokenKey(account, tokenId), v1);
-            }
-        }
-        for (int i = 0; i < 5; i++) {
-            producer.send(
-                    topics.loginEvents(),
-                    account,
-                    IndependentProducer.encode(
-                            loginSchema,
-                            IndependentProducer.login(
-                                    "l1-old-" + i, account, "tok-legacy-1", now - 600_000 + i * 1000L, true)));
-        }
-        producer.send(
-                APP + "-token-usage-changelog",
-                accountPartition,
-                new TokenKey(account, "tok-legacy-1").toBytes(),
-                LegacyLayout.usageV2(now - 596_000, 5, 0, "fra1"));
-        try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            for (String topic : new String[] {topics.loginEvents(), topics.serviceTokens()}) {
-                for (int p = 0; p < PARTITIONS; p++) {
-                    ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-            }
-            Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
-            admin.listOffsets(ends)
-                    .all()
-                    .get()
-                    .forEach((tp, info) -> consumed.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(APP, consumed).all().get();
-        }
-        return store;
-    }
-
     private void plantLeaks(TopicNames topics, Path stateDir) throws Exception {
         String g1 = firstSecretOf("tok-g1");
         RecordHeaders headers = new RecordHeaders();
@@ -634,21 +464,6 @@ class SecretFreeIT {
     private static Set<String> listTopics() throws Exception {
         try (Admin admin = admin()) {
             return admin.listTopics().names().get();
-        }
-    }
-
-    private static Map<TopicPartition, Long> committed(String topic) throws Exception {
-        try (Admin admin = admin()) {
-            Map<TopicPartition, Long> m = new HashMap<>();
-            admin.listConsumerGroupOffsets(APP)
-                    .partitionsToOffsetAndMetadata()
-                    .get()
-                    .forEach((tp, o) -> {
-                        if (tp.topic().equals(topic) && o != null) {
-                            m.put(tp, o.offset());
-                        }
-                    });
-            return m;
         }
     }
 

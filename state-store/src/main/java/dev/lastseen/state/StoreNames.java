@@ -1,16 +1,9 @@
 package dev.lastseen.state;
 
-import java.util.Set;
-
 /** The names of lastseen's state stores: the only place they are spelled. */
 public final class StoreNames {
-    /**
-     * Registry field group, keyed by {@link TokenKey}; written only by the registry path. The
-     * {@code -v2} is the layout version: v2 is secret-free. The name changed with it so that
-     * nothing of the secret-bearing v1 store (changelog, standbys, RocksDB files) is ever read or
-     * restored again (see {@link #LEGACY_SECRET_BEARING_STORES}).
-     */
-    public static final String TOKEN_REGISTRY = "token-registry-v2";
+    /** Registry field group (secret-free), keyed by {@link TokenKey}; written only by the registry path. */
+    public static final String TOKEN_REGISTRY = "token-registry";
     /** Usage field group, keyed by {@link TokenKey}; written only by the login path. */
     public static final String TOKEN_USAGE = "token-usage";
     /**
@@ -22,12 +15,6 @@ public final class StoreNames {
     public static final String TOKEN_ACCOUNT_INDEX = "token-account-index";
     /** token_id → the last {@code last_seen_at} written to token-last-seen, so that topic never moves backwards for a token. */
     public static final String LAST_SEEN_GUARD = "token-last-seen-guard";
-
-    /**
-     * Stores of lastseen with the registry layout v1 (before the secret-free registry) that held {@code client_secret_hash} values: their changelog
-     * topics and local RocksDB directories are deleted on upgrade (ops/RUNBOOK.md).
-     */
-    public static final Set<String> LEGACY_SECRET_BEARING_STORES = Set.of("token-registry");
 
     private StoreNames() {}
 }

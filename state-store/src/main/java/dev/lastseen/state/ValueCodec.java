@@ -14,12 +14,7 @@ final class ValueCodec {
     static final byte USAGE_V2 = 2;
     /** v3 adds retiredAt after lastFailureAt. */
     static final byte USAGE_V3 = 3;
-    /**
-     * Registry layout v1 (before the secret-free registry) carried client_secret_hash; it lives only in the
-     * legacy store {@code token-registry} and is refused here. v2 is secret-free.
-     */
-    static final byte REGISTRY_V1_WITH_SECRET = 1;
-
+    /** The registry layout (secret-free: it has no field for one). */
     static final byte REGISTRY_V2 = 2;
 
     private ValueCodec() {}
@@ -73,12 +68,6 @@ final class ValueCodec {
     static RegistryFields decodeRegistry(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
-        if (version == REGISTRY_V1_WITH_SECRET) {
-            // Never decoded, so a secret is never materialised: such a value can only come from the legacy store.
-            throw new IllegalStateException(
-                    "Registry value in the legacy layout v1 (it carries a secret): this store must be rebuilt "
-                            + "from service-tokens, see ops/RUNBOOK.md 'Upgrade to the secret-free registry'");
-        }
         if (version != REGISTRY_V2) {
             throw new IllegalStateException("Unknown registry value layout version " + version);
         }

@@ -69,24 +69,12 @@ class ValueCodecTest {
     }
 
     @Test
-    void theSecretBearingLegacyRegistryLayoutIsRefusedNotDecoded() {
-        // Layout v1 (lastseen with the registry layout v1): version, createdAt, expiring flag, expiresAt, name,
-        // clientId, client_secret_hash.
-        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 8 + 1 + 8 + 12 + 3);
-        v1.put((byte) 1)
-                .putLong(1)
-                .put((byte) 0)
-                .putLong(0)
-                .putInt(1)
-                .put((byte) 'n')
-                .putInt(1)
-                .put((byte) 'c')
-                .putInt(1)
-                .put((byte) 's');
-        assertThatThrownBy(() -> ValueCodec.decodeRegistry(v1.array()))
+    void aRegistryValueOfAnUnknownLayoutIsRefusedNotGuessed() {
+        byte[] other = ValueCodec.encode(new RegistryFields("n", "c", 1, null));
+        other[0] = 1;
+        assertThatThrownBy(() -> ValueCodec.decodeRegistry(other))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("legacy layout v1")
-                .hasMessageContaining("RUNBOOK");
+                .hasMessage("Unknown registry value layout version 1");
     }
 
     @Test

@@ -243,7 +243,8 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     private static void format(Path propsFile, String clusterId) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         String id = clusterId != null ? clusterId : Uuid.randomUuid().toString();
-        String[] args = {"format", "--cluster-id", id, "--config", propsFile.toString(), "--ignore-formatted"};
+        // One word: an id read back from meta.properties may start with '-', which the tool would take for an option.
+        String[] args = {"format", "--cluster-id=" + id, "--config", propsFile.toString(), "--ignore-formatted"};
         int rc;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             rc = StorageTool.execute(args, out);

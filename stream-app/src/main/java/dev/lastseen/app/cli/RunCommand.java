@@ -4,7 +4,6 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.RegistryClients;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.startup.LegacyState;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.registry.SchemaRegistryClient;
 import java.nio.file.Path;
@@ -55,7 +54,6 @@ final class RunCommand implements Callable<Integer> {
         log.info("Starting with {}", cfg);
         SchemaRegistryClient registry = RegistryClients.create(cfg.registry());
         int partitions = StartupChecks.run(cfg, registry, wait);
-        LegacyState.purgeLocalStores(cfg);
         CountDownLatch stop = new CountDownLatch(1);
         try (LastseenServer server = LastseenServer.start(cfg, registry, partitions)) {
             Runtime.getRuntime()

@@ -88,19 +88,13 @@ public final class StartupChecks {
             LastseenConfig config, Admin admin, SchemaRegistryClient registry, String bootstrap) {
         String applicationId = String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG));
         Set<String> internal = accountKeyedRepartitionTopics(applicationId, topologyOf(config, registry));
-        Set<String> legacy = LegacyState.secretBearingTopics(applicationId);
         Set<String> asked = new TreeSet<>(internal);
-        asked.addAll(legacy);
         asked.add(config.topics().loginEvents());
         asked.add(config.topics().serviceTokens());
         asked.add(config.topics().tokenLastSeen());
         asked.add(config.topics().authFailureAlerts());
         asked.add(config.topics().deadLetter());
         Map<String, Integer> existing = partitionCounts(admin, asked, bootstrap);
-        legacy.retainAll(existing.keySet());
-        if (!legacy.isEmpty()) {
-            log.warn(LegacyState.warning(legacy));
-        }
         return TopicChecks.check(config.topics(), existing, internal);
     }
 

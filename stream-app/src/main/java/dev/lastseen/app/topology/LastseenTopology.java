@@ -37,7 +37,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *                        └─ key missing/wrong ─► repartition by account ┤
  *                                                                       ├─ Login ────────────┐
  * service-tokens ─decode+check+project (secret dropped here)            │                    ▼
- *   ─► token→account index ─► repartition by account ─┬─► RegistryProcessor [token-registry-v2]
+ *   ─► token→account index ─► repartition by account ─┬─► RegistryProcessor [token-registry]
  *                                                     └─ Registered/Retired (token id only) ─► UsageProcessor [token-usage]
  *                                                                                                  │ patches
  *        repartition by token ◄──────────────────────────────────────────────────────────────────┘
@@ -53,12 +53,9 @@ public final class LastseenTopology {
     public static final String INDEX_PROCESSOR = "token-account-index";
     public static final String GUARD_PROCESSOR = "last-seen-guard";
     static final String LOGIN_REKEY_TOPIC = "login-by-account";
-    /** {@code -v2}: the secret-free layout; the name changed with it (see {@link #LEGACY_SECRET_BEARING_REPARTITIONS}). */
-    static final String REGISTRY_REKEY_TOPIC = "registry-by-account-v2";
+    static final String REGISTRY_REKEY_TOPIC = "registry-by-account";
 
     static final String PATCH_REKEY_TOPIC = "token-last-seen-by-token";
-    /** Repartition topics of lastseen with the registry layout v1 (before the secret-free registry) that carried client_secret_hash values; deleted on upgrade. */
-    public static final Set<String> LEGACY_SECRET_BEARING_REPARTITIONS = Set.of("registry-by-account");
 
     private LastseenTopology() {}
 

@@ -18,10 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The repository's documentation stands alone: every link resolves inside the repository, no
- * document names a path of one machine, and ARCHITECTURE.md names only classes that exist.
+ * document names a path of one machine, ARCHITECTURE.md and the decision records name only classes
+ * that exist, every decision record has its parts and is linked from ARCHITECTURE.md, and the README
+ * stays a short tour that opens with its two commands.
  */
 class DocumentationTest {
     private static final Path ROOT = ReferenceDocument.ROOT;
+    private static final int README_MAX_LINES = 200;
+    private static final int DECISION_MAX_LINES = 40;
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     /** Paths of a developer's or CI's machine, which a reader of the repository does not have. */
     private static final List<String> MACHINE_PATHS =
@@ -95,12 +99,63 @@ class DocumentationTest {
 
     @Test
     void architectureNamesOnlyClassesThatExist() throws IOException, ClassNotFoundException {
-        Set<String> declared = declaredTypes();
         for (Map.Entry<String, String> library : LIBRARY_CLASSES.entrySet()) {
             assertThat(Class.forName(library.getValue()).getSimpleName()).isEqualTo(library.getKey());
         }
+        Set<String> named = classNamesIn(ROOT.resolve("ARCHITECTURE.md"));
+        assertThat(named).as("class names found in ARCHITECTURE.md").hasSizeGreaterThan(30);
+        assertThat(undeclared(named))
+                .as("named in ARCHITECTURE.md but declared nowhere")
+                .isEmpty();
+    }
+
+    @Test
+    void decisionRecordsNameOnlyClassesThatExist() throws IOException {
+        Set<String> declared = declaredTypes();
+        for (Path record : decisionRecords()) {
+            Set<String> unknown = new TreeSet<>(classNamesIn(record));
+            unknown.removeAll(declared);
+            unknown.removeAll(LIBRARY_CLASSES.keySet());
+            assertThat(unknown)
+                    .as("named in " + ROOT.relativize(record) + " but declared nowhere")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void everyDecisionRecordHasContextDecisionAndConsequencesAndIsLinkedFromArchitecture() throws IOException {
+        String architecture = Files.readString(ROOT.resolve("ARCHITECTURE.md"));
+        List<Path> records = decisionRecords();
+        assertThat(records).as("decision records under docs/decisions").hasSizeGreaterThanOrEqualTo(5);
+        for (Path record : records) {
+            String name = ROOT.relativize(record).toString().replace('\\', '/');
+            List<String> lines = Files.readAllLines(record);
+            assertThat(lines.get(0)).as(name + ": a title first").startsWith("# ");
+            assertThat(lines)
+                    .as(name + ": its three parts, in order")
+                    .containsSubsequence("## Context", "## Decision", "## Consequences");
+            assertThat(lines.size()).as(name + ": a short record").isLessThanOrEqualTo(DECISION_MAX_LINES);
+            assertThat(architecture).as("ARCHITECTURE.md links " + name).contains("](" + name + ")");
+        }
+    }
+
+    @Test
+    void readmeOpensWithItsTwoCommandsAndStaysShort() throws IOException {
+        List<String> readme = Files.readAllLines(ROOT.resolve("README.md"));
+        assertThat(readme.subList(0, 5))
+                .as("README.md's first lines: the demo and the test suite CI runs")
+                .anySatisfy(l -> assertThat(l).startsWith("./lastseen demo"))
+                .anySatisfy(l -> assertThat(l).startsWith("ops/test-all.sh"));
+        assertThat(Files.readString(ROOT.resolve(".ci/run"))).contains("ops/test-all.sh");
+        assertThat(readme.size())
+                .as("README.md is a tour: details belong in docs/REFERENCE.md, ops/RUNBOOK.md or ARCHITECTURE.md")
+                .isLessThanOrEqualTo(README_MAX_LINES);
+    }
+
+    /** Simple class names in a document's code spans, such as `TokenKey`, `Failures.classify` or `ApplyLoop(...)`. */
+    private static Set<String> classNamesIn(Path doc) throws IOException {
         Set<String> named = new TreeSet<>();
-        Matcher code = Pattern.compile("`([^`\\n]+)`").matcher(Files.readString(ROOT.resolve("ARCHITECTURE.md")));
+        Matcher code = Pattern.compile("`([^`\\n]+)`").matcher(Files.readString(doc));
         Pattern className = Pattern.compile("([A-Z][a-z]\\w*)(\\.[A-Z][a-z]\\w*)?(\\.\\w+(\\(\\))?|\\(.*)?");
         while (code.find()) {
             Matcher c = className.matcher(code.group(1));
@@ -111,11 +166,23 @@ class DocumentationTest {
                 }
             }
         }
-        assertThat(named).as("class names found in ARCHITECTURE.md").hasSizeGreaterThan(30);
+        return named;
+    }
+
+    private static Set<String> undeclared(Set<String> named) throws IOException {
         Set<String> unknown = new TreeSet<>(named);
-        unknown.removeAll(declared);
+        unknown.removeAll(declaredTypes());
         unknown.removeAll(LIBRARY_CLASSES.keySet());
-        assertThat(unknown).as("named in ARCHITECTURE.md but declared nowhere").isEmpty();
+        return unknown;
+    }
+
+    private static List<Path> decisionRecords() throws IOException {
+        Path dir = ROOT.resolve("docs/decisions");
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.filter(p -> p.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .toList();
+        }
     }
 
     /** Every class, interface, enum and record declared in the repository's Java sources, and every Avro record. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class TopicChecksTest {
     private static final Set<String> REPARTITION =
-            Set.of("app-login-by-account-repartition", "app-registry-by-account-v2-repartition");
+            Set.of("app-login-by-account-repartition", "app-registry-by-account-repartition");
 
     private static Map<String, Integer> allContractTopics(int partitions) {
         Map<String, Integer> m = new HashMap<>();
@@ -56,14 +56,14 @@ class TopicChecksTest {
     void anExistingRepartitionTopicWithAnotherPartitionCountIsAProblem() {
         Map<String, Integer> topics = allContractTopics(6);
         topics.put("app-login-by-account-repartition", 6);
-        topics.put("app-registry-by-account-v2-repartition", 3);
+        topics.put("app-registry-by-account-repartition", 3);
 
         TopicChecks.Outcome outcome = TopicChecks.check(TopicNames.DEFAULTS, topics, REPARTITION);
 
         assertThat(outcome.problems())
                 .singleElement()
                 .asString()
-                .contains("'app-registry-by-account-v2-repartition' has 3 partitions but 'login-events' has 6");
+                .contains("'app-registry-by-account-repartition' has 3 partitions but 'login-events' has 6");
     }
 
     @Test
