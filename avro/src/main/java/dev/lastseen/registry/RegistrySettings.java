@@ -1,17 +1,26 @@
 package dev.lastseen.registry;
 
 import dev.lastseen.common.Backoff;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Settings of the registry client, validated when built. {@code baseUrl} is the registry's root,
  * possibly with a path prefix (e.g. {@code http://localhost:8080/apis/ccompat/v7}); credentials go
  * in {@code auth}, never in the URL. {@code readTimeout} bounds each attempt's wait for a complete
  * answer; {@code maxRetries} is the number of retries after the first attempt, waiting
- * {@link #backoff()} between them.
+ * {@link #backoff()} between them. {@code sslContext} verifies an {@code https} registry's
+ * certificate; null means the JDK's trusted CAs.
  */
 public record RegistrySettings(
         URI baseUrl,
@@ -20,7 +29,8 @@ public record RegistrySettings(
         int maxRetries,
         Duration initialBackoff,
         Duration maxBackoff,
-        RegistryAuth auth) {
+        RegistryAuth auth,
+        SSLContext sslContext) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_RETRIES = 5;
@@ -110,6 +120,7 @@ public record RegistrySettings(
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private RegistryAuth auth = RegistryAuth.none();
+        private SSLContext sslContext;
 
         private Builder() {}
 
@@ -168,10 +179,41 @@ public record RegistrySettings(
             return auth(RegistryAuth.bearer(token));
         }
 
+        /** Verifies an https registry's certificate with this context instead of the JDK's trusted CAs. */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /**
+         * Trusts the certificates in the truststore file at {@code path}.
+         *
+         * @throws IllegalArgumentException when it cannot be read with this type and password, or holds no certificate
+         */
+        public Builder trustStore(Path path, String password, String type) {
+            try (InputStream in = Files.newInputStream(path)) {
+                KeyStore store = KeyStore.getInstance(type);
+                store.load(in, password == null ? new char[0] : password.toCharArray());
+                if (store.size() == 0) {
+                    throw new IllegalArgumentException("truststore " + path + " holds no certificate to trust");
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, tmf.getTrustManagers(), null);
+                return sslContext(context);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException(
+                        "truststore " + path + " cannot be read as a " + type + " store with its password: "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+
         /** @throws IllegalArgumentException naming the first invalid field */
         public RegistrySettings build() {
             return new RegistrySettings(
-                    baseUrl, connectTimeout, readTimeout, maxRetries, initialBackoff, maxBackoff, auth);
+                    baseUrl, connectTimeout, readTimeout, maxRetries, initialBackoff, maxBackoff, auth, sslContext);
         }
     }
 }

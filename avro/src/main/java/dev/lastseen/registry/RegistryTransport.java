@@ -51,11 +51,14 @@ final class RegistryTransport {
         this.sleeper = sleeper;
         this.base = settings.baseUrl().toString();
         this.backoff = settings.backoff();
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER) // never send credentials elsewhere
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        if (settings.sslContext() != null) {
+            http.sslContext(settings.sslContext());
+        }
+        this.http = http.build();
         this.authorization = settings.auth().authorizationHeader();
         this.secrets = settings.auth().secrets();
     }

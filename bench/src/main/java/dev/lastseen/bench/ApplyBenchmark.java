@@ -2,16 +2,20 @@ package dev.lastseen.bench;
 
 import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.InputConfig;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.DatabaseConfig;
 import dev.lastseen.applier.Migrations;
 import dev.lastseen.applier.Target;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.config.RegistryConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
 import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
@@ -60,7 +64,7 @@ import org.postgresql.PGConnection;
  */
 public final class ApplyBenchmark {
     private static final int PARTITIONS = 6;
-    private static final String PATCHES = "token-last-seen";
+    private static final String PATCHES = TopicNames.TOKEN_LAST_SEEN;
     private static final String DATABASE = "tokens_bench";
 
     private ApplyBenchmark() {}
@@ -82,10 +86,9 @@ public final class ApplyBenchmark {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
                 PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"), true)) {
-            TopicNames topics =
-                    new TopicNames("login-events", "service-tokens", PATCHES, "auth-failure-alerts", "lastseen-dlq");
+            TopicNames topics = TopicNames.DEFAULTS;
             ContractTopics.create(broker, topics, PARTITIONS);
-            broker.createTopic("lastseen-apply-dlq", 1, Map.of());
+            broker.createTopic(TopicNames.APPLY_DEAD_LETTER, 1, Map.of());
             Map<String, Object> applyConfig = setUpDatabase(postgres, broker.bootstrapServers());
             long t = System.nanoTime();
             copyTokens(postgres, tokens);
@@ -193,9 +196,9 @@ public final class ApplyBenchmark {
             int seconds)
             throws Exception {
         Map<String, Object> app = SingleBrokerConfig.base(bootstrap, "bench-apply-app", stateDir, "mem:");
-        app.put(ConfigLoader.PATCH_GRANULARITY_MS, "0");
-        app.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
-        app.put(ConfigLoader.HTTP_PORT, "0");
+        app.put(InputConfig.PATCH_GRANULARITY_MS, "0");
+        app.put(HttpServerConfig.HTTP_HOST, "127.0.0.1");
+        app.put(HttpServerConfig.HTTP_PORT, "0");
         LastseenConfig config = ConfigLoader.fromMap(app);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT); // cumulative histograms
         try (LastseenServer server = LastseenServer.start(config, registry, PARTITIONS);
@@ -291,10 +294,10 @@ public final class ApplyBenchmark {
     private static Map<String, Object> setUpDatabase(PostgresServer postgres, String bootstrap) {
         postgres.createDatabase(DATABASE);
         Map<String, Object> c = new HashMap<>();
-        c.put(ApplierConfigLoader.JDBC_URL, postgres.jdbcUrl(DATABASE));
-        c.put(ApplierConfigLoader.JDBC_USER, "lastseen_applier");
-        c.put(ApplierConfigLoader.JDBC_PASSWORD, "bench-applier-password");
-        c.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
+        c.put(DatabaseConfig.JDBC_URL, postgres.jdbcUrl(DATABASE));
+        c.put(DatabaseConfig.JDBC_USER, "lastseen_applier");
+        c.put(DatabaseConfig.JDBC_PASSWORD, "bench-applier-password");
+        c.put(RegistryConfig.URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
         c.put(ApplierConfigLoader.HTTP_PORT, "0");
         c.put("bootstrap.servers", bootstrap);
         Target target = ApplierConfigLoader.fromMap(c).target();

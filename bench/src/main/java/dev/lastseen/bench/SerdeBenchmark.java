@@ -1,7 +1,7 @@
 package dev.lastseen.bench;
 
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;

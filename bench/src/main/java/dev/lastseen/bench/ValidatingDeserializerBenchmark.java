@@ -1,10 +1,10 @@
 package dev.lastseen.bench;
 
 import dev.lastseen.app.config.InputBounds;
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.topology.LoginEventValidator;
 import dev.lastseen.app.topology.ValidatingDeserializer;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;

@@ -1,6 +1,7 @@
 package dev.lastseen.applier;
 
 import dev.lastseen.common.Backoff;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.RegistrySettings;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,7 @@ public record ApplierConfig(
         Batching batching,
         Topics topics,
         RegistrySettings registry,
-        Http http,
+        HttpServerSettings http,
         Duration clockSkewAllowance,
         int maxRecordBytes,
         Map<String, Object> consumer,
@@ -86,9 +87,6 @@ public record ApplierConfig(
 
     /** The input topic and the dead-letter topic of undecodable or invalid patches. */
     public record Topics(String tokenLastSeen, String deadLetter) {}
-
-    /** Where {@code lastseen apply} serves {@code /healthz}, {@code /readyz} and {@code /metrics}. */
-    public record Http(String host, int port) {}
 
     @Override
     public String toString() {

@@ -1,5 +1,6 @@
 package dev.lastseen.applier;
 
+import dev.lastseen.serde.PatchRejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +40,7 @@ public final class ApplierMetrics {
 
     private final Map<RowOutcome, Counter> rows = new EnumMap<>(RowOutcome.class);
     private final Map<FailureKind, Counter> failures = new EnumMap<>(FailureKind.class);
-    private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
+    private final Map<PatchRejectReason, Counter> deadLettered = new EnumMap<>(PatchRejectReason.class);
     private final Timer batch;
     private final Timer freshness;
     private final AtomicLong lag = new AtomicLong();
@@ -61,7 +62,7 @@ public final class ApplierMetrics {
                             .tag("kind", k.name().toLowerCase(java.util.Locale.ROOT))
                             .register(registry));
         }
-        for (RejectReason r : RejectReason.values()) {
+        for (PatchRejectReason r : PatchRejectReason.values()) {
             deadLettered.put(
                     r,
                     Counter.builder("lastseen.apply.dlq.records")
@@ -98,7 +99,7 @@ public final class ApplierMetrics {
         failures.get(kind).increment();
     }
 
-    void deadLettered(RejectReason reason) {
+    void deadLettered(PatchRejectReason reason) {
         deadLettered.get(reason).increment();
     }
 

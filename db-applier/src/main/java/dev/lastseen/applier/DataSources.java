@@ -21,7 +21,7 @@ public final class DataSources {
     /** A small pool for {@code lastseen apply migrate}, as the configured owner role (Flyway holds two connections: its lock and the migration). */
     public static HikariDataSource owner(ApplierConfig.Database db) {
         if (db.admin().user() == null) {
-            throw new IllegalArgumentException("`lastseen apply migrate` needs " + ApplierConfigLoader.MIGRATE_USER
+            throw new IllegalArgumentException("`lastseen apply migrate` needs " + DatabaseConfig.MIGRATE_USER
                     + " (and its password): an owner or admin role, never the applier's");
         }
         HikariConfig h = base(db, db.admin().user(), db.admin().password(), "lastseen-apply-migrate");

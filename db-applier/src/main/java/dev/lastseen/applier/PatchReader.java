@@ -3,6 +3,7 @@ package dev.lastseen.applier;
 import dev.lastseen.avro.Identifiers;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.registry.SchemaRegistryClient;
+import dev.lastseen.serde.PatchRejectReason;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.WireFormatException;
 import java.time.Clock;
@@ -38,8 +39,8 @@ final class PatchReader {
     record Valid(Patch patch) implements Outcome {}
 
     /** @param exceptionClass what rejected it, for the dead-letter headers: the decoder's exception, or this class for a rule */
-    record Rejected(RejectReason reason, String exceptionClass, String message) implements Outcome {
-        static Rejected of(RejectReason reason, String message) {
+    record Rejected(PatchRejectReason reason, String exceptionClass, String message) implements Outcome {
+        static Rejected of(PatchRejectReason reason, String message) {
             return new Rejected(reason, PatchReader.class.getName(), message);
         }
     }
@@ -47,11 +48,11 @@ final class PatchReader {
     Outcome read(String topic, byte[] value) {
         if (value == null) {
             return Rejected.of(
-                    RejectReason.NULL_VALUE, topic + ": record has a null value (patches are never deleted)");
+                    PatchRejectReason.NULL_VALUE, topic + ": record has a null value (patches are never deleted)");
         }
         if (value.length > maxRecordBytes) {
             return Rejected.of(
-                    RejectReason.TOO_LARGE,
+                    PatchRejectReason.TOO_LARGE,
                     topic + ": record value is " + value.length + " bytes, over the bound of " + maxRecordBytes);
         }
         TokenLastSeen patch;
@@ -66,16 +67,16 @@ final class PatchReader {
     private Outcome validate(TokenLastSeen p) {
         String idProblem = Identifiers.problem(p.getTokenId());
         if (idProblem != null) {
-            return Rejected.of(RejectReason.INVALID_ID, RECORD + ".token_id " + idProblem);
+            return Rejected.of(PatchRejectReason.INVALID_ID, RECORD + ".token_id " + idProblem);
         }
         long at = p.getLastSeenAt().toEpochMilli();
         if (at <= 0) {
-            return Rejected.of(RejectReason.INVALID_TIMESTAMP, RECORD + ".last_seen_at is not after the epoch");
+            return Rejected.of(PatchRejectReason.INVALID_TIMESTAMP, RECORD + ".last_seen_at is not after the epoch");
         }
         long now = clock.millis();
         if (at > now + skewAllowanceMillis) {
             return Rejected.of(
-                    RejectReason.FUTURE_TIMESTAMP,
+                    PatchRejectReason.FUTURE_TIMESTAMP,
                     RECORD + ".last_seen_at is " + (at - now) + " ms in the future, beyond the clock-skew allowance of "
                             + skewAllowanceMillis + " ms");
         }
@@ -95,27 +96,27 @@ final class PatchReader {
         }
         if (value.length() > maxLength) {
             return Rejected.of(
-                    RejectReason.FIELD_TOO_LONG,
+                    PatchRejectReason.FIELD_TOO_LONG,
                     RECORD + "." + field + " is " + value.length() + " characters, over the bound of " + maxLength);
         }
         for (int i = 0; i < value.length(); i++) {
             // NUL cannot be stored in a PostgreSQL text column; no control character belongs in a colo or an address.
             if (Character.isISOControl(value.charAt(i))) {
                 return Rejected.of(
-                        RejectReason.INVALID_FIELD,
+                        PatchRejectReason.INVALID_FIELD,
                         RECORD + "." + field + " contains a control character at position " + i);
             }
         }
         return null;
     }
 
-    private static RejectReason reasonOf(WireFormatException.Kind kind) {
+    private static PatchRejectReason reasonOf(WireFormatException.Kind kind) {
         return switch (kind) {
-            case TRUNCATED -> RejectReason.TRUNCATED;
-            case BAD_MAGIC_BYTE -> RejectReason.BAD_MAGIC_BYTE;
-            case UNKNOWN_SCHEMA_ID -> RejectReason.UNKNOWN_SCHEMA;
-            case INCOMPATIBLE_SCHEMA -> RejectReason.INCOMPATIBLE_SCHEMA;
-            case MALFORMED_AVRO -> RejectReason.MALFORMED_AVRO;
+            case TRUNCATED -> PatchRejectReason.TRUNCATED;
+            case BAD_MAGIC_BYTE -> PatchRejectReason.BAD_MAGIC_BYTE;
+            case UNKNOWN_SCHEMA_ID -> PatchRejectReason.UNKNOWN_SCHEMA;
+            case INCOMPATIBLE_SCHEMA -> PatchRejectReason.INCOMPATIBLE_SCHEMA;
+            case MALFORMED_AVRO -> PatchRejectReason.MALFORMED_AVRO;
         };
     }
 }

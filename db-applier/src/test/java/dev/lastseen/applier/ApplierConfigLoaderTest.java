@@ -3,6 +3,7 @@ package dev.lastseen.applier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lastseen.config.RegistryConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,10 +18,10 @@ class ApplierConfigLoaderTest {
 
     private static Map<String, Object> minimal() {
         Map<String, Object> m = new HashMap<>();
-        m.put(ApplierConfigLoader.JDBC_URL, "jdbc:postgresql://db:5432/tokens");
-        m.put(ApplierConfigLoader.JDBC_USER, "lastseen_applier");
-        m.put(ApplierConfigLoader.JDBC_PASSWORD, "s3cret-pa55word");
-        m.put(ApplierConfigLoader.REGISTRY_URL, "http://registry:8080/apis/ccompat/v7");
+        m.put(DatabaseConfig.JDBC_URL, "jdbc:postgresql://db:5432/tokens");
+        m.put(DatabaseConfig.JDBC_USER, "lastseen_applier");
+        m.put(DatabaseConfig.JDBC_PASSWORD, "s3cret-pa55word");
+        m.put(RegistryConfig.URL, "http://registry:8080/apis/ccompat/v7");
         m.put("bootstrap.servers", "kafka:9092");
         return m;
     }
@@ -50,8 +51,8 @@ class ApplierConfigLoaderTest {
     void passwordFromAFileOrTheEnvironment() throws Exception {
         Path secret = Files.writeString(dir.resolve("pw"), "from-file-pw\n");
         Map<String, Object> m = minimal();
-        m.remove(ApplierConfigLoader.JDBC_PASSWORD);
-        m.put(ApplierConfigLoader.JDBC_PASSWORD_FILE, secret.toString());
+        m.remove(DatabaseConfig.JDBC_PASSWORD);
+        m.put(DatabaseConfig.JDBC_PASSWORD_FILE, secret.toString());
         assertThat(ApplierConfigLoader.fromMap(m).database().password()).isEqualTo("from-file-pw");
 
         Path file = dir.resolve("apply.properties");
@@ -91,25 +92,25 @@ class ApplierConfigLoaderTest {
 
     @Test
     void everyErrorNamesTheKey() {
-        assertRejected(ApplierConfigLoader.USAGE_TABLE, "Token-Last-Seen", ApplierConfigLoader.USAGE_TABLE);
-        assertRejected(ApplierConfigLoader.USAGE_TABLE, "x; DROP TABLE tokens", ApplierConfigLoader.USAGE_TABLE);
-        assertRejected(ApplierConfigLoader.LAYOUT, "sideways", ApplierConfigLoader.LAYOUT);
-        assertRejected(ApplierConfigLoader.JDBC_URL, "jdbc:mysql://db/x", ApplierConfigLoader.JDBC_URL);
-        assertRejected(ApplierConfigLoader.JDBC_URL, "jdbc:postgresql://u:pw@db/x", ApplierConfigLoader.JDBC_URL);
+        assertRejected(TargetConfig.USAGE_TABLE, "Token-Last-Seen", TargetConfig.USAGE_TABLE);
+        assertRejected(TargetConfig.USAGE_TABLE, "x; DROP TABLE tokens", TargetConfig.USAGE_TABLE);
+        assertRejected(TargetConfig.LAYOUT, "sideways", TargetConfig.LAYOUT);
+        assertRejected(DatabaseConfig.JDBC_URL, "jdbc:mysql://db/x", DatabaseConfig.JDBC_URL);
+        assertRejected(DatabaseConfig.JDBC_URL, "jdbc:postgresql://u:pw@db/x", DatabaseConfig.JDBC_URL);
         assertRejected("isolation.level", "read_uncommitted", "isolation.level");
         assertRejected("enable.auto.commit", "true", "enable.auto.commit");
-        assertRejected(ApplierConfigLoader.JDBC_PROPERTY_PREFIX + "sslmodee", "require", "sslmodee");
-        assertRejected(ApplierConfigLoader.JDBC_PROPERTY_PREFIX + "password", "x", "password");
+        assertRejected(DatabaseConfig.JDBC_PROPERTY_PREFIX + "sslmodee", "require", "sslmodee");
+        assertRejected(DatabaseConfig.JDBC_PROPERTY_PREFIX + "password", "x", "password");
         assertRejected("lastseen.apply.batch.max", "5", "lastseen.apply.batch.max");
         assertRejected("no.such.kafka.key", "5", "no.such.kafka.key");
-        assertRejected(ApplierConfigLoader.MIGRATE_USER, "lastseen_applier", ApplierConfigLoader.MIGRATE_USER);
-        assertRejected(ApplierConfigLoader.SECRET_COLUMN, "last_seen_at", ApplierConfigLoader.SECRET_COLUMN);
+        assertRejected(DatabaseConfig.MIGRATE_USER, "lastseen_applier", DatabaseConfig.MIGRATE_USER);
+        assertRejected(TargetConfig.SECRET_COLUMN, "last_seen_at", TargetConfig.SECRET_COLUMN);
         Map<String, Object> m = minimal();
-        m.put(ApplierConfigLoader.LAYOUT, "tokens-table");
-        m.put(ApplierConfigLoader.UNKNOWN_TOKENS, "insert");
+        m.put(TargetConfig.LAYOUT, "tokens-table");
+        m.put(TargetConfig.UNKNOWN_TOKENS, "insert");
         assertThatThrownBy(() -> ApplierConfigLoader.fromMap(m))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(ApplierConfigLoader.UNKNOWN_TOKENS);
+                .hasMessageContaining(TargetConfig.UNKNOWN_TOKENS);
     }
 
     private static void assertRejected(String key, Object value, String named) {
@@ -120,5 +121,42 @@ class ApplierConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(named)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pa55word"));
+    }
+
+    @Test
+    void kafkaSecuritySettingsReachTheConsumerAndTheDeadLetterProducer() {
+        Map<String, Object> m = minimal();
+        m.put("security.protocol", "SASL_SSL");
+        m.put("sasl.mechanism", "SCRAM-SHA-512");
+        m.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+        m.put("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        ApplierConfig c = ApplierConfigLoader.fromMap(m);
+        for (Map<String, Object> client : java.util.List.of(c.consumer(), c.producer())) {
+            assertThat(client)
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsKey("sasl.jaas.config")
+                    .containsEntry("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        }
+    }
+
+    @Test
+    void aRegistryTruststoreThatCannotBeOpenedFailsStartUpNamingItsKey() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a truststore");
+        Map<String, Object> wrong = minimal();
+        wrong.put(RegistryConfig.TRUSTSTORE_PATH, garbage.toString());
+        wrong.put(RegistryConfig.TRUSTSTORE_PASSWORD, "trust-pw-secret");
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(wrong))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_PATH)
+                .hasMessageNotContaining("trust-pw-secret");
+
+        Map<String, Object> passwordOnly = minimal();
+        passwordOnly.put(RegistryConfig.TRUSTSTORE_PASSWORD, "trust-pw-secret");
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(passwordOnly))
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_PATH)
+                .hasMessageNotContaining("trust-pw-secret");
     }
 }

@@ -188,11 +188,11 @@ class ApplyLoopIT {
     }
 
     private static Map<String, Object> withFastBatches(Map<String, Object> config) {
-        config.put(ApplierConfigLoader.BATCH_MAX_RECORDS, 100);
-        config.put(ApplierConfigLoader.BATCH_LINGER_MS, 20);
-        config.put(ApplierConfigLoader.RETRY_BACKOFF_MS, 100);
-        config.put(ApplierConfigLoader.RETRY_BACKOFF_MAX_MS, 500);
-        config.put(ApplierConfigLoader.POOL_CONNECTION_TIMEOUT_MS, 500);
+        config.put(BatchConfig.BATCH_MAX_RECORDS, 100);
+        config.put(BatchConfig.BATCH_LINGER_MS, 20);
+        config.put(BatchConfig.RETRY_BACKOFF_MS, 100);
+        config.put(BatchConfig.RETRY_BACKOFF_MAX_MS, 500);
+        config.put(DatabaseConfig.POOL_CONNECTION_TIMEOUT_MS, 500);
         return config;
     }
 

@@ -3,13 +3,16 @@ package dev.lastseen.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.BatchConfig;
+import dev.lastseen.applier.DatabaseConfig;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.config.RegistryConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.postgres.PostgresServer;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.DeadLetterHeaders;
@@ -56,7 +59,7 @@ class ApplyEndToEndIT {
     static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+    static final PostgresPerClassExtension POSTGRES = new PostgresPerClassExtension();
 
     @RegisterExtension
     final LastseenProcesses processes = new LastseenProcesses();
@@ -188,16 +191,16 @@ class ApplyEndToEndIT {
     private static Map<String, Object> applyConfig(
             ApplierDatabase db, String bootstrap, String registryUrl, TopicNames topics, String dlq) {
         Map<String, Object> c = new HashMap<>(db.configMap());
-        c.remove(ApplierConfigLoader.MIGRATE_USER);
+        c.remove(DatabaseConfig.MIGRATE_USER);
         c.put("bootstrap.servers", bootstrap);
-        c.put(ApplierConfigLoader.REGISTRY_URL, registryUrl);
+        c.put(RegistryConfig.URL, registryUrl);
         c.put(ApplierConfigLoader.TOPIC, topics.tokenLastSeen());
         c.put(ApplierConfigLoader.DLQ_TOPIC, dlq);
         c.put(ApplierConfigLoader.HTTP_HOST, "127.0.0.1");
-        c.put(ApplierConfigLoader.BATCH_LINGER_MS, "50");
-        c.put(ApplierConfigLoader.RETRY_BACKOFF_MS, "200");
-        c.put(ApplierConfigLoader.RETRY_BACKOFF_MAX_MS, "2000");
-        c.put(ApplierConfigLoader.POOL_CONNECTION_TIMEOUT_MS, "1000");
+        c.put(BatchConfig.BATCH_LINGER_MS, "50");
+        c.put(BatchConfig.RETRY_BACKOFF_MS, "200");
+        c.put(BatchConfig.RETRY_BACKOFF_MAX_MS, "2000");
+        c.put(DatabaseConfig.POOL_CONNECTION_TIMEOUT_MS, "1000");
         c.put("group.id", "apply-e2e");
         // A killed applier's partitions move in seconds rather than the default 45 s.
         c.put("session.timeout.ms", "6000");

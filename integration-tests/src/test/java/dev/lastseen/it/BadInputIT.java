@@ -5,15 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.InputConfig;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.errors.DeadLetters;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.startup.StartupChecks;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.RestSchemaRegistryClient;
+import dev.lastseen.serde.InputRejectReason;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.StoreNames;
@@ -85,7 +86,7 @@ class BadInputIT {
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
         Map<String, Object> cfg = ItKafka.appConfig(
                 KAFKA.bootstrapServers(), apicurio.url(), topics, "bi-app", ItPaths.workDir("bi-state"));
-        cfg.put(ConfigLoader.MAX_RECORD_BYTES, String.valueOf(MAX_RECORD_BYTES));
+        cfg.put(InputConfig.MAX_RECORD_BYTES, String.valueOf(MAX_RECORD_BYTES));
         LastseenConfig config = ConfigLoader.fromMap(cfg);
         int partitions = StartupChecks.run(config, registry, Duration.ofSeconds(30));
 
@@ -94,7 +95,7 @@ class BadInputIT {
                 new SpecificAvroSerializer<>(registry, ServiceToken.class, true);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
         List<Sent> sends = new ArrayList<>();
-        Map<RejectReason, Integer> expected = new EnumMap<>(RejectReason.class);
+        Map<InputRejectReason, Integer> expected = new EnumMap<>(InputRejectReason.class);
         Map<String, Integer> goodPerToken = new HashMap<>();
         int[] seq = {0};
         // One account per bad case: a good login before and after it, on the same partition.
@@ -107,28 +108,28 @@ class BadInputIT {
                 topics.loginEvents(), TestRecords.login("x", "acct-x", "tok-x", t0, AuthOutcome.SUCCESS));
 
         badLogin.accept("acct-garbage", "this is not avro at all".getBytes(StandardCharsets.UTF_8));
-        expected.merge(RejectReason.BAD_MAGIC_BYTE, 1, Integer::sum);
+        expected.merge(InputRejectReason.BAD_MAGIC_BYTE, 1, Integer::sum);
         byte[] wrongMagic = valid.clone();
         wrongMagic[0] = 1;
         badLogin.accept("acct-magic", wrongMagic);
-        expected.merge(RejectReason.BAD_MAGIC_BYTE, 1, Integer::sum);
+        expected.merge(InputRejectReason.BAD_MAGIC_BYTE, 1, Integer::sum);
         byte[] unknownId = valid.clone();
         unknownId[1] = 0x3f; // schema id 0x3f0000xx: never issued
         unknownId[2] = 0;
         badLogin.accept("acct-unknown", unknownId);
-        expected.merge(RejectReason.UNKNOWN_SCHEMA, 1, Integer::sum);
+        expected.merge(InputRejectReason.UNKNOWN_SCHEMA, 1, Integer::sum);
         badLogin.accept("acct-truncated", Arrays.copyOf(valid, valid.length - 6));
-        expected.merge(RejectReason.TRUNCATED, 1, Integer::sum);
+        expected.merge(InputRejectReason.TRUNCATED, 1, Integer::sum);
         badLogin.accept("acct-header", Arrays.copyOf(valid, 3));
-        expected.merge(RejectReason.TRUNCATED, 1, Integer::sum);
+        expected.merge(InputRejectReason.TRUNCATED, 1, Integer::sum);
         LoginEvent huge = TestRecords.login("big", "acct-big", "tok-big", t0, AuthOutcome.FAILURE);
         huge.setFailureReason("r".repeat(2 * MAX_RECORD_BYTES));
         badLogin.accept("acct-big", loginSer.serialize(topics.loginEvents(), huge));
-        expected.merge(RejectReason.TOO_LARGE, 1, Integer::sum);
+        expected.merge(InputRejectReason.TOO_LARGE, 1, Integer::sum);
         LoginEvent longColo = TestRecords.login("colo", "acct-colo", "tok-colo", t0, AuthOutcome.SUCCESS);
         longColo.setColo("c".repeat(65));
         badLogin.accept("acct-colo", loginSer.serialize(topics.loginEvents(), longColo));
-        expected.merge(RejectReason.FIELD_TOO_LONG, 1, Integer::sum);
+        expected.merge(InputRejectReason.FIELD_TOO_LONG, 1, Integer::sum);
         badLogin.accept(
                 "acct-future",
                 loginSer.serialize(
@@ -139,9 +140,9 @@ class BadInputIT {
                                 "tok-acct-future",
                                 Instant.now().plus(Duration.ofDays(1)),
                                 AuthOutcome.SUCCESS)));
-        expected.merge(RejectReason.FUTURE_TIMESTAMP, 1, Integer::sum);
+        expected.merge(InputRejectReason.FUTURE_TIMESTAMP, 1, Integer::sum);
         badLogin.accept("acct-null", null);
-        expected.merge(RejectReason.NULL_VALUE, 1, Integer::sum);
+        expected.merge(InputRejectReason.NULL_VALUE, 1, Integer::sum);
         // Null keys: with an account in the value it is re-keyed and processed; without one it is rejected.
         sends.add(new Sent(
                 topics.loginEvents(),
@@ -161,7 +162,7 @@ class BadInputIT {
                 loginSer.serialize(
                         topics.loginEvents(),
                         TestRecords.login("nk2", "", "tok-none", t0.plusSeconds(seq[0]++), AuthOutcome.SUCCESS))));
-        expected.merge(RejectReason.INVALID_ID, 1, Integer::sum);
+        expected.merge(InputRejectReason.INVALID_ID, 1, Integer::sum);
 
         // Registry records: a good one, then an empty and a blank secret (rejected whole; the good one stays), then a
         // good one for another token.
@@ -180,8 +181,8 @@ class BadInputIT {
                 "tok-s2",
                 tokenSer.serialize(
                         topics.serviceTokens(), TestRecords.token("acct-s", "tok-s2", ItKafka.secret("tok-s2")))));
-        expected.merge(RejectReason.SECRET_MISSING, 1, Integer::sum);
-        expected.merge(RejectReason.SECRET_NOT_VISIBLE_ASCII, 1, Integer::sum);
+        expected.merge(InputRejectReason.SECRET_MISSING, 1, Integer::sum);
+        expected.merge(InputRejectReason.SECRET_NOT_VISIBLE_ASCII, 1, Integer::sum);
         int expectedDlq = expected.values().stream().mapToInt(Integer::intValue).sum();
 
         try (LastseenServer server = LastseenServer.start(config, registry, partitions);
@@ -235,7 +236,7 @@ class BadInputIT {
                         .isIn(topics.loginEvents(), topics.serviceTokens());
                 assertThat(ItKafka.header(r, DeadLetters.HEADER_MESSAGE)).doesNotContain(good1);
             }
-            for (RejectReason reason : RejectReason.values()) {
+            for (InputRejectReason reason : InputRejectReason.values()) {
                 assertThat(server.meters()
                                 .get("lastseen.dlq.records")
                                 .tag("reason", reason.code())
@@ -310,7 +311,7 @@ class BadInputIT {
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
         Map<String, Object> cfg = ItKafka.appConfig(
                 KAFKA.bootstrapServers(), apicurio.url(), topics, "dq-app", ItPaths.workDir("dq-state"));
-        cfg.put(ConfigLoader.MAX_RECORD_BYTES, String.valueOf(1024 * 1024));
+        cfg.put(InputConfig.MAX_RECORD_BYTES, String.valueOf(1024 * 1024));
         LastseenConfig config = ConfigLoader.fromMap(cfg);
         int partitions = StartupChecks.run(config, registry, Duration.ofSeconds(30));
         SpecificAvroSerializer<LoginEvent> loginSer = new SpecificAvroSerializer<>(registry, LoginEvent.class, true);

@@ -1,7 +1,10 @@
 package dev.lastseen.it;
 
-import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.InputConfig;
+import dev.lastseen.app.config.KafkaStreamsConfig;
+import dev.lastseen.app.config.TopicsConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,15 +40,15 @@ public final class ItKafka {
     public static Map<String, Object> appConfig(
             String bootstrap, String registryUrl, TopicNames t, String applicationId, Path stateDir) {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, applicationId, stateDir, registryUrl);
-        c.put(ConfigLoader.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
-        c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
-        c.put(ConfigLoader.HTTP_PORT, "0");
-        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
-        c.put(ConfigLoader.TOPIC_LOGIN_EVENTS, t.loginEvents());
-        c.put(ConfigLoader.TOPIC_SERVICE_TOKENS, t.serviceTokens());
-        c.put(ConfigLoader.TOPIC_TOKEN_LAST_SEEN, t.tokenLastSeen());
-        c.put(ConfigLoader.TOPIC_AUTH_FAILURE_ALERTS, t.authFailureAlerts());
-        c.put(ConfigLoader.TOPIC_DLQ, t.deadLetter());
+        c.put(InputConfig.PATCH_GRANULARITY_MS, "0"); // a patch for every advance: the last patch must equal the max
+        c.put(HttpServerConfig.HTTP_HOST, "127.0.0.1");
+        c.put(HttpServerConfig.HTTP_PORT, "0");
+        c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.put(TopicsConfig.LOGIN_EVENTS, t.loginEvents());
+        c.put(TopicsConfig.SERVICE_TOKENS, t.serviceTokens());
+        c.put(TopicsConfig.TOKEN_LAST_SEEN, t.tokenLastSeen());
+        c.put(TopicsConfig.AUTH_FAILURE_ALERTS, t.authFailureAlerts());
+        c.put(TopicsConfig.DLQ, t.deadLetter());
         // A member that is gone without leaving the group (a killed process, a replaced stream thread: Kafka
         // Streams' consumers never send a leave) is noticed after the broker's minimum session, not Kafka's 45 s.
         c.put("session.timeout.ms", "6000");

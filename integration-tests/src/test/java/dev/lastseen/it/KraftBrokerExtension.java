@@ -1,9 +1,10 @@
 package dev.lastseen.it;
 
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
 import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,26 +22,38 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       using it meanwhile). This is the cheaper choice: every shared class saves a broker start.
  *   <li>{@code new KraftBrokerExtension()} — a broker of the class's own, started before its first
  *       test and stopped after its last: for a class that needs an empty cluster.
+ *   <li>{@code KraftBrokerExtension.withSaslSsl(listener)} — a broker of the class's own with a
+ *       SASL_SSL client listener as well ({@link EmbeddedKraftBroker.SaslSslListener}).
  * </ul>
  *
  * Data lives under the integration tests' work directory.
  */
 public final class KraftBrokerExtension implements BeforeAllCallback, AfterAllCallback {
     private final boolean shared;
+    private final Supplier<EmbeddedKraftBroker.SaslSslListener> saslSsl;
     private Broker broker;
 
     /** A broker of this class's own. */
     public KraftBrokerExtension() {
-        this(false);
+        this(false, () -> null);
     }
 
-    private KraftBrokerExtension(boolean shared) {
+    private KraftBrokerExtension(boolean shared, Supplier<EmbeddedKraftBroker.SaslSslListener> saslSsl) {
         this.shared = shared;
+        this.saslSsl = saslSsl;
     }
 
     /** The test run's shared broker. */
     public static KraftBrokerExtension shared() {
-        return new KraftBrokerExtension(true);
+        return new KraftBrokerExtension(true, () -> null);
+    }
+
+    /**
+     * A broker of this class's own with a SASL_SSL client listener too, asked for when it starts (so
+     * that its keystore can be made in the class's static initialisation or {@code @BeforeAll} order).
+     */
+    public static KraftBrokerExtension withSaslSsl(Supplier<EmbeddedKraftBroker.SaslSslListener> listener) {
+        return new KraftBrokerExtension(false, listener);
     }
 
     @Override
@@ -49,9 +62,9 @@ public final class KraftBrokerExtension implements BeforeAllCallback, AfterAllCa
             // The root context's store closes its AutoCloseable values when the whole run ends.
             broker = context.getRoot()
                     .getStore(ExtensionContext.Namespace.create(KraftBrokerExtension.class))
-                    .computeIfAbsent(Broker.class, k -> Broker.start("shared-broker"), Broker.class);
+                    .computeIfAbsent(Broker.class, k -> Broker.start("shared-broker", null), Broker.class);
         } else {
-            broker = Broker.start(context.getRequiredTestClass().getSimpleName() + "-broker");
+            broker = Broker.start(context.getRequiredTestClass().getSimpleName() + "-broker", saslSsl.get());
         }
     }
 
@@ -91,22 +104,28 @@ public final class KraftBrokerExtension implements BeforeAllCallback, AfterAllCa
     /** One broker and its data directory; what a restart replaces is the running instance. */
     private static final class Broker implements AutoCloseable {
         private final Path dataDir;
+        private final EmbeddedKraftBroker.SaslSslListener saslSsl;
         private EmbeddedKraftBroker current;
 
-        private Broker(Path dataDir, EmbeddedKraftBroker current) {
+        private Broker(Path dataDir, EmbeddedKraftBroker.SaslSslListener saslSsl, EmbeddedKraftBroker current) {
             this.dataDir = dataDir;
+            this.saslSsl = saslSsl;
             this.current = current;
         }
 
-        static Broker start(String name) {
+        static Broker start(String name, EmbeddedKraftBroker.SaslSslListener saslSsl) {
             Path dataDir = ItPaths.workDir(name);
-            return new Broker(dataDir, EmbeddedKraftBroker.start(dataDir, 0));
+            return new Broker(dataDir, saslSsl, EmbeddedKraftBroker.start(dataDir, 0, 0, saslSsl));
         }
 
         synchronized void restart() {
             EmbeddedKraftBroker old = current;
             old.close();
-            current = EmbeddedKraftBroker.start(dataDir, old.port(), old.controllerPort());
+            EmbeddedKraftBroker.SaslSslListener sameSasl = saslSsl == null
+                    ? null
+                    : new EmbeddedKraftBroker.SaslSslListener(
+                            old.saslSslPort(), saslSsl.keyStore(), saslSsl.keyStorePassword(), saslSsl.users());
+            current = EmbeddedKraftBroker.start(dataDir, old.port(), old.controllerPort(), sameSasl);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package dev.lastseen.it;
 
-import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ public final class LastseenProcess implements AutoCloseable {
 
     /** The production jar's long-running commands, and the configuration key of each one's HTTP port. */
     public enum Command {
-        RUN("run", ConfigLoader.HTTP_PORT),
+        RUN("run", HttpServerConfig.HTTP_PORT),
         APPLY("apply", ApplierConfigLoader.HTTP_PORT);
 
         private final String name;
@@ -72,11 +72,11 @@ public final class LastseenProcess implements AutoCloseable {
         settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
         p.setProperty(command.httpPortKey, Integer.toString(httpPort));
         if (command == Command.RUN
-                && "0".equals(p.getProperty(ConfigLoader.HTTP_MANAGEMENT_PORT, "0"))) { // absent or "any free port"
-            p.setProperty(ConfigLoader.HTTP_MANAGEMENT_PORT, Integer.toString(Loopback.freePort()));
+                && "0".equals(p.getProperty(HttpServerConfig.HTTP_MANAGEMENT_PORT, "0"))) { // absent or "any free port"
+            p.setProperty(HttpServerConfig.HTTP_MANAGEMENT_PORT, Integer.toString(Loopback.freePort()));
         }
         this.managementPort = command == Command.RUN
-                ? Integer.parseInt(p.getProperty(ConfigLoader.HTTP_MANAGEMENT_PORT))
+                ? Integer.parseInt(p.getProperty(HttpServerConfig.HTTP_MANAGEMENT_PORT))
                 : -1; // lastseen apply serves health and metrics on its one port
         try {
             Files.createDirectories(dir);

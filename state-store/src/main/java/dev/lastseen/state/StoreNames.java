@@ -15,6 +15,10 @@ public final class StoreNames {
     public static final String TOKEN_ACCOUNT_INDEX = "token-account-index";
     /** token_id → the last {@code last_seen_at} written to token-last-seen, so that topic never moves backwards for a token. */
     public static final String LAST_SEEN_GUARD = "token-last-seen-guard";
+    /** The failure-spike detector's open windows: window key → failures so far; plus the task's closing time. */
+    public static final String FAILURE_WINDOW_COUNTS = "auth-failure-window-counts";
+    /** The failure-spike detector's baselines: scope key (account, or account and token) → baseline. */
+    public static final String FAILURE_BASELINES = "auth-failure-baselines";
 
     private StoreNames() {}
 }

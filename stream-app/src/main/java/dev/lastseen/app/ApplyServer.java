@@ -1,6 +1,6 @@
 package dev.lastseen.app;
 
-import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.http.Health;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.metrics.MetricsBinding;
@@ -36,8 +36,8 @@ public final class ApplyServer implements AutoCloseable {
         try {
             applier = Applier.start(config, registry, meters, databaseWait);
             HttpServer http = HttpServer.start(
-                    new LastseenConfig.HttpSettings(
-                            config.http().host(), config.http().port()),
+                    config.http(),
+                    HttpExposure.SINGLE_PORT,
                     "lastseen-apply",
                     health(applier.health()),
                     meters,

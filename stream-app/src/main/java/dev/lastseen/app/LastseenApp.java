@@ -1,7 +1,7 @@
 package dev.lastseen.app;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.app.errors.DeadLetterLimit;
 import dev.lastseen.app.errors.RecordRetries;
 import dev.lastseen.app.errors.StreamThreadFailureHandler;
@@ -129,7 +129,7 @@ public final class LastseenApp implements AutoCloseable {
             log.warn(
                     "Kafka Streams did not close within {} ({}); the next start may restore more",
                     resilience.shutdownTimeout(),
-                    ConfigLoader.SHUTDOWN_TIMEOUT_MS);
+                    RestartConfig.SHUTDOWN_TIMEOUT_MS);
         }
         try {
             observability.close();

@@ -1,9 +1,9 @@
 package dev.lastseen.app;
 
 import dev.lastseen.app.access.ApiKeyStore;
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.PeerAuthConfig;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.ApiKeyAuthenticator;
 import dev.lastseen.app.http.AuthFailures;
 import dev.lastseen.app.http.HttpServer;
@@ -14,6 +14,7 @@ import dev.lastseen.app.query.KafkaStreamsLocalState;
 import dev.lastseen.app.query.PeerSignature;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.app.thresholds.LastKnownGood;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -78,7 +79,7 @@ public final class LastseenServer implements AutoCloseable {
                     "No instance credential configured ({}): this instance will not forward queries to the instance"
                             + " that owns an account, nor answer queries forwarded by others; set the same one on every instance"
                             + " of a multi-instance deployment",
-                    ConfigLoader.QUERY_FORWARD_CREDENTIAL);
+                    QueryConfig.QUERY_FORWARD_CREDENTIAL);
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LastseenApp app = LastseenApp.start(effective, registry, meters, accountPartitions);
@@ -100,9 +101,10 @@ public final class LastseenServer implements AutoCloseable {
                             servedBy,
                             new AuthFailures(meters)),
                     effective.query().maxPageScan(),
-                    effective.http().exposure().servedBy() ? servedBy : null,
+                    effective.exposure().servedBy() ? servedBy : null,
                     new QueryLimiter(effective.http().limits().maxConcurrentQueries(), meters));
-            HttpServer http = HttpServer.start(effective.http(), servedBy, app.readiness(), meters, tokens::routes);
+            HttpServer http = HttpServer.start(
+                    effective.http(), effective.exposure(), servedBy, app.readiness(), meters, tokens::routes);
             return new LastseenServer(meters, app, http, keys);
         } catch (RuntimeException e) {
             if (keys != null) {
@@ -131,7 +133,7 @@ public final class LastseenServer implements AutoCloseable {
 
     /** Resolves a port of 0 and a missing {@code application.server} into the endpoint this instance will really have. */
     static LastseenConfig withEndpoint(LastseenConfig config) {
-        LastseenConfig.HttpSettings http = config.http();
+        HttpServerSettings http = config.http();
         int port = http.port() == 0 ? freePort(http.host()) : http.port();
         Object configured = config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         String endpoint = configured == null || configured.toString().isBlank()

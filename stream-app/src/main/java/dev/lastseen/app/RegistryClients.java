@@ -1,6 +1,5 @@
 package dev.lastseen.app;
 
-import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.registry.RegistrySettings;
 import dev.lastseen.registry.RestSchemaRegistryClient;
@@ -10,18 +9,8 @@ import dev.lastseen.registry.SchemaRegistryClient;
 public final class RegistryClients {
     private RegistryClients() {}
 
-    public static SchemaRegistryClient create(LastseenConfig.RegistrySettings s) {
-        if (s.inMemory()) {
-            return new InMemorySchemaRegistry();
-        }
-        RegistrySettings.Builder b = RegistrySettings.builder(s.url())
-                .connectTimeout(s.connectTimeout())
-                .readTimeout(s.readTimeout());
-        if (s.bearerToken() != null) {
-            b.bearerToken(s.bearerToken());
-        } else if (s.basicUser() != null) {
-            b.basicAuth(s.basicUser(), s.basicPassword());
-        }
-        return new RestSchemaRegistryClient(b.build());
+    /** A REST client, or the in-memory registry (demo and tests) for null settings ({@code mem:}). */
+    public static SchemaRegistryClient create(RegistrySettings settings) {
+        return settings == null ? new InMemorySchemaRegistry() : new RestSchemaRegistryClient(settings);
     }
 }

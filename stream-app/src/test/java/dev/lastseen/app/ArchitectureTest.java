@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import dev.lastseen.avro.ServiceToken;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ class ArchitectureTest {
             "dev.lastseen.registry",
             "dev.lastseen.applier",
             "dev.lastseen.config",
+            "dev.lastseen.contract",
             "dev.lastseen.common");
     /**
      * Main classes only, whether Maven hands the other modules over as target/classes (test) or as
@@ -60,6 +62,25 @@ class ArchitectureTest {
                                 .map(source -> source.getUri().toString())
                                 .orElse("")))
                 .noneMatch(uri -> uri.contains("/test-classes/") || uri.contains("-tests.jar!"));
+    }
+
+    /**
+     * Configuration keys are declared only by the configuration types: one small {@code *Config} type
+     * per concern (and the loaders that compose them), in the configuration packages ({@code
+     * dev.lastseen.config}: what both commands share; {@code dev.lastseen.app.config}: {@code run}'s)
+     * or, for {@code apply}, next to the applier it configures.
+     */
+    @Test
+    void configurationIsDeclaredOnlyByConfigurationTypesInTheirPackages() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.lastseen.config..", APP + ".config..", "dev.lastseen.applier")
+                .or()
+                .haveNameNotMatching(".*Config(Loader)?(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(ConfigDef.class)
+                .check(PRODUCT);
     }
 
     @Test

@@ -2,8 +2,11 @@ package dev.lastseen.applier.testing;
 
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.DatabaseConfig;
 import dev.lastseen.applier.Migrations;
 import dev.lastseen.applier.Target;
+import dev.lastseen.applier.TargetConfig;
+import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -61,14 +64,14 @@ public final class ApplierDatabase {
     /** The applier's configuration for this database (Kafka keys for a broker that is not contacted). */
     public Map<String, Object> configMap() {
         Map<String, Object> m = new HashMap<>();
-        m.put(ApplierConfigLoader.JDBC_URL, server.jdbcUrl(database));
-        m.put(ApplierConfigLoader.JDBC_USER, role);
-        m.put(ApplierConfigLoader.JDBC_PASSWORD, APPLIER_PASSWORD);
-        m.put(ApplierConfigLoader.ROLE, role);
-        m.put(ApplierConfigLoader.LAYOUT, layout.configValue());
-        m.put(ApplierConfigLoader.UNKNOWN_TOKENS, insertUnknown ? "insert" : "skip");
-        m.put(ApplierConfigLoader.MIGRATE_USER, PostgresServer.SUPERUSER);
-        m.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
+        m.put(DatabaseConfig.JDBC_URL, server.jdbcUrl(database));
+        m.put(DatabaseConfig.JDBC_USER, role);
+        m.put(DatabaseConfig.JDBC_PASSWORD, APPLIER_PASSWORD);
+        m.put(TargetConfig.ROLE, role);
+        m.put(TargetConfig.LAYOUT, layout.configValue());
+        m.put(TargetConfig.UNKNOWN_TOKENS, insertUnknown ? "insert" : "skip");
+        m.put(DatabaseConfig.MIGRATE_USER, PostgresServer.SUPERUSER);
+        m.put(RegistryConfig.URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
         m.put("bootstrap.servers", "127.0.0.1:9");
         return m;
     }

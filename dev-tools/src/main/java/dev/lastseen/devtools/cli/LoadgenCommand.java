@@ -1,13 +1,13 @@
 package dev.lastseen.devtools.cli;
 
 import dev.lastseen.app.RegistryClients;
-import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.traffic.KafkaTrafficSink;
 import dev.lastseen.devtools.traffic.LoadGenerator;
 import dev.lastseen.devtools.traffic.LoadPlan;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.devtools.traffic.TrafficSink;
+import dev.lastseen.registry.RegistrySettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;
@@ -160,8 +160,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     /** Builds the sink; replaced in tests. */
     Function<LoadgenCommand, TrafficSink> sinkFactory = c -> new KafkaTrafficSink(
             c.bootstrapServers,
-            RegistryClients.create(new LastseenConfig.RegistrySettings(
-                    c.registryUrl, null, null, null, true, Duration.ofSeconds(5), Duration.ofSeconds(10))),
+            RegistryClients.create(RegistrySettings.of(c.registryUrl)),
             c.registryTopic,
             c.loginTopic,
             c.compression,

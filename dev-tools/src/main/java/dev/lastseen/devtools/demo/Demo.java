@@ -4,8 +4,11 @@ import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.access.KeyDigest;
 import dev.lastseen.app.config.ApiAccessConfig;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.PeerAuthConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
 import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
 import dev.lastseen.devtools.kafka.SingleBrokerConfig;
@@ -38,7 +41,7 @@ public final class Demo {
 
     public static final String DEMO_API_KEY = "demo-key-0123456789abcdef";
     /** The applier's dead-letter topic (its default name). */
-    static final String APPLY_DLQ = "lastseen-apply-dlq";
+    static final String APPLY_DLQ = TopicNames.APPLY_DEAD_LETTER;
 
     /** How long Ctrl-C waits for the application and the broker to close before the JVM exits anyway. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
@@ -158,12 +161,12 @@ public final class Demo {
     private Map<String, Object> demoConfig(String bootstrap, Path dir) {
         Map<String, Object> c = SingleBrokerConfig.base(bootstrap, "lastseen-demo", dir.resolve("state"), "mem:");
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
-        c.put(ConfigLoader.HTTP_PORT, options.httpPort());
-        c.put(ConfigLoader.HTTP_MANAGEMENT_PORT, options.managementPort());
+        c.put(HttpServerConfig.HTTP_PORT, options.httpPort());
+        c.put(HttpServerConfig.HTTP_MANAGEMENT_PORT, options.managementPort());
         c.put(ApiAccessConfig.KEY_FILE, demoKeyFile(dir).toString());
         // The demo's API is plain HTTP on this machine: credentials over it need the development flag, said aloud.
         c.put(PeerAuthConfig.DEV_PLAIN_HTTP, true);
-        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
+        c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
         return c;
     }
 

@@ -3,6 +3,8 @@ package dev.lastseen.devtools.demo;
 import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.BatchConfig;
+import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.devtools.postgres.TokensDatabase;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.postgres.PostgresServer;
@@ -47,8 +49,8 @@ final class DemoDatabase implements AutoCloseable {
         PostgresServer server = PostgresServer.start(dir);
         try {
             Map<String, Object> c = new HashMap<>(TokensDatabase.prepare(server, tokens, APPLIER_PASSWORD));
-            c.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
-            c.put(ApplierConfigLoader.BATCH_LINGER_MS, "500");
+            c.put(RegistryConfig.URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
+            c.put(BatchConfig.BATCH_LINGER_MS, "500");
             c.put("bootstrap.servers", bootstrap);
             ApplierConfig config = ApplierConfigLoader.fromMap(c);
             return new DemoDatabase(server, Applier.start(config, registry, meters, Duration.ofSeconds(30)), meters);

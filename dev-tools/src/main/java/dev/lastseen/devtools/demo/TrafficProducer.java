@@ -1,8 +1,8 @@
 package dev.lastseen.devtools.demo;
 
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroSerializer;

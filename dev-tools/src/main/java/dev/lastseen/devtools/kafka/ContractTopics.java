@@ -1,6 +1,6 @@
 package dev.lastseen.devtools.kafka;
 
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.contract.TopicNames;
 import java.util.Map;
 
 /**

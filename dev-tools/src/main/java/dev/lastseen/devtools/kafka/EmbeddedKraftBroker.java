@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@code --ignore-formatted}) and reused on later starts with the same directory, so a restart
  * on the same {@code dataDir} keeps topics and committed data.
  *
+ * <p>Optionally ({@link SaslSslListener}) it has a second client listener, SASL_SSL with the PLAIN
+ * mechanism, for clients that connect the way they connect to a secured cluster; the PLAINTEXT
+ * listener stays for the broker's own admin client and the inter-broker traffic.
+ *
  * <p>Only one instance per JVM: the broker registers JVM-global metrics (Yammer registry, JMX).
  */
 public final class EmbeddedKraftBroker implements AutoCloseable {
@@ -67,14 +71,41 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final int port;
     private final int controllerPort;
+    private final int saslSslPort;
     private final Admin admin;
     private boolean closed;
 
-    private EmbeddedKraftBroker(KafkaRaftServer server, int port, int controllerPort, Admin admin) {
+    private EmbeddedKraftBroker(KafkaRaftServer server, int port, int controllerPort, int saslSslPort, Admin admin) {
         this.server = server;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslSslPort = saslSslPort;
         this.admin = admin;
+    }
+
+    /**
+     * A SASL_SSL client listener: the broker's TLS key and certificate in a PKCS12 keystore, and the
+     * users (name to password) the PLAIN mechanism accepts. {@code port} 0 picks a free port.
+     */
+    public record SaslSslListener(int port, Path keyStore, String keyStorePassword, Map<String, String> users) {
+        public SaslSslListener {
+            Objects.requireNonNull(keyStore, "keyStore");
+            Objects.requireNonNull(keyStorePassword, "keyStorePassword");
+            users = Map.copyOf(users);
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException("a SASL_SSL listener needs at least one user");
+            }
+            checkPort(port, "port");
+        }
+
+        SaslSslListener onPort(int p) {
+            return new SaslSslListener(p, keyStore, keyStorePassword, users);
+        }
+
+        @Override
+        public String toString() {
+            return "SaslSslListener[port=" + port + ", keyStore=" + keyStore + ", users=" + users.keySet() + "]";
+        }
     }
 
     /**
@@ -91,16 +122,25 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
      * As {@link #start(Path, int)}, with an explicit controller port (0 picks a free port).
      */
     public static EmbeddedKraftBroker start(Path dataDir, int port, int controllerPort) {
+        return start(dataDir, port, controllerPort, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, int)}, with a SASL_SSL client listener as well when {@code saslSsl}
+     * is not null (see {@link #saslSslBootstrapServers()}).
+     */
+    public static EmbeddedKraftBroker start(Path dataDir, int port, int controllerPort, SaslSslListener saslSsl) {
         Objects.requireNonNull(dataDir, "dataDir");
         checkPort(port, "port");
         checkPort(controllerPort, "controllerPort");
-        boolean anyPicked = port == 0 || controllerPort == 0;
+        boolean anyPicked = port == 0 || controllerPort == 0 || (saslSsl != null && saslSsl.port() == 0);
         RuntimeException last = null;
         for (int attempt = 1; attempt <= (anyPicked ? MAX_START_ATTEMPTS : 1); attempt++) {
             int p = port == 0 ? freePort() : port;
             int c = controllerPort == 0 ? freePort(p) : controllerPort;
+            SaslSslListener s = saslSsl == null || saslSsl.port() != 0 ? saslSsl : saslSsl.onPort(freePort(p, c));
             try {
-                return startOnce(dataDir.toAbsolutePath(), p, c);
+                return startOnce(dataDir.toAbsolutePath(), p, c, s);
             } catch (RuntimeException e) {
                 last = e;
                 // A picked port may have been taken between picking and binding: try other ports.
@@ -115,8 +155,11 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         throw last;
     }
 
-    private static EmbeddedKraftBroker startOnce(Path dataDir, int port, int controllerPort) {
+    private static EmbeddedKraftBroker startOnce(Path dataDir, int port, int controllerPort, SaslSslListener saslSsl) {
         Properties props = serverProperties(dataDir, port, controllerPort);
+        if (saslSsl != null) {
+            props.putAll(saslSslProperties(port, controllerPort, saslSsl));
+        }
         Path propsFile = dataDir.resolve("server.properties");
         try {
             Files.createDirectories(dataDir);
@@ -142,7 +185,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
                     port,
                     controllerPort,
                     dataDir);
-            return new EmbeddedKraftBroker(server, port, controllerPort, admin);
+            return new EmbeddedKraftBroker(server, port, controllerPort, saslSsl == null ? -1 : saslSsl.port(), admin);
         } catch (RuntimeException | Error e) {
             if (admin != null) {
                 admin.close(Duration.ZERO);
@@ -220,6 +263,35 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
         return props;
     }
 
+    /** What a SASL_SSL client listener adds (and changes) in {@link #serverProperties}. */
+    static Map<String, String> saslSslProperties(int port, int controllerPort, SaslSslListener l) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String sasl = HOST + ":" + l.port();
+        m.put(
+                "listeners",
+                "PLAINTEXT://" + HOST + ":" + port + ",SASL_SSL://" + sasl + ",CONTROLLER://" + HOST + ":"
+                        + controllerPort);
+        m.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port + ",SASL_SSL://" + sasl);
+        m.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+        m.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "PLAIN");
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        l.users().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(u -> jaas.append(" user_")
+                        .append(u.getKey())
+                        .append("=\"")
+                        .append(u.getValue())
+                        .append('"'));
+        m.put("listener.name.sasl_ssl.plain.sasl.jaas.config", jaas.append(';').toString());
+        m.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+        m.put(
+                "listener.name.sasl_ssl.ssl.keystore.location",
+                l.keyStore().toAbsolutePath().toString());
+        m.put("listener.name.sasl_ssl.ssl.keystore.password", l.keyStorePassword());
+        m.put("listener.name.sasl_ssl.ssl.key.password", l.keyStorePassword());
+        return m;
+    }
+
     /** The cluster id of an already formatted data dir; --ignore-formatted still insists on the same id. */
     private static String existingClusterId(Path dataDir) {
         Path meta = logDir(dataDir).resolve("meta.properties");
@@ -295,6 +367,19 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return HOST + ":" + port;
+    }
+
+    /** {@code 127.0.0.1:port} of the SASL_SSL listener. */
+    public String saslSslBootstrapServers() {
+        if (saslSslPort < 0) {
+            throw new IllegalStateException("this broker was started without a SASL_SSL listener");
+        }
+        return HOST + ":" + saslSslPort;
+    }
+
+    /** The SASL_SSL listener's port, -1 when the broker has none. */
+    public int saslSslPort() {
+        return saslSslPort;
     }
 
     /** The client (PLAINTEXT) port. */

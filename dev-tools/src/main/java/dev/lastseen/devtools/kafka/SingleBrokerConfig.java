@@ -1,6 +1,8 @@
 package dev.lastseen.devtools.kafka;
 
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.config.RegistryConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,8 +24,8 @@ public final class SingleBrokerConfig {
         c.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         c.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
         c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        c.put(ConfigLoader.REGISTRY_URL, registryUrl);
-        c.put(ConfigLoader.HTTP_MANAGEMENT_PORT, 0); // a free port: never a fixed one in tests
+        c.put(RegistryConfig.URL, registryUrl);
+        c.put(HttpServerConfig.HTTP_MANAGEMENT_PORT, 0); // a free port: never a fixed one in tests
         return c;
     }
 }

@@ -1,8 +1,10 @@
 package dev.lastseen.devtools.postgres;
 
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.DatabaseConfig;
 import dev.lastseen.applier.Migrations;
 import dev.lastseen.applier.Target;
+import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.postgres.PostgresServer;
 import java.sql.Connection;
@@ -28,15 +30,15 @@ public final class TokensDatabase {
     public static Map<String, Object> prepare(
             PostgresServer server, List<SyntheticTraffic.Token> tokens, String applierPassword) {
         Map<String, Object> settings = new HashMap<>();
-        settings.put(ApplierConfigLoader.JDBC_URL, server.jdbcUrl(DATABASE));
-        settings.put(ApplierConfigLoader.JDBC_USER, APPLIER_ROLE);
-        settings.put(ApplierConfigLoader.JDBC_PASSWORD, applierPassword);
+        settings.put(DatabaseConfig.JDBC_URL, server.jdbcUrl(DATABASE));
+        settings.put(DatabaseConfig.JDBC_USER, APPLIER_ROLE);
+        settings.put(DatabaseConfig.JDBC_PASSWORD, applierPassword);
         if (server.hasDatabase(DATABASE)) {
             return settings;
         }
         server.createDatabase(DATABASE);
         Map<String, Object> forTarget = new HashMap<>(settings);
-        forTarget.put(ApplierConfigLoader.REGISTRY_URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
+        forTarget.put(RegistryConfig.URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
         forTarget.put("bootstrap.servers", "unused:9092");
         Target target = ApplierConfigLoader.fromMap(forTarget).target();
         Migrations.createExampleTokensTable(server.superuser(DATABASE), target);

@@ -7,23 +7,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.ApplyServer;
 import dev.lastseen.app.LastseenServer;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.InputConfig;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.SpikeConfig;
 import dev.lastseen.app.errors.FailureKind;
 import dev.lastseen.app.observability.Dashboards;
 import dev.lastseen.app.thresholds.InForce;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.applier.BatchConfig;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.testing.ApplierDatabase;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.KraftBrokerExtension;
-import dev.lastseen.it.PostgresExtension;
+import dev.lastseen.it.PostgresPerClassExtension;
 import dev.lastseen.it.Preconditions;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
@@ -72,7 +75,7 @@ class ObservabilityIT {
     static final KraftBrokerExtension KAFKA = KraftBrokerExtension.shared();
 
     @RegisterExtension
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+    static final PostgresPerClassExtension POSTGRES = new PostgresPerClassExtension();
 
     private static final int PARTITIONS = 3;
     private static final String APPLY_DLQ = "obs-lastseen-apply-dlq";
@@ -292,7 +295,7 @@ class ObservabilityIT {
 
     private static Set<String> codes() {
         Set<String> codes = new HashSet<>();
-        for (dev.lastseen.app.errors.RejectReason r : dev.lastseen.app.errors.RejectReason.values()) {
+        for (dev.lastseen.serde.InputRejectReason r : dev.lastseen.serde.InputRejectReason.values()) {
             codes.add(r.code());
         }
         for (dev.lastseen.app.metrics.SpikeDropReason r : dev.lastseen.app.metrics.SpikeDropReason.values()) {
@@ -328,18 +331,18 @@ class ObservabilityIT {
         c.put(ApplierConfigLoader.TOPIC, topic);
         c.put(ApplierConfigLoader.DLQ_TOPIC, APPLY_DLQ); // this class's own topic and group on the shared broker
         c.put("group.id", "obs-apply");
-        c.put(ApplierConfigLoader.BATCH_LINGER_MS, "100");
+        c.put(BatchConfig.BATCH_LINGER_MS, "100");
         return ApplierConfigLoader.fromMap(c);
     }
 
     private Map<String, Object> appConfig(String bootstrap, Path thresholds) {
         Map<String, Object> c =
                 ItKafka.appConfig(bootstrap, "mem:", ItKafka.topics("obs-"), "obs-app", dir.resolve("state"));
-        c.remove(ConfigLoader.PATCH_GRANULARITY_MS); // the default, as deployed: patches per event is a panel
-        c.put(ConfigLoader.SPIKE_WINDOW_MS, 2_000L);
-        c.put(ConfigLoader.SPIKE_GRACE_MS, 1_000L);
-        c.put(ConfigLoader.THRESHOLDS_FILE, thresholds.toString());
-        c.put(ConfigLoader.THRESHOLDS_POLL_MS, 200L);
+        c.remove(InputConfig.PATCH_GRANULARITY_MS); // the default, as deployed: patches per event is a panel
+        c.put(SpikeConfig.SPIKE_WINDOW_MS, 2_000L);
+        c.put(SpikeConfig.SPIKE_GRACE_MS, 1_000L);
+        c.put(SpikeConfig.THRESHOLDS_FILE, thresholds.toString());
+        c.put(SpikeConfig.THRESHOLDS_POLL_MS, 200L);
         return c;
     }
 

@@ -3,14 +3,14 @@ package dev.lastseen.it.restart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.it.ApicurioRegistry;
 import dev.lastseen.it.ApicurioRegistryExtension;
-import dev.lastseen.it.GroupProgress;
+import dev.lastseen.it.CommittedOffsetWatch;
 import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.ItPaths;
 import dev.lastseen.it.KraftBrokerExtension;
@@ -86,7 +86,7 @@ class CrashRestartIT {
 
         LastseenProcess a = processes.create("a", work, instance("a", bootstrap, apicurio.url(), topics, work));
         LastseenProcess b = processes.create("b", work, instance("b", bootstrap, apicurio.url(), topics, work));
-        try (GroupProgress progress = new GroupProgress(bootstrap, APP_ID, topics.loginEvents())) {
+        try (CommittedOffsetWatch progress = new CommittedOffsetWatch(bootstrap, APP_ID, topics.loginEvents())) {
             long started = System.nanoTime();
             a.start();
             b.start();
@@ -193,7 +193,7 @@ class CrashRestartIT {
         Map<String, Object> c =
                 ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, work.resolve("state-" + name));
         if (!Boolean.getBoolean("lastseen.it.restart.dynamic")) {
-            c.put(ConfigLoader.INSTANCE_ID, "restart-" + name);
+            c.put(RestartConfig.INSTANCE_ID, "restart-" + name);
         }
         Experiment.apply(c);
         return c;

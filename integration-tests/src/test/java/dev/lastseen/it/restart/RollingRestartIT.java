@@ -5,14 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.QueryConfig;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.app.http.Json;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.it.ApicurioRegistry;
 import dev.lastseen.it.ApicurioRegistryExtension;
-import dev.lastseen.it.GroupProgress;
+import dev.lastseen.it.CommittedOffsetWatch;
 import dev.lastseen.it.ItApiKeys;
 import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.ItPaths;
@@ -115,10 +117,10 @@ class RollingRestartIT {
             int port = Loopback.freePort();
             Map<String, Object> c =
                     ItKafka.appConfig(bootstrap, apicurio.url(), topics, APP_ID, work.resolve("state-" + i));
-            c.put(ConfigLoader.INSTANCE_ID, "roll-" + i);
+            c.put(RestartConfig.INSTANCE_ID, "roll-" + i);
             c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
             c.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
-            c.put(ConfigLoader.SHUTDOWN_LEAVE_GROUP, System.getProperty("lastseen.it.roll.leave-group", "auto"));
+            c.put(RestartConfig.SHUTDOWN_LEAVE_GROUP, System.getProperty("lastseen.it.roll.leave-group", "auto"));
             c.putAll(ItApiKeys.plainHttp(work, API_KEY));
             c.putAll(ItApiKeys.FORWARD_TO_LOOPBACK);
             Experiment.apply(c);
@@ -127,11 +129,11 @@ class RollingRestartIT {
                     work,
                     port,
                     c,
-                    Map.of(ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL), INSTANCE_CREDENTIAL)));
+                    Map.of(ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL), INSTANCE_CREDENTIAL)));
         }
         Service service = new Service();
         try (Load load = new Load(bootstrap, registry, topics, accounts);
-                GroupProgress progress = new GroupProgress(bootstrap, APP_ID, topics.loginEvents())) {
+                CommittedOffsetWatch progress = new CommittedOffsetWatch(bootstrap, APP_ID, topics.loginEvents())) {
             instances.forEach(LastseenProcess::start);
             await("three instances ready")
                     .atMost(Duration.ofMinutes(3))

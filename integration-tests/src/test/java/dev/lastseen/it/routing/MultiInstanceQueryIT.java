@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.HttpExposure;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.Json;
 import dev.lastseen.app.http.QueryTestKit;
 import dev.lastseen.app.http.SecretScan;
@@ -14,6 +14,7 @@ import dev.lastseen.app.http.TestHttp;
 import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.it.ItApiKeys;
 import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.ItPaths;
@@ -177,17 +178,17 @@ class MultiInstanceQueryIT {
             c.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys));
             // This test's changelogs hold tens of records per partition, so a copy restoring from scratch is only
             // tens of records behind: the bound on stale answers is scaled down to match (a hot standby here lags 0).
-            c.put(ConfigLoader.QUERY_MAX_STALE_LAG, "10");
+            c.put(QueryConfig.QUERY_MAX_STALE_LAG, "10");
             c.putAll(ItApiKeys.plainHttp(dir, API_KEY));
             c.putAll(ItApiKeys.FORWARD_TO_LOOPBACK);
             // This test tells instances apart by the served-by header.
-            c.put(HttpExposure.SERVED_BY_ENABLED, "true");
+            c.put(HttpServerConfig.SERVED_BY_ENABLED, "true");
             LastseenProcess p = processes.create(
                     group + "-" + i,
                     dir.resolve("apps"),
                     port,
                     c,
-                    Map.of(ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL), INSTANCE_CREDENTIAL));
+                    Map.of(ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL), INSTANCE_CREDENTIAL));
             all.add(p);
             started.add(p);
             p.start();

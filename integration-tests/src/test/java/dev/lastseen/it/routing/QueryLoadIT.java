@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.KafkaStreamsConfig;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.Json;
 import dev.lastseen.app.http.Problem;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.config.RegistryConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.it.ItApiKeys;
 import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.it.LastseenProcess;
@@ -92,7 +96,7 @@ class QueryLoadIT {
     void probesAreAnsweredWithinASecondAndExcessQueriesAreShedFastWhileTheOwnerNeverAnswers() throws Exception {
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
         TopicNames topics = ConfigLoader.fromMap(
-                        Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", ConfigLoader.REGISTRY_URL, "mem:"))
+                        Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1", RegistryConfig.URL, "mem:"))
                 .topics();
         try (TestRegistryServer registry = new TestRegistryServer(schemas);
                 Tarpit tarpit = new Tarpit()) {
@@ -194,11 +198,11 @@ class QueryLoadIT {
         c.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name + "-state").toString());
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
         c.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        c.put(ConfigLoader.HTTP_HOST, "127.0.0.1");
-        c.put(ConfigLoader.REGISTRY_URL, registryUrl);
-        c.put(ConfigLoader.QUERY_DEADLINE_MS, String.valueOf(DEADLINE.toMillis()));
-        c.put(ConfigLoader.HTTP_MAX_CONCURRENT_QUERIES, String.valueOf(MAX_CONCURRENT));
-        c.put(ConfigLoader.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.put(HttpServerConfig.HTTP_HOST, "127.0.0.1");
+        c.put(RegistryConfig.URL, registryUrl);
+        c.put(QueryConfig.QUERY_DEADLINE_MS, String.valueOf(DEADLINE.toMillis()));
+        c.put(HttpServerConfig.HTTP_MAX_CONCURRENT_QUERIES, String.valueOf(MAX_CONCURRENT));
+        c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
         c.putAll(ItApiKeys.plainHttp(dir, API_KEY));
         c.putAll(ItApiKeys.FORWARD_TO_LOOPBACK);
         return processes.create(
@@ -206,7 +210,7 @@ class QueryLoadIT {
                 dir.resolve("apps"),
                 httpPort,
                 c,
-                Map.of(ConfigLoader.envName(ConfigLoader.QUERY_FORWARD_CREDENTIAL), CREDENTIAL));
+                Map.of(ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL), CREDENTIAL));
     }
 
     /** Registers the input schema (start-up checks read it) and gives every account a partition with data. */

@@ -9,9 +9,15 @@ import dev.lastseen.app.Readiness;
 import dev.lastseen.app.access.KeyDigest;
 import dev.lastseen.app.config.ApiAccessConfig;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpExposure;
+import dev.lastseen.app.config.HttpServerConfig;
+import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.QueryConfig;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.http.SelfSignedTls;
+import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -95,12 +101,12 @@ class KubernetesManifestsTest {
             throw new UncheckedIOException(ex);
         }
         e.put(envName(ApiAccessConfig.KEY_FILE), keys.toString());
-        e.put(envName(ConfigLoader.HTTP_TLS_KEYSTORE_PATH), TLS.keystore().path());
-        e.put(envName(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD), TLS.password());
+        e.put(envName(HttpServerConfig.HTTP_TLS_KEYSTORE_PATH), TLS.keystore().path());
+        e.put(envName(HttpServerConfig.HTTP_TLS_KEYSTORE_PASSWORD), TLS.password());
         e.put(
-                envName(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH),
+                envName(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH),
                 TLS.truststore().path());
-        e.put(envName(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PASSWORD), TLS.password());
+        e.put(envName(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PASSWORD), TLS.password());
         return e;
     }
 
@@ -209,8 +215,8 @@ class KubernetesManifestsTest {
         assertThat(secretFiles).as("the Secret lastseen-files is mounted").isNotNull();
         for (String key : List.of(
                 ApiAccessConfig.KEY_FILE,
-                ConfigLoader.HTTP_TLS_KEYSTORE_PATH,
-                ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH)) {
+                HttpServerConfig.HTTP_TLS_KEYSTORE_PATH,
+                QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH)) {
             assertThat(env.get(envName(key))).as(key).startsWith(secretFiles + "/");
         }
         assertThat(config.streams()).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
@@ -225,7 +231,7 @@ class KubernetesManifestsTest {
                 .isTrue();
         assertThat(config.query().forwardHosts().matcher("evil.example.com").matches())
                 .isFalse();
-        assertThat(config.registry().basicUser()).isNotNull();
+        assertThat(config.registry().auth()).isInstanceOf(dev.lastseen.registry.RegistryAuth.Basic.class);
         assertThat(config.query().forwardCredential())
                 .as("three instances forward to each other: they need the instance credential")
                 .isNotNull();
@@ -275,7 +281,8 @@ class KubernetesManifestsTest {
 
         // A Readiness with no streams attached: neither live nor ready, as at start-up.
         try (HttpServer http = HttpServer.start(
-                new LastseenConfig.HttpSettings("127.0.0.1", 0).withPorts(0, 0),
+                new HttpServerSettings("127.0.0.1", 0).withPorts(0, 0),
+                HttpExposure.SINGLE_PORT,
                 "manifest-test:0",
                 new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -392,7 +399,7 @@ class KubernetesManifestsTest {
                     case "g" -> 30;
                     default -> 0;
                 };
-        long rocksdb = (Long) config.streams().get(ConfigLoader.ROCKSDB_MEMORY_BYTES);
+        long rocksdb = (Long) config.streams().get(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES);
 
         assertThat(limit).isGreaterThanOrEqualTo(heap + rocksdb + JVM_OVERHEAD_BYTES);
         assertThat(request)
@@ -454,7 +461,7 @@ class KubernetesManifestsTest {
     void eachPodIsAStaticGroupMemberNamedAfterItselfThroughTheDownwardApi() {
         JsonNode instanceId = null;
         for (JsonNode var : container.path("env")) {
-            if (var.path("name").asText().equals(ConfigLoader.envName(ConfigLoader.INSTANCE_ID))) {
+            if (var.path("name").asText().equals(ConfigLoader.envName(RestartConfig.INSTANCE_ID))) {
                 instanceId = var;
             }
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.app.config.LastseenConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -84,7 +85,7 @@ class OciImageIT {
     @Test
     void exposesTheConfiguredHttpPortAndDeclaresTheStateDirAsVolume() {
         int httpPort = imageDefaults.http().port();
-        assertThat(httpPort).isEqualTo(ConfigLoader.DEFINITION.defaultValues().get(ConfigLoader.HTTP_PORT));
+        assertThat(httpPort).isEqualTo(ConfigLoader.DEFINITION.defaultValues().get(HttpServerConfig.HTTP_PORT));
         List<String> ports = new ArrayList<>();
         container.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
         assertThat(ports).containsExactly(httpPort + "/tcp");

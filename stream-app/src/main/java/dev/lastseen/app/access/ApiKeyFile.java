@@ -1,8 +1,8 @@
 package dev.lastseen.app.access;
 
 import dev.lastseen.app.thresholds.LiveFile;
-import dev.lastseen.app.thresholds.RejectionReason;
 import dev.lastseen.app.thresholds.ThresholdsRejectedException;
+import dev.lastseen.app.thresholds.ThresholdsRejection;
 import dev.lastseen.avro.Identifiers;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -56,7 +56,7 @@ public final class ApiKeyFile implements LiveFile.Format<ApiKeys> {
         String text = utf8(content);
         if (text.isBlank()) {
             throw new ThresholdsRejectedException(
-                    RejectionReason.TRUNCATED,
+                    ThresholdsRejection.TRUNCATED,
                     "the file is empty (half-written?); to revoke every key, leave only a comment line");
         }
         List<ApiKeys.Entry> entries = new ArrayList<>();
@@ -83,13 +83,13 @@ public final class ApiKeyFile implements LiveFile.Format<ApiKeys> {
             }
             if (!digests.add(digest.toLowerCase(java.util.Locale.ROOT))) {
                 throw new ThresholdsRejectedException(
-                        RejectionReason.DUPLICATE_KEY, "line " + n + ": the same key digest is listed twice");
+                        ThresholdsRejection.DUPLICATE_KEY, "line " + n + ": the same key digest is listed twice");
             }
             entries.add(new ApiKeys.Entry(
                     HexFormat.of().parseHex(digest.substring(KeyDigest.PREFIX.length())), scope(n, fields[1])));
             if (entries.size() > MAX_KEYS) {
                 throw new ThresholdsRejectedException(
-                        RejectionReason.TOO_MANY_ENTRIES, "more than " + MAX_KEYS + " keys");
+                        ThresholdsRejection.TOO_MANY_ENTRIES, "more than " + MAX_KEYS + " keys");
             }
         }
         return new ApiKeys(entries);
@@ -107,14 +107,14 @@ public final class ApiKeyFile implements LiveFile.Format<ApiKeys> {
             String problem = Identifiers.problem(account);
             if (problem != null) {
                 throw new ThresholdsRejectedException(
-                        RejectionReason.INVALID_ACCOUNT_ID,
+                        ThresholdsRejection.INVALID_ACCOUNT_ID,
                         "line " + line + ": an account id " + problem + " (empty entries between commas included)");
             }
             accounts.add(account);
         }
         if (accounts.size() > MAX_ACCOUNTS_PER_KEY) {
             throw new ThresholdsRejectedException(
-                    RejectionReason.TOO_MANY_ENTRIES,
+                    ThresholdsRejection.TOO_MANY_ENTRIES,
                     "line " + line + ": more than " + MAX_ACCOUNTS_PER_KEY + " accounts for one key");
         }
         return AccountScope.of(accounts);
@@ -125,7 +125,7 @@ public final class ApiKeyFile implements LiveFile.Format<ApiKeys> {
     }
 
     private static ThresholdsRejectedException malformed(int line, String why) {
-        return new ThresholdsRejectedException(RejectionReason.MALFORMED_LINE, "line " + line + ": " + why);
+        return new ThresholdsRejectedException(ThresholdsRejection.MALFORMED_LINE, "line " + line + ": " + why);
     }
 
     private static String utf8(byte[] content) throws ThresholdsRejectedException {
@@ -137,7 +137,7 @@ public final class ApiKeyFile implements LiveFile.Format<ApiKeys> {
                     .decode(ByteBuffer.wrap(content))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new ThresholdsRejectedException(RejectionReason.MALFORMED_LINE, "the file is not UTF-8 text");
+            throw new ThresholdsRejectedException(ThresholdsRejection.MALFORMED_LINE, "the file is not UTF-8 text");
         }
     }
 }

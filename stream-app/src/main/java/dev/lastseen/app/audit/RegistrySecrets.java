@@ -1,10 +1,10 @@
 package dev.lastseen.app.audit;
 
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.topology.SecretRule;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.registry.SchemaRegistryClient;
+import dev.lastseen.serde.InputRejectReason;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,9 +79,9 @@ public final class RegistrySecrets {
                         continue;
                     }
                     String secret = token.getClientSecretHash();
-                    RejectReason why = rule.violation(secret);
+                    InputRejectReason why = rule.violation(secret);
                     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-                    if (why == RejectReason.SECRET_PLACEHOLDER || bytes.length < SecretIndex.MIN_BYTES) {
+                    if (why == InputRejectReason.SECRET_PLACEHOLDER || bytes.length < SecretIndex.MIN_BYTES) {
                         skipped++;
                         continue;
                     }

@@ -3,6 +3,7 @@ package dev.lastseen.app.cli;
 import dev.lastseen.app.ApplyServer;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
+import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ final class ApplyCommand implements Callable<Integer> {
         ApplierConfig cfg = ApplierConfigLoader.load(config, System.getenv());
         if (cfg.registry() == null) {
             throw new ConfigException(
-                    ApplierConfigLoader.REGISTRY_URL,
+                    RegistryConfig.URL,
                     ApplierConfigLoader.IN_MEMORY_REGISTRY,
                     "is the demo's in-process registry and cannot be shared with another process: give a real registry's REST URL");
         }

@@ -34,7 +34,7 @@ public final class ApiAccessConfig {
 
     private ApiAccessConfig() {}
 
-    static ConfigDef define(ConfigDef def) {
+    public static ConfigDef define(ConfigDef def) {
         return def.define(
                         KEY_FILE,
                         ConfigDef.Type.STRING,
@@ -62,7 +62,7 @@ public final class ApiAccessConfig {
         }
     }
 
-    static Settings settings(AbstractConfig c) {
+    public static Settings from(AbstractConfig c) {
         String file = c.getString(KEY_FILE);
         return new Settings(
                 file == null || file.isBlank() ? null : file, Duration.ofMillis(c.getLong(KEY_FILE_POLL_MS)));

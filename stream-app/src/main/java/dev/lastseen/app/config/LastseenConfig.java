@@ -1,13 +1,22 @@
 package dev.lastseen.app.config;
 
+import dev.lastseen.config.HttpServerSettings;
+import dev.lastseen.config.KeyStoreFile;
+import dev.lastseen.contract.TopicNames;
+import dev.lastseen.registry.RegistrySettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The validated, immutable configuration of one lastseen instance. Built only by
  * {@link ConfigLoader}, which names the offending key in every error.
  *
+ * @param registry how the schema registry is reached; null: the in-memory registry ({@code mem:}, demo and tests)
+ * @param autoRegisterSchemas whether lastseen registers its schemas when their subjects lack them
+ * @param exposure what the API port serves besides the API, and whether responses name the instance
  * @param apiAccess the API key file
  * @param query   interactive-query routing and bounds
  * @param retention how long state that nothing refreshes is kept (never-seen and retired usage, the last-seen guard)
@@ -19,10 +28,12 @@ import java.util.Map;
 public record LastseenConfig(
         TopicNames topics,
         RegistrySettings registry,
+        boolean autoRegisterSchemas,
         Duration patchGranularity,
         Duration clockSkewAllowance,
         InputBounds bounds,
-        HttpSettings http,
+        HttpServerSettings http,
+        HttpExposure exposure,
         ApiAccessConfig.Settings apiAccess,
         SpikeSettings spikes,
         QuerySettings query,
@@ -33,6 +44,7 @@ public record LastseenConfig(
         Map<String, Object> streams) {
 
     public LastseenConfig {
+        Objects.requireNonNull(topics, "topics");
         streams = Map.copyOf(streams);
     }
 
@@ -55,27 +67,6 @@ public record LastseenConfig(
         }
     }
 
-    /** How the schema registry is reached. {@code url} "mem:" selects the in-memory registry (demo and tests only). */
-    public record RegistrySettings(
-            String url,
-            String basicUser,
-            String basicPassword,
-            String bearerToken,
-            boolean autoRegister,
-            Duration connectTimeout,
-            Duration readTimeout) {
-        public boolean inMemory() {
-            return "mem:".equals(url);
-        }
-
-        @Override
-        public String toString() {
-            return "RegistrySettings[url=" + url + ", auth="
-                    + (bearerToken != null ? "bearer" : basicUser != null ? "basic" : "none") + ", autoRegister="
-                    + autoRegister + "]";
-        }
-    }
-
     /**
      * Crashes, restarts and faults: this instance's stable name (null: a dynamic group member), how
      * long a planned shutdown may take and whether it leaves the group, and how often a record that
@@ -95,14 +86,16 @@ public record LastseenConfig(
     }
 
     /** A copy with another HTTP address and Kafka Streams properties (the endpoint resolved at start-up). */
-    public LastseenConfig withEndpoint(HttpSettings http, Map<String, Object> streams) {
+    public LastseenConfig withEndpoint(HttpServerSettings http, Map<String, Object> streams) {
         return new LastseenConfig(
                 topics,
                 registry,
+                autoRegisterSchemas,
                 patchGranularity,
                 clockSkewAllowance,
                 bounds,
                 http,
+                exposure,
                 apiAccess,
                 spikes,
                 query,
@@ -111,64 +104,6 @@ public record LastseenConfig(
                 secrets,
                 resilience,
                 streams);
-    }
-
-    /**
-     * The REST server: the API's address, the management port (health, readiness, metrics on
-     * their own connector and threads; {@link #NO_MANAGEMENT_PORT} for none), limits, and TLS.
-     *
-     * @param tls the API's keystore, or null for plain HTTP
-     */
-    public record HttpSettings(
-            String host, int port, int managementPort, HttpLimits limits, KeyStoreFile tls, HttpExposure exposure) {
-        public static final int NO_MANAGEMENT_PORT = -1;
-
-        /** Plain HTTP on one port with the default limits (health, readiness and metrics served there too). */
-        public HttpSettings(String host, int port) {
-            this(host, port, NO_MANAGEMENT_PORT, HttpLimits.DEFAULTS, null, HttpExposure.SINGLE_PORT);
-        }
-
-        /** With a management port: the API port serves the API only and names no instance. */
-        public HttpSettings(String host, int port, int managementPort, HttpLimits limits, KeyStoreFile tls) {
-            this(host, port, managementPort, limits, tls, HttpExposure.API_ONLY);
-        }
-
-        public HttpSettings withPorts(int apiPort, int management) {
-            return new HttpSettings(host, apiPort, management, limits, tls, exposure);
-        }
-
-        public HttpSettings withExposure(HttpExposure next) {
-            return new HttpSettings(host, port, managementPort, limits, tls, next);
-        }
-
-        public String scheme() {
-            return tls == null ? "http" : "https";
-        }
-    }
-
-    /**
-     * Bounds of the API server: concurrent queries (each of clients and of other instances),
-     * open connections, request line plus headers, idle connections, threads.
-     */
-    public record HttpLimits(
-            int maxConcurrentQueries, int maxConnections, int maxHeaderBytes, Duration idleTimeout, int threads) {
-        public static final HttpLimits DEFAULTS = new HttpLimits(32, 512, 8_192, Duration.ofSeconds(30), 96);
-    }
-
-    /** A keystore or truststore file. The password never reaches a log line. */
-    public record KeyStoreFile(String path, String password, String type) {
-        public java.security.KeyStore load() throws java.io.IOException, java.security.GeneralSecurityException {
-            java.security.KeyStore store = java.security.KeyStore.getInstance(type);
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
-                store.load(in, password.toCharArray());
-            }
-            return store;
-        }
-
-        @Override
-        public String toString() {
-            return "KeyStoreFile[path=" + path + ", type=" + type + "]";
-        }
     }
 
     /**
@@ -191,7 +126,7 @@ public record LastseenConfig(
             long maxStaleLag,
             List<String> forwardCredentials,
             KeyStoreFile forwardTrust,
-            java.util.regex.Pattern forwardHosts) {
+            Pattern forwardHosts) {
 
         public QuerySettings {
             forwardCredentials = List.copyOf(forwardCredentials);
@@ -207,7 +142,7 @@ public record LastseenConfig(
             this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, List.of(), null, null);
         }
 
-        public QuerySettings withForwarding(String credential, KeyStoreFile trust, java.util.regex.Pattern hosts) {
+        public QuerySettings withForwarding(String credential, KeyStoreFile trust, Pattern hosts) {
             return new QuerySettings(
                     deadline,
                     forwardConnectTimeout,
@@ -246,8 +181,9 @@ public record LastseenConfig(
     @Override
     public String toString() {
         // Any password in streams properties must never reach a log line.
-        return "LastseenConfig[topics=" + topics + ", registry=" + registry + ", patchGranularity=" + patchGranularity
+        return "LastseenConfig[topics=" + topics + ", registry=" + (registry == null ? "mem:" : registry.baseUrl())
+                + ", patchGranularity=" + patchGranularity
                 + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", resilience="
-                + resilience + ", apiAccess=" + apiAccess + "]";
+                + resilience + ", exposure=" + exposure + ", apiAccess=" + apiAccess + "]";
     }
 }

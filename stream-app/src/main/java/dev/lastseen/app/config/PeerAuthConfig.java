@@ -18,7 +18,7 @@ public final class PeerAuthConfig {
 
     private PeerAuthConfig() {}
 
-    static ConfigDef define(ConfigDef def) {
+    public static ConfigDef define(ConfigDef def) {
         return def.define(
                         FORWARD_ALLOWED_HOSTS,
                         ConfigDef.Type.STRING,
@@ -52,7 +52,7 @@ public final class PeerAuthConfig {
             throw new ConfigException(
                     FORWARD_ALLOWED_HOSTS,
                     null,
-                    "is required with " + ConfigLoader.QUERY_FORWARD_CREDENTIAL
+                    "is required with " + QueryConfig.QUERY_FORWARD_CREDENTIAL
                             + ": the pattern of the instances' host names (queries go to no other address)");
         }
         Pattern pattern;
@@ -64,7 +64,7 @@ public final class PeerAuthConfig {
         }
         if (tls && !truststore) {
             throw new ConfigException(
-                    ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH,
+                    QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH,
                     null,
                     "is required when the API uses TLS and forwards queries: the instances' certificates are checked"
                             + " against it alone (public CAs are not trusted for instances)");
@@ -81,11 +81,11 @@ public final class PeerAuthConfig {
             return;
         }
         String what = apiKeys && forwarding
-                ? ApiAccessConfig.KEY_FILE + " and " + ConfigLoader.QUERY_FORWARD_CREDENTIAL + " are"
-                : (apiKeys ? ApiAccessConfig.KEY_FILE : ConfigLoader.QUERY_FORWARD_CREDENTIAL) + " is";
+                ? ApiAccessConfig.KEY_FILE + " and " + QueryConfig.QUERY_FORWARD_CREDENTIAL + " are"
+                : (apiKeys ? ApiAccessConfig.KEY_FILE : QueryConfig.QUERY_FORWARD_CREDENTIAL) + " is";
         throw new ConfigException(what + " set but the API speaks plain HTTP: API keys, queries and answers would"
-                + " cross the network in clear. Set " + ConfigLoader.HTTP_TLS_KEYSTORE_PATH
-                + (forwarding ? " and " + ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH : "")
+                + " cross the network in clear. Set " + HttpServerConfig.HTTP_TLS_KEYSTORE_PATH
+                + (forwarding ? " and " + QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH : "")
                 + ", or, for development only, " + DEV_PLAIN_HTTP + "=true");
     }
 

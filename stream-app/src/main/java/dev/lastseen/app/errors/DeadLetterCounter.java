@@ -1,5 +1,7 @@
 package dev.lastseen.app.errors;
 
+import dev.lastseen.serde.InputRejectReason;
+
 /**
  * Counts dead-lettered records by reason. The error handlers find it in the streams config under
  * {@link #STREAMS_CONFIG_KEY} (Kafka Streams instantiates them); the metrics implement it, so the
@@ -9,5 +11,5 @@ public interface DeadLetterCounter {
     /** Where the streams config carries the counter to the error handlers. */
     String STREAMS_CONFIG_KEY = "lastseen.internal.metrics";
 
-    void deadLettered(RejectReason reason);
+    void deadLettered(InputRejectReason reason);
 }

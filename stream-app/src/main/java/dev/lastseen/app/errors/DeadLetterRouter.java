@@ -1,5 +1,6 @@
 package dev.lastseen.app.errors;
 
+import dev.lastseen.serde.InputRejectReason;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -109,7 +110,7 @@ public final class DeadLetterRouter {
                     return Decision.resume(List.of());
                 }
                 return Decision.resume(
-                        List.of(deadLetter(context, key, value, exception, RejectReason.PROCESSING_ERROR)));
+                        List.of(deadLetter(context, key, value, exception, InputRejectReason.PROCESSING_ERROR)));
             }
             log.error(
                     "Not dead-lettered yet: {} in processor {} on {}; failing the task to retry it (attempt {} of {}): {}",
@@ -133,7 +134,7 @@ public final class DeadLetterRouter {
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(
-            ErrorHandlerContext context, byte[] key, byte[] value, Exception exception, RejectReason reason) {
+            ErrorHandlerContext context, byte[] key, byte[] value, Exception exception, InputRejectReason reason) {
         if (metrics != null) {
             metrics.deadLettered(reason);
         }
@@ -151,7 +152,7 @@ public final class DeadLetterRouter {
                 ? ""
                 : " (value of " + length(value) + " bytes left out: dead letters are limited to " + maxBytes
                         + " bytes)";
-        if (reason == RejectReason.PROCESSING_ERROR) {
+        if (reason == InputRejectReason.PROCESSING_ERROR) {
             // Not a rule we wrote: a bug, given up on after its retries. Keep the trace in our log (never in the DLQ).
             log.error(
                     "Processor {} failed on {} {} times; record dead-lettered to {}{}, processing continues",

@@ -1,6 +1,7 @@
 package dev.lastseen.app.errors;
 
 import dev.lastseen.serde.DeadLetterHeaders;
+import dev.lastseen.serde.InputRejectReason;
 import dev.lastseen.serde.WireFormat;
 import dev.lastseen.serde.WireFormatException;
 import java.nio.ByteBuffer;
@@ -54,22 +55,22 @@ public final class DeadLetters {
     private DeadLetters() {}
 
     /** The reason for an exception raised while reading or processing a record. */
-    public static RejectReason reasonOf(Throwable e) {
+    public static InputRejectReason reasonOf(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RejectedRecordException r) {
                 return r.reason();
             }
             if (t instanceof WireFormatException w) {
                 return switch (w.kind()) {
-                    case TRUNCATED -> RejectReason.TRUNCATED;
-                    case BAD_MAGIC_BYTE -> RejectReason.BAD_MAGIC_BYTE;
-                    case UNKNOWN_SCHEMA_ID -> RejectReason.UNKNOWN_SCHEMA;
-                    case INCOMPATIBLE_SCHEMA -> RejectReason.INCOMPATIBLE_SCHEMA;
-                    case MALFORMED_AVRO -> RejectReason.MALFORMED_AVRO;
+                    case TRUNCATED -> InputRejectReason.TRUNCATED;
+                    case BAD_MAGIC_BYTE -> InputRejectReason.BAD_MAGIC_BYTE;
+                    case UNKNOWN_SCHEMA_ID -> InputRejectReason.UNKNOWN_SCHEMA;
+                    case INCOMPATIBLE_SCHEMA -> InputRejectReason.INCOMPATIBLE_SCHEMA;
+                    case MALFORMED_AVRO -> InputRejectReason.MALFORMED_AVRO;
                 };
             }
         }
-        return RejectReason.PROCESSING_ERROR;
+        return InputRejectReason.PROCESSING_ERROR;
     }
 
     /**
@@ -83,7 +84,7 @@ public final class DeadLetters {
             boolean keepValue,
             ErrorHandlerContext context,
             Throwable e,
-            RejectReason reason) {
+            InputRejectReason reason) {
         Headers headers = new RecordHeaders();
         headers.add(HEADER_EXCEPTION, utf8(e.getClass().getName()));
         headers.add(HEADER_MESSAGE, utf8(bounded(String.valueOf(e.getMessage()))));

@@ -1,5 +1,6 @@
 package dev.lastseen.app.errors;
 
+import dev.lastseen.serde.InputRejectReason;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -7,14 +8,14 @@ import org.apache.kafka.common.errors.SerializationException;
  * message names the field and the bound, and never the value (a value could be a secret).
  */
 public class RejectedRecordException extends SerializationException {
-    private final RejectReason reason;
+    private final InputRejectReason reason;
 
-    public RejectedRecordException(RejectReason reason, String message) {
+    public RejectedRecordException(InputRejectReason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
-    public RejectReason reason() {
+    public InputRejectReason reason() {
         return reason;
     }
 }

@@ -1,8 +1,10 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.common.LogSafe;
+import dev.lastseen.config.HttpServerSettings;
+import dev.lastseen.config.KeyStoreFile;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -82,20 +84,22 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
+     * @param exposure what the API port serves besides the API, and whether it names the instance
      * @param instance the instance id ({@code host:port} of {@code application.server}), put on every response when
      *     {@code lastseen.http.served-by.enabled} is on
      */
     public static HttpServer start(
-            LastseenConfig.HttpSettings settings,
+            HttpServerSettings settings,
+            HttpExposure exposure,
             String instance,
             Health readiness,
             PrometheusMeterRegistry meters,
             Consumer<RoutesConfig> apiRoutes) {
         // Named on responses only when enabled: a pod name maps the deployment for whoever reads it.
-        String servedBy = settings.exposure().servedBy() ? instance : null;
+        String servedBy = exposure.servedBy() ? instance : null;
         byte[] openApi = openApiDocument();
         List<Route> routes = new ArrayList<>();
-        LastseenConfig.HttpLimits limits = settings.limits();
+        HttpServerSettings.Limits limits = settings.limits();
         Javalin api = Javalin.create(config -> {
             common(config, servedBy, pool("lastseen-http", limits.threads()));
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(limits.maxHeaderBytes()));
@@ -106,14 +110,14 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
             config.routes.before(HttpServer::refuseBodies);
-            if (settings.exposure().managementOnApiPort()) {
+            if (exposure.managementOnApiPort()) {
                 managementRoutes(config.routes, servedBy, readiness, meters);
             }
             openApiRoute(config.routes, openApi);
             apiRoutes.accept(config.routes);
             errorRoutes(config.routes, servedBy);
         });
-        Javalin management = settings.managementPort() == LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT
+        Javalin management = settings.managementPort() == HttpServerSettings.NO_MANAGEMENT_PORT
                 ? null
                 : Javalin.create(config -> {
                     common(config, servedBy, pool("lastseen-management", MANAGEMENT_THREADS));
@@ -174,8 +178,8 @@ public final class HttpServer implements AutoCloseable {
         return pool;
     }
 
-    private static Connector apiConnector(Server server, HttpConfiguration http, LastseenConfig.HttpSettings settings) {
-        LastseenConfig.HttpLimits limits = settings.limits();
+    private static Connector apiConnector(Server server, HttpConfiguration http, HttpServerSettings settings) {
+        HttpServerSettings.Limits limits = settings.limits();
         ServerConnector connector;
         if (settings.tls() == null) {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -193,7 +197,7 @@ public final class HttpServer implements AutoCloseable {
         return connector;
     }
 
-    private static SslContextFactory.Server sslContextFactory(LastseenConfig.KeyStoreFile keystore) {
+    private static SslContextFactory.Server sslContextFactory(KeyStoreFile keystore) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         try {
             ssl.setKeyStore(keystore.load());
@@ -361,9 +365,9 @@ public final class HttpServer implements AutoCloseable {
         return api.port();
     }
 
-    /** The management server's port, or {@link LastseenConfig.HttpSettings#NO_MANAGEMENT_PORT} without one. */
+    /** The management server's port, or {@link HttpServerSettings#NO_MANAGEMENT_PORT} without one. */
     public int managementPort() {
-        return management == null ? LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT : management.port();
+        return management == null ? HttpServerSettings.NO_MANAGEMENT_PORT : management.port();
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.lastseen.app.metrics;
 
 import dev.lastseen.app.errors.DeadLetterCounter;
 import dev.lastseen.app.errors.FailureKind;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.errors.TaskFailureCounter;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
+import dev.lastseen.serde.InputRejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -26,14 +26,14 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
     public static final String STREAMS_CONFIG_KEY = DeadLetterCounter.STREAMS_CONFIG_KEY;
 
     private final Map<CredentialType, Map<AuthOutcome, Counter>> events = new EnumMap<>(CredentialType.class);
-    private final Map<RejectReason, Counter> dlq = new EnumMap<>(RejectReason.class);
+    private final Map<InputRejectReason, Counter> dlq = new EnumMap<>(InputRejectReason.class);
     private final Map<FailureKind, Counter> taskFailures = new EnumMap<>(FailureKind.class);
     private final Counter restoredRecords;
     private final MultiGauge thresholdsInfo;
     private final Map<SpikeDropReason, Counter> spikeDropped = new EnumMap<>(SpikeDropReason.class);
     private final Counter lastSeenAdvanced;
     private final Counter patchesEmitted;
-    private final Map<RejectReason, Counter> secretRejected = new EnumMap<>(RejectReason.class);
+    private final Map<InputRejectReason, Counter> secretRejected = new EnumMap<>(InputRejectReason.class);
     private final Counter authFailureSpikes;
     private final Counter configRejected;
     private final Counter neverSeenExpired;
@@ -55,7 +55,7 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
             }
             events.put(type, byOutcome);
         }
-        for (RejectReason reason : RejectReason.values()) {
+        for (InputRejectReason reason : InputRejectReason.values()) {
             dlq.put(
                     reason,
                     byReason(
@@ -100,7 +100,7 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
         patchesEmitted = Counter.builder("lastseen.patches.emitted")
                 .description("TokenLastSeen patches written")
                 .register(registry);
-        for (RejectReason reason : RejectReason.values()) {
+        for (InputRejectReason reason : InputRejectReason.values()) {
             if (reason.isSecretRule()) {
                 secretRejected.put(
                         reason,
@@ -159,7 +159,7 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
     }
 
     @Override
-    public void deadLettered(RejectReason reason) {
+    public void deadLettered(InputRejectReason reason) {
         dlq.get(reason).increment();
         if (reason.isSecretRule()) {
             secretRejected.get(reason).increment();

@@ -2,6 +2,7 @@ package dev.lastseen.app.query;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.common.BoundedBody;
+import dev.lastseen.config.KeyStoreFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -94,7 +95,7 @@ public final class Forwarder {
                 settings.forwardHosts());
     }
 
-    private static SSLContext sslContext(LastseenConfig.KeyStoreFile trust) {
+    private static SSLContext sslContext(KeyStoreFile trust) {
         if (trust == null) {
             // The configuration refuses this already; public CAs would let anyone with any certificate pose as an
             // instance.

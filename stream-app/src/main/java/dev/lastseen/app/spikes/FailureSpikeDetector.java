@@ -10,6 +10,7 @@ import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.state.StoreNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,8 +157,8 @@ final class FailureSpikeDetector implements Processor<String, LoginEvent, String
     @Override
     public void init(ProcessorContext<String, AuthFailureSpike> context) {
         this.context = context;
-        this.counts = context.getStateStore(SpikeStores.WINDOW_COUNTS);
-        this.baselines = context.getStateStore(SpikeStores.BASELINES);
+        this.counts = context.getStateStore(StoreNames.FAILURE_WINDOW_COUNTS);
+        this.baselines = context.getStateStore(StoreNames.FAILURE_BASELINES);
         Long stored = counts.get(WindowKeys.CLOSING_TIME);
         this.closingTime = stored == null ? Long.MIN_VALUE : stored;
         this.judgedThrough = Long.MIN_VALUE;

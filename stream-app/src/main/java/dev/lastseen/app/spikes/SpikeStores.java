@@ -1,5 +1,6 @@
 package dev.lastseen.app.spikes;
 
+import dev.lastseen.state.StoreNames;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -8,7 +9,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The failure-spike detector's two stores: the only place their names are spelled. Both are
+ * The failure-spike detector's two stores (named in {@link StoreNames}). Both are
  * changelogged, so a restarted or moved task keeps its open windows, its baselines and its
  * closing time (which is what keeps alerts at one per key and window).
  *
@@ -16,15 +17,12 @@ import org.apache.kafka.streams.state.Stores;
  * @param baselines    supplier of the baselines' bytes store
  */
 public record SpikeStores(KeyValueBytesStoreSupplier windowCounts, KeyValueBytesStoreSupplier baselines) {
-    /** Open windows: {@link WindowKeys#window} → failures so far; plus the task's closing time. */
-    public static final String WINDOW_COUNTS = "auth-failure-window-counts";
-    /** Scope key (account, or account and token) → {@link Baseline}: one entry per key, deleted once decayed. */
-    public static final String BASELINES = "auth-failure-baselines";
 
     /** RocksDB-backed stores: what the application runs with. */
     public static SpikeStores persistent() {
         return new SpikeStores(
-                Stores.persistentKeyValueStore(WINDOW_COUNTS), Stores.persistentKeyValueStore(BASELINES));
+                Stores.persistentKeyValueStore(StoreNames.FAILURE_WINDOW_COUNTS),
+                Stores.persistentKeyValueStore(StoreNames.FAILURE_BASELINES));
     }
 
     StoreBuilder<KeyValueStore<String, Long>> windowCountsBuilder() {

@@ -1,13 +1,13 @@
 package dev.lastseen.app.startup;
 
-import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.app.topology.LastseenTopology;
 import dev.lastseen.avro.AuthFailureSpike;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.common.LogSafe;
+import dev.lastseen.config.RegistryConfig;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.RegisteredSchema;
 import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.SchemaRegistryClient;
@@ -81,7 +81,7 @@ public final class SchemaChecks {
             } catch (SchemaRegistryException ex) {
                 // An answer that is not a verdict on compatibility: authentication, a wrong URL prefix...
                 problems.add("the schema registry refused a check of subject '" + e.subject() + "': " + ex.getMessage()
-                        + " (check " + ConfigLoader.REGISTRY_URL + " and the registry credentials)");
+                        + " (check " + RegistryConfig.URL + " and the registry credentials)");
             }
         }
         return problems;
@@ -141,7 +141,7 @@ public final class SchemaChecks {
             return "subject '" + e.subject() + "' does not have lastseen's "
                     + e.schema().getFullName()
                     + " and auto-registration is off; register it (it is compatible) or set "
-                    + ConfigLoader.REGISTRY_AUTO_REGISTER + "=true";
+                    + RegistryConfig.AUTO_REGISTER + "=true";
         }
         int id = registry.register(e.subject(), e.schema());
         log.info(

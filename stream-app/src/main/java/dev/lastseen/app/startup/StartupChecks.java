@@ -55,7 +55,7 @@ public final class StartupChecks {
             topics = checkTopics(config, admin, registry, String.valueOf(bootstrap));
         }
         List<String> problems = new ArrayList<>(topics.problems());
-        problems.addAll(new RegistryWait(config.registry().url(), registryWait)
+        problems.addAll(new RegistryWait(String.valueOf(config.registry().baseUrl()), registryWait)
                 .run(
                         "checking lastseen's schemas",
                         () -> SchemaChecks.check(
@@ -63,7 +63,7 @@ public final class StartupChecks {
                                 SchemaChecks.of(
                                         config.topics(),
                                         String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG))),
-                                config.registry().autoRegister())));
+                                config.autoRegisterSchemas())));
         if (!problems.isEmpty()) {
             throw new StartupCheckException(describe(problems));
         }

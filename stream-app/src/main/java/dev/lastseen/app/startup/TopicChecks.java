@@ -1,7 +1,7 @@
 package dev.lastseen.app.startup;
 
-import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.TopicsConfig;
+import dev.lastseen.contract.TopicNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,11 +34,11 @@ public final class TopicChecks {
             TopicNames topics, Map<String, Integer> partitionsByTopic, Set<String> accountKeyedInternal) {
         List<String> problems = new ArrayList<>();
         Map<String, String> required = new LinkedHashMap<>();
-        required.put(topics.loginEvents(), ConfigLoader.TOPIC_LOGIN_EVENTS);
-        required.put(topics.serviceTokens(), ConfigLoader.TOPIC_SERVICE_TOKENS);
-        required.put(topics.tokenLastSeen(), ConfigLoader.TOPIC_TOKEN_LAST_SEEN);
-        required.put(topics.authFailureAlerts(), ConfigLoader.TOPIC_AUTH_FAILURE_ALERTS);
-        required.put(topics.deadLetter(), ConfigLoader.TOPIC_DLQ);
+        required.put(topics.loginEvents(), TopicsConfig.LOGIN_EVENTS);
+        required.put(topics.serviceTokens(), TopicsConfig.SERVICE_TOKENS);
+        required.put(topics.tokenLastSeen(), TopicsConfig.TOKEN_LAST_SEEN);
+        required.put(topics.authFailureAlerts(), TopicsConfig.AUTH_FAILURE_ALERTS);
+        required.put(topics.deadLetter(), TopicsConfig.DLQ);
         required.forEach((topic, key) -> {
             if (!partitionsByTopic.containsKey(topic)) {
                 problems.add("topic '" + topic

@@ -174,7 +174,7 @@ public final class LiveFile<T> implements AutoCloseable {
     /**
      * One poll, now, on the calling thread: what the background loop does
      * every {@code pollInterval}. Never throws an exception (any is counted as
-     * {@link RejectionReason#INTERNAL_ERROR}); polls are serialized.
+     * {@link ThresholdsRejection#INTERNAL_ERROR}); polls are serialized.
      */
     public Result reloadNow() {
         synchronized (pollLock) {
@@ -182,7 +182,7 @@ public final class LiveFile<T> implements AutoCloseable {
                 return poll();
             } catch (Exception e) {
                 reject(
-                        RejectionReason.INTERNAL_ERROR,
+                        ThresholdsRejection.INTERNAL_ERROR,
                         "unexpected " + e.getClass().getName() + ": "
                                 + LogSafe.oneLine(String.valueOf(e.getMessage()), 200));
                 log.debug("Unexpected failure while reloading {} file {}", format.noun(), file, e);
@@ -208,7 +208,7 @@ public final class LiveFile<T> implements AutoCloseable {
                         file,
                         t.toString(),
                         format.noun());
-                listener.rejected(RejectionReason.INTERNAL_ERROR, t.toString());
+                listener.rejected(ThresholdsRejection.INTERNAL_ERROR, t.toString());
             } catch (Throwable ignored) { // NOPMD
                 // nothing more can be done; keep the schedule alive
             }
@@ -223,13 +223,14 @@ public final class LiveFile<T> implements AutoCloseable {
             return missing();
         } catch (IOException e) {
             return rejectOnce(
-                    new Fingerprint(null, null), RejectionReason.UNREADABLE, "cannot stat file: " + describe(e));
+                    new Fingerprint(null, null), ThresholdsRejection.UNREADABLE, "cannot stat file: " + describe(e));
         }
         missingLogged = false;
 
         if (before.size() > format.maxFileBytes()) {
             // Not read at all: the size alone is enough to refuse it.
-            return rejectOnce(new Fingerprint(before, null), RejectionReason.FILE_TOO_LARGE, tooLarge(before.size()));
+            return rejectOnce(
+                    new Fingerprint(before, null), ThresholdsRejection.FILE_TOO_LARGE, tooLarge(before.size()));
         }
 
         byte[] content;
@@ -241,7 +242,7 @@ public final class LiveFile<T> implements AutoCloseable {
             return changedWhileReading("file disappeared while being read");
         } catch (IOException e) {
             return rejectOnce(
-                    new Fingerprint(before, null), RejectionReason.UNREADABLE, "cannot read file: " + describe(e));
+                    new Fingerprint(before, null), ThresholdsRejection.UNREADABLE, "cannot read file: " + describe(e));
         }
 
         FileAccess.FileStat after;
@@ -318,7 +319,7 @@ public final class LiveFile<T> implements AutoCloseable {
         T parsed;
         try {
             if (content.length > format.maxFileBytes()) {
-                throw new ThresholdsRejectedException(RejectionReason.FILE_TOO_LARGE, tooLarge(content.length));
+                throw new ThresholdsRejectedException(ThresholdsRejection.FILE_TOO_LARGE, tooLarge(content.length));
             }
             parsed = format.parse(content);
         } catch (ThresholdsRejectedException e) {
@@ -382,12 +383,12 @@ public final class LiveFile<T> implements AutoCloseable {
     }
 
     private Result changedWhileReading(String message) {
-        reject(RejectionReason.CHANGED_WHILE_READING, message + "; will retry on the next poll");
+        reject(ThresholdsRejection.CHANGED_WHILE_READING, message + "; will retry on the next poll");
         return Result.REJECTED;
     }
 
     /** Rejects unless the same un-readable state was already rejected (no repeat per poll). */
-    private Result rejectOnce(Fingerprint fingerprint, RejectionReason reason, String message) {
+    private Result rejectOnce(Fingerprint fingerprint, ThresholdsRejection reason, String message) {
         if (fingerprint.equals(lastSeen)) {
             return Result.UNCHANGED;
         }
@@ -396,7 +397,7 @@ public final class LiveFile<T> implements AutoCloseable {
         return Result.REJECTED;
     }
 
-    private void reject(RejectionReason reason, String message) {
+    private void reject(ThresholdsRejection reason, String message) {
         log.warn(
                 "Rejected {} file {}: {} [{}]; the last good {} ({}) remain in force",
                 format.noun(),

@@ -2,7 +2,7 @@ package dev.lastseen.app.thresholds;
 
 /**
  * Told about every rejected reload. The application wires this to the
- * {@code lastseen_config_rejected_total} counter; {@link RejectionReason#code()}
+ * {@code lastseen_config_rejected_total} counter; {@link ThresholdsRejection#code()}
  * is bounded and may be used as a tag, {@code message} may not (it can name
  * accounts).
  *
@@ -12,7 +12,7 @@ package dev.lastseen.app.thresholds;
 @FunctionalInterface
 public interface RejectionListener {
 
-    void rejected(RejectionReason reason, String message);
+    void rejected(ThresholdsRejection reason, String message);
 
     RejectionListener NONE = (reason, message) -> {};
 }

@@ -33,7 +33,7 @@ import java.util.Objects;
  * {@code maxEntries + 1} is seen, each value as soon as it is read. Unknown
  * fields, duplicate keys, wrong types, trailing content and truncated input are
  * rejected. Nothing is skipped over unread. A rejection is a
- * {@link ThresholdsRejectedException} with a bounded {@link RejectionReason}
+ * {@link ThresholdsRejectedException} with a bounded {@link ThresholdsRejection}
  * and a one-line message naming the account and field.
  *
  * <p>Thread-safe and stateless apart from its limits.
@@ -84,7 +84,7 @@ public final class ThresholdsParser {
     public void checkSize(long sizeBytes) throws ThresholdsRejectedException {
         if (sizeBytes > limits.maxFileBytes()) {
             throw new ThresholdsRejectedException(
-                    RejectionReason.FILE_TOO_LARGE,
+                    ThresholdsRejection.FILE_TOO_LARGE,
                     "file is " + sizeBytes + " bytes, over the maxFileBytes bound of " + limits.maxFileBytes());
         }
     }
@@ -99,23 +99,23 @@ public final class ThresholdsParser {
             throw e;
         } catch (JsonEOFException e) {
             throw new ThresholdsRejectedException(
-                    RejectionReason.TRUNCATED, "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
+                    ThresholdsRejection.TRUNCATED, "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
         } catch (StreamConstraintsException e) {
             throw new ThresholdsRejectedException(
-                    RejectionReason.OUT_OF_BOUNDS,
+                    ThresholdsRejection.OUT_OF_BOUNDS,
                     "JSON structure bound exceeded " + at(e.getLocation()) + ": " + detail(e),
                     e);
         } catch (JsonProcessingException e) {
             if (atEndOfInput(e)) {
                 throw new ThresholdsRejectedException(
-                        RejectionReason.TRUNCATED, "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
+                        ThresholdsRejection.TRUNCATED, "truncated JSON " + at(e.getLocation()) + ": " + detail(e), e);
             }
             throw new ThresholdsRejectedException(
-                    RejectionReason.MALFORMED_JSON, "malformed JSON " + at(e.getLocation()) + ": " + detail(e), e);
+                    ThresholdsRejection.MALFORMED_JSON, "malformed JSON " + at(e.getLocation()) + ": " + detail(e), e);
         } catch (IOException e) {
             // Reading from a byte array: only Jackson's own exceptions are expected.
             throw new ThresholdsRejectedException(
-                    RejectionReason.MALFORMED_JSON,
+                    ThresholdsRejection.MALFORMED_JSON,
                     "unreadable JSON: " + LogSafe.oneLine(String.valueOf(e.getMessage()), MAX_DETAIL_CHARS),
                     e);
         }
@@ -124,7 +124,7 @@ public final class ThresholdsParser {
     /**
      * Jackson reports most cut-off inputs (e.g. inside an object) as plain
      * parse errors rather than {@link JsonEOFException}. A few (a number cut
-     * after its decimal point) stay {@link RejectionReason#MALFORMED_JSON};
+     * after its decimal point) stay {@link ThresholdsRejection#MALFORMED_JSON};
      * rejected either way.
      */
     private static boolean atEndOfInput(JsonProcessingException e) {
@@ -155,10 +155,11 @@ public final class ThresholdsParser {
         Thresholds document() throws IOException, ThresholdsRejectedException {
             JsonToken first = p.nextToken();
             if (first == null) {
-                throw reject(RejectionReason.TRUNCATED, "empty file: expected a JSON object");
+                throw reject(ThresholdsRejection.TRUNCATED, "empty file: expected a JSON object");
             }
             if (first != JsonToken.START_OBJECT) {
-                throw reject(RejectionReason.WRONG_TYPE, "top level must be a JSON object, found " + describe(first));
+                throw reject(
+                        ThresholdsRejection.WRONG_TYPE, "top level must be a JSON object, found " + describe(first));
             }
             boolean sawVersion = false;
             SpikeThreshold defaultThreshold = null;
@@ -188,24 +189,24 @@ public final class ThresholdsParser {
                     }
                     default ->
                         throw reject(
-                                RejectionReason.UNKNOWN_FIELD,
+                                ThresholdsRejection.UNKNOWN_FIELD,
                                 "unknown top-level field " + LogSafe.quoted(field, limits.maxAccountIdLength())
                                         + " (expected version, default, accounts)");
                 }
             }
             if (!sawVersion) {
-                throw reject(RejectionReason.MISSING_FIELD, "missing top-level field \"version\"");
+                throw reject(ThresholdsRejection.MISSING_FIELD, "missing top-level field \"version\"");
             }
             if (defaultThreshold == null) {
-                throw reject(RejectionReason.MISSING_FIELD, "missing top-level field \"default\"");
+                throw reject(ThresholdsRejection.MISSING_FIELD, "missing top-level field \"default\"");
             }
             if (accounts == null) {
-                throw reject(RejectionReason.MISSING_FIELD, "missing top-level field \"accounts\"");
+                throw reject(ThresholdsRejection.MISSING_FIELD, "missing top-level field \"accounts\"");
             }
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
                 throw reject(
-                        RejectionReason.TRAILING_CONTENT,
+                        ThresholdsRejection.TRAILING_CONTENT,
                         "trailing content after the top-level object " + at(p.currentTokenLocation()));
             }
             return new Thresholds(defaultThreshold, accounts);
@@ -213,11 +214,11 @@ public final class ThresholdsParser {
 
         private void version(JsonToken t) throws IOException, ThresholdsRejectedException {
             if (t != JsonToken.VALUE_NUMBER_INT) {
-                throw reject(RejectionReason.WRONG_TYPE, "version must be an integer, found " + describe(t));
+                throw reject(ThresholdsRejection.WRONG_TYPE, "version must be an integer, found " + describe(t));
             }
             if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != FORMAT_VERSION) {
                 throw reject(
-                        RejectionReason.UNSUPPORTED_VERSION,
+                        ThresholdsRejection.UNSUPPORTED_VERSION,
                         "unsupported version " + LogSafe.oneLine(p.getText(), 40) + " (supported: " + FORMAT_VERSION
                                 + ")");
             }
@@ -226,7 +227,7 @@ public final class ThresholdsParser {
         private Map<String, SpikeThreshold> accounts() throws IOException, ThresholdsRejectedException {
             JsonToken t = next();
             if (t != JsonToken.START_OBJECT) {
-                throw reject(RejectionReason.WRONG_TYPE, "accounts must be a JSON object, found " + describe(t));
+                throw reject(ThresholdsRejection.WRONG_TYPE, "accounts must be a JSON object, found " + describe(t));
             }
             Map<String, SpikeThreshold> accounts = new HashMap<>();
             int entries = 0;
@@ -235,7 +236,7 @@ public final class ThresholdsParser {
                 if (entries > limits.maxEntries()) {
                     // Rejected as soon as entry maxEntries + 1 appears; the rest is never read.
                     throw reject(
-                            RejectionReason.TOO_MANY_ENTRIES,
+                            ThresholdsRejection.TOO_MANY_ENTRIES,
                             "accounts has more than the maxEntries bound of " + limits.maxEntries() + " entries");
                 }
                 String accountId = p.currentName();
@@ -253,12 +254,12 @@ public final class ThresholdsParser {
             int max = limits.maxAccountIdLength();
             if (id.isBlank()) {
                 throw reject(
-                        RejectionReason.INVALID_ACCOUNT_ID,
+                        ThresholdsRejection.INVALID_ACCOUNT_ID,
                         "account id " + LogSafe.quoted(id, max) + " is empty or blank");
             }
             if (id.length() > max) {
                 throw reject(
-                        RejectionReason.INVALID_ACCOUNT_ID,
+                        ThresholdsRejection.INVALID_ACCOUNT_ID,
                         "account id " + LogSafe.quoted(id, 32) + " is " + id.length()
                                 + " chars long, over the maxAccountIdLength bound of " + max);
             }
@@ -266,7 +267,7 @@ public final class ThresholdsParser {
                 char c = id.charAt(i);
                 if (Character.isISOControl(c)) {
                     throw reject(
-                            RejectionReason.INVALID_ACCOUNT_ID,
+                            ThresholdsRejection.INVALID_ACCOUNT_ID,
                             "account id " + LogSafe.quoted(id, max) + " contains control character U+"
                                     + String.format("%04X", (int) c) + " at index " + i);
                 }
@@ -274,7 +275,7 @@ public final class ThresholdsParser {
                     i++;
                 } else if (Character.isSurrogate(c)) {
                     throw reject(
-                            RejectionReason.INVALID_ACCOUNT_ID,
+                            ThresholdsRejection.INVALID_ACCOUNT_ID,
                             "account id " + LogSafe.quoted(id, max) + " contains an unpaired surrogate at index " + i);
                 }
             }
@@ -284,7 +285,7 @@ public final class ThresholdsParser {
         private SpikeThreshold threshold(String path) throws IOException, ThresholdsRejectedException {
             JsonToken t = next();
             if (t != JsonToken.START_OBJECT) {
-                throw reject(RejectionReason.WRONG_TYPE, path + " must be a JSON object, found " + describe(t));
+                throw reject(ThresholdsRejection.WRONG_TYPE, path + " must be a JSON object, found " + describe(t));
             }
             Long minimum = null;
             Double factor = null;
@@ -305,16 +306,16 @@ public final class ThresholdsParser {
                     }
                     default ->
                         throw reject(
-                                RejectionReason.UNKNOWN_FIELD,
+                                ThresholdsRejection.UNKNOWN_FIELD,
                                 "unknown field " + path + "." + LogSafe.quoted(field, limits.maxAccountIdLength())
                                         + " (expected minimum, factor)");
                 }
             }
             if (minimum == null) {
-                throw reject(RejectionReason.MISSING_FIELD, path + ".minimum is missing");
+                throw reject(ThresholdsRejection.MISSING_FIELD, path + ".minimum is missing");
             }
             if (factor == null) {
-                throw reject(RejectionReason.MISSING_FIELD, path + ".factor is missing");
+                throw reject(ThresholdsRejection.MISSING_FIELD, path + ".factor is missing");
             }
             return new SpikeThreshold(minimum, factor);
         }
@@ -322,7 +323,7 @@ public final class ThresholdsParser {
         private long minimum(String path) throws IOException, ThresholdsRejectedException {
             JsonToken t = next();
             if (t != JsonToken.VALUE_NUMBER_INT) {
-                throw reject(RejectionReason.WRONG_TYPE, path + " must be an integer, found " + describe(t));
+                throw reject(ThresholdsRejection.WRONG_TYPE, path + " must be an integer, found " + describe(t));
             }
             JsonParser.NumberType type = p.getNumberType();
             if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
@@ -339,7 +340,7 @@ public final class ThresholdsParser {
         private double factor(String path) throws IOException, ThresholdsRejectedException {
             JsonToken t = next();
             if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
-                throw reject(RejectionReason.WRONG_TYPE, path + " must be a number, found " + describe(t));
+                throw reject(ThresholdsRejection.WRONG_TYPE, path + " must be a number, found " + describe(t));
             }
             double value = p.getDoubleValue();
             // !(in range) also catches NaN and the infinity a too-large literal becomes.
@@ -356,20 +357,20 @@ public final class ThresholdsParser {
         private JsonToken next() throws IOException, ThresholdsRejectedException {
             JsonToken t = p.nextToken();
             if (t == null) {
-                throw reject(RejectionReason.TRUNCATED, "truncated JSON: input ends inside the document");
+                throw reject(ThresholdsRejection.TRUNCATED, "truncated JSON: input ends inside the document");
             }
             return t;
         }
 
         private ThresholdsRejectedException outOfBounds(String path, String value, String bounds) {
-            return reject(RejectionReason.OUT_OF_BOUNDS, path + " = " + value + " is out of bounds " + bounds);
+            return reject(ThresholdsRejection.OUT_OF_BOUNDS, path + " = " + value + " is out of bounds " + bounds);
         }
 
         private ThresholdsRejectedException duplicate(String what) {
-            return reject(RejectionReason.DUPLICATE_KEY, "duplicate key " + what);
+            return reject(ThresholdsRejection.DUPLICATE_KEY, "duplicate key " + what);
         }
 
-        private ThresholdsRejectedException reject(RejectionReason reason, String message) {
+        private ThresholdsRejectedException reject(ThresholdsRejection reason, String message) {
             return new ThresholdsRejectedException(reason, message);
         }
 

@@ -5,19 +5,19 @@ import java.util.Objects;
 /** A thresholds file was rejected; nothing was built from it. */
 public final class ThresholdsRejectedException extends Exception {
 
-    private final RejectionReason reason;
+    private final ThresholdsRejection reason;
 
-    public ThresholdsRejectedException(RejectionReason reason, String message) {
+    public ThresholdsRejectedException(ThresholdsRejection reason, String message) {
         super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    public ThresholdsRejectedException(RejectionReason reason, String message, Throwable cause) {
+    public ThresholdsRejectedException(ThresholdsRejection reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    public RejectionReason reason() {
+    public ThresholdsRejection reason() {
         return reason;
     }
 }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Half-written file: the content is read once, bounded, and what was
  *       read is what is hashed and parsed; size, mtime and file key are checked
  *       again after reading, and if they moved the poll is rejected as
- *       {@link RejectionReason#CHANGED_WHILE_READING} and retried on the next
+ *       {@link ThresholdsRejection#CHANGED_WHILE_READING} and retried on the next
  *       poll. Truncated JSON is rejected by the parser. Writers should still
  *       write a temporary file and rename it over this one.</li>
  * </ul>
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>The machinery is {@link LiveFile}, shared with every other live file.
  *
  * <p>The poll loop never throws: everything is caught, counted as
- * {@link RejectionReason#INTERNAL_ERROR} and logged, and polling continues.
+ * {@link ThresholdsRejection#INTERNAL_ERROR} and logged, and polling continues.
  * {@link #reloadNow()} runs one poll synchronously (for startup and tests).
  */
 public final class ThresholdsReloader implements AutoCloseable {

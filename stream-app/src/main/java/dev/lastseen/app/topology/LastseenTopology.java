@@ -10,6 +10,7 @@ import dev.lastseen.registry.SchemaRegistryClient;
 import dev.lastseen.serde.AvroSerdes;
 import dev.lastseen.serde.SingleObjectSerde;
 import dev.lastseen.serde.SpecificAvroDeserializer;
+import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenStores;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +51,7 @@ public final class LastseenTopology {
     public static final String USAGE_PROCESSOR = "usage-writer";
 
     public static final String REGISTRY_PROCESSOR = "registry-writer";
-    public static final String INDEX_PROCESSOR = "token-account-index";
+    public static final String INDEX_PROCESSOR = StoreNames.TOKEN_ACCOUNT_INDEX; // named after the store it keeps
     public static final String GUARD_PROCESSOR = "last-seen-guard";
     static final String LOGIN_REKEY_TOPIC = "login-by-account";
     static final String REGISTRY_REKEY_TOPIC = "registry-by-account";

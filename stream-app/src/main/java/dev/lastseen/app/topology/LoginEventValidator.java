@@ -1,10 +1,10 @@
 package dev.lastseen.app.topology;
 
 import dev.lastseen.app.config.InputBounds;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.errors.RejectedRecordException;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
+import dev.lastseen.serde.InputRejectReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -38,19 +38,19 @@ public final class LoginEventValidator implements Consumer<LoginEvent> {
         long occurredAt = e.getOccurredAt().toEpochMilli();
         if (occurredAt <= 0) {
             throw new RejectedRecordException(
-                    RejectReason.INVALID_TIMESTAMP, RECORD + ".occurred_at is not after the epoch");
+                    InputRejectReason.INVALID_TIMESTAMP, RECORD + ".occurred_at is not after the epoch");
         }
         long latestAccepted = clock.millis() + skewAllowanceMillis;
         if (occurredAt > latestAccepted) {
             throw new RejectedRecordException(
-                    RejectReason.FUTURE_TIMESTAMP,
+                    InputRejectReason.FUTURE_TIMESTAMP,
                     RECORD + ".occurred_at is " + (occurredAt - clock.millis())
                             + " ms in the future, beyond the clock-skew allowance of " + skewAllowanceMillis + " ms");
         }
         if (isTokenCredential(e.getCredentialType())) {
             if (e.getTokenId() == null) {
                 throw new RejectedRecordException(
-                        RejectReason.MISSING_TOKEN_ID,
+                        InputRejectReason.MISSING_TOKEN_ID,
                         RECORD + ".token_id is required for credential_type " + e.getCredentialType());
             }
             FieldRules.id(RECORD, "token_id", e.getTokenId());

@@ -2,7 +2,8 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.errors.RejectReason;
+import dev.lastseen.app.config.SecretConfig;
+import dev.lastseen.serde.InputRejectReason;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -13,13 +14,13 @@ import java.util.stream.Collectors;
  * incident behind this project, where a blanked secret overwrote a good one. Rows, in the order
  * they are checked:
  * <ol>
- *   <li>present: not empty ({@link RejectReason#SECRET_MISSING});</li>
- *   <li>at most the input bound long ({@link RejectReason#SECRET_TOO_LONG});</li>
+ *   <li>present: not empty ({@link InputRejectReason#SECRET_MISSING});</li>
+ *   <li>at most the input bound long ({@link InputRejectReason#SECRET_TOO_LONG});</li>
  *   <li>only visible ASCII 0x21..0x7E: no whitespace of any kind (NBSP, ZWSP...), no control or
- *       format characters (BOM...), nothing non-ASCII ({@link RejectReason#SECRET_NOT_VISIBLE_ASCII});</li>
- *   <li>at least {@value ConfigLoader#SECRET_MIN_LENGTH} long ({@link RejectReason#SECRET_TOO_SHORT});</li>
+ *       format characters (BOM...), nothing non-ASCII ({@link InputRejectReason#SECRET_NOT_VISIBLE_ASCII});</li>
+ *   <li>at least {@value ConfigLoader#SECRET_MIN_LENGTH} long ({@link InputRejectReason#SECRET_TOO_SHORT});</li>
  *   <li>not a placeholder: one of {@value ConfigLoader#SECRET_PLACEHOLDERS} (case-insensitive), or
- *       one character repeated, such as sixteen asterisks ({@link RejectReason#SECRET_PLACEHOLDER}).</li>
+ *       one character repeated, such as sixteen asterisks ({@link InputRejectReason#SECRET_PLACEHOLDER}).</li>
  * </ol>
  * Hashes in every common encoding (hex, base64, PHC strings such as {@code $argon2id$...}) are
  * visible ASCII, so the rule refuses nothing a real hash looks like.
@@ -37,27 +38,27 @@ public final class SecretRule {
     }
 
     /** The row the secret breaks, or null when it is usable. Never looks at more than {@code maxLength} characters. */
-    public RejectReason violation(String secret) {
+    public InputRejectReason violation(String secret) {
         if (secret == null || secret.isEmpty()) {
-            return RejectReason.SECRET_MISSING;
+            return InputRejectReason.SECRET_MISSING;
         }
         if (secret.length() > maxLength) {
-            return RejectReason.SECRET_TOO_LONG;
+            return InputRejectReason.SECRET_TOO_LONG;
         }
         if (firstNonVisibleAscii(secret) >= 0) {
-            return RejectReason.SECRET_NOT_VISIBLE_ASCII;
+            return InputRejectReason.SECRET_NOT_VISIBLE_ASCII;
         }
         if (secret.length() < minLength) {
-            return RejectReason.SECRET_TOO_SHORT;
+            return InputRejectReason.SECRET_TOO_SHORT;
         }
         if (placeholders.contains(fold(secret)) || isOneCharacterRepeated(secret)) {
-            return RejectReason.SECRET_PLACEHOLDER;
+            return InputRejectReason.SECRET_PLACEHOLDER;
         }
         return null;
     }
 
     /** Why, in words that name the field and the bound but never the value. */
-    String explain(RejectReason reason, String secret) {
+    String explain(InputRejectReason reason, String secret) {
         String field = "ServiceToken.client_secret_hash ";
         String why = switch (reason) {
             case SECRET_MISSING -> "is missing or empty";
@@ -66,9 +67,9 @@ public final class SecretRule {
                 "has a character outside visible ASCII (0x21-0x7E: no whitespace, control, format or "
                         + "non-ASCII characters) at position " + firstNonVisibleAscii(secret);
             case SECRET_TOO_SHORT ->
-                "is " + secret.length() + " characters, under " + ConfigLoader.SECRET_MIN_LENGTH + " = " + minLength;
+                "is " + secret.length() + " characters, under " + SecretConfig.SECRET_MIN_LENGTH + " = " + minLength;
             case SECRET_PLACEHOLDER ->
-                "is a placeholder (listed in " + ConfigLoader.SECRET_PLACEHOLDERS
+                "is a placeholder (listed in " + SecretConfig.SECRET_PLACEHOLDERS
                         + ", or one character repeated), not a secret";
             default -> throw new IllegalArgumentException("not a secret-rule reason: " + reason);
         };

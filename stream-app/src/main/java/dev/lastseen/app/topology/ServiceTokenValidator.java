@@ -1,9 +1,9 @@
 package dev.lastseen.app.topology;
 
 import dev.lastseen.app.config.InputBounds;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.errors.RejectedRecordException;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.serde.InputRejectReason;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +29,7 @@ final class ServiceTokenValidator implements Consumer<ServiceToken> {
         FieldRules.id(RECORD, "token_id", t.getTokenId());
         FieldRules.id(RECORD, "account_id", t.getAccountId());
         String secret = t.getClientSecretHash();
-        RejectReason broken = secretRule.violation(secret);
+        InputRejectReason broken = secretRule.violation(secret);
         if (broken != null) {
             throw new RejectedRecordException(broken, secretRule.explain(broken, secret));
         }
@@ -37,7 +37,7 @@ final class ServiceTokenValidator implements Consumer<ServiceToken> {
         FieldRules.required(RECORD, "client_id", t.getClientId(), bounds.maxClientIdLength());
         if (t.getCreatedAt().toEpochMilli() <= 0) {
             throw new RejectedRecordException(
-                    RejectReason.INVALID_TIMESTAMP, RECORD + ".created_at is not after the epoch");
+                    InputRejectReason.INVALID_TIMESTAMP, RECORD + ".created_at is not after the epoch");
         }
     }
 }

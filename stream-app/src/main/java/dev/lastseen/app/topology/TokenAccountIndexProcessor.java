@@ -1,7 +1,7 @@
 package dev.lastseen.app.topology;
 
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.errors.RejectedRecordException;
+import dev.lastseen.serde.InputRejectReason;
 import dev.lastseen.state.StoreNames;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -30,7 +30,7 @@ final class TokenAccountIndexProcessor implements Processor<String, TokenRegistr
         if (token == null) {
             if (tokenId == null) {
                 throw new RejectedRecordException(
-                        RejectReason.INVALID_ID, "ServiceToken tombstone has a null key: no token to delete");
+                        InputRejectReason.INVALID_ID, "ServiceToken tombstone has a null key: no token to delete");
             }
             String account = accountByToken.get(tokenId);
             if (account != null) {
@@ -41,7 +41,7 @@ final class TokenAccountIndexProcessor implements Processor<String, TokenRegistr
         }
         if (!token.tokenId().equals(tokenId)) {
             throw new RejectedRecordException(
-                    RejectReason.KEY_MISMATCH,
+                    InputRejectReason.KEY_MISMATCH,
                     "ServiceToken key does not equal its token_id: the topic must be keyed by token_id");
         }
         String previousAccount = accountByToken.get(tokenId);

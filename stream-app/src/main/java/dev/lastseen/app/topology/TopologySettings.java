@@ -2,7 +2,7 @@ package dev.lastseen.app.topology;
 
 import dev.lastseen.app.config.InputBounds;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.contract.TopicNames;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -38,7 +38,7 @@ public record TopologySettings(
                 config.bounds(),
                 config.spikes(),
                 accountPartitions,
-                config.registry().autoRegister(),
+                config.autoRegisterSchemas(),
                 clock,
                 config.retention(),
                 config.neverSeenMaxEntries(),

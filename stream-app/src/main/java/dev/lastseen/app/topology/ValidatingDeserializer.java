@@ -1,7 +1,7 @@
 package dev.lastseen.app.topology;
 
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.errors.RejectedRecordException;
+import dev.lastseen.serde.InputRejectReason;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -34,11 +34,11 @@ public final class ValidatingDeserializer<T> implements Deserializer<T> {
                 return null;
             }
             throw new RejectedRecordException(
-                    RejectReason.NULL_VALUE, topic + ": record has a null value (this topic has no deletes)");
+                    InputRejectReason.NULL_VALUE, topic + ": record has a null value (this topic has no deletes)");
         }
         if (data.length > maxBytes) {
             throw new RejectedRecordException(
-                    RejectReason.TOO_LARGE,
+                    InputRejectReason.TOO_LARGE,
                     topic + ": record value is " + data.length + " bytes, over the bound of " + maxBytes);
         }
         T value = decoder.deserialize(topic, data);

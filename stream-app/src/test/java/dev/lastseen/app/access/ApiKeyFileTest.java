@@ -3,8 +3,8 @@ package dev.lastseen.app.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.thresholds.LiveFile;
-import dev.lastseen.app.thresholds.RejectionReason;
 import dev.lastseen.app.thresholds.ThresholdsRejectedException;
+import dev.lastseen.app.thresholds.ThresholdsRejection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class ApiKeyFileTest {
         return new ApiKeyFile().parse(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static RejectionReason rejection(String text) {
+    private static ThresholdsRejection rejection(String text) {
         try {
             parse(text);
             throw new AssertionError("accepted: " + text);
@@ -58,17 +58,17 @@ class ApiKeyFileTest {
     void aWrongLineRefusesTheWholeFileWithAReasonAndNeverAcceptsAPlainKey() {
         assertThat(rejection(KEY_A + " acct-1"))
                 .as("a plain key, not a digest")
-                .isEqualTo(RejectionReason.MALFORMED_LINE);
-        assertThat(rejection(KeyDigest.written(KEY_A))).as("no accounts").isEqualTo(RejectionReason.MALFORMED_LINE);
+                .isEqualTo(ThresholdsRejection.MALFORMED_LINE);
+        assertThat(rejection(KeyDigest.written(KEY_A))).as("no accounts").isEqualTo(ThresholdsRejection.MALFORMED_LINE);
         assertThat(rejection(KeyDigest.written(KEY_A) + " acct-1,*"))
                 .as("'*' in a list")
-                .isEqualTo(RejectionReason.MALFORMED_LINE);
+                .isEqualTo(ThresholdsRejection.MALFORMED_LINE);
         assertThat(rejection(KeyDigest.written(KEY_A) + " acct-1,,acct-2"))
-                .isEqualTo(RejectionReason.INVALID_ACCOUNT_ID);
+                .isEqualTo(ThresholdsRejection.INVALID_ACCOUNT_ID);
         assertThat(rejection(KeyDigest.written(KEY_A) + " *\n" + KeyDigest.written(KEY_A) + " acct-1"))
-                .isEqualTo(RejectionReason.DUPLICATE_KEY);
-        assertThat(rejection("")).as("empty: half-written, not 'revoke all'").isEqualTo(RejectionReason.TRUNCATED);
-        assertThat(rejection("sha256:" + "g".repeat(64) + " *")).isEqualTo(RejectionReason.MALFORMED_LINE);
+                .isEqualTo(ThresholdsRejection.DUPLICATE_KEY);
+        assertThat(rejection("")).as("empty: half-written, not 'revoke all'").isEqualTo(ThresholdsRejection.TRUNCATED);
+        assertThat(rejection("sha256:" + "g".repeat(64) + " *")).isEqualTo(ThresholdsRejection.MALFORMED_LINE);
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lastseen.app.http.SelfSignedTls;
+import dev.lastseen.config.ConfigSources;
+import dev.lastseen.config.HttpServerSettings;
+import dev.lastseen.config.RegistryConfig;
+import dev.lastseen.contract.TopicNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,7 +29,7 @@ class ConfigLoaderTest {
     private static Map<String, Object> minimal() {
         Map<String, Object> m = new HashMap<>();
         m.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
-        m.put(ConfigLoader.REGISTRY_URL, "http://registry:8081");
+        m.put(RegistryConfig.URL, "http://registry:8081");
         return m;
     }
 
@@ -43,10 +47,10 @@ class ConfigLoaderTest {
     @Test
     void aMissingRequiredKeyIsNamed() {
         Map<String, Object> m = minimal();
-        m.remove(ConfigLoader.REGISTRY_URL);
+        m.remove(RegistryConfig.URL);
         assertThatThrownBy(() -> ConfigLoader.fromMap(m))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(ConfigLoader.REGISTRY_URL);
+                .hasMessageContaining(RegistryConfig.URL);
         Map<String, Object> noBootstrap = minimal();
         noBootstrap.remove(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         assertThatThrownBy(() -> ConfigLoader.fromMap(noBootstrap))
@@ -57,15 +61,15 @@ class ConfigLoaderTest {
     @Test
     void anInvalidValueIsRejectedNamingTheKey() {
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.PATCH_GRANULARITY_MS, "soon");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(ConfigLoader.PATCH_GRANULARITY_MS);
+        m.put(InputConfig.PATCH_GRANULARITY_MS, "soon");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(InputConfig.PATCH_GRANULARITY_MS);
         Map<String, Object> port = minimal();
-        port.put(ConfigLoader.HTTP_PORT, "70000");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(port)).hasMessageContaining(ConfigLoader.HTTP_PORT);
+        port.put(HttpServerConfig.HTTP_PORT, "70000");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(port)).hasMessageContaining(HttpServerConfig.HTTP_PORT);
         Map<String, Object> url = minimal();
-        url.put(ConfigLoader.REGISTRY_URL, "registry:8081");
+        url.put(RegistryConfig.URL, "registry:8081");
         assertThatThrownBy(() -> ConfigLoader.fromMap(url))
-                .hasMessageContaining(ConfigLoader.REGISTRY_URL)
+                .hasMessageContaining(RegistryConfig.URL)
                 .hasMessageContaining("http://");
     }
 
@@ -76,28 +80,28 @@ class ConfigLoaderTest {
         assertThat(defaults.secrets().placeholders()).contains("REDACTED", "****", "null", "none", "changeme");
 
         Map<String, Object> custom = minimal();
-        custom.put(ConfigLoader.SECRET_MIN_LENGTH, "32");
-        custom.put(ConfigLoader.SECRET_PLACEHOLDERS, " not-a-real-hash-value , TODO ");
+        custom.put(SecretConfig.SECRET_MIN_LENGTH, "32");
+        custom.put(SecretConfig.SECRET_PLACEHOLDERS, " not-a-real-hash-value , TODO ");
         LastseenConfig c = ConfigLoader.fromMap(custom);
         assertThat(c.secrets().minLength()).isEqualTo(32);
         assertThat(c.secrets().placeholders()).containsExactly("not-a-real-hash-value", "TODO");
         Map<String, Object> none = minimal();
-        none.put(ConfigLoader.SECRET_PLACEHOLDERS, "");
+        none.put(SecretConfig.SECRET_PLACEHOLDERS, "");
         assertThat(ConfigLoader.fromMap(none).secrets().placeholders()).isEmpty();
 
         for (String bad : new String[] {"0", "1025", "sixteen"}) {
             Map<String, Object> m = minimal();
-            m.put(ConfigLoader.SECRET_MIN_LENGTH, bad);
+            m.put(SecretConfig.SECRET_MIN_LENGTH, bad);
             assertThatThrownBy(() -> ConfigLoader.fromMap(m))
                     .as(bad)
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining(ConfigLoader.SECRET_MIN_LENGTH);
+                    .hasMessageContaining(SecretConfig.SECRET_MIN_LENGTH);
         }
         Map<String, Object> emptyEntry = minimal();
-        emptyEntry.put(ConfigLoader.SECRET_PLACEHOLDERS, "REDACTED,,none");
+        emptyEntry.put(SecretConfig.SECRET_PLACEHOLDERS, "REDACTED,,none");
         assertThatThrownBy(() -> ConfigLoader.fromMap(emptyEntry))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(ConfigLoader.SECRET_PLACEHOLDERS)
+                .hasMessageContaining(SecretConfig.SECRET_PLACEHOLDERS)
                 .hasMessageContaining("entry #2");
     }
 
@@ -108,8 +112,8 @@ class ConfigLoaderTest {
         assertThat(defaults.retention().lastSeenGuard().toDays()).isEqualTo(30);
         assertThat(defaults.retention().neverSeen().toDays()).isEqualTo(7);
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.RETIRED_RETENTION_MS, "-1");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(ConfigLoader.RETIRED_RETENTION_MS);
+        m.put(UsageConfig.RETIRED_RETENTION_MS, "-1");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(UsageConfig.RETIRED_RETENTION_MS);
     }
 
     @Test
@@ -180,12 +184,12 @@ class ConfigLoaderTest {
     void forwardingNeedsTheAllowedHostsAndTlsUnlessTheDevelopmentFlagAllowsPlainHttp() {
         String credential = "a-deployment-credential-0123456789abcdef";
         Map<String, Object> noHosts = minimal();
-        noHosts.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
+        noHosts.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, credential);
         assertThatThrownBy(() -> ConfigLoader.fromMap(noHosts))
                 .hasMessageContaining(PeerAuthConfig.FORWARD_ALLOWED_HOSTS);
 
         Map<String, Object> plain = minimal();
-        plain.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
+        plain.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, credential);
         plain.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "lastseen-[0-9]+");
         assertThatThrownBy(() -> ConfigLoader.fromMap(plain))
                 .hasMessageContaining("plain HTTP")
@@ -199,23 +203,23 @@ class ConfigLoaderTest {
     @Test
     void forwardingOverTlsWithoutATruststoreIsRefusedRatherThanTrustingPublicCas() {
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, "a-deployment-credential-0123456789abcdef");
+        m.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, "a-deployment-credential-0123456789abcdef");
         m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
-        m.put(ConfigLoader.HTTP_TLS_KEYSTORE_PATH, TLS.keystore().path());
-        m.put(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD, TLS.password());
+        m.put(HttpServerConfig.HTTP_TLS_KEYSTORE_PATH, TLS.keystore().path());
+        m.put(HttpServerConfig.HTTP_TLS_KEYSTORE_PASSWORD, TLS.password());
         assertThatThrownBy(() -> ConfigLoader.fromMap(m))
-                .hasMessageContaining(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH)
+                .hasMessageContaining(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH)
                 .hasMessageContaining("public CAs");
 
-        m.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH, TLS.truststore().path());
-        m.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PASSWORD, TLS.password());
+        m.put(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH, TLS.truststore().path());
+        m.put(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PASSWORD, TLS.password());
         assertThat(ConfigLoader.fromMap(m).query().forwardTrust()).isNotNull();
     }
 
     @Test
     void anOversizedConfigurationFileIsRejectedBeforeReading() throws Exception {
         // Its first byte is not UTF-8: whoever reads the file fails on it at once, with another message.
-        byte[] unreadable = new byte[(int) ConfigLoader.MAX_FILE_BYTES + 1];
+        byte[] unreadable = new byte[(int) ConfigSources.MAX_FILE_BYTES + 1];
         unreadable[0] = (byte) 0xFF;
         Path big = dir.resolve("big.properties");
         Files.write(big, unreadable);
@@ -228,18 +232,18 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(big, Map.of()))
                 .as("the oversized one is refused by its size alone, its content never read")
                 .hasMessageContaining(
-                        "is " + unreadable.length + " bytes, over the bound of " + ConfigLoader.MAX_FILE_BYTES)
+                        "is " + unreadable.length + " bytes, over the bound of " + ConfigSources.MAX_FILE_BYTES)
                 .hasMessageNotContaining("Cannot read");
     }
 
     @Test
     void toStringNeverShowsKeysOrPasswords() {
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, "super-secret-instance-credential-0123456789");
+        m.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, "super-secret-instance-credential-0123456789");
         m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
         m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
-        m.put(ConfigLoader.REGISTRY_BASIC_USER, "svc");
-        m.put(ConfigLoader.REGISTRY_BASIC_PASSWORD, "registry-password");
+        m.put(RegistryConfig.BASIC_USER, "svc");
+        m.put(RegistryConfig.BASIC_PASSWORD, "registry-password");
         String printed = ConfigLoader.fromMap(m).toString();
         assertThat(printed)
                 .doesNotContain("super-secret-instance-credential-0123456789")
@@ -254,7 +258,7 @@ class ConfigLoaderTest {
         assertThat(dynamic.streams()).doesNotContainKey("group.instance.id");
 
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.INSTANCE_ID, "lastseen-2");
+        m.put(RestartConfig.INSTANCE_ID, "lastseen-2");
         LastseenConfig c = ConfigLoader.fromMap(m);
         assertThat(c.resilience().instanceId()).isEqualTo("lastseen-2");
         assertThat(c.streams()).containsEntry("group.instance.id", "lastseen-2");
@@ -262,7 +266,7 @@ class ConfigLoaderTest {
         assertThat(c.resilience().shutdownTimeout().toSeconds()).isEqualTo(30);
         assertThat(c.resilience().recordMaxRetries()).isEqualTo(2);
 
-        m.put(ConfigLoader.SHUTDOWN_LEAVE_GROUP, "always");
+        m.put(RestartConfig.SHUTDOWN_LEAVE_GROUP, "always");
         assertThat(ConfigLoader.fromMap(m).resilience().leavesGroupOnShutdown()).isTrue();
     }
 
@@ -278,10 +282,10 @@ class ConfigLoaderTest {
     void anInstanceIdKafkaWouldRefuseIsRejectedNamingTheKey() {
         for (String bad : new String[] {"", "pod name", "lastseen/0", "x".repeat(241)}) {
             Map<String, Object> m = minimal();
-            m.put(ConfigLoader.INSTANCE_ID, bad);
+            m.put(RestartConfig.INSTANCE_ID, bad);
             assertThatThrownBy(() -> ConfigLoader.fromMap(m))
                     .as("'%s'", bad)
-                    .hasMessageContaining(ConfigLoader.INSTANCE_ID);
+                    .hasMessageContaining(RestartConfig.INSTANCE_ID);
         }
     }
 
@@ -293,41 +297,43 @@ class ConfigLoaderTest {
             m.put(key, "lastseen-0");
             assertThatThrownBy(() -> ConfigLoader.fromMap(m))
                     .hasMessageContaining(key)
-                    .hasMessageContaining(ConfigLoader.INSTANCE_ID);
+                    .hasMessageContaining(RestartConfig.INSTANCE_ID);
         }
     }
 
     @Test
     void shutdownAndRetrySettingsAreBounded() {
         Map<String, Object> leave = minimal();
-        leave.put(ConfigLoader.SHUTDOWN_LEAVE_GROUP, "sometimes");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(leave)).hasMessageContaining(ConfigLoader.SHUTDOWN_LEAVE_GROUP);
+        leave.put(RestartConfig.SHUTDOWN_LEAVE_GROUP, "sometimes");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(leave)).hasMessageContaining(RestartConfig.SHUTDOWN_LEAVE_GROUP);
         Map<String, Object> retries = minimal();
-        retries.put(ConfigLoader.RECORD_MAX_RETRIES, "1000");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(retries)).hasMessageContaining(ConfigLoader.RECORD_MAX_RETRIES);
+        retries.put(RestartConfig.RECORD_MAX_RETRIES, "1000");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(retries)).hasMessageContaining(RestartConfig.RECORD_MAX_RETRIES);
         Map<String, Object> timeout = minimal();
-        timeout.put(ConfigLoader.SHUTDOWN_TIMEOUT_MS, "10");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(timeout)).hasMessageContaining(ConfigLoader.SHUTDOWN_TIMEOUT_MS);
+        timeout.put(RestartConfig.SHUTDOWN_TIMEOUT_MS, "10");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(timeout)).hasMessageContaining(RestartConfig.SHUTDOWN_TIMEOUT_MS);
     }
 
     @Test
     void theHttpLimitsAreTypedValidatedAndNamedWhenWrong() {
-        LastseenConfig.HttpSettings http = ConfigLoader.fromMap(minimal()).http();
+        HttpServerSettings http = ConfigLoader.fromMap(minimal()).http();
         assertThat(http.managementPort()).isEqualTo(7072);
-        assertThat(http.limits()).isEqualTo(LastseenConfig.HttpLimits.DEFAULTS);
+        assertThat(http.limits()).isEqualTo(HttpServerSettings.Limits.DEFAULTS);
         assertThat(http.tls()).isNull();
 
         Map<String, Object> samePort = minimal();
-        samePort.put(ConfigLoader.HTTP_MANAGEMENT_PORT, "7070");
+        samePort.put(HttpServerConfig.HTTP_MANAGEMENT_PORT, "7070");
         assertThatThrownBy(() -> ConfigLoader.fromMap(samePort))
-                .hasMessageContaining(ConfigLoader.HTTP_MANAGEMENT_PORT);
+                .hasMessageContaining(HttpServerConfig.HTTP_MANAGEMENT_PORT);
         Map<String, Object> fewThreads = minimal();
-        fewThreads.put(ConfigLoader.HTTP_MAX_CONCURRENT_QUERIES, "100");
+        fewThreads.put(HttpServerConfig.HTTP_MAX_CONCURRENT_QUERIES, "100");
         assertThatThrownBy(() -> ConfigLoader.fromMap(fewThreads))
-                .hasMessageContaining(ConfigLoader.HTTP_THREADS)
-                .hasMessageContaining(ConfigLoader.HTTP_MAX_CONCURRENT_QUERIES);
+                .hasMessageContaining(HttpServerConfig.HTTP_THREADS)
+                .hasMessageContaining(HttpServerConfig.HTTP_MAX_CONCURRENT_QUERIES);
         for (String key : new String[] {
-            ConfigLoader.HTTP_MAX_CONNECTIONS, ConfigLoader.HTTP_MAX_HEADER_BYTES, ConfigLoader.HTTP_IDLE_TIMEOUT_MS
+            HttpServerConfig.HTTP_MAX_CONNECTIONS,
+            HttpServerConfig.HTTP_MAX_HEADER_BYTES,
+            HttpServerConfig.HTTP_IDLE_TIMEOUT_MS
         }) {
             Map<String, Object> m = minimal();
             m.put(key, "0");
@@ -338,14 +344,14 @@ class ConfigLoaderTest {
     @Test
     void theInstanceCredentialIsCheckedAndNeverShown() {
         Map<String, Object> shortOne = minimal();
-        shortOne.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, "too-short-secret");
+        shortOne.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, "too-short-secret");
         assertThatThrownBy(() -> ConfigLoader.fromMap(shortOne))
-                .hasMessageContaining(ConfigLoader.QUERY_FORWARD_CREDENTIAL)
+                .hasMessageContaining(QueryConfig.QUERY_FORWARD_CREDENTIAL)
                 .hasMessageNotContaining("too-short-secret");
 
         Map<String, Object> m = minimal();
         String credential = "a-deployment-credential-0123456789abcdef";
-        m.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, credential);
+        m.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, credential);
         m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
         m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         LastseenConfig c = ConfigLoader.fromMap(m);
@@ -354,7 +360,7 @@ class ConfigLoaderTest {
         // Rotation: two accepted, the first sent.
         Map<String, Object> rotating = minimal();
         String next = "the-next-deployment-credential-0123456789";
-        rotating.put(ConfigLoader.QUERY_FORWARD_CREDENTIAL, next + ", " + credential);
+        rotating.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, next + ", " + credential);
         rotating.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
         rotating.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         LastseenConfig r = ConfigLoader.fromMap(rotating);
@@ -368,30 +374,61 @@ class ConfigLoaderTest {
     void aKeystoreThatCannotBeOpenedFailsStartUpNamingItsKey() throws Exception {
         Map<String, Object> missing = minimal();
         missing.put(
-                ConfigLoader.HTTP_TLS_KEYSTORE_PATH, dir.resolve("absent.p12").toString());
-        missing.put(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD, "pw");
+                HttpServerConfig.HTTP_TLS_KEYSTORE_PATH,
+                dir.resolve("absent.p12").toString());
+        missing.put(HttpServerConfig.HTTP_TLS_KEYSTORE_PASSWORD, "pw");
         assertThatThrownBy(() -> ConfigLoader.fromMap(missing))
-                .hasMessageContaining(ConfigLoader.HTTP_TLS_KEYSTORE_PATH);
+                .hasMessageContaining(HttpServerConfig.HTTP_TLS_KEYSTORE_PATH);
 
         Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a keystore");
         Map<String, Object> wrong = minimal();
-        wrong.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH, garbage.toString());
-        wrong.put(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PASSWORD, "secret-pw");
+        wrong.put(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH, garbage.toString());
+        wrong.put(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PASSWORD, "secret-pw");
         assertThatThrownBy(() -> ConfigLoader.fromMap(wrong))
-                .hasMessageContaining(ConfigLoader.QUERY_FORWARD_TRUSTSTORE_PATH)
+                .hasMessageContaining(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH)
                 .hasMessageNotContaining("secret-pw");
 
         Map<String, Object> passwordOnly = minimal();
-        passwordOnly.put(ConfigLoader.HTTP_TLS_KEYSTORE_PASSWORD, "pw");
+        passwordOnly.put(HttpServerConfig.HTTP_TLS_KEYSTORE_PASSWORD, "pw");
         assertThatThrownBy(() -> ConfigLoader.fromMap(passwordOnly))
-                .hasMessageContaining(ConfigLoader.HTTP_TLS_KEYSTORE_PATH);
+                .hasMessageContaining(HttpServerConfig.HTTP_TLS_KEYSTORE_PATH);
+    }
+
+    @Test
+    void aRegistryTruststoreThatCannotBeOpenedFailsStartUpNamingItsKey() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a truststore");
+        Map<String, Object> wrong = minimal();
+        wrong.put(RegistryConfig.TRUSTSTORE_PATH, garbage.toString());
+        wrong.put(RegistryConfig.TRUSTSTORE_PASSWORD, "trust-pw-secret");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(wrong))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_PATH)
+                .hasMessageNotContaining("trust-pw-secret");
+    }
+
+    @Test
+    void kafkaSecuritySettingsReachKafkaStreamsAndTheStartUpChecksAdminClient() {
+        Map<String, Object> m = minimal();
+        m.put("security.protocol", "SASL_SSL");
+        m.put("sasl.mechanism", "PLAIN");
+        m.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;");
+        m.put("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        LastseenConfig c = ConfigLoader.fromMap(m);
+        for (Map<String, Object> client :
+                java.util.List.of(c.streams(), ClientConfigs.admin(c, java.time.Duration.ofSeconds(1)))) {
+            assertThat(client)
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "PLAIN")
+                    .containsKey("sasl.jaas.config")
+                    .containsEntry("ssl.truststore.location", "/etc/lastseen/kafka-ca.p12");
+        }
     }
 
     @Test
     void theNeverSeenCapIsBounded() {
         assertThat(ConfigLoader.fromMap(minimal()).neverSeenMaxEntries()).isEqualTo(1_000_000);
         Map<String, Object> m = minimal();
-        m.put(ConfigLoader.NEVER_SEEN_MAX_ENTRIES, "0");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(ConfigLoader.NEVER_SEEN_MAX_ENTRIES);
+        m.put(UsageConfig.NEVER_SEEN_MAX_ENTRIES, "0");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(UsageConfig.NEVER_SEEN_MAX_ENTRIES);
     }
 }

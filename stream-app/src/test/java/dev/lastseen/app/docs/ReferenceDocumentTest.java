@@ -3,7 +3,6 @@ package dev.lastseen.app.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.app.http.AuthFailures;
 import dev.lastseen.app.http.QueryLimiter;
 import dev.lastseen.app.http.QueryTestKit;
@@ -17,6 +16,7 @@ import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.config.ConfigSources;
 import dev.lastseen.serde.DeadLetterHeaders;
+import dev.lastseen.serde.InputRejectReason;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -117,13 +117,13 @@ class ReferenceDocumentTest {
         assertThat(new TreeSet<>(ReferenceDocument.firstColumn(ReferenceDocument.part(TEXT, "checked", "dlq-headers"))))
                 .isEqualTo(headers);
         assertThat(new TreeSet<>(ReferenceDocument.firstColumn(ReferenceDocument.part(TEXT, "checked", "dlq-reasons"))))
-                .isEqualTo(Arrays.stream(RejectReason.values())
-                        .map(RejectReason::code)
+                .isEqualTo(Arrays.stream(InputRejectReason.values())
+                        .map(InputRejectReason::code)
                         .collect(Collectors.toCollection(TreeSet::new)));
         assertThat(new TreeSet<>(
                         ReferenceDocument.firstColumn(ReferenceDocument.part(TEXT, "checked", "apply-dlq-reasons"))))
-                .isEqualTo(Arrays.stream(dev.lastseen.applier.RejectReason.values())
-                        .map(dev.lastseen.applier.RejectReason::code)
+                .isEqualTo(Arrays.stream(dev.lastseen.serde.PatchRejectReason.values())
+                        .map(dev.lastseen.serde.PatchRejectReason::code)
                         .collect(Collectors.toCollection(TreeSet::new)));
     }
 

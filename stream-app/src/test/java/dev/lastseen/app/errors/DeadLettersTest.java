@@ -2,6 +2,7 @@ package dev.lastseen.app.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastseen.serde.InputRejectReason;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import net.jqwik.api.ForAll;
@@ -22,8 +23,8 @@ class DeadLettersTest {
                 valueBytes < 0 ? null : new byte[valueBytes],
                 true,
                 TestContext.record("login-events", 4, 123_456, null, null),
-                new RejectedRecordException(RejectReason.TOO_LARGE, "value over the bound"),
-                RejectReason.TOO_LARGE);
+                new RejectedRecordException(InputRejectReason.TOO_LARGE, "value over the bound"),
+                InputRejectReason.TOO_LARGE);
     }
 
     /**
@@ -96,7 +97,7 @@ class DeadLettersTest {
                 true,
                 TestContext.record("login-events", 0, 1, null, null),
                 new IllegalStateException("m".repeat(100_000)),
-                RejectReason.PROCESSING_ERROR);
+                InputRejectReason.PROCESSING_ERROR);
         assertThat(value(r, DeadLetters.HEADER_MESSAGE).length())
                 .isLessThanOrEqualTo(DeadLetters.MAX_MESSAGE_CHARS + 3);
     }

@@ -3,6 +3,7 @@ package dev.lastseen.app.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.registry.RegistryUnavailableException;
+import dev.lastseen.serde.InputRejectReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
@@ -29,7 +30,7 @@ class ErrorHandlersTest {
     private static final byte[] KEY = "acct-1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] VALUE = new byte[] {0, 0, 0, 0, 1, 2, 3};
 
-    private final Map<RejectReason, Integer> deadLettered = new EnumMap<>(RejectReason.class);
+    private final Map<InputRejectReason, Integer> deadLettered = new EnumMap<>(InputRejectReason.class);
     private final RecordRetries retries = new RecordRetries(2);
 
     private Map<String, Object> configs(int maxBytes) {
@@ -85,7 +86,9 @@ class ErrorHandlersTest {
     @Test
     void aRejectedRecordIsDeadLetteredAtOnceWithItsOriginalBytesAndReason() {
         ProcessingExceptionHandler.Response r = process(
-                processing(), at(3), new RejectedRecordException(RejectReason.KEY_MISMATCH, "key is not the account"));
+                processing(),
+                at(3),
+                new RejectedRecordException(InputRejectReason.KEY_MISMATCH, "key is not the account"));
         assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(r.deadLetterQueueRecords()).singleElement().satisfies(letter -> {
             assertThat(letter.topic()).isEqualTo(DLQ);
@@ -94,7 +97,7 @@ class ErrorHandlersTest {
             assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("key_mismatch");
             assertThat(header(letter, DeadLetters.HEADER_OFFSET)).isEqualTo("3");
         });
-        assertThat(deadLettered).containsEntry(RejectReason.KEY_MISMATCH, 1);
+        assertThat(deadLettered).containsEntry(InputRejectReason.KEY_MISMATCH, 1);
     }
 
     @Test
@@ -111,7 +114,7 @@ class ErrorHandlersTest {
                 .singleElement()
                 .satisfies(letter ->
                         assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("processing_error"));
-        assertThat(deadLettered).containsExactly(Map.entry(RejectReason.PROCESSING_ERROR, 1));
+        assertThat(deadLettered).containsExactly(Map.entry(InputRejectReason.PROCESSING_ERROR, 1));
         // Its count is gone: were the same offset to fail again (another run), it would get its retries again.
         assertThat(retries.tracked()).isEqualTo(1);
     }
@@ -138,7 +141,7 @@ class ErrorHandlersTest {
                         .result())
                 .isEqualTo(DeserializationExceptionHandler.Result.FAIL);
         DeserializationExceptionHandler.Response rejected =
-                h.handleError(at(5), raw, new RejectedRecordException(RejectReason.TOO_LARGE, "over the bound"));
+                h.handleError(at(5), raw, new RejectedRecordException(InputRejectReason.TOO_LARGE, "over the bound"));
         assertThat(rejected.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
         assertThat(rejected.deadLetterQueueRecords()).hasSize(1);
     }
@@ -152,7 +155,7 @@ class ErrorHandlersTest {
         DeserializationExceptionHandler.Response r = h.handleError(
                 TestContext.record("login-events", 2, 77, KEY, huge),
                 raw,
-                new RejectedRecordException(RejectReason.TOO_LARGE, "value is 512000 bytes"));
+                new RejectedRecordException(InputRejectReason.TOO_LARGE, "value is 512000 bytes"));
         assertThat(r.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
         ProducerRecord<byte[], byte[]> letter = r.deadLetterQueueRecords().get(0);
         assertThat(letter.value()).isNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.registry.RegistryUnavailableException;
 import dev.lastseen.registry.SchemaRegistryException;
+import dev.lastseen.serde.InputRejectReason;
 import dev.lastseen.serde.WireFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,8 @@ class FailuresTest {
 
     @Test
     void recordContentErrorsAreTheRecordsFault() {
-        RejectedRecordException rejected = new RejectedRecordException(RejectReason.FIELD_TOO_LONG, "colo too long");
+        RejectedRecordException rejected =
+                new RejectedRecordException(InputRejectReason.FIELD_TOO_LONG, "colo too long");
         assertThat(Failures.classify(rejected)).isEqualTo(FailureKind.BAD_RECORD);
         assertThat(Failures.classify(wrapped(rejected))).isEqualTo(FailureKind.BAD_RECORD);
         assertThat(Failures.classify(new WireFormatException(WireFormatException.Kind.TRUNCATED, "short")))

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.HttpExposure;
-import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.QueryHeaders;
+import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -49,11 +49,11 @@ class HttpServerLimitsTest {
     @BeforeEach
     void start() {
         QueryLimiter limiter = new QueryLimiter(SLOTS, meters);
-        LastseenConfig.HttpSettings settings = new LastseenConfig.HttpSettings(
+        HttpServerSettings settings = new HttpServerSettings(
                 "127.0.0.1",
                 0,
                 0,
-                new LastseenConfig.HttpLimits(SLOTS, CONNECTIONS, 2_048, IDLE, 2 * SLOTS + 16),
+                new HttpServerSettings.Limits(SLOTS, CONNECTIONS, 2_048, IDLE, 2 * SLOTS + 16),
                 null);
         Health ready = new Health() {
             @Override
@@ -73,6 +73,7 @@ class HttpServerLimitsTest {
         };
         server = HttpServer.start(
                 settings,
+                HttpExposure.API_ONLY,
                 "test:1",
                 ready,
                 meters,
@@ -158,8 +159,8 @@ class HttpServerLimitsTest {
     void whenEnabledTheApiPortAlsoServesHealthAndMetricsAndResponsesNameTheInstance() throws Exception {
         server.close();
         server = HttpServer.start(
-                new LastseenConfig.HttpSettings("127.0.0.1", 0, 0, LastseenConfig.HttpLimits.DEFAULTS, null)
-                        .withExposure(new HttpExposure(true, true)),
+                new HttpServerSettings("127.0.0.1", 0, 0, HttpServerSettings.Limits.DEFAULTS, null),
+                new HttpExposure(true, true),
                 "test:1",
                 Health.of(() -> true, () -> true, () -> "ready"),
                 meters,

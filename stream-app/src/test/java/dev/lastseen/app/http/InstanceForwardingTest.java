@@ -9,6 +9,7 @@ import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
 import dev.lastseen.app.query.PeerSignature;
 import dev.lastseen.app.query.QueryHeaders;
+import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,15 +72,16 @@ class InstanceForwardingTest {
         // The owner is what group metadata says it is: its application.server is where it listens.
         HostInfo ownerEndpoint = new HostInfo(host, freePort());
         PrometheusMeterRegistry[] ownerMeters = new PrometheusMeterRegistry[1];
-        LastseenConfig.HttpSettings settings = new LastseenConfig.HttpSettings(
-                        host,
-                        0,
-                        LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT,
-                        LastseenConfig.HttpLimits.DEFAULTS,
-                        tls ? TLS.keystore() : null)
-                .withExposure(new HttpExposure(false, true));
+        HttpServerSettings settings = new HttpServerSettings(
+                host,
+                0,
+                HttpServerSettings.NO_MANAGEMENT_PORT,
+                HttpServerSettings.Limits.DEFAULTS,
+                tls ? TLS.keystore() : null);
+        HttpExposure exposure = new HttpExposure(false, true);
         HttpServer owner = kit.serve(
-                settings.withPorts(ownerEndpoint.port(), LastseenConfig.HttpSettings.NO_MANAGEMENT_PORT),
+                settings.withPorts(ownerEndpoint.port(), HttpServerSettings.NO_MANAGEMENT_PORT),
+                exposure,
                 query,
                 QueryTestKit.localState(
                         new KeyQueryMetadata(ownerEndpoint, Set.of(), 0),
@@ -92,7 +94,8 @@ class InstanceForwardingTest {
                                 "authorization", String.valueOf(ctx.header("Authorization")),
                                 "forwarded", String.valueOf(ctx.header(QueryHeaders.FORWARDED))))));
         ownerMeters[0] = kit.meters();
-        HttpServer receiver = kit.serve(settings, query, holdsNothing(ownerEndpoint), new HostInfo(host, 1), r -> {});
+        HttpServer receiver =
+                kit.serve(settings, exposure, query, holdsNothing(ownerEndpoint), new HostInfo(host, 1), r -> {});
         String scheme = tls ? "https://" : "http://";
         return new Deployment(
                 scheme + Endpoints.authority(host, receiver.port()),

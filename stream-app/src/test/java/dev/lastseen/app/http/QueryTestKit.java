@@ -4,6 +4,7 @@ import dev.lastseen.app.Readiness;
 import dev.lastseen.app.access.AccountScope;
 import dev.lastseen.app.access.ApiKeys;
 import dev.lastseen.app.access.KeyDigest;
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
@@ -13,6 +14,7 @@ import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroSerializer;
 import dev.lastseen.state.RegistryFields;
@@ -189,7 +191,7 @@ public final class QueryTestKit implements AutoCloseable {
 
     /** Starts the HTTP server with the token routes on a free loopback port; returns its base URL. */
     public String startHttp() {
-        http = serve(new LastseenConfig.HttpSettings("127.0.0.1", 0), config.query(), localState(), SELF, r -> {});
+        http = serve(new HttpServerSettings("127.0.0.1", 0), config.query(), localState(), SELF, r -> {});
         return "http://127.0.0.1:" + http.port();
     }
 
@@ -200,7 +202,18 @@ public final class QueryTestKit implements AutoCloseable {
      * @param extra routes added before the token routes (e.g. a before-handler that records requests)
      */
     public HttpServer serve(
-            LastseenConfig.HttpSettings settings,
+            HttpServerSettings settings,
+            LastseenConfig.QuerySettings query,
+            LocalState state,
+            HostInfo self,
+            Consumer<RoutesConfig> extra) {
+        return serve(settings, HttpExposure.SINGLE_PORT, query, state, self, extra);
+    }
+
+    /** As {@link #serve(HttpServerSettings, LastseenConfig.QuerySettings, LocalState, HostInfo, Consumer)}, exposing {@code exposure}. */
+    public HttpServer serve(
+            HttpServerSettings settings,
+            HttpExposure exposure,
             LastseenConfig.QuerySettings query,
             LocalState state,
             HostInfo self,
@@ -218,9 +231,9 @@ public final class QueryTestKit implements AutoCloseable {
                         servedBy,
                         new AuthFailures(meters)),
                 query.maxPageScan(),
-                settings.exposure().servedBy() ? servedBy : null,
+                exposure.servedBy() ? servedBy : null,
                 new QueryLimiter(settings.limits().maxConcurrentQueries(), meters));
-        HttpServer server = HttpServer.start(settings, servedBy, new Readiness(), meters, routes -> {
+        HttpServer server = HttpServer.start(settings, exposure, servedBy, new Readiness(), meters, routes -> {
             extra.accept(routes);
             resource.routes(routes);
         });

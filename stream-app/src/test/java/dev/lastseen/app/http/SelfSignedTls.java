@@ -1,6 +1,6 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.config.KeyStoreFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -108,12 +108,12 @@ public final class SelfSignedTls implements BeforeAllCallback, AfterAllCallback 
         dir = null;
     }
 
-    public LastseenConfig.KeyStoreFile keystore() {
-        return new LastseenConfig.KeyStoreFile(keystore.toString(), password, "PKCS12");
+    public KeyStoreFile keystore() {
+        return new KeyStoreFile(keystore.toString(), password, "PKCS12");
     }
 
-    public LastseenConfig.KeyStoreFile truststore() {
-        return new LastseenConfig.KeyStoreFile(truststore.toString(), password, "PKCS12");
+    public KeyStoreFile truststore() {
+        return new KeyStoreFile(truststore.toString(), password, "PKCS12");
     }
 
     public String password() {

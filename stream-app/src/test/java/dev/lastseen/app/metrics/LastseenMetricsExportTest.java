@@ -3,9 +3,9 @@ package dev.lastseen.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.errors.FailureKind;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
+import dev.lastseen.serde.InputRejectReason;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Arrays;
@@ -40,14 +40,14 @@ class LastseenMetricsExportTest {
         // Every label combination exists at zero, so rates and alerts work from the first scrape.
         assertThat(count(scrape, "^lastseen_events_total\\{"))
                 .isEqualTo((long) CredentialType.values().length * AuthOutcome.values().length);
-        assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(RejectReason.values().length);
+        assertThat(count(scrape, "^lastseen_dlq_records_total\\{")).isEqualTo(InputRejectReason.values().length);
         // Every cause but a bad record (dead-lettered, never a task failure).
         assertThat(count(scrape, "^lastseen_task_failures_total\\{")).isEqualTo(FailureKind.values().length - 1);
         // Exactly one version of the thresholds is in force at any time.
         assertThat(count(scrape, "^lastseen_thresholds_info\\{")).isEqualTo(1);
         assertThat(count(scrape, "^lastseen_secret_rejected_total\\{"))
-                .isEqualTo(Arrays.stream(RejectReason.values())
-                        .filter(RejectReason::isSecretRule)
+                .isEqualTo(Arrays.stream(InputRejectReason.values())
+                        .filter(InputRejectReason::isSecretRule)
                         .count());
         assertThat(count(scrape, "^lastseen_spike_failures_dropped_total\\{"))
                 .isEqualTo(SpikeDropReason.values().length);
@@ -68,7 +68,7 @@ class LastseenMetricsExportTest {
     @Test
     void labelValuesComeOnlyFromBoundedEnums() {
         metrics.event(CredentialType.API_TOKEN, AuthOutcome.FAILURE);
-        metrics.deadLettered(RejectReason.SECRET_PLACEHOLDER);
+        metrics.deadLettered(InputRejectReason.SECRET_PLACEHOLDER);
         metrics.spikeFailureDropped(SpikeDropReason.WINDOW_CLOSED);
         metrics.taskFailed(FailureKind.STATE_STORE);
         metrics.thresholdsInForce("last_known_good", "0123456789ab");
@@ -93,8 +93,8 @@ class LastseenMetricsExportTest {
                                         line.startsWith("lastseen_spike_failures_dropped")
                                                 ? Arrays.stream(SpikeDropReason.values())
                                                         .map(SpikeDropReason::code)
-                                                : Arrays.stream(RejectReason.values())
-                                                        .map(RejectReason::code))
+                                                : Arrays.stream(InputRejectReason.values())
+                                                        .map(InputRejectReason::code))
                                 .contains(value);
                     case "cause" ->
                         assertThat(Arrays.stream(FailureKind.values()).map(FailureKind::code))

@@ -4,6 +4,7 @@ import static dev.lastseen.app.spikes.SpikeHarness.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.topology.RecordingStores.Recording;
+import dev.lastseen.state.StoreNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +28,8 @@ class FailureSpikeWorkBoundTest {
     private static final int WINDOWS = 1_000_000;
     private static final int BATCH = 10_000;
 
-    private final Recording counts = new Recording(Stores.persistentKeyValueStore(SpikeStores.WINDOW_COUNTS));
-    private final Recording baselines = new Recording(Stores.persistentKeyValueStore(SpikeStores.BASELINES));
+    private final Recording counts = new Recording(Stores.persistentKeyValueStore(StoreNames.FAILURE_WINDOW_COUNTS));
+    private final Recording baselines = new Recording(Stores.persistentKeyValueStore(StoreNames.FAILURE_BASELINES));
 
     private long operations() {
         return counts.operations() + baselines.operations();

@@ -1,7 +1,7 @@
 package dev.lastseen.app.spikes;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.SpikeConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.thresholds.Thresholds;
 import dev.lastseen.app.topology.SettableClock;
@@ -12,6 +12,7 @@ import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.serde.SpecificAvroDeserializer;
 import dev.lastseen.serde.SpecificAvroSerializer;
+import dev.lastseen.state.StoreNames;
 import dev.lastseen.testing.TestRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -61,8 +62,8 @@ final class SpikeHarness implements AutoCloseable {
     SpikeHarness(Thresholds initial, SpikeStores stores) {
         thresholds = new AtomicReference<>(initial);
         topologyDriver = TopologyDriver.builder()
-                .set(ConfigLoader.SPIKE_WINDOW_MS, WINDOW_MS)
-                .set(ConfigLoader.SPIKE_GRACE_MS, GRACE_MS)
+                .set(SpikeConfig.SPIKE_WINDOW_MS, WINDOW_MS)
+                .set(SpikeConfig.SPIKE_GRACE_MS, GRACE_MS)
                 .metrics(metrics)
                 .thresholds(thresholds::get)
                 .spikeStores(stores)
@@ -133,11 +134,11 @@ final class SpikeHarness implements AutoCloseable {
     }
 
     KeyValueStore<String, Long> windowCounts() {
-        return driver.getKeyValueStore(SpikeStores.WINDOW_COUNTS);
+        return driver.getKeyValueStore(StoreNames.FAILURE_WINDOW_COUNTS);
     }
 
     KeyValueStore<String, Object> baselines() {
-        return driver.getKeyValueStore(SpikeStores.BASELINES);
+        return driver.getKeyValueStore(StoreNames.FAILURE_BASELINES);
     }
 
     @Override

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.contract.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class LocalConfigFileTest {
                         OPS_CONFIG.resolve("api-keys.example").toString()));
 
         assertThat(config.streams()).containsEntry("bootstrap.servers", "127.0.0.1:9092");
-        assertThat(config.registry().url()).isEqualTo("http://127.0.0.1:8081/apis/ccompat/v7");
+        assertThat(config.registry().baseUrl().toString()).isEqualTo("http://127.0.0.1:8081/apis/ccompat/v7");
         assertThat(config.topics()).isEqualTo(TopicNames.DEFAULTS);
         assertThat(config.apiAccess().keyFile()).endsWith("api-keys.example");
         assertThat(config.http().port()).isEqualTo(7070);

@@ -2,9 +2,9 @@ package dev.lastseen.app.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lastseen.app.config.TopicNames;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import java.util.List;
 import org.apache.avro.Schema;

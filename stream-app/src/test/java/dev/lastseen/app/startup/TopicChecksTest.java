@@ -2,11 +2,11 @@ package dev.lastseen.app.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lastseen.app.config.ConfigLoader;
-import dev.lastseen.app.config.TopicNames;
+import dev.lastseen.app.config.TopicsConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.topology.LastseenTopology;
 import dev.lastseen.app.topology.TopologySettings;
+import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.state.TokenStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,9 +47,8 @@ class TopicChecksTest {
         TopicChecks.Outcome outcome = TopicChecks.check(TopicNames.DEFAULTS, topics, REPARTITION);
 
         assertThat(outcome.problems()).hasSize(2);
-        assertThat(outcome.problems().get(0))
-                .contains("'service-tokens' does not exist", ConfigLoader.TOPIC_SERVICE_TOKENS);
-        assertThat(outcome.problems().get(1)).contains("'lastseen-dlq' does not exist", ConfigLoader.TOPIC_DLQ);
+        assertThat(outcome.problems().get(0)).contains("'service-tokens' does not exist", TopicsConfig.SERVICE_TOKENS);
+        assertThat(outcome.problems().get(1)).contains("'lastseen-dlq' does not exist", TopicsConfig.DLQ);
     }
 
     @Test
@@ -68,8 +67,8 @@ class TopicChecksTest {
 
     @Test
     void repartitionTopicsOfTheRealTopologyCarryTheApplicationId() {
-        var config = dev.lastseen.app.config.ConfigLoader.fromMap(java.util.Map.of(
-                "bootstrap.servers", "broker:9092", dev.lastseen.app.config.ConfigLoader.REGISTRY_URL, "mem:"));
+        var config = dev.lastseen.app.config.ConfigLoader.fromMap(
+                java.util.Map.of("bootstrap.servers", "broker:9092", dev.lastseen.config.RegistryConfig.URL, "mem:"));
         var topology = LastseenTopology.build(
                 TopologySettings.from(config, 6, Clock.systemUTC()),
                 new InMemorySchemaRegistry(),

@@ -80,13 +80,13 @@ final class ThresholdsFiles {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    record Rejection(RejectionReason reason, String message) {}
+    record Rejection(ThresholdsRejection reason, String message) {}
 
     static final class RecordingListener implements RejectionListener {
         final List<Rejection> rejections = new CopyOnWriteArrayList<>();
 
         @Override
-        public void rejected(RejectionReason reason, String message) {
+        public void rejected(ThresholdsRejection reason, String message) {
             rejections.add(new Rejection(reason, message));
         }
 

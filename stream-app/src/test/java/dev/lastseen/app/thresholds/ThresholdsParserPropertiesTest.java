@@ -32,7 +32,7 @@ class ThresholdsParserPropertiesTest {
             ThresholdsRejectedException e =
                     catchThrowableOfType(ThresholdsRejectedException.class, () -> parser.parse(prefix));
             assertThat(e).as("prefix of %d/%d bytes", length, full.length).isNotNull();
-            assertThat(e.reason()).isIn(RejectionReason.TRUNCATED, RejectionReason.MALFORMED_JSON);
+            assertThat(e.reason()).isIn(ThresholdsRejection.TRUNCATED, ThresholdsRejection.MALFORMED_JSON);
         }
     }
 

@@ -71,14 +71,14 @@ class ThresholdsParserTest {
             ThresholdsRejectedException e = rejection(parser, prefix);
             assertThat(e.reason())
                     .as("prefix of %d/%d bytes", length, full.length)
-                    .isIn(RejectionReason.TRUNCATED, RejectionReason.MALFORMED_JSON);
+                    .isIn(ThresholdsRejection.TRUNCATED, ThresholdsRejection.MALFORMED_JSON);
         }
     }
 
     @Test
     void emptyFileIsRejectedAsTruncated() {
         ThresholdsRejectedException e = rejection("");
-        assertThat(e.reason()).isEqualTo(RejectionReason.TRUNCATED);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.TRUNCATED);
         assertThat(e.getMessage()).contains("empty");
     }
 
@@ -88,7 +88,7 @@ class ThresholdsParserTest {
 
         ThresholdsRejectedException e = rejection(roomy, utf8(withAccounts(10 * ThresholdsLimits.DEFAULT_MAX_ENTRIES)));
 
-        assertThat(e.reason()).isEqualTo(RejectionReason.TOO_MANY_ENTRIES);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.TOO_MANY_ENTRIES);
         assertThat(e.getMessage()).contains("maxEntries").contains("10000");
     }
 
@@ -110,14 +110,14 @@ class ThresholdsParserTest {
 
         ThresholdsRejectedException e = rejection(roomy, utf8(b.toString()));
 
-        assertThat(e.reason()).isEqualTo(RejectionReason.TOO_MANY_ENTRIES);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.TOO_MANY_ENTRIES);
     }
 
     @Test
     void contentOverMaxFileBytesIsRejectedBeforeParsing() {
         ThresholdsParser tiny = new ThresholdsParser(ThresholdsFiles.maxFileBytes(64));
         ThresholdsRejectedException e = rejection(tiny, utf8(VALID));
-        assertThat(e.reason()).isEqualTo(RejectionReason.FILE_TOO_LARGE);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.FILE_TOO_LARGE);
         assertThat(e.getMessage()).contains("maxFileBytes").contains("64");
     }
 
@@ -131,7 +131,7 @@ class ThresholdsParserTest {
         }
         ThresholdsRejectedException e =
                 catchThrowableOfType(ThresholdsRejectedException.class, () -> parser.parse(file));
-        assertThat(e.reason()).isEqualTo(RejectionReason.FILE_TOO_LARGE);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.FILE_TOO_LARGE);
         assertThat(e.getMessage()).contains(Long.toString(8L << 30)).contains("maxFileBytes");
     }
 
@@ -159,7 +159,7 @@ class ThresholdsParserTest {
     void valueOutOfBoundsIsRejectedNamingAccountAndField(String minimum, String factor, String field) {
         ThresholdsRejectedException e = rejection(account7(minimum, factor));
 
-        assertThat(e.reason()).isEqualTo(RejectionReason.OUT_OF_BOUNDS);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.OUT_OF_BOUNDS);
         assertThat(e.getMessage())
                 .contains("accounts[\"acct-7\"]." + field)
                 .contains("out of bounds")
@@ -178,7 +178,7 @@ class ThresholdsParserTest {
     void defaultOutOfBoundsIsRejectedNamingTheDefault() {
         ThresholdsRejectedException e =
                 rejection("{\"version\":1,\"default\":{\"minimum\":0,\"factor\":3.0},\"accounts\":{}}");
-        assertThat(e.reason()).isEqualTo(RejectionReason.OUT_OF_BOUNDS);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.OUT_OF_BOUNDS);
         assertThat(e.getMessage()).contains("default.minimum = 0");
     }
 
@@ -198,7 +198,7 @@ class ThresholdsParserTest {
             })
     void wrongTypeIsRejectedNamingAccountAndField(String minimum, String factor, String field) {
         ThresholdsRejectedException e = rejection(account7(minimum, factor));
-        assertThat(e.reason()).isEqualTo(RejectionReason.WRONG_TYPE);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.WRONG_TYPE);
         assertThat(e.getMessage()).contains("accounts[\"acct-7\"]." + field + " must be");
     }
 
@@ -215,7 +215,7 @@ class ThresholdsParserTest {
                 "{\"version\":\"1\",\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}",
             })
     void wrongStructureIsRejectedAsWrongType(String json) {
-        assertThat(rejection(json).reason()).isEqualTo(RejectionReason.WRONG_TYPE);
+        assertThat(rejection(json).reason()).isEqualTo(ThresholdsRejection.WRONG_TYPE);
     }
 
     @ParameterizedTest
@@ -228,7 +228,7 @@ class ThresholdsParserTest {
                 "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
             })
     void unknownFieldIsRejected(String json) {
-        assertThat(rejection(json).reason()).isEqualTo(RejectionReason.UNKNOWN_FIELD);
+        assertThat(rejection(json).reason()).isEqualTo(ThresholdsRejection.UNKNOWN_FIELD);
     }
 
     @ParameterizedTest
@@ -242,7 +242,7 @@ class ThresholdsParserTest {
                 "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{},\"accounts\":{}}",
             })
     void duplicateKeyIsRejected(String json) {
-        assertThat(rejection(json).reason()).isEqualTo(RejectionReason.DUPLICATE_KEY);
+        assertThat(rejection(json).reason()).isEqualTo(ThresholdsRejection.DUPLICATE_KEY);
     }
 
     @Test
@@ -262,21 +262,21 @@ class ThresholdsParserTest {
                 "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{\"a\":{\"factor\":3.0}}}",
             })
     void missingFieldIsRejected(String json) {
-        assertThat(rejection(json).reason()).isEqualTo(RejectionReason.MISSING_FIELD);
+        assertThat(rejection(json).reason()).isEqualTo(ThresholdsRejection.MISSING_FIELD);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {" {}", " {\"version\":1}", "\n[]", " 0"})
     void secondDocumentAfterTheObjectIsRejectedAsTrailingContent(String trailing) {
         ThresholdsRejectedException e = rejection(VALID + trailing);
-        assertThat(e.reason()).isEqualTo(RejectionReason.TRAILING_CONTENT);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.TRAILING_CONTENT);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"x", "}", " // comment", ",", "\u0000"})
     void garbageAfterTheObjectIsRejected(String trailing) {
         assertThat(rejection(VALID + trailing).reason())
-                .isIn(RejectionReason.TRAILING_CONTENT, RejectionReason.MALFORMED_JSON);
+                .isIn(ThresholdsRejection.TRAILING_CONTENT, ThresholdsRejection.MALFORMED_JSON);
     }
 
     @ParameterizedTest
@@ -289,7 +289,7 @@ class ThresholdsParserTest {
                 "{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0,},\"accounts\":{}}",
             })
     void malformedJsonIsRejected(String json) {
-        assertThat(rejection(json).reason()).isEqualTo(RejectionReason.MALFORMED_JSON);
+        assertThat(rejection(json).reason()).isEqualTo(ThresholdsRejection.MALFORMED_JSON);
     }
 
     @Test
@@ -297,7 +297,7 @@ class ThresholdsParserTest {
         byte[] bad = utf8(account7("50", "4.0"));
         int i = new String(bad, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("acct-7");
         bad[i] = (byte) 0xC3; // start of a two-byte sequence followed by an ASCII byte
-        assertThat(rejection(parser, bad).reason()).isEqualTo(RejectionReason.MALFORMED_JSON);
+        assertThat(rejection(parser, bad).reason()).isEqualTo(ThresholdsRejection.MALFORMED_JSON);
     }
 
     @ParameterizedTest
@@ -305,7 +305,7 @@ class ThresholdsParserTest {
     void unsupportedVersionIsRejected(String version) {
         ThresholdsRejectedException e =
                 rejection("{\"version\":" + version + ",\"default\":{\"minimum\":20,\"factor\":3.0},\"accounts\":{}}");
-        assertThat(e.reason()).isIn(RejectionReason.UNSUPPORTED_VERSION, RejectionReason.WRONG_TYPE);
+        assertThat(e.reason()).isIn(ThresholdsRejection.UNSUPPORTED_VERSION, ThresholdsRejection.WRONG_TYPE);
         assertThat(e.getMessage()).contains("version");
     }
 
@@ -314,7 +314,7 @@ class ThresholdsParserTest {
     void invalidAccountIdIsRejected(String jsonEscapedId) {
         ThresholdsRejectedException e = rejection("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},"
                 + "\"accounts\":{\"" + jsonEscapedId + "\":{\"minimum\":1,\"factor\":1}}}");
-        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_ACCOUNT_ID);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.INVALID_ACCOUNT_ID);
     }
 
     @ParameterizedTest
@@ -323,7 +323,7 @@ class ThresholdsParserTest {
         // Jackson itself refuses some of these; either way nothing is applied.
         ThresholdsRejectedException e = rejection("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},"
                 + "\"accounts\":{\"" + jsonEscapedId + "\":{\"minimum\":1,\"factor\":1}}}");
-        assertThat(e.reason()).isIn(RejectionReason.INVALID_ACCOUNT_ID, RejectionReason.MALFORMED_JSON);
+        assertThat(e.reason()).isIn(ThresholdsRejection.INVALID_ACCOUNT_ID, ThresholdsRejection.MALFORMED_JSON);
     }
 
     @Test
@@ -331,7 +331,7 @@ class ThresholdsParserTest {
         String id = "a".repeat(ThresholdsLimits.DEFAULT_MAX_ACCOUNT_ID_LENGTH + 1);
         ThresholdsRejectedException e = rejection("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},"
                 + "\"accounts\":{\"" + id + "\":{\"minimum\":1,\"factor\":1}}}");
-        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_ACCOUNT_ID);
+        assertThat(e.reason()).isEqualTo(ThresholdsRejection.INVALID_ACCOUNT_ID);
         assertThat(e.getMessage())
                 .contains("maxAccountIdLength")
                 .contains("128")
@@ -351,7 +351,7 @@ class ThresholdsParserTest {
         String id = "x".repeat(100_000);
         ThresholdsRejectedException e = rejection("{\"version\":1,\"default\":{\"minimum\":20,\"factor\":3.0},"
                 + "\"accounts\":{\"" + id + "\":{\"minimum\":1,\"factor\":1}}}");
-        assertThat(e.reason()).isIn(RejectionReason.INVALID_ACCOUNT_ID, RejectionReason.OUT_OF_BOUNDS);
+        assertThat(e.reason()).isIn(ThresholdsRejection.INVALID_ACCOUNT_ID, ThresholdsRejection.OUT_OF_BOUNDS);
         assertThat(e.getMessage()).hasSizeLessThan(500);
     }
 

@@ -182,7 +182,7 @@ class ThresholdsReloaderTest {
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
         assertThat(r.current()).isSameAs(good);
         assertThat(listener.count()).isEqualTo(1);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.TOO_MANY_ENTRIES);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.TOO_MANY_ENTRIES);
         assertThat(listener.last().message()).contains("maxEntries").contains("10000");
         assertOneRejectionLogLine("too_many_entries", "maxEntries");
     }
@@ -196,7 +196,7 @@ class ThresholdsReloaderTest {
 
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
         assertThat(r.current()).isSameAs(good);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.FILE_TOO_LARGE);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.FILE_TOO_LARGE);
         assertThat(listener.last().message()).contains("maxFileBytes");
     }
 
@@ -223,7 +223,7 @@ class ThresholdsReloaderTest {
 
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
         assertThat(r.current()).isSameAs(good);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.OUT_OF_BOUNDS);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.OUT_OF_BOUNDS);
         assertThat(listener.last().message())
                 .contains("accounts[\"acct-7\"].factor")
                 .contains("1000.5");
@@ -243,10 +243,10 @@ class ThresholdsReloaderTest {
             assertThat(r.current()).isSameAs(good);
         }
         assertThat(listener.rejections)
-                .allSatisfy(
-                        x -> assertThat(x.reason()).isIn(RejectionReason.TRUNCATED, RejectionReason.MALFORMED_JSON));
+                .allSatisfy(x ->
+                        assertThat(x.reason()).isIn(ThresholdsRejection.TRUNCATED, ThresholdsRejection.MALFORMED_JSON));
         assertThat(listener.rejections)
-                .filteredOn(x -> x.reason() == RejectionReason.TRUNCATED)
+                .filteredOn(x -> x.reason() == ThresholdsRejection.TRUNCATED)
                 .as("almost all prefixes are reported as truncated")
                 .hasSizeGreaterThan(other.length() * 9 / 10);
 
@@ -271,7 +271,7 @@ class ThresholdsReloaderTest {
         assertThat(counting.bytesRead.get()).isEqualTo(bytesReadForValid);
         assertThat(r.current()).isSameAs(good);
         assertThat(listener.count()).isEqualTo(1);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.FILE_TOO_LARGE);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.FILE_TOO_LARGE);
         assertThat(listener.last().message()).contains(Long.toString(8L << 30)).contains("maxFileBytes");
         assertOneRejectionLogLine("file_too_large");
     }
@@ -299,7 +299,7 @@ class ThresholdsReloaderTest {
 
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
         assertThat(r.current()).isSameAs(good);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.CHANGED_WHILE_READING);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.CHANGED_WHILE_READING);
         assertOneRejectionLogLine("changed_while_reading", "retry");
 
         assertThat(r.reloadNow()).isEqualTo(Result.APPLIED);
@@ -320,7 +320,7 @@ class ThresholdsReloaderTest {
 
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
         assertThat(r.current()).isSameAs(good);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.CHANGED_WHILE_READING);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.CHANGED_WHILE_READING);
 
         assertThat(r.reloadNow()).isEqualTo(Result.APPLIED);
         assertThat(r.forAccount("acct-7")).isEqualTo(new SpikeThreshold(80, 2.5));
@@ -335,7 +335,7 @@ class ThresholdsReloaderTest {
         swapping.truncateReadTo = 10; // simulate a read that saw the file at another size
 
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.CHANGED_WHILE_READING);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.CHANGED_WHILE_READING);
         assertThat(r.current()).isSameAs(good);
     }
 
@@ -379,7 +379,7 @@ class ThresholdsReloaderTest {
         replace(file, VALID);
 
         assertThat(r.reloadNow()).isEqualTo(Result.REJECTED);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.INTERNAL_ERROR);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.INTERNAL_ERROR);
         assertThat(listener.last().message()).contains("IllegalStateException").contains("boom");
         assertThat(r.current()).isEqualTo(DEFAULTS);
 
@@ -413,7 +413,7 @@ class ThresholdsReloaderTest {
         assertThat(r.reloadNow()).isEqualTo(Result.UNCHANGED);
 
         assertThat(listener.count()).isEqualTo(1);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.UNREADABLE);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.UNREADABLE);
         assertThat(r.current()).isSameAs(good);
     }
 
@@ -440,7 +440,7 @@ class ThresholdsReloaderTest {
         String next = account7("60", "5.0");
         replace(file, next.substring(0, next.length() - 2)); // truncated
         await().atMost(Duration.ofSeconds(20)).until(() -> listener.count() == 1);
-        assertThat(listener.last().reason()).isEqualTo(RejectionReason.TRUNCATED);
+        assertThat(listener.last().reason()).isEqualTo(ThresholdsRejection.TRUNCATED);
         assertThat(reloader.forAccount("acct-1")).isEqualTo(ACCT1_FROM_VALID);
 
         replace(file, next);

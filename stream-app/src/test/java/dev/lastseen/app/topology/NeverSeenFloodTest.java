@@ -2,8 +2,8 @@ package dev.lastseen.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.UsageConfig;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.LoginEvent;
@@ -191,8 +191,8 @@ class NeverSeenFloodTest {
     /** The whole topology under the test driver (deserialization, spike detection, usage). */
     private final class TopologyFeed implements Feed {
         private final TopologyDriver topology = TopologyDriver.builder()
-                .set(ConfigLoader.NEVER_SEEN_MAX_ENTRIES, CAP)
-                .set(ConfigLoader.NEVER_SEEN_RETENTION_MS, RETENTION.toMillis())
+                .set(UsageConfig.NEVER_SEEN_MAX_ENTRIES, CAP)
+                .set(UsageConfig.NEVER_SEEN_RETENTION_MS, RETENTION.toMillis())
                 .metrics(metrics)
                 .startAt(T0)
                 .clock(clock)

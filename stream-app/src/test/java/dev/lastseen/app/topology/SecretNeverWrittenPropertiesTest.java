@@ -4,7 +4,7 @@ import static dev.lastseen.app.topology.TopologyHarness.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.audit.SecretIndex;
-import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.SecretConfig;
 import dev.lastseen.app.errors.DeadLetters;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.state.RegistryFields;
@@ -43,7 +43,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * changelog topics, the stores' serialized contents — ever contains the secret.
  */
 class SecretNeverWrittenPropertiesTest {
-    private static final Set<String> PLACEHOLDERS = ConfigLoader.DEFAULT_SECRET_PLACEHOLDERS.stream()
+    private static final Set<String> PLACEHOLDERS = SecretConfig.DEFAULT_SECRET_PLACEHOLDERS.stream()
             .map(p -> p.toLowerCase(Locale.ROOT))
             .collect(Collectors.toSet());
     private static final String INTRUDERS =
@@ -100,7 +100,7 @@ class SecretNeverWrittenPropertiesTest {
                                         + s.substring(Math.min(at, s.length())))),
                 Tuple.of(
                         2,
-                        Arbitraries.of(ConfigLoader.DEFAULT_SECRET_PLACEHOLDERS)
+                        Arbitraries.of(SecretConfig.DEFAULT_SECRET_PLACEHOLDERS)
                                 .flatMap(p ->
                                         Arbitraries.of(p, p.toUpperCase(Locale.ROOT), p.toLowerCase(Locale.ROOT)))),
                 Tuple.of(

@@ -2,9 +2,9 @@ package dev.lastseen.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.LastseenConfig;
-import dev.lastseen.app.errors.RejectReason;
+import dev.lastseen.app.config.SecretConfig;
+import dev.lastseen.serde.InputRejectReason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SecretRuleTest {
     private static final int MAX = 1024;
     private static final SecretRule DEFAULTS =
-            new SecretRule(new LastseenConfig.SecretSettings(16, ConfigLoader.DEFAULT_SECRET_PLACEHOLDERS), MAX);
+            new SecretRule(new LastseenConfig.SecretSettings(16, SecretConfig.DEFAULT_SECRET_PLACEHOLDERS), MAX);
     private static final String HEX = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     @ParameterizedTest
@@ -33,8 +33,8 @@ class SecretRuleTest {
 
     @Test
     void presentMeansNotEmpty() {
-        assertThat(DEFAULTS.violation(null)).isEqualTo(RejectReason.SECRET_MISSING);
-        assertThat(DEFAULTS.violation("")).isEqualTo(RejectReason.SECRET_MISSING);
+        assertThat(DEFAULTS.violation(null)).isEqualTo(InputRejectReason.SECRET_MISSING);
+        assertThat(DEFAULTS.violation("")).isEqualTo(InputRejectReason.SECRET_MISSING);
     }
 
     @ParameterizedTest
@@ -65,45 +65,49 @@ class SecretRuleTest {
                 "\udc00"
             })
     void onlyVisibleAsciiIsAcceptedAnywhereInTheSecret(String intruder) {
-        assertThat(DEFAULTS.violation(intruder)).as("alone").isIn(RejectReason.SECRET_NOT_VISIBLE_ASCII);
-        assertThat(DEFAULTS.violation(intruder + HEX)).as("leading").isEqualTo(RejectReason.SECRET_NOT_VISIBLE_ASCII);
+        assertThat(DEFAULTS.violation(intruder)).as("alone").isIn(InputRejectReason.SECRET_NOT_VISIBLE_ASCII);
+        assertThat(DEFAULTS.violation(intruder + HEX))
+                .as("leading")
+                .isEqualTo(InputRejectReason.SECRET_NOT_VISIBLE_ASCII);
         assertThat(DEFAULTS.violation(HEX.substring(0, 20) + intruder + HEX.substring(20)))
                 .as("inside")
-                .isEqualTo(RejectReason.SECRET_NOT_VISIBLE_ASCII);
-        assertThat(DEFAULTS.violation(HEX + intruder)).as("trailing").isEqualTo(RejectReason.SECRET_NOT_VISIBLE_ASCII);
+                .isEqualTo(InputRejectReason.SECRET_NOT_VISIBLE_ASCII);
+        assertThat(DEFAULTS.violation(HEX + intruder))
+                .as("trailing")
+                .isEqualTo(InputRejectReason.SECRET_NOT_VISIBLE_ASCII);
     }
 
     @Test
     void theMinimumLengthIsInclusiveAndConfigurable() {
-        assertThat(DEFAULTS.violation(HEX.substring(0, 15))).isEqualTo(RejectReason.SECRET_TOO_SHORT);
+        assertThat(DEFAULTS.violation(HEX.substring(0, 15))).isEqualTo(InputRejectReason.SECRET_TOO_SHORT);
         assertThat(DEFAULTS.violation(HEX.substring(0, 16))).isNull();
         SecretRule longer = new SecretRule(new LastseenConfig.SecretSettings(64, List.of()), MAX);
-        assertThat(longer.violation(HEX.substring(0, 63))).isEqualTo(RejectReason.SECRET_TOO_SHORT);
+        assertThat(longer.violation(HEX.substring(0, 63))).isEqualTo(InputRejectReason.SECRET_TOO_SHORT);
         assertThat(longer.violation(HEX)).isNull();
     }
 
     @Test
     void theMaximumLengthIsTheInputBound() {
         assertThat(DEFAULTS.violation("a1".repeat(MAX / 2))).isNull();
-        assertThat(DEFAULTS.violation("a1".repeat(MAX / 2) + "b")).isEqualTo(RejectReason.SECRET_TOO_LONG);
+        assertThat(DEFAULTS.violation("a1".repeat(MAX / 2) + "b")).isEqualTo(InputRejectReason.SECRET_TOO_LONG);
         assertThat(DEFAULTS.violation(" ".repeat(MAX + 1)))
                 .as("the bound is checked before anything is scanned")
-                .isEqualTo(RejectReason.SECRET_TOO_LONG);
+                .isEqualTo(InputRejectReason.SECRET_TOO_LONG);
     }
 
     @Test
     void placeholdersAreComparedCaseInsensitively() {
         SecretRule lenient =
-                new SecretRule(new LastseenConfig.SecretSettings(1, ConfigLoader.DEFAULT_SECRET_PLACEHOLDERS), MAX);
+                new SecretRule(new LastseenConfig.SecretSettings(1, SecretConfig.DEFAULT_SECRET_PLACEHOLDERS), MAX);
         for (String p : new String[] {
             "REDACTED", "redacted", "ReDaCtEd", "****", "null", "NULL", "None", "changeme", "[REDACTED]", "n/a"
         }) {
-            assertThat(lenient.violation(p)).as(p).isEqualTo(RejectReason.SECRET_PLACEHOLDER);
+            assertThat(lenient.violation(p)).as(p).isEqualTo(InputRejectReason.SECRET_PLACEHOLDER);
         }
         assertThat(lenient.violation("redacted1")).isNull();
         SecretRule custom =
                 new SecretRule(new LastseenConfig.SecretSettings(16, List.of("not-a-real-hash-value")), MAX);
-        assertThat(custom.violation("NOT-A-REAL-HASH-VALUE")).isEqualTo(RejectReason.SECRET_PLACEHOLDER);
+        assertThat(custom.violation("NOT-A-REAL-HASH-VALUE")).isEqualTo(InputRejectReason.SECRET_PLACEHOLDER);
         assertThat(custom.violation("REDACTED_BUT_LONG_ENOUGH"))
                 .as("only the configured list")
                 .isNull();
@@ -111,24 +115,24 @@ class SecretRuleTest {
 
     @Test
     void oneCharacterRepeatedIsAPlaceholderWhateverItsLength() {
-        assertThat(DEFAULTS.violation("*".repeat(16))).isEqualTo(RejectReason.SECRET_PLACEHOLDER);
-        assertThat(DEFAULTS.violation("x".repeat(64))).isEqualTo(RejectReason.SECRET_PLACEHOLDER);
-        assertThat(DEFAULTS.violation("0".repeat(MAX))).isEqualTo(RejectReason.SECRET_PLACEHOLDER);
+        assertThat(DEFAULTS.violation("*".repeat(16))).isEqualTo(InputRejectReason.SECRET_PLACEHOLDER);
+        assertThat(DEFAULTS.violation("x".repeat(64))).isEqualTo(InputRejectReason.SECRET_PLACEHOLDER);
+        assertThat(DEFAULTS.violation("0".repeat(MAX))).isEqualTo(InputRejectReason.SECRET_PLACEHOLDER);
         assertThat(DEFAULTS.violation("*".repeat(15) + "x")).isNull();
     }
 
     @Test
     void explanationsNameTheRowAndBoundButNeverTheValue() {
         String secret = "s3cr3t-value\u00a0" + HEX;
-        RejectReason r = DEFAULTS.violation(secret);
+        InputRejectReason r = DEFAULTS.violation(secret);
         assertThat(DEFAULTS.explain(r, secret))
                 .contains("client_secret_hash", "position 12")
                 .doesNotContain("s3cr3t", HEX.substring(0, 8));
-        assertThat(DEFAULTS.explain(RejectReason.SECRET_TOO_SHORT, "abc"))
-                .contains(ConfigLoader.SECRET_MIN_LENGTH, "16")
+        assertThat(DEFAULTS.explain(InputRejectReason.SECRET_TOO_SHORT, "abc"))
+                .contains(SecretConfig.SECRET_MIN_LENGTH, "16")
                 .doesNotContain("abc");
-        assertThat(DEFAULTS.explain(RejectReason.SECRET_PLACEHOLDER, "REDACTED"))
-                .contains(ConfigLoader.SECRET_PLACEHOLDERS)
+        assertThat(DEFAULTS.explain(InputRejectReason.SECRET_PLACEHOLDER, "REDACTED"))
+                .contains(SecretConfig.SECRET_PLACEHOLDERS)
                 .doesNotContain("REDACTED");
     }
 }

@@ -7,6 +7,7 @@ import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.app.spikes.FailureSpikeTopology;
 import dev.lastseen.app.spikes.SpikeStores;
 import dev.lastseen.app.thresholds.Thresholds;
+import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import dev.lastseen.state.TokenStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -108,7 +109,7 @@ public final class TopologyDriver implements AutoCloseable {
 
         private Builder() {
             settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
-            settings.put(ConfigLoader.REGISTRY_URL, "mem:");
+            settings.put(RegistryConfig.URL, "mem:");
             settings.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
             // The test driver never commits a transaction that only dead-letter sends opened, so under
             // exactly_once_v2 it would hide them; processing logic is the same under both guarantees.

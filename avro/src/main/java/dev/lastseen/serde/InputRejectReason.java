@@ -1,11 +1,11 @@
-package dev.lastseen.app.errors;
+package dev.lastseen.serde;
 
 /**
  * Why an input record was rejected. The codes are stable: they are the {@code reason} label
- * of {@code lastseen_dlq_records_total} and the {@value DeadLetters#REASON_HEADER} header of
+ * of {@code lastseen_dlq_records_total} and the {@value DeadLetterHeaders#REASON} header of
  * dead-lettered records, so the label set is bounded by this enum.
  */
-public enum RejectReason {
+public enum InputRejectReason {
     TOO_LARGE("too_large"),
     NULL_VALUE("null_value"),
     TRUNCATED("truncated"),
@@ -35,11 +35,11 @@ public enum RejectReason {
     private final String code;
     private final boolean secretRule;
 
-    RejectReason(String code) {
+    InputRejectReason(String code) {
         this(code, false);
     }
 
-    RejectReason(String code, boolean secretRule) {
+    InputRejectReason(String code, boolean secretRule) {
         this.code = code;
         this.secretRule = secretRule;
     }

@@ -7,14 +7,14 @@ import static dev.lastseen.testing.TestRecords.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.audit.SecretIndex;
-import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.InputConfig;
 import dev.lastseen.app.errors.DeadLetters;
-import dev.lastseen.app.errors.RejectReason;
 import dev.lastseen.avro.AuthOutcome;
 import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.avro.TokenLastSeen;
+import dev.lastseen.serde.InputRejectReason;
 import dev.lastseen.state.RegistryFields;
 import dev.lastseen.state.TokenKey;
 import dev.lastseen.state.TokenStores;
@@ -30,7 +30,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
-class LastSeenTopologyTest {
+class LastseenTopologyTest {
     @AutoClose
     private final TopologyHarness h = new TopologyHarness();
 
@@ -146,7 +146,7 @@ class LastSeenTopologyTest {
         assertThat(h.deadLetters.isEmpty()).isTrue();
         assertThat(usage("a", "t").lastSeenAt())
                 .isEqualTo(NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
-        assertThat(h.counter("lastseen.dlq.records", "reason", RejectReason.FUTURE_TIMESTAMP.code()))
+        assertThat(h.counter("lastseen.dlq.records", "reason", InputRejectReason.FUTURE_TIMESTAMP.code()))
                 .isEqualTo(1);
     }
 
@@ -180,7 +180,7 @@ class LastSeenTopologyTest {
         h.rawLogins.pipeInput("a".getBytes(StandardCharsets.UTF_8), huge);
         assertThat(header(h.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
                 .isEqualTo("too_large");
-        assertThat(h.counter("lastseen.dlq.records", "reason", RejectReason.TOO_LARGE.code()))
+        assertThat(h.counter("lastseen.dlq.records", "reason", InputRejectReason.TOO_LARGE.code()))
                 .isEqualTo(1);
     }
 
@@ -413,6 +413,6 @@ class LastSeenTopologyTest {
     }
 
     private static java.util.Map<String, Object> withGranularity(long millis) {
-        return java.util.Map.of(ConfigLoader.PATCH_GRANULARITY_MS, millis);
+        return java.util.Map.of(InputConfig.PATCH_GRANULARITY_MS, millis);
     }
 }

@@ -1,12 +1,12 @@
-package dev.lastseen.applier;
+package dev.lastseen.serde;
 
 /**
  * Why a patch was dead-lettered instead of applied. The codes are stable: they are the
  * {@code reason} label of {@code lastseen_apply_dlq_records_total} and the
- * {@code lastseen.errors.reason} header, the same codes the product's own dead-letter topic uses
+ * {@value DeadLetterHeaders#REASON} header, the same codes the product's own dead-letter topic uses
  * for the same faults.
  */
-public enum RejectReason {
+public enum PatchRejectReason {
     TOO_LARGE("too_large"),
     NULL_VALUE("null_value"),
     TRUNCATED("truncated"),
@@ -22,7 +22,7 @@ public enum RejectReason {
 
     private final String code;
 
-    RejectReason(String code) {
+    PatchRejectReason(String code) {
         this.code = code;
     }
 

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real PostgreSQL server ({@link PostgresServer}: server binaries from Maven Central, no
  * Docker, never one installed on the machine) for one test class: started before its first test,
  * stopped after its last. Register it as
- * {@code @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();}.
+ * {@code @RegisterExtension static final PostgresPerClassExtension POSTGRES = new PostgresPerClassExtension();}.
  * Tests isolate themselves with a database each; {@link #server()} stops and starts it again on the
  * same data and port for an outage.
  */
-public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresPerClassExtension implements BeforeAllCallback, AfterAllCallback {
     private PostgresServer server;
 
     @Override

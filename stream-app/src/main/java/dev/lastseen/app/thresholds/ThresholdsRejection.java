@@ -4,7 +4,7 @@ package dev.lastseen.app.thresholds;
  * Why a live file (thresholds, API keys) was not applied. {@link #code()} is stable and the
  * set is bounded, so it is safe as a metric tag.
  */
-public enum RejectionReason {
+public enum ThresholdsRejection {
     /** File larger than {@code maxFileBytes}; not read. */
     FILE_TOO_LARGE("file_too_large"),
     /** More than {@code maxEntries} account entries. */
@@ -35,7 +35,7 @@ public enum RejectionReason {
 
     private final String code;
 
-    RejectionReason(String code) {
+    ThresholdsRejection(String code) {
         this.code = code;
     }
 

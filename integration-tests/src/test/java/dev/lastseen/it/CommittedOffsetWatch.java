@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
  * offset last move. Under exactly-once the committed offset moves only when a transaction with that
  * partition's input commits, so "the offset moved" means "this partition is being processed".
  */
-public final class GroupProgress implements AutoCloseable {
+public final class CommittedOffsetWatch implements AutoCloseable {
     static final Duration POLL = Duration.ofMillis(100);
 
     /** A committed offset seen at a time ({@link System#nanoTime()}). */
@@ -32,7 +32,7 @@ public final class GroupProgress implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long lastPollStarted; // nanoTime of the start of the last completed poll
 
-    public GroupProgress(String bootstrap, String group, String topic) {
+    public CommittedOffsetWatch(String bootstrap, String group, String topic) {
         this.admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
