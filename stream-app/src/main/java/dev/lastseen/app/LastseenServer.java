@@ -14,6 +14,7 @@ import dev.lastseen.app.query.KafkaStreamsLocalState;
 import dev.lastseen.app.query.PeerSignature;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.app.thresholds.LastKnownGood;
+import dev.lastseen.common.Sleeper;
 import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.Counter;
@@ -50,16 +51,19 @@ public final class LastseenServer implements AutoCloseable {
     private final LastseenApp app;
     private final HttpServer http;
     private final ApiKeyStore keys;
+    private final ShutdownDrain drain;
 
-    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, ApiKeyStore keys) {
+    private LastseenServer(
+            PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, ApiKeyStore keys, ShutdownDrain drain) {
         this.meters = meters;
         this.app = app;
         this.http = http;
         this.keys = keys;
+        this.drain = drain;
     }
 
     public static LastseenServer start(LastseenConfig config, SchemaRegistryClient registry, int accountPartitions) {
-        LastseenConfig effective = withEndpoint(config);
+        LastseenConfig effective = withEndpoint(InstanceIdentity.resolve(config));
         HostInfo self =
                 HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
         String servedBy = Endpoints.authority(self);
@@ -103,9 +107,11 @@ public final class LastseenServer implements AutoCloseable {
                     effective.query().maxPageScan(),
                     effective.exposure().servedBy() ? servedBy : null,
                     new QueryLimiter(effective.http().limits().maxConcurrentQueries(), meters));
-            HttpServer http = HttpServer.start(
-                    effective.http(), effective.exposure(), servedBy, app.readiness(), meters, tokens::routes);
-            return new LastseenServer(meters, app, http, keys);
+            ShutdownDrain drain =
+                    new ShutdownDrain(app.readiness(), effective.resilience().shutdownDrain(), Sleeper.REAL);
+            HttpServer http =
+                    HttpServer.start(effective.http(), effective.exposure(), servedBy, drain, meters, tokens::routes);
+            return new LastseenServer(meters, app, http, keys, drain);
         } catch (RuntimeException e) {
             if (keys != null) {
                 keys.close();
@@ -180,10 +186,14 @@ public final class LastseenServer implements AutoCloseable {
         return http.managementPort();
     }
 
+    /**
+     * A planned stop: not ready at once, the API answering for {@code lastseen.shutdown.drain.ms}, then the
+     * server and Kafka Streams close. Idempotent; a concurrent second call returns once the first is done.
+     */
     @Override
     public void close() {
-        http.close();
+        drain.drainThenClose(http, app);
+        // After the drain: the keys stay valid while the API still answers.
         keys.close();
-        app.close();
     }
 }

@@ -8,6 +8,7 @@ import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.PeerAuthConfig;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
 import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
@@ -167,6 +168,8 @@ public final class Demo {
         // The demo's API is plain HTTP on this machine: credentials over it need the development flag, said aloud.
         c.put(PeerAuthConfig.DEV_PLAIN_HTTP, true);
         c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
+        // One process on a laptop, nobody routing to it: Ctrl-C need not wait for load balancers.
+        c.put(RestartConfig.SHUTDOWN_DRAIN_MS, 0L);
         return c;
     }
 
