@@ -1,12 +1,15 @@
 package dev.lastseen.bench;
 
+import dev.lastseen.state.CoalescingUsageStore;
 import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.TokenKey;
+import dev.lastseen.state.TokenStores;
 import dev.lastseen.state.UsageChange;
 import dev.lastseen.state.UsageFields;
 import dev.lastseen.state.UsageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -43,8 +46,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class UsageWriterBenchmark {
     static final int CAP = 100_000;
 
-    @Param({"memory", "rocksdb"})
+    /** memory, rocksdb: the bare store; rocksdb-coalesced: the usage store as the application builds it (write-behind over RocksDB). */
+    @Param({"memory", "rocksdb", "rocksdb-coalesced"})
     public String store;
+
+    /** Updates between two commits: about one second of a drain. */
+    private static final int COMMIT_EVERY = 1 << 17;
+
+    private int sinceCommit;
 
     @Param({"none", "capped"})
     public String neverSeen;
@@ -62,9 +71,12 @@ public class UsageWriterBenchmark {
     @Setup
     public void setUp() {
         dir = BenchStores.tempDir();
-        kv = BenchStores.usage(store, dir);
+        String bare = store.replace("-coalesced", "");
+        kv = store.endsWith("-coalesced")
+                ? new CoalescingUsageStore(BenchStores.usage(bare, dir), TokenStores.USAGE_HELD_ENTRIES)
+                : BenchStores.usage(bare, dir);
         if (neverSeen.equals("capped")) {
-            index = BenchStores.neverSeen(store, dir);
+            index = BenchStores.neverSeen(bare, dir);
             writer = new UsageWriter(kv, new NeverSeenIndex(index, CAP), Duration.ofMinutes(1), n -> {});
         } else {
             writer = new UsageWriter(kv, Duration.ofMinutes(1));
@@ -87,18 +99,35 @@ public class UsageWriterBenchmark {
     @Benchmark
     public UsageChange recordSuccess() {
         clock += 3; // event time moves forward: some updates advance last-seen, a few cross the patch granularity
+        commitNow();
         return writer.recordSuccess(keys[i++ & (Fixtures.SAMPLES - 1)], clock, "fra1", "198.51.100.7");
     }
 
     @Benchmark
     public UsageChange recordFailureOfNewTokenId() {
         floodClock += 1;
+        commitNow();
         return writer.recordFailure(new TokenKey("acct-flood", "guess-" + floodId++), floodClock);
     }
 
     @Benchmark
     public UsageChange recordFailure() {
         clock += 3; // failures of the fleet's tokens as they happen
+        commitNow();
         return writer.recordFailure(keys[i++ & (Fixtures.SAMPLES - 1)], clock);
+    }
+
+    /**
+     * What Kafka Streams does at a task commit: the in-commit cache flush (the write-behind layer
+     * writes its entries below; the bare stores have nothing to flush), then the store commit.
+     */
+    private void commitNow() {
+        if (++sinceCommit == COMMIT_EVERY) {
+            sinceCommit = 0;
+            if (kv instanceof CoalescingUsageStore coalescing) {
+                coalescing.flushCache();
+            }
+            kv.commit(Map.of());
+        }
     }
 }

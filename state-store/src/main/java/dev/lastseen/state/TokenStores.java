@@ -10,8 +10,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builders for the token state stores. All are changelogged (restored after a crash,
- * replicated to standbys) and cached, so a hot token's many updates between commits reach
- * RocksDB and the changelog once.
+ * replicated to standbys) and cached (the usage store by its own write-behind layer), so a hot
+ * token's many updates between commits reach RocksDB and the changelog once.
  *
  * @param registry          supplier of the registry group's bytes store
  * @param usage             supplier of the usage group's bytes store
@@ -52,10 +52,22 @@ public record TokenStores(
                 .withCachingEnabled();
     }
 
+    /**
+     * Tokens the usage store's write-behind layer holds between commits at most (about 35 MiB of heap
+     * at this bound; Kafka Streams' record cache is off for this store).
+     */
+    public static final int USAGE_HELD_ENTRIES = 100_000;
+
+    /**
+     * The usage store: changelogged like the others, but coalesced between commits by {@link
+     * CoalescingUsageStore} instead of Kafka Streams' record cache (the login path's per-event cost);
+     * it writes below inside the task commit, in the transaction of its input's offsets.
+     */
     public StoreBuilder<KeyValueStore<TokenKey, UsageFields>> usageBuilder() {
-        return Stores.keyValueStoreBuilder(usage, StateSerdes.tokenKey(), StateSerdes.usage())
-                .withLoggingEnabled(Map.of())
-                .withCachingEnabled();
+        return new CoalescingUsageStoreBuilder(
+                Stores.keyValueStoreBuilder(usage, StateSerdes.tokenKey(), StateSerdes.usage())
+                        .withLoggingEnabled(Map.of()),
+                USAGE_HELD_ENTRIES);
     }
 
     public StoreBuilder<KeyValueStore<Bytes, byte[]>> neverSeenBuilder() {

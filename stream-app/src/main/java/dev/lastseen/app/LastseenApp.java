@@ -81,8 +81,8 @@ public final class LastseenApp implements AutoCloseable {
         log.info(
                 "Group membership: {}; a planned shutdown {} the group; dead letters at most {} bytes",
                 resilience.staticMember()
-                        ? "static, lastseen.instance.id=" + resilience.instanceId()
-                        : "dynamic (no lastseen.instance.id: a restart waits for the old member's session to expire)",
+                        ? "static, group.instance.id=" + resilience.instanceId()
+                        : "dynamic (a restart waits for the old member's session to expire)",
                 resilience.leavesGroupOnShutdown() ? "leaves" : "stays in",
                 deadLetterMaxBytes);
         MetricsBinding binding = MetricsBinding.bind(meters, streams);
@@ -105,8 +105,16 @@ public final class LastseenApp implements AutoCloseable {
                     + " the instance's state volume)");
             return null;
         }
-        return new LastKnownGood(
-                Path.of(stateDir.toString()).resolve("lastseen").resolve(LAST_KNOWN_GOOD_THRESHOLDS));
+        return new LastKnownGood(ownDir(config).resolve(LAST_KNOWN_GOOD_THRESHOLDS));
+    }
+
+    /** lastseen's own files ({@code <state.dir>/lastseen/}), next to the instance's Kafka Streams state. */
+    static Path ownDir(LastseenConfig config) {
+        Object stateDir = config.streams().get(StreamsConfig.STATE_DIR_CONFIG);
+        Path dir = stateDir == null
+                ? Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams") // Kafka Streams' own default
+                : Path.of(stateDir.toString());
+        return dir.resolve("lastseen");
     }
 
     public KafkaStreams streams() {
@@ -132,16 +140,19 @@ public final class LastseenApp implements AutoCloseable {
                                 ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                 .withTimeout(resilience.shutdownTimeout());
+        // Metrics first: Kafka Streams 4.4's uncommitted-bytes gauge reads a transactional store's native write
+        // batch, and read while the store closes it crashed the JVM (SIGSEGV in WriteBatch.getDataSize, seen in
+        // RollingRestartIT): the planned stop became a crash, and the restart restored from scratch.
+        try {
+            observability.close();
+        } catch (Exception e) {
+            log.warn("Closing metrics and the thresholds reloader failed: {}", e.toString());
+        }
         if (!streams.close(options)) {
             log.warn(
                     "Kafka Streams did not close within {} ({}); the next start may restore more",
                     resilience.shutdownTimeout(),
                     RestartConfig.SHUTDOWN_TIMEOUT_MS);
-        }
-        try {
-            observability.close();
-        } catch (Exception e) {
-            log.warn("Closing metrics and the thresholds reloader failed: {}", e.toString());
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.lastseen.app.http.TokenResource;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.KafkaStreamsLocalState;
 import dev.lastseen.app.query.TokenQueryService;
+import dev.lastseen.common.Sleeper;
 import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,15 +42,17 @@ public final class LastseenServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final LastseenApp app;
     private final HttpServer http;
+    private final ShutdownDrain drain;
 
-    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http) {
+    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, ShutdownDrain drain) {
         this.meters = meters;
         this.app = app;
         this.http = http;
+        this.drain = drain;
     }
 
     public static LastseenServer start(LastseenConfig config, SchemaRegistryClient registry, int accountPartitions) {
-        LastseenConfig effective = withEndpoint(config);
+        LastseenConfig effective = withEndpoint(InstanceIdentity.resolve(config));
         HostInfo self =
                 HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
         String servedBy = Endpoints.authority(self);
@@ -80,8 +83,10 @@ public final class LastseenServer implements AutoCloseable {
                     effective.query().maxPageScan(),
                     servedBy,
                     new QueryLimiter(effective.http().limits().maxConcurrentQueries(), meters));
-            HttpServer http = HttpServer.start(effective.http(), servedBy, app.readiness(), meters, tokens::routes);
-            return new LastseenServer(meters, app, http);
+            ShutdownDrain drain =
+                    new ShutdownDrain(app.readiness(), effective.resilience().shutdownDrain(), Sleeper.REAL);
+            HttpServer http = HttpServer.start(effective.http(), servedBy, drain, meters, tokens::routes);
+            return new LastseenServer(meters, app, http, drain);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -137,9 +142,12 @@ public final class LastseenServer implements AutoCloseable {
         return http.managementPort();
     }
 
+    /**
+     * A planned stop: not ready at once, the API answering for {@code lastseen.shutdown.drain.ms}, then the
+     * server and Kafka Streams close. Idempotent; a concurrent second call returns once the first is done.
+     */
     @Override
     public void close() {
-        http.close();
-        app.close();
+        drain.drainThenClose(http, app);
     }
 }

@@ -6,6 +6,7 @@ import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
 import dev.lastseen.devtools.kafka.EmbeddedKraftBroker;
@@ -162,6 +163,8 @@ public final class Demo {
         c.put(HttpServerConfig.HTTP_MANAGEMENT_PORT, options.managementPort());
         c.put(ApiKeysConfig.API_KEYS, DEMO_API_KEY);
         c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
+        // One process on a laptop, nobody routing to it: Ctrl-C need not wait for load balancers.
+        c.put(RestartConfig.SHUTDOWN_DRAIN_MS, 0L);
         return c;
     }
 

@@ -67,31 +67,55 @@ class CrashRestartIT {
     /** The issue's target for "processing again" after a crash, from the kill. */
     static final Duration TARGET = Duration.ofSeconds(10);
 
+    /** Session timeout of the run without a configured id: a dynamic member's restart would wait this long. */
+    static final Duration LONG_SESSION = Duration.ofSeconds(90);
+
     @Test
     void aKilledInstanceRestartedWithItsIdentityProcessesAgainInSecondsWithNothingLostOrCountedTwice(
             ApicurioRegistry apicurio) throws Exception {
-        Path work = ItPaths.workDir("restart");
+        crashAndRestart(apicurio, true, TOKENS, "restart");
+    }
+
+    /**
+     * As a newcomer runs {@code lastseen run} on a VM: no {@code lastseen.instance.id}. The identity kept in
+     * the state directory makes the restart a static rejoin: with a session of {@link #LONG_SESSION}, every
+     * partition processes again long before the old member's session could have expired.
+     */
+    @Test
+    void aKilledInstanceWithoutAConfiguredIdRejoinsAsTheMemberItsStateDirectoryNamesWithoutWaitingOutItsSession(
+            ApicurioRegistry apicurio) throws Exception {
+        Duration back = crashAndRestart(apicurio, false, Math.min(TOKENS, 10_000), "restart-noid");
+        assertThat(back).as("every partition processing again, from the kill").isLessThan(LONG_SESSION);
+    }
+
+    /** Returns how long after the kill every partition processed again. */
+    private Duration crashAndRestart(ApicurioRegistry apicurio, boolean configuredId, int tokenCount, String name)
+            throws Exception {
+        Path work = ItPaths.workDir(name);
         String bootstrap = KAFKA.bootstrapServers();
-        TopicNames topics = ItKafka.topics("rs-");
+        TopicNames topics = ItKafka.topics(configuredId ? "rs-" : "rsn-");
+        String appId = configuredId ? APP_ID : APP_ID + "-noid";
         KAFKA.createTopics(topics, PARTITIONS);
         RestSchemaRegistryClient registry = RestSchemaRegistryClient.create(apicurio.url());
         List<String> report = new ArrayList<>();
-        Traffic traffic = new Traffic(bootstrap, registry, topics, TOKENS, ACCOUNTS);
+        Traffic traffic = new Traffic(bootstrap, registry, topics, tokenCount, ACCOUNTS);
         long preloadStart = System.nanoTime();
         traffic.registry(100); // registers the ServiceToken schema the start-up checks read
         traffic.preload();
         report.add(String.format(
                 "preloaded %,d logins (one per token, %d accounts, %d partitions) in %.1f s",
-                TOKENS, ACCOUNTS, PARTITIONS, (System.nanoTime() - preloadStart) / 1e9));
+                tokenCount, ACCOUNTS, PARTITIONS, (System.nanoTime() - preloadStart) / 1e9));
 
-        LastseenProcess a = processes.create("a", work, instance("a", bootstrap, apicurio.url(), topics, work));
-        LastseenProcess b = processes.create("b", work, instance("b", bootstrap, apicurio.url(), topics, work));
-        try (CommittedOffsetWatch progress = new CommittedOffsetWatch(bootstrap, APP_ID, topics.loginEvents())) {
+        LastseenProcess a = processes.create(
+                "a", work, instance("a", configuredId, appId, bootstrap, apicurio.url(), topics, work));
+        LastseenProcess b = processes.create(
+                "b", work, instance("b", configuredId, appId, bootstrap, apicurio.url(), topics, work));
+        try (CommittedOffsetWatch progress = new CommittedOffsetWatch(bootstrap, appId, topics.loginEvents())) {
             long started = System.nanoTime();
             a.start();
             b.start();
             await("both instances ready and the preload processed")
-                    .atMost(Duration.ofMinutes(TOKENS >= 500_000 ? 10 : 3))
+                    .atMost(Duration.ofMinutes(tokenCount >= 500_000 ? 10 : 3))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> a.isReady() && b.isReady() && progress.caughtUp());
             report.add(String.format(
@@ -146,7 +170,7 @@ class CrashRestartIT {
             report.add(String.format(
                     "b restored %,.0f changelog records (%d store partitions restored, %d of them from the beginning);"
                             + " the state holds %,d tokens in all",
-                    restored, restoreLines, fromTheBeginning, TOKENS));
+                    restored, restoreLines, fromTheBeginning, tokenCount));
 
             long target = traffic.acked() + 5L * RATE;
             await().atMost(Duration.ofMinutes(1)).until(() -> traffic.acked() >= target);
@@ -160,8 +184,8 @@ class CrashRestartIT {
 
             UsageOracle.Expected expected = UsageOracle.expectedFromInput(bootstrap, topics.loginEvents(), registry);
             assertThat(expected.duplicates()).isZero();
-            assertThat(expected.events()).isEqualTo(TOKENS + traffic.acked());
-            List<String> differences = UsageOracle.diff(expected, UsageOracle.committedUsage(bootstrap, APP_ID), 20);
+            assertThat(expected.events()).isEqualTo(tokenCount + traffic.acked());
+            List<String> differences = UsageOracle.diff(expected, UsageOracle.committedUsage(bootstrap, appId), 20);
             UsageOracle.Patches patches = UsageOracle.patches(bootstrap, topics.tokenLastSeen(), registry);
             report.add(String.format(
                     "oracle: %,d events in the input for %,d tokens; tokens whose committed state differs: %s;"
@@ -180,20 +204,39 @@ class CrashRestartIT {
                     "target (every partition processing again within %d s of the kill): %s",
                     TARGET.toSeconds(),
                     Duration.ofNanos(allMovedAt - killedAt).compareTo(TARGET) <= 0 ? "met" : "NOT met"));
+            // Issue 18's target: with transactional stores (Kafka Streams 4.4, exactly-once) a crash should cost the
+            // tail since the last commit. A figure, not yet a pass mark: on 4.4.0 the large token-usage store
+            // resumes from its committed offset, but Kafka Streams still wipes the tasks of small stores found with
+            // data and no committed offsets ("did not find checkpoint offsets while stores are not empty").
+            report.add(String.format(
+                    "target (no full restore: fewer restored records than a fifth of the tokens): %s",
+                    restored < tokenCount / 5.0 ? "met" : "NOT met"));
+            return Duration.ofNanos(allMovedAt - killedAt);
         } finally {
             traffic.close();
-            System.out.println("RESTART-REPORT (" + System.getProperty("lastseen.it.restart.label", "default") + ")\n  "
+            System.out.println("RESTART-REPORT (" + System.getProperty("lastseen.it.restart.label", "default")
+                    + (configuredId ? "" : ", no configured id") + ")\n  "
                     + String.join("\n  ", report));
         }
     }
 
-    /** One instance: a static member named after it, unless the run compares with dynamic membership. */
+    /**
+     * One instance: a static member named after it, or (configuredId false) named by its state directory,
+     * with a session long enough that waiting it out would show.
+     */
     private static Map<String, Object> instance(
-            String name, String bootstrap, String registryUrl, TopicNames topics, Path work) {
-        Map<String, Object> c =
-                ItKafka.appConfig(bootstrap, registryUrl, topics, APP_ID, work.resolve("state-" + name));
-        if (!Boolean.getBoolean("lastseen.it.restart.dynamic")) {
+            String name,
+            boolean configuredId,
+            String appId,
+            String bootstrap,
+            String registryUrl,
+            TopicNames topics,
+            Path work) {
+        Map<String, Object> c = ItKafka.appConfig(bootstrap, registryUrl, topics, appId, work.resolve("state-" + name));
+        if (configuredId) {
             c.put(RestartConfig.INSTANCE_ID, "restart-" + name);
+        } else {
+            c.put("session.timeout.ms", String.valueOf(LONG_SESSION.toMillis()));
         }
         Experiment.apply(c);
         return c;

@@ -21,6 +21,7 @@ import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.it.LastseenProcess;
 import dev.lastseen.it.LastseenProcesses;
 import dev.lastseen.it.Loopback;
+import dev.lastseen.it.MetricsScrape;
 import dev.lastseen.it.UsageOracle;
 import dev.lastseen.registry.RestSchemaRegistryClient;
 import dev.lastseen.serde.SpecificAvroSerializer;
@@ -88,15 +89,16 @@ class RollingRestartIT {
     /** The issue's target for freshness p99 during a rolling restart. */
     static final Duration FRESHNESS_TARGET = Duration.ofSeconds(5);
 
-    // Opt-in until the known bug it found is fixed (README, Known limits): after the merges of this wave a few
-    // lookups during the roll (2 and 5 of 7-9k in two runs) were answered 404 for tokens that exist. It still
-    // asserts 0 failed queries when run: -Dlastseen.it.roll=true (bench/restart.sh --test RollingRestartIT sets it).
+    // Opt-in while the known bug it finds is open (issue 18): with the caught-up rule for "not found" (Kafka
+    // 4.4.0), one of two runs still had 4 lookups answered 404 for tokens that exist, and a planned restart that
+    // restored 12 store partitions from the beginning. It asserts 0 failed queries and no full restore when run:
+    // -Dlastseen.it.roll=true (bench/restart.sh sets it).
     @Test
     @EnabledIfSystemProperty(
             named = "lastseen.it.roll",
             matches = "true",
-            disabledReason = "known bug: transient 404s during a rolling restart (README, Known limits); "
-                    + "-Dlastseen.it.roll=true runs it")
+            disabledReason =
+                    "known bug: transient 404s during a rolling restart (issue 18); -Dlastseen.it.roll=true runs it")
     void aRollingRestartOfThreeInstancesWithStandbysFailsNoQueryAndKeepsFreshnessWithinSeconds(
             ApicurioRegistry apicurio) throws Exception {
         Path work = ItPaths.workDir("roll");
@@ -149,6 +151,7 @@ class RollingRestartIT {
             queries.start();
             await().atMost(Duration.ofMinutes(2)).until(() -> probes.completed() >= 25);
 
+            List<Double> restoredAfterRestart = new ArrayList<>();
             long rollStart = System.nanoTime();
             int probesBefore = probes.sent();
             for (int i = instances.size() - 1; i >= 0; i--) {
@@ -158,6 +161,9 @@ class RollingRestartIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> service.inFlight(p) == 0);
                 p.close(); // ... and it gets SIGTERM; close() waits for the process to exit
                 long exited = System.nanoTime();
+                int logMark = p.logText().length();
+                java.time.LocalTime startedAt =
+                        java.time.LocalTime.now(java.time.ZoneId.systemDefault()); // as the log stamps
                 p.start();
                 await(p.name() + " ready again")
                         .atMost(Duration.ofMinutes(3))
@@ -165,9 +171,22 @@ class RollingRestartIT {
                         .until(p::isReady);
                 long ready = System.nanoTime();
                 service.add(p);
+                double restored = MetricsScrape.sum(p.managementUrl(), "lastseen_state_restored_records_total");
+                long fromTheBeginning = p.logText()
+                        .substring(logMark)
+                        .lines()
+                        .filter(l -> l.contains("Restoring store") && l.contains("from the beginning"))
+                        .count();
+                restoredAfterRestart.add(restored);
                 report.add(String.format(
-                        "%s: stopped in %.1f s, ready again %.1f s after the stop began",
-                        p.name(), (exited - out) / 1e9, (ready - out) / 1e9));
+                        "%s: stopped in %.1f s, ready again %.1f s after the stop began; restored %,.0f changelog"
+                                + " records (%d store partitions from the beginning); start: %s",
+                        p.name(),
+                        (exited - out) / 1e9,
+                        (ready - out) / 1e9,
+                        restored,
+                        fromTheBeginning,
+                        StartupPhases.describe(p.logText().substring(logMark), startedAt)));
             }
             long rollEnd = System.nanoTime();
             int probesDuring = probes.sent() - probesBefore;
@@ -212,6 +231,13 @@ class RollingRestartIT {
             assertThat(queries.total()).isPositive();
             assertThat(during.size()).as("probes during the roll").isGreaterThanOrEqualTo(probesDuring - 5);
             assertThat(differences).isEmpty();
+            // A planned restart resumes from local state (checkpointed on close): the changelog tail, never the
+            // whole state (one record per token and more: at least ACCOUNTS * TOKENS_PER_ACCOUNT). Restores from
+            // offset 0 are reported, not asserted: a store partition whose changelog was empty at the checkpoint
+            // legitimately starts there.
+            assertThat(restoredAfterRestart)
+                    .as("restored changelog records per restarted instance")
+                    .allSatisfy(r -> assertThat(r).isLessThan(ACCOUNTS * TOKENS_PER_ACCOUNT / 2.0));
 
         } finally {
             System.out.println("ROLL-REPORT (" + System.getProperty("lastseen.it.restart.label", "default") + ")\n  "

@@ -389,21 +389,20 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void terminationGracePeriodOutlastsThePreStopPauseAndTheConfiguredShutdownTimeout() {
+    void terminationGracePeriodOutlastsTheDrainAndTheConfiguredShutdownTimeout() {
+        Duration drain = config.resilience().shutdownDrain();
         Duration close = config.resilience().shutdownTimeout();
-        long preStop = container
-                .path("lifecycle")
-                .path("preStop")
-                .path("sleep")
-                .path("seconds")
-                .asLong();
         long grace = pod.path("spec").path("terminationGracePeriodSeconds").asLong();
-        assertThat(preStop)
-                .as("a preStop pause while endpoints stop routing here")
-                .isBetween(1L, 15L);
-        // The pause, then the HTTP server stops (a second), then Kafka Streams gets the shutdown timeout;
+        assertThat(container.path("lifecycle").path("preStop").isMissingNode())
+                .as("no preStop pause: the app drains itself (lastseen.shutdown.drain.ms), /readyz 503 meanwhile")
+                .isTrue();
+        assertThat(drain)
+                .as("a drain while endpoints stop routing here")
+                .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(15));
+        // The drain, then the HTTP server stops (a second), then Kafka Streams gets the shutdown timeout;
         // the rest is margin before the kubelet's SIGKILL.
-        assertThat(Duration.ofSeconds(grace)).isGreaterThanOrEqualTo(close.plusSeconds(preStop + 15));
+        assertThat(Duration.ofSeconds(grace))
+                .isGreaterThanOrEqualTo(close.plus(drain).plusSeconds(15));
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class KafkaStreamsConfig {
     public static final String ROCKSDB_MEMORY_BYTES = BoundedMemoryRocksDBConfig.TOTAL_MEMORY_CONFIG;
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG;
+    public static final String STATE_UNCOMMITTED_MAX_BYTES = "lastseen.state.uncommitted.max.bytes";
 
     private KafkaStreamsConfig() {}
 
@@ -40,7 +41,17 @@ public final class KafkaStreamsConfig {
                         BoundedMemoryRocksDBConfig.DEFAULT_WRITE_BUFFER_RATIO,
                         Range.between(0.05, 0.9),
                         Importance.LOW,
-                        "Share of the RocksDB memory given to memtables.");
+                        "Share of the RocksDB memory given to memtables.")
+                .define(
+                        STATE_UNCOMMITTED_MAX_BYTES,
+                        ConfigDef.Type.LONG,
+                        32L * 1024 * 1024,
+                        Range.between(1024L * 1024, 4L * 1024 * 1024 * 1024),
+                        Importance.LOW,
+                        "Under exactly-once the state stores are transactional (after a crash a store resumes from its last commit): "
+                                + "the writes of the commit in progress wait in a transaction buffer (a sorted map on the "
+                                + "heap, and RocksDB's write batch off-heap). This bounds all buffers of the instance; "
+                                + "reaching it commits early (Kafka Streams' statestore.uncommitted.max.bytes).");
     }
 
     // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG is deprecated because Kafka 5.0 makes it the default;
@@ -69,6 +80,7 @@ public final class KafkaStreamsConfig {
         p.put(ROCKSDB_MEMORY_BYTES, own.getLong(ROCKSDB_MEMORY_BYTES));
         p.put(ROCKSDB_WRITE_BUFFER_RATIO, own.getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
         instanceIdAsGroupInstanceId(p, own.getString(RestartConfig.INSTANCE_ID));
+        transactionalStoresUnderExactlyOnce(p, own.getLong(STATE_UNCOMMITTED_MAX_BYTES));
         KafkaClientConfig.requireBootstrapServers(p);
         if (!topics.deadLetter().equals(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))) {
             throw new ConfigException(
@@ -78,6 +90,25 @@ public final class KafkaStreamsConfig {
         }
         new StreamsConfig(p); // validates every Kafka Streams key; its errors name the key
         return p;
+    }
+
+    /**
+     * KIP-892: under exactly-once, transactional stores keep their local state through a crash (only the
+     * writes since the last commit are replayed) instead of being wiped and restored from the changelog.
+     * Their buffer is bounded only through {@value #STATE_UNCOMMITTED_MAX_BYTES}, so there is one bound to
+     * size next to the RocksDB and record-cache bounds.
+     */
+    private static void transactionalStoresUnderExactlyOnce(Map<String, Object> p, long uncommittedMaxBytes) {
+        if (p.containsKey(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG)) {
+            throw new ConfigException(
+                    StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG,
+                    p.get(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG),
+                    "must not be set directly: set " + STATE_UNCOMMITTED_MAX_BYTES);
+        }
+        p.put(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, uncommittedMaxBytes);
+        if (StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)))) {
+            p.putIfAbsent(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+        }
     }
 
     /**

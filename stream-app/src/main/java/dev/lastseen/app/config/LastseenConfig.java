@@ -5,6 +5,7 @@ import dev.lastseen.config.KeyStoreFile;
 import dev.lastseen.contract.TopicNames;
 import dev.lastseen.registry.RegistrySettings;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,12 +76,17 @@ public record LastseenConfig(
     }
 
     /**
-     * Crashes, restarts and faults: this instance's stable name (null: a dynamic group member), how
-     * long a planned shutdown may take and whether it leaves the group, and how often a record that
-     * trips an unexpected error is retried before it is dead-lettered.
+     * Crashes, restarts and faults: this instance's stable name (null: not configured; start-up then
+     * uses the one kept in the state directory), how long a planned shutdown keeps answering before it
+     * stops ({@code shutdownDrain}), how long it may take and whether it leaves the group, and how often
+     * a record that trips an unexpected error is retried before it is dead-lettered.
      */
     public record ResilienceSettings(
-            String instanceId, Duration shutdownTimeout, LeaveGroup leaveGroup, int recordMaxRetries) {
+            String instanceId,
+            Duration shutdownDrain,
+            Duration shutdownTimeout,
+            LeaveGroup leaveGroup,
+            int recordMaxRetries) {
         /** Whether this instance is a static member of the consumer group. */
         public boolean staticMember() {
             return instanceId != null;
@@ -90,6 +96,36 @@ public record LastseenConfig(
         public boolean leavesGroupOnShutdown() {
             return leaveGroup.leaves(staticMember());
         }
+    }
+
+    /**
+     * A copy that is the static group member {@code instanceId} ({@code group.instance.id}): the identity
+     * start-up found in the state directory when none is configured.
+     */
+    public LastseenConfig withInstanceId(String instanceId) {
+        Map<String, Object> withId = new HashMap<>(streams);
+        withId.put("group.instance.id", instanceId);
+        return new LastseenConfig(
+                topics,
+                registry,
+                autoRegisterSchemas,
+                patchGranularity,
+                clockSkewAllowance,
+                bounds,
+                http,
+                apiKeys,
+                spikes,
+                query,
+                retention,
+                neverSeenMaxEntries,
+                secrets,
+                new ResilienceSettings(
+                        instanceId,
+                        resilience.shutdownDrain(),
+                        resilience.shutdownTimeout(),
+                        resilience.leaveGroup(),
+                        resilience.recordMaxRetries()),
+                withId);
     }
 
     /** A copy with another HTTP address and Kafka Streams properties (the endpoint resolved at start-up). */

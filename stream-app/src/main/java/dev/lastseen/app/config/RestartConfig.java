@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigException;
 public final class RestartConfig {
     public static final String INSTANCE_ID = "lastseen.instance.id";
     public static final String SHUTDOWN_TIMEOUT_MS = "lastseen.shutdown.timeout.ms";
+    public static final String SHUTDOWN_DRAIN_MS = "lastseen.shutdown.drain.ms";
     public static final String SHUTDOWN_LEAVE_GROUP = "lastseen.shutdown.leave-group";
     public static final String RECORD_MAX_RETRIES = "lastseen.errors.record.max.retries";
 
@@ -29,10 +30,22 @@ public final class RestartConfig {
                         null,
                         new InstanceIdValidator(),
                         Importance.HIGH,
-                        "This instance's stable, unique name (the StatefulSet pod name in ops/k8s). Set: the instance is a "
+                        "This instance's stable, unique name (the StatefulSet pod name in ops/k8s): the instance is a "
                                 + "static member of the consumer group (group.instance.id), so a restart with the same name "
                                 + "takes its tasks back at once instead of waiting for the old member's session to expire. "
-                                + "Unset: a dynamic member. Two running instances must never share a name.")
+                                + "Unset: the name kept in the state directory (lastseen/instance.id, a random one created on "
+                                + "first start), so a restart on the same volume is a static rejoin all the same. Two running "
+                                + "instances must never share a name.")
+                .define(
+                        SHUTDOWN_DRAIN_MS,
+                        ConfigDef.Type.LONG,
+                        5_000L,
+                        Range.between(0, 300_000),
+                        Importance.MEDIUM,
+                        "On SIGTERM, /readyz answers 503 at once and the API goes on answering for this long, so load "
+                                + "balancers and Kubernetes endpoints stop sending queries before the server stops "
+                                + "listening; then the server and Kafka Streams close. Keep the pod's "
+                                + "terminationGracePeriodSeconds above it plus lastseen.shutdown.timeout.ms.")
                 .define(
                         SHUTDOWN_TIMEOUT_MS,
                         ConfigDef.Type.LONG,
@@ -63,6 +76,7 @@ public final class RestartConfig {
     public static LastseenConfig.ResilienceSettings from(AbstractConfig c) {
         return new LastseenConfig.ResilienceSettings(
                 c.getString(INSTANCE_ID),
+                Duration.ofMillis(c.getLong(SHUTDOWN_DRAIN_MS)),
                 Duration.ofMillis(c.getLong(SHUTDOWN_TIMEOUT_MS)),
                 LeaveGroup.fromCode(c.getString(SHUTDOWN_LEAVE_GROUP)),
                 c.getInt(RECORD_MAX_RETRIES));

@@ -87,6 +87,21 @@ public final class KafkaStreamsLocalState implements LocalState {
         return lag == null ? OptionalLong.empty() : OptionalLong.of(lag);
     }
 
+    @Override
+    public boolean caughtUp(int partition, boolean fresh) {
+        Instant now = clock.instant();
+        Map<Integer, Long> byPartition;
+        if (fresh) {
+            byPartition = fetchLags(now);
+            lags = new CachedLags(now, byPartition);
+        } else {
+            lag(partition);
+            byPartition = lags.byPartition();
+        }
+        Long lag = byPartition.get(partition);
+        return lag != null && lag == 0;
+    }
+
     /** Registry-store lag per local partition (both stores are restored together; the larger is reported). */
     private Map<Integer, Long> fetchLags(Instant now) {
         try {

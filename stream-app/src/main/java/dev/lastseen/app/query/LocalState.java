@@ -27,6 +27,14 @@ public interface LocalState {
     /** How many changelog records this instance's copy of the partition is behind, when known. */
     OptionalLong lag(int partition);
 
+    /**
+     * Whether this instance's copy of the partition has applied its whole changelog: Kafka Streams reports an
+     * active task that runs (not restoring) 0 records behind, one that restores by what it has yet to read.
+     *
+     * @param fresh true: asks the broker for the changelog's end now; false: a lag up to a moment old will do
+     */
+    boolean caughtUp(int partition, boolean fresh);
+
     /** The client's state; a client that will never serve again (ERROR, NOT_RUNNING) is not worth waiting for. */
     KafkaStreams.State state();
 }

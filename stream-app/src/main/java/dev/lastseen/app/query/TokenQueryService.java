@@ -94,7 +94,8 @@ public final class TokenQueryService {
     /** One token of an account; an empty value means neither the registry nor the usage group knows it. */
     public QueryOutcome<Optional<TokenView>> token(String accountId, String tokenId, QueryRequest request) {
         // Absence in a copy that may lag is no evidence (a copy just assigned may not have the token yet):
-        // a stale copy answers a token it has, and "not found" only comes from an up-to-date store.
+        // a stale copy answers a token it has, and "not found" only comes from an active copy that is caught
+        // up with its changelog; otherwise the query asks the other copies, then waits, then is unavailable.
         return query(accountId, request, view -> view.get(accountId, tokenId), Optional::isPresent);
     }
 
@@ -116,7 +117,10 @@ public final class TokenQueryService {
         return query(accountId, request, read, value -> true);
     }
 
-    /** As above; {@code staleAnswers} says which values a stale copy may answer with (others: try elsewhere). */
+    /**
+     * As above; {@code staleAnswers} says which values are evidence by themselves: a stale copy answers only
+     * with those, and the active copy answers with others only while it is caught up (others: try elsewhere).
+     */
     <T> QueryOutcome<T> query(
             String accountId, QueryRequest request, Function<TokenReadView, T> read, Predicate<T> staleAnswers) {
         long start = nanoTime.getAsLong();
@@ -187,13 +191,13 @@ public final class TokenQueryService {
         String ownerProblem;
         String ownerProblemInternal;
         if (self.equals(owner)) {
-            try {
-                return Attempt.done(new QueryOutcome.Local<>(read.apply(local.view(partition, false)), false, null));
-            } catch (InvalidStateStoreException e) {
-                ownerProblem = "the account's state is being restored or moved";
-                ownerProblemInternal = "partition " + partition + " is not queryable on its owner "
-                        + Endpoints.authority(self) + " yet (restoring or migrating)";
+            Attempt<T> active = readActive(partition, read, staleAnswers);
+            if (active != null) {
+                return active;
             }
+            ownerProblem = "the account's state is being restored or moved";
+            ownerProblemInternal = "partition " + partition + " is not queryable on its owner "
+                    + Endpoints.authority(self) + " yet, or not caught up (restoring or migrating)";
         } else if (request.forwarded()) {
             Attempt<T> stale = md.standbyHosts().contains(self) ? readStale(partition, read, staleAnswers) : null;
             return stale != null
@@ -263,6 +267,27 @@ public final class TokenQueryService {
 
     private Duration remaining(long endNanos) {
         return Duration.ofNanos(Math.max(0, endNanos - nanoTime.getAsLong()));
+    }
+
+    /**
+     * The active copy's answer, or null when it cannot give one yet. A value that is no evidence by itself
+     * ("not found") counts only from an active copy that is caught up with its changelog before and after
+     * the read (running, not restoring): an active task just assigned or still restoring may simply not
+     * have the token yet, and its "not found" would be wrong, not late. Not-found answers are rare, so
+     * checking them against fresh lags costs little.
+     */
+    private <T> Attempt<T> readActive(int partition, Function<TokenReadView, T> read, Predicate<T> evidence) {
+        boolean caughtUpBefore = local.caughtUp(partition, false);
+        T value;
+        try {
+            value = read.apply(local.view(partition, false));
+        } catch (InvalidStateStoreException e) {
+            return null;
+        }
+        if (evidence.test(value) || (caughtUpBefore && local.caughtUp(partition, true))) {
+            return Attempt.done(new QueryOutcome.Local<>(value, false, null));
+        }
+        return null;
     }
 
     /**

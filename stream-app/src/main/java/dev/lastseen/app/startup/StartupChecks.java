@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,20 +52,29 @@ public final class StartupChecks {
      */
     public static int run(LastseenConfig config, SchemaRegistryClient registry, Duration registryWait) {
         Object bootstrap = config.streams().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        // The schema checks (registry) run alongside the topic checks (Kafka): they are independent, and a
+        // restart should not pay for both one after the other.
+        CompletableFuture<List<String>> schemas = CompletableFuture.supplyAsync(
+                () -> new RegistryWait(String.valueOf(config.registry().baseUrl()), registryWait)
+                        .run(
+                                "checking lastseen's schemas",
+                                () -> SchemaChecks.check(
+                                        registry,
+                                        SchemaChecks.of(
+                                                config.topics(),
+                                                String.valueOf(
+                                                        config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG))),
+                                        config.autoRegisterSchemas())),
+                runnable -> Thread.ofPlatform()
+                        .name("lastseen-schema-checks")
+                        .daemon()
+                        .start(runnable));
         TopicChecks.Outcome topics;
         try (Admin admin = Admin.create(ClientConfigs.admin(config, KAFKA_TIMEOUT))) {
             topics = checkTopics(config, admin, registry, String.valueOf(bootstrap));
         }
         List<String> problems = new ArrayList<>(topics.problems());
-        problems.addAll(new RegistryWait(String.valueOf(config.registry().baseUrl()), registryWait)
-                .run(
-                        "checking lastseen's schemas",
-                        () -> SchemaChecks.check(
-                                registry,
-                                SchemaChecks.of(
-                                        config.topics(),
-                                        String.valueOf(config.streams().get(StreamsConfig.APPLICATION_ID_CONFIG))),
-                                config.autoRegisterSchemas())));
+        problems.addAll(schemaProblems(schemas));
         if (!problems.isEmpty()) {
             throw new StartupCheckException(describe(problems));
         }
@@ -71,6 +82,17 @@ public final class StartupChecks {
                 "Start-up checks passed: topics exist, account partitions = {}, schemas compatible",
                 topics.accountPartitions());
         return topics.accountPartitions();
+    }
+
+    private static List<String> schemaProblems(CompletableFuture<List<String>> schemas) {
+        try {
+            return schemas.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // a StartupCheckException (registry gone for good) or a bug: as if it ran here
+            }
+            throw e;
+        }
     }
 
     static String describe(List<String> problems) {

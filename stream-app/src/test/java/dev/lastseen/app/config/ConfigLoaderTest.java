@@ -292,6 +292,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void underExactlyOnceStateStoresAreTransactionalWithTheirBufferBoundedByTheLastseenKey() {
+        LastseenConfig c = ConfigLoader.fromMap(minimal());
+        assertThat(c.streams())
+                .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true)
+                .containsEntry(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, 32L * 1024 * 1024);
+        Map<String, Object> m = minimal();
+        m.put(KafkaStreamsConfig.STATE_UNCOMMITTED_MAX_BYTES, "16777216");
+        assertThat(ConfigLoader.fromMap(m).streams())
+                .containsEntry(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+
+        Map<String, Object> atLeastOnce = minimal();
+        atLeastOnce.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        assertThat(ConfigLoader.fromMap(atLeastOnce).streams())
+                .doesNotContainKey(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG);
+
+        Map<String, Object> direct = minimal();
+        direct.put(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, "-1");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(direct))
+                .hasMessageContaining(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG)
+                .hasMessageContaining(KafkaStreamsConfig.STATE_UNCOMMITTED_MAX_BYTES);
+        Map<String, Object> tiny = minimal();
+        tiny.put(KafkaStreamsConfig.STATE_UNCOMMITTED_MAX_BYTES, "1000");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(tiny))
+                .hasMessageContaining(KafkaStreamsConfig.STATE_UNCOMMITTED_MAX_BYTES);
+    }
+
+    @Test
+    void theShutdownDrainDefaultsToTheFiveSecondsOfTheKubernetesPreStopPauseAndIsBounded() {
+        assertThat(ConfigLoader.fromMap(minimal()).resilience().shutdownDrain())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+        Map<String, Object> m = minimal();
+        m.put(RestartConfig.SHUTDOWN_DRAIN_MS, "0");
+        assertThat(ConfigLoader.fromMap(m).resilience().shutdownDrain()).isZero();
+        m.put(RestartConfig.SHUTDOWN_DRAIN_MS, "-1");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m)).hasMessageContaining(RestartConfig.SHUTDOWN_DRAIN_MS);
+    }
+
+    @Test
     void shutdownAndRetrySettingsAreBounded() {
         Map<String, Object> leave = minimal();
         leave.put(RestartConfig.SHUTDOWN_LEAVE_GROUP, "sometimes");

@@ -161,6 +161,12 @@ public final class QueryTestKit implements AutoCloseable {
                 return lag;
             }
 
+            // The kit's copy is a complete store: caught up unless a lag says otherwise.
+            @Override
+            public boolean caughtUp(int partition, boolean fresh) {
+                return lag.isEmpty() || lag.getAsLong() == 0;
+            }
+
             @Override
             public KafkaStreams.State state() {
                 return KafkaStreams.State.RUNNING;

@@ -189,6 +189,59 @@ class TokenQueryServiceTest {
                 .isInstanceOf(QueryOutcome.Unavailable.class);
     }
 
+    private QueryOutcome<java.util.Optional<String>> notFound(Duration deadline) {
+        return service(deadline)
+                .query("a", CLIENT, view -> java.util.Optional.<String>empty(), java.util.Optional::isPresent);
+    }
+
+    @Test
+    void aCaughtUpActiveCopyAnswersNotFoundAtOnceCheckedAgainstAFreshLagAfterTheRead() {
+        state.metadata.add(new KeyQueryMetadata(SELF, Set.of(), 3));
+        assertThat(notFound(Duration.ofSeconds(1)))
+                .isEqualTo(new QueryOutcome.Local<>(java.util.Optional.empty(), false, null));
+        assertThat(state.caughtUpChecks).containsExactly("3:cached", "3:fresh");
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void anActiveCopyNotCaughtUpNeverAnswersNotFoundAndTheStandbyIsAsked() {
+        // During a roll the owner's task may have just been assigned, or be restoring: a token it lacks may exist.
+        Peer standby = peer(200, "{\"stale\":true}");
+        state.metadata.add(new KeyQueryMetadata(SELF, Set.of(standby.host()), 3));
+        state.caughtUp.clear();
+        state.caughtUp.add(false);
+        assertThat(notFound(Duration.ofSeconds(1))).isInstanceOf(QueryOutcome.Remote.class);
+        assertThat(standby.requests).hasSize(1);
+    }
+
+    @Test
+    void anActiveCopyThatStartsRestoringDuringTheReadDoesNotAnswerNotFound() {
+        state.metadata.add(new KeyQueryMetadata(SELF, Set.of(), 3));
+        state.caughtUp.clear();
+        state.caughtUp.addAll(List.of(true, false, true, true)); // before, after; then the next attempt: both
+        assertThat(notFound(Duration.ofSeconds(1)))
+                .isEqualTo(new QueryOutcome.Local<>(java.util.Optional.empty(), false, null));
+        assertThat(sleeps).as("the first read was no evidence: it waited once").hasSize(1);
+    }
+
+    @Test
+    void anActiveCopyThatStaysBehindMakesTheQueryUnavailableAtTheDeadlineNeverNotFound() {
+        state.metadata.add(new KeyQueryMetadata(SELF, Set.of(), 3));
+        state.caughtUp.clear();
+        state.caughtUp.add(false);
+        assertThat(notFound(Duration.ofMillis(300)))
+                .isInstanceOfSatisfying(
+                        QueryOutcome.Unavailable.class,
+                        u -> assertThat(u.detail()).contains("being restored or moved"));
+        assertThat(sleeps.stream().mapToLong(Duration::toMillis).sum()).isEqualTo(300);
+        // A token the copy has is an answer whether or not it is caught up.
+        state.metadata.clear();
+        state.metadata.add(new KeyQueryMetadata(SELF, Set.of(), 3));
+        assertThat(service(Duration.ofMillis(300))
+                        .query("a", CLIENT, view -> java.util.Optional.of("t"), java.util.Optional::isPresent))
+                .isEqualTo(new QueryOutcome.Local<>(java.util.Optional.of("t"), false, null));
+    }
+
     @Test
     void aCopyOfUnknownLagDoesNotAnswer() {
         state.metadata.add(new KeyQueryMetadata(deadHost(), Set.of(SELF), 2));
@@ -310,7 +363,17 @@ class TokenQueryServiceTest {
         boolean freshUnavailable;
         boolean lastStale;
         OptionalLong lag = OptionalLong.of(0);
+        /** Answers of caughtUp in order, the last repeating. */
+        final Deque<Boolean> caughtUp = new ArrayDeque<>(List.of(true));
+
+        final List<String> caughtUpChecks = new ArrayList<>();
         KafkaStreams.State state = KafkaStreams.State.RUNNING;
+
+        @Override
+        public boolean caughtUp(int partition, boolean fresh) {
+            caughtUpChecks.add(partition + (fresh ? ":fresh" : ":cached"));
+            return caughtUp.size() > 1 ? caughtUp.poll() : caughtUp.peek();
+        }
 
         @Override
         public KeyQueryMetadata metadataFor(String accountId) {
