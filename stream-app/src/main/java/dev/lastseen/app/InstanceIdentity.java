@@ -2,6 +2,7 @@ package dev.lastseen.app;
 
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.config.RestartConfig;
+import dev.lastseen.common.BoundedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ public final class InstanceIdentity {
     private static final Logger log = LoggerFactory.getLogger(InstanceIdentity.class);
     static final String FILE = "instance.id";
     private static final String VALID = "[a-zA-Z0-9._-]{1,240}";
+    private static final int MAX_FILE_BYTES = 4096;
 
     private InstanceIdentity() {}
 
@@ -41,7 +43,8 @@ public final class InstanceIdentity {
             if (!Files.exists(file)) {
                 create(file);
             }
-            String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+            // Bounded like every file lastseen reads: a name is at most 240 characters.
+            String id = BoundedFile.readUtf8(file, MAX_FILE_BYTES).trim();
             if (!id.matches(VALID)) {
                 throw new IllegalStateException("The instance id file " + file
                         + " does not hold a valid name (1..240 characters of [a-zA-Z0-9._-]): delete it to get a new"
