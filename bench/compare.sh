@@ -113,7 +113,6 @@ replication.factor=1
 lastseen.schema.registry.url=$REG
 lastseen.http.host=127.0.0.1
 lastseen.http.port=$HTTP_PORT
-lastseen.api.keys=bench-key-0123456789abcdef
 lastseen.topic.login-events=login-events-$tokens
 lastseen.topic.service-tokens=$registry_topic
 PROPS

@@ -90,8 +90,11 @@ lastseen.schema.registry.url=$LASTSEEN_SCHEMA_REGISTRY_URL
 lastseen.http.host=127.0.0.1
 lastseen.http.port=$HTTP_PORT
 lastseen.http.management.port=$MGMT_PORT
-lastseen.api.keys=$KEY
+lastseen.api.key.file=$RUN/api-keys
+# Development only: the API key over plain HTTP on loopback.
+lastseen.dev.plain-http-credentials=true
 EOF
+printf 'sha256:%s *\n' "$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" >"$RUN/api-keys"
 
 cat >"$RUN/lookup.lua" <<EOF
 -- A uniformly random registered token per request (loadgen: token i of account i mod accounts).

@@ -77,7 +77,6 @@ lastseen.schema.registry.url=$REG
 lastseen.http.host=127.0.0.1
 lastseen.http.port=$HTTP_PORT
 lastseen.http.management.port=$MGMT_PORT
-lastseen.api.keys=bench-key-0123456789abcdef
 EOF
 # extra app properties for experiments, e.g. LASTSEEN_BENCH_APP_PROPS="commit.interval.ms=1000 max.task.idle.ms=-1"
 for kv in ${LASTSEEN_BENCH_APP_PROPS:-}; do echo "$kv" >>"$RUN/app.properties"; done

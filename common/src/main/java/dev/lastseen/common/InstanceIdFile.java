@@ -84,10 +84,13 @@ public final class InstanceIdFile implements AutoCloseable {
             if (!Files.exists(file)) {
                 create(dir, file, prefix);
             }
-            if (Files.size(file) > 1024) {
+            String id;
+            try {
+                // Bounded like every file lastseen reads: a name is at most MAX_LENGTH characters.
+                id = BoundedFile.readUtf8(file, 1024).strip();
+            } catch (BoundedFile.TooLargeException e) {
                 throw notAName(file, configKey);
             }
-            String id = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (!VALID.matcher(id).matches()) {
                 throw notAName(file, configKey);
             }

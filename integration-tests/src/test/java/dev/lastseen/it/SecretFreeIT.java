@@ -11,7 +11,6 @@ import dev.lastseen.app.audit.SecretAudit;
 import dev.lastseen.app.audit.SecretIndex;
 import dev.lastseen.app.audit.TopicScan;
 import dev.lastseen.app.cli.LastseenCommand;
-import dev.lastseen.app.config.ApiKeysConfig;
 import dev.lastseen.app.config.ClientConfigs;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.InputConfig;
@@ -143,7 +142,7 @@ class SecretFreeIT {
         Path stateDir = work.resolve("state");
         Map<String, Object> settings = ItKafka.appConfig(bootstrap, apicurio.url(), topics, APP, stateDir);
         settings.put(InputConfig.MAX_RECORD_BYTES, String.valueOf(MAX_RECORD_BYTES));
-        settings.put(ApiKeysConfig.API_KEYS, API_KEY);
+        settings.putAll(ItApiKeys.plainHttp(work, API_KEY));
         LastseenConfig config = ConfigLoader.fromMap(settings);
         long now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
 

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lastseen.app.config.ApiKeysConfig;
 import dev.lastseen.app.http.TestHttp;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.BatchConfig;
@@ -199,7 +198,7 @@ class SecureTransportIT {
                 WORK.resolve("state-" + System.nanoTime()));
         c.putAll(kafkaSecurity);
         c.putAll(registrySecurity(registryPassword));
-        c.put(ApiKeysConfig.API_KEYS, API_KEY);
+        c.putAll(ItApiKeys.plainHttp(WORK, API_KEY));
         return c;
     }
 

@@ -138,12 +138,19 @@ public final class CoalescingUsageStore
 
     /** Writes every pending entry to the store below (stream thread). */
     private void writeBehind() {
-        for (TokenKey key : dirty) {
-            Entry e = held.get(key);
-            if (e != null && e.dirty) {
-                inner.put(key, e.value);
-                e.dirty = false;
+        try {
+            for (TokenKey key : dirty) {
+                Entry e = held.get(key);
+                if (e != null && e.dirty) {
+                    inner.put(key, e.value);
+                    e.dirty = false;
+                }
             }
+        } catch (RuntimeException e) {
+            // A store that cannot write fails the task and aborts its transaction: what is held belongs to
+            // that transaction, so reads must not see it while the record waits to be processed again.
+            clearCache();
+            throw e;
         }
         dirty.clear();
     }

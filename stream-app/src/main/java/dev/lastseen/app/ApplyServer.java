@@ -1,5 +1,6 @@
 package dev.lastseen.app;
 
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.http.Health;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.metrics.MetricsBinding;
@@ -34,8 +35,13 @@ public final class ApplyServer implements AutoCloseable {
         Applier applier = null;
         try {
             applier = Applier.start(config, registry, meters, databaseWait);
-            HttpServer http =
-                    HttpServer.start(config.http(), "lastseen-apply", health(applier.health()), meters, routes -> {});
+            HttpServer http = HttpServer.start(
+                    config.http(),
+                    HttpExposure.SINGLE_PORT,
+                    "lastseen-apply",
+                    health(applier.health()),
+                    meters,
+                    routes -> {});
             return new ApplyServer(jvmMeters, applier, http);
         } catch (RuntimeException e) {
             if (applier != null) {

@@ -1,17 +1,23 @@
 package dev.lastseen.app;
 
+import dev.lastseen.app.access.ApiKeyStore;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.PeerAuthConfig;
 import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.ApiKeyAuthenticator;
+import dev.lastseen.app.http.AuthFailures;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.app.http.QueryLimiter;
 import dev.lastseen.app.http.TokenResource;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.KafkaStreamsLocalState;
+import dev.lastseen.app.query.PeerSignature;
 import dev.lastseen.app.query.TokenQueryService;
+import dev.lastseen.app.thresholds.LastKnownGood;
 import dev.lastseen.common.Sleeper;
 import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -19,6 +25,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -42,12 +50,15 @@ public final class LastseenServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final LastseenApp app;
     private final HttpServer http;
+    private final ApiKeyStore keys;
     private final ShutdownDrain drain;
 
-    private LastseenServer(PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, ShutdownDrain drain) {
+    private LastseenServer(
+            PrometheusMeterRegistry meters, LastseenApp app, HttpServer http, ApiKeyStore keys, ShutdownDrain drain) {
         this.meters = meters;
         this.app = app;
         this.http = http;
+        this.keys = keys;
         this.drain = drain;
     }
 
@@ -56,9 +67,15 @@ public final class LastseenServer implements AutoCloseable {
         HostInfo self =
                 HostInfo.buildFromEndpoint((String) effective.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG));
         String servedBy = Endpoints.authority(self);
-        if (effective.apiKeys().isEmpty()) {
+        if (effective.apiAccess().keyFile() == null) {
+            log.warn("No API key file configured (lastseen.api.key.file): every /v1 request will be refused with 403");
+        }
+        if (effective.http().tls() == null
+                && (effective.apiAccess().keyFile() != null || effective.query().forwardCredential() != null)) {
             log.warn(
-                    "No API keys configured (lastseen.api.keys / lastseen.api.keys.file): every /v1 request will be refused with 403");
+                    "DEVELOPMENT MODE ({}=true): API keys and forwarded queries cross the network over plain HTTP;"
+                            + " anyone on the path can read them. Never run a deployment like this.",
+                    PeerAuthConfig.DEV_PLAIN_HTTP);
         }
         if (effective.query().forwardCredential() == null
                 && config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG) != null) {
@@ -70,7 +87,9 @@ public final class LastseenServer implements AutoCloseable {
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LastseenApp app = LastseenApp.start(effective, registry, meters, accountPartitions);
+        ApiKeyStore keys = null;
         try {
+            keys = apiKeys(effective, meters);
             TokenQueryService queries = new TokenQueryService(
                     new KafkaStreamsLocalState(app.streams()),
                     self,
@@ -79,18 +98,43 @@ public final class LastseenServer implements AutoCloseable {
             TokenResource tokens = new TokenResource(
                     queries,
                     new ApiKeyAuthenticator(
-                            effective.apiKeys(), effective.query().forwardCredentials()),
+                            keys,
+                            effective.query().forwardCredential() == null
+                                    ? null
+                                    : new PeerSignature(effective.query().forwardCredentials(), Clock.systemUTC()),
+                            servedBy,
+                            new AuthFailures(meters)),
                     effective.query().maxPageScan(),
-                    servedBy,
+                    effective.exposure().servedBy() ? servedBy : null,
                     new QueryLimiter(effective.http().limits().maxConcurrentQueries(), meters));
             ShutdownDrain drain =
                     new ShutdownDrain(app.readiness(), effective.resilience().shutdownDrain(), Sleeper.REAL);
-            HttpServer http = HttpServer.start(effective.http(), servedBy, drain, meters, tokens::routes);
-            return new LastseenServer(meters, app, http, drain);
+            HttpServer http =
+                    HttpServer.start(effective.http(), effective.exposure(), servedBy, drain, meters, tokens::routes);
+            return new LastseenServer(meters, app, http, keys, drain);
         } catch (RuntimeException e) {
+            if (keys != null) {
+                keys.close();
+            }
             app.close();
             throw e;
         }
+    }
+
+    /**
+     * The key file, reloaded live; its last known good copy sits beside the instance's state, next
+     * to the thresholds' one. Rejections count in {@code lastseen_config_rejected_total}.
+     */
+    private static ApiKeyStore apiKeys(LastseenConfig config, PrometheusMeterRegistry meters) {
+        if (config.apiAccess().keyFile() == null) {
+            return ApiKeyStore.none();
+        }
+        Counter rejected = Counter.builder("lastseen.config.rejected").register(meters);
+        return ApiKeyStore.start(
+                Path.of(config.apiAccess().keyFile()),
+                config.apiAccess().pollInterval(),
+                (reason, message) -> rejected.increment(),
+                new LastKnownGood(LastseenApp.lastKnownGood(config).file().resolveSibling("last-known-good-api-keys")));
     }
 
     /** Resolves a port of 0 and a missing {@code application.server} into the endpoint this instance will really have. */
@@ -149,5 +193,7 @@ public final class LastseenServer implements AutoCloseable {
     @Override
     public void close() {
         drain.drainThenClose(http, app);
+        // After the drain: the keys stay valid while the API still answers.
+        keys.close();
     }
 }

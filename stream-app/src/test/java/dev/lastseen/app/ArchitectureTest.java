@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   cli ─> app (wiring: LastseenServer, LastseenApp, Readiness) ─> http ─> query ─> state (read view)
+ *                                                                  └─> access (API key file) ─> thresholds (live files)
  *    └─> startup ─> topology, spikes ─> thresholds, metrics ─> errors
  *   everything ─> config ─> state;  avro, serde, registry below;  common (JDK only) at the bottom
  *   wiring (ApplyServer) ─> applier (db-applier: `lastseen apply`) ─> avro, serde, registry, config
@@ -103,6 +104,8 @@ class ArchitectureTest {
                 .definedBy(APP + ".query..")
                 .layer("Topology")
                 .definedBy(APP + ".topology..", APP + ".spikes..")
+                .layer("Access")
+                .definedBy(APP + ".access..")
                 .layer("Thresholds")
                 .definedBy(APP + ".thresholds..")
                 .layer("Metrics")
@@ -125,8 +128,10 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Wiring", "Http")
                 .whereLayer("Topology")
                 .mayOnlyBeAccessedByLayers("Wiring", "Startup")
+                .whereLayer("Access")
+                .mayOnlyBeAccessedByLayers("Cli", "Wiring", "Http")
                 .whereLayer("Thresholds")
-                .mayOnlyBeAccessedByLayers("Wiring", "Topology")
+                .mayOnlyBeAccessedByLayers("Wiring", "Topology", "Access")
                 .whereLayer("Metrics")
                 .mayOnlyBeAccessedByLayers("Wiring", "Startup", "Topology")
                 .whereLayer("Errors")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.http.Health;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.common.Sleeper;
@@ -49,6 +50,7 @@ class ShutdownDrainTest {
                         HttpServerSettings.NO_MANAGEMENT_PORT,
                         HttpServerSettings.Limits.DEFAULTS,
                         null),
+                HttpExposure.SINGLE_PORT,
                 "test:1",
                 drain,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),

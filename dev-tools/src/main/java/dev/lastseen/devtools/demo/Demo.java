@@ -1,11 +1,13 @@
 package dev.lastseen.devtools.demo;
 
 import dev.lastseen.app.LastseenServer;
-import dev.lastseen.app.config.ApiKeysConfig;
+import dev.lastseen.app.access.KeyDigest;
+import dev.lastseen.app.config.ApiAccessConfig;
 import dev.lastseen.app.config.ConfigLoader;
 import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.PeerAuthConfig;
 import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.contract.TopicNames;
 import dev.lastseen.devtools.kafka.ContractTopics;
@@ -15,6 +17,7 @@ import dev.lastseen.devtools.traffic.SyntheticTraffic;
 import dev.lastseen.registry.InMemorySchemaRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,11 +164,22 @@ public final class Demo {
         c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + options.httpPort());
         c.put(HttpServerConfig.HTTP_PORT, options.httpPort());
         c.put(HttpServerConfig.HTTP_MANAGEMENT_PORT, options.managementPort());
-        c.put(ApiKeysConfig.API_KEYS, DEMO_API_KEY);
+        c.put(ApiAccessConfig.KEY_FILE, demoKeyFile(dir).toString());
+        // The demo's API is plain HTTP on this machine: credentials over it need the development flag, said aloud.
+        c.put(PeerAuthConfig.DEV_PLAIN_HTTP, true);
         c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, 64L * 1024 * 1024);
         // One process on a laptop, nobody routing to it: Ctrl-C need not wait for load balancers.
         c.put(RestartConfig.SHUTDOWN_DRAIN_MS, 0L);
         return c;
+    }
+
+    /** The demo's key file: {@link #DEMO_API_KEY}'s digest, for every account. */
+    private static Path demoKeyFile(Path dir) {
+        try {
+            return Files.writeString(dir.resolve("api-keys"), KeyDigest.written(DEMO_API_KEY) + " *\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the demo's API key file in " + dir, e);
+        }
     }
 
     private void printWhereToLook(
@@ -176,6 +190,8 @@ public final class Demo {
             int managementPort) {
         SyntheticTraffic.Token t = traffic.tokens().get(0);
         out.println("lastseen demo: running");
+        out.println("  DEVELOPMENT MODE:  " + PeerAuthConfig.DEV_PLAIN_HTTP
+                + "=true, the API key below crosses plain HTTP (never deploy like this)");
         out.println("  Kafka bootstrap:   " + broker.bootstrapServers());
         out.println("  topics:            " + config.topics());
         out.println("  traffic:           " + traffic.tokens().size() + " tokens over "

@@ -38,6 +38,7 @@ class DemoIT {
         Path work = ItPaths.workDir("demo");
         Path log = work.resolve("demo.log");
         int port = Loopback.freePort();
+        int management = Loopback.freePort();
         Process demo = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx512m",
@@ -48,7 +49,7 @@ class DemoIT {
                         "--http-port",
                         Integer.toString(port),
                         "--management-port",
-                        "0",
+                        Integer.toString(management),
                         "--summary-every",
                         "PT1S")
                 .redirectErrorStream(true)
@@ -69,8 +70,11 @@ class DemoIT {
                                 .containsPattern(PROCESSED)
                                 .containsPattern(APPLIED);
                     });
-            assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
-            HttpResponse<String> metrics = get(port, "/metrics");
+            assertThat(Files.readString(log, StandardCharsets.UTF_8))
+                    .as("the demo says it runs with credentials over plain HTTP")
+                    .contains("DEVELOPMENT MODE");
+            assertThat(get(management, "/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> metrics = get(management, "/metrics");
             assertThat(metrics.body()).contains("lastseen_events_total");
 
             long postmaster;

@@ -15,6 +15,7 @@ import dev.lastseen.contract.TopicNames;
 import dev.lastseen.it.ApicurioRegistry;
 import dev.lastseen.it.ApicurioRegistryExtension;
 import dev.lastseen.it.CommittedOffsetWatch;
+import dev.lastseen.it.ItApiKeys;
 import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.ItPaths;
 import dev.lastseen.it.KraftBrokerExtension;
@@ -122,17 +123,15 @@ class RollingRestartIT {
             c.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
             c.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
             c.put(RestartConfig.SHUTDOWN_LEAVE_GROUP, System.getProperty("lastseen.it.roll.leave-group", "auto"));
+            c.putAll(ItApiKeys.plainHttp(work, API_KEY));
+            c.putAll(ItApiKeys.FORWARD_TO_LOOPBACK);
             Experiment.apply(c);
             instances.add(processes.create(
                     "roll-" + i,
                     work,
                     port,
                     c,
-                    Map.of(
-                            "LASTSEEN_API_KEYS",
-                            API_KEY,
-                            ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL),
-                            INSTANCE_CREDENTIAL)));
+                    Map.of(ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL), INSTANCE_CREDENTIAL)));
         }
         Service service = new Service();
         try (Load load = new Load(bootstrap, registry, topics, accounts);

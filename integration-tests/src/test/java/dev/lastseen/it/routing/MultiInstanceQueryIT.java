@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.http.Json;
 import dev.lastseen.app.http.QueryTestKit;
@@ -14,6 +15,7 @@ import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.avro.ServiceToken;
 import dev.lastseen.contract.TopicNames;
+import dev.lastseen.it.ItApiKeys;
 import dev.lastseen.it.ItKafka;
 import dev.lastseen.it.ItPaths;
 import dev.lastseen.it.KraftBrokerExtension;
@@ -177,16 +179,16 @@ class MultiInstanceQueryIT {
             // This test's changelogs hold tens of records per partition, so a copy restoring from scratch is only
             // tens of records behind: the bound on stale answers is scaled down to match (a hot standby here lags 0).
             c.put(QueryConfig.QUERY_MAX_STALE_LAG, "10");
+            c.putAll(ItApiKeys.plainHttp(dir, API_KEY));
+            c.putAll(ItApiKeys.FORWARD_TO_LOOPBACK);
+            // This test tells instances apart by the served-by header.
+            c.put(HttpServerConfig.SERVED_BY_ENABLED, "true");
             LastseenProcess p = processes.create(
                     group + "-" + i,
                     dir.resolve("apps"),
                     port,
                     c,
-                    Map.of(
-                            "LASTSEEN_API_KEYS",
-                            API_KEY,
-                            ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL),
-                            INSTANCE_CREDENTIAL));
+                    Map.of(ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL), INSTANCE_CREDENTIAL));
             all.add(p);
             started.add(p);
             p.start();
@@ -205,7 +207,7 @@ class MultiInstanceQueryIT {
                         assertThat(p.isAlive())
                                 .as("%s is running; its log ends:%n%s", p.name(), p.logTail(40))
                                 .isTrue();
-                        assertThat(http.get(p.baseUrl() + "/readyz", (String) null)
+                        assertThat(http.get(p.managementUrl() + "/readyz", (String) null)
                                         .statusCode())
                                 .as(p.name())
                                 .isEqualTo(200);

@@ -15,6 +15,7 @@ import dev.lastseen.avro.CredentialType;
 import dev.lastseen.avro.LoginEvent;
 import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.contract.TopicNames;
+import dev.lastseen.it.ItApiKeys;
 import dev.lastseen.it.KraftBrokerExtension;
 import dev.lastseen.it.LastseenProcess;
 import dev.lastseen.it.LastseenProcesses;
@@ -202,16 +203,14 @@ class QueryLoadIT {
         c.put(QueryConfig.QUERY_DEADLINE_MS, String.valueOf(DEADLINE.toMillis()));
         c.put(HttpServerConfig.HTTP_MAX_CONCURRENT_QUERIES, String.valueOf(MAX_CONCURRENT));
         c.put(KafkaStreamsConfig.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        c.putAll(ItApiKeys.plainHttp(dir, API_KEY));
+        c.putAll(ItApiKeys.FORWARD_TO_LOOPBACK);
         return processes.create(
                 name,
                 dir.resolve("apps"),
                 httpPort,
                 c,
-                Map.of(
-                        "LASTSEEN_API_KEYS",
-                        API_KEY,
-                        ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL),
-                        CREDENTIAL));
+                Map.of(ConfigLoader.envName(QueryConfig.QUERY_FORWARD_CREDENTIAL), CREDENTIAL));
     }
 
     /** Registers the input schema (start-up checks read it) and gives every account a partition with data. */

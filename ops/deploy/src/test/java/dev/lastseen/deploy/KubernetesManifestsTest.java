@@ -7,16 +7,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.LastseenApp;
 import dev.lastseen.app.Readiness;
+import dev.lastseen.app.access.KeyDigest;
+import dev.lastseen.app.config.ApiAccessConfig;
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.config.HttpExposure;
+import dev.lastseen.app.config.HttpServerConfig;
 import dev.lastseen.app.config.KafkaStreamsConfig;
 import dev.lastseen.app.config.LastseenConfig;
+import dev.lastseen.app.config.QueryConfig;
 import dev.lastseen.app.config.RestartConfig;
 import dev.lastseen.app.http.HttpServer;
+import dev.lastseen.app.http.SelfSignedTls;
 import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +47,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kubernetes manifests in ops/k8s, checked against the application's real configuration
@@ -47,6 +55,9 @@ import org.junit.jupiter.api.Test;
  * routes (a started HttpServer) and each other (selectors, service names, ports, mounts).
  */
 class KubernetesManifestsTest {
+    @RegisterExtension
+    static final SelfSignedTls TLS = new SelfSignedTls();
+
     static final Path IMAGE_PROPERTIES =
             Path.of("").toAbsolutePath().resolve("../image/lastseen.properties").normalize();
     static final String POD = "lastseen-1";
@@ -73,7 +84,35 @@ class KubernetesManifestsTest {
         configMap = manifests.one("ConfigMap");
         secretExample = manifests.one("Secret");
         env = containerEnvironment(KubernetesManifestsTest::edited);
-        config = ConfigLoader.load(IMAGE_PROPERTIES, env);
+        config = ConfigLoader.load(IMAGE_PROPERTIES, withTestFiles(env));
+    }
+
+    /**
+     * The environment with the files of the Secret lastseen-files (mounted in the pod, absent here)
+     * replaced by real ones made for the test, so ConfigLoader opens them as it would in the pod.
+     */
+    static Map<String, String> withTestFiles(Map<String, String> deployed) {
+        Map<String, String> e = new LinkedHashMap<>(deployed);
+        Path keys;
+        try {
+            keys = Files.createTempFile("api-keys", "");
+            keys.toFile().deleteOnExit();
+            Files.writeString(keys, KeyDigest.written("manifest-test-key-0123456789abcdef-0123") + " *\n");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        e.put(envName(ApiAccessConfig.KEY_FILE), keys.toString());
+        e.put(envName(HttpServerConfig.HTTP_TLS_KEYSTORE_PATH), TLS.keystore().path());
+        e.put(envName(HttpServerConfig.HTTP_TLS_KEYSTORE_PASSWORD), TLS.password());
+        e.put(
+                envName(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH),
+                TLS.truststore().path());
+        e.put(envName(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PASSWORD), TLS.password());
+        return e;
+    }
+
+    private static String envName(String key) {
+        return ConfigLoader.envName(key);
     }
 
     /** A Secret value as an operator writes it over the example's: a real value of the same shape. */
@@ -178,10 +217,33 @@ class KubernetesManifestsTest {
 
     @Test
     void theDeployedEnvironmentLoadsAsAValidConfigurationThroughConfigLoader() {
-        assertThatCode(() -> ConfigLoader.load(IMAGE_PROPERTIES, env)).doesNotThrowAnyException();
+        assertThatCode(() -> ConfigLoader.load(IMAGE_PROPERTIES, withTestFiles(env)))
+                .doesNotThrowAnyException();
+        String secretFiles = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            if (mount.path("name").asText().equals("secret-files")) {
+                secretFiles = mount.path("mountPath").asText();
+            }
+        }
+        assertThat(secretFiles).as("the Secret lastseen-files is mounted").isNotNull();
+        for (String key : List.of(
+                ApiAccessConfig.KEY_FILE,
+                HttpServerConfig.HTTP_TLS_KEYSTORE_PATH,
+                QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH)) {
+            assertThat(env.get(envName(key))).as(key).startsWith(secretFiles + "/");
+        }
         assertThat(config.streams()).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         assertThat(config.streams()).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "lastseen");
-        assertThat(config.apiKeys()).isNotEmpty();
+        assertThat(config.http().tls()).as("the API and forwarding speak HTTPS").isNotNull();
+        assertThat(config.query().forwardTrust()).isNotNull();
+        assertThat(config.query()
+                        .forwardHosts()
+                        .matcher(POD + ".lastseen-headless." + NAMESPACE + ".svc.cluster.local")
+                        .matches())
+                .as("forwarding reaches the pods' own headless names")
+                .isTrue();
+        assertThat(config.query().forwardHosts().matcher("evil.example.com").matches())
+                .isFalse();
         assertThat(config.registry().auth()).isInstanceOf(dev.lastseen.registry.RegistryAuth.Basic.class);
         assertThat(config.query().forwardCredential())
                 .as("three instances forward to each other: they need the instance credential")
@@ -233,6 +295,7 @@ class KubernetesManifestsTest {
         // A Readiness with no streams attached: neither live nor ready, as at start-up.
         try (HttpServer http = HttpServer.start(
                 new HttpServerSettings("127.0.0.1", 0).withPorts(0, 0),
+                HttpExposure.SINGLE_PORT,
                 "manifest-test:0",
                 new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -377,7 +440,8 @@ class KubernetesManifestsTest {
                 .filter(k -> k.type == ConfigDef.Type.PASSWORD)
                 .map(k -> ConfigLoader.envName(k.name))
                 .collect(Collectors.toSet());
-        assertThat(passwordEnvNames).contains("LASTSEEN_API_KEYS", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD");
+        assertThat(passwordEnvNames)
+                .contains("LASTSEEN_QUERY_FORWARD_CREDENTIAL", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD");
 
         assertThat(Manifests.textMap(configMap.path("data")).keySet()).doesNotContainAnyElementsOf(passwordEnvNames);
         container
@@ -385,7 +449,7 @@ class KubernetesManifestsTest {
                 .forEach(v -> assertThat(passwordEnvNames)
                         .doesNotContain(v.path("name").asText()));
         assertThat(Manifests.textMap(secretExample.path("stringData")).keySet())
-                .containsAll(Set.of("LASTSEEN_API_KEYS", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD"));
+                .containsAll(Set.of("LASTSEEN_QUERY_FORWARD_CREDENTIAL", "LASTSEEN_SCHEMA_REGISTRY_BASIC_PASSWORD"));
     }
 
     @Test
@@ -482,12 +546,13 @@ class KubernetesManifestsTest {
         List<String> secretNames =
                 example.keySet().stream().filter(passwordEnvNames::contains).toList();
         assertThat(secretNames).hasSizeGreaterThanOrEqualTo(3);
-        assertThatThrownBy(() -> ConfigLoader.load(IMAGE_PROPERTIES, containerEnvironment()))
+        assertThatThrownBy(() -> ConfigLoader.load(IMAGE_PROPERTIES, withTestFiles(containerEnvironment())))
                 .as("the example as shipped")
                 .hasMessageContaining("CHANGE-ME");
         for (String unedited : secretNames) {
-            Map<String, String> oneLeft =
-                    containerEnvironment((name, value) -> name.equals(unedited) ? value : edited(name, value));
+            Map<String, String> oneLeft = new LinkedHashMap<>(withTestFiles(
+                    containerEnvironment((name, value) -> name.equals(unedited) ? value : edited(name, value))));
+            oneLeft.put(unedited, example.get(unedited)); // the test files' passwords must not hide it
             assertThatThrownBy(() -> ConfigLoader.load(IMAGE_PROPERTIES, oneLeft))
                     .as("only %s left as in the example", unedited)
                     .hasMessageContaining(ConfigLoader.DEFINITION.names().stream()

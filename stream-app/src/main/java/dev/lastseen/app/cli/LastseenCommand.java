@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "lastseen 0.1.0",
         description = "Per-token last-seen tracking on Kafka Streams.",
-        subcommands = {RunCommand.class, ApplyCommand.class, AuditSecretsCommand.class})
+        subcommands = {RunCommand.class, ApplyCommand.class, AuditSecretsCommand.class, ApiKeyCommand.class})
 public final class LastseenCommand {
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.lastseen.app.config;
 
 import dev.lastseen.config.ConfigSources;
+import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.config.KafkaClientConfig;
 import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.contract.TopicNames;
@@ -43,11 +44,12 @@ public final class ConfigLoader {
         UsageConfig.define(def);
         SecretConfig.define(def);
         HttpServerConfig.define(def);
-        ApiKeysConfig.define(def);
+        ApiAccessConfig.define(def);
         SpikeConfig.define(def);
         QueryConfig.define(def);
         RestartConfig.define(def);
         QueryConfig.defineForwarding(def);
+        PeerAuthConfig.define(def);
         KafkaStreamsConfig.define(def);
         return def;
     }
@@ -94,6 +96,7 @@ public final class ConfigLoader {
         Map<String, Object> streams = new HashMap<>();
         values.forEach((k, v) -> {
             if (k.startsWith(ConfigSources.PREFIX)) {
+                ApiAccessConfig.refuseRemoved(k);
                 if (!DEFINITION.names().contains(k)) {
                     throw new ConfigException(
                             k,
@@ -110,6 +113,11 @@ public final class ConfigLoader {
         refuseExamplePlaceholders(c);
         TopicNames topics = TopicsConfig.from(c);
         InputConfig.Settings input = InputConfig.from(c);
+        HttpServerSettings http = HttpServerConfig.from(c);
+        LastseenConfig.QuerySettings query = QueryConfig.from(c, http.tls() != null);
+        ApiAccessConfig.Settings apiAccess = ApiAccessConfig.from(c);
+        PeerAuthConfig.refusePlainHttpCredentials(
+                c, http.tls() != null, apiAccess.keyFile() != null, query.forwardCredential() != null);
         return new LastseenConfig(
                 topics,
                 RegistryConfig.from(c),
@@ -117,10 +125,11 @@ public final class ConfigLoader {
                 input.patchGranularity(),
                 input.clockSkewAllowance(),
                 input.bounds(),
-                HttpServerConfig.from(c),
-                ApiKeysConfig.from(c),
+                http,
+                HttpServerConfig.exposure(c),
+                apiAccess,
                 SpikeConfig.from(c),
-                QueryConfig.from(c),
+                query,
                 UsageConfig.from(c),
                 UsageConfig.neverSeenMaxEntries(c),
                 UsageConfig.trailingMaxEntries(c),

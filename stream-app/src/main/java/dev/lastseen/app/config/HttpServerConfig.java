@@ -9,7 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigException;
 
-/** The REST server of {@code lastseen run}: address, management port, limits and TLS. */
+/** The REST server of {@code lastseen run}: address, management port, limits, TLS, and what the API port exposes. */
 public final class HttpServerConfig {
     public static final String HTTP_HOST = "lastseen.http.host";
     public static final String HTTP_PORT = "lastseen.http.port";
@@ -22,6 +22,8 @@ public final class HttpServerConfig {
     public static final String HTTP_TLS_KEYSTORE_PATH = "lastseen.http.tls.keystore.path";
     public static final String HTTP_TLS_KEYSTORE_PASSWORD = "lastseen.http.tls.keystore.password";
     public static final String HTTP_TLS_KEYSTORE_TYPE = "lastseen.http.tls.keystore.type";
+    public static final String API_SERVES_MANAGEMENT = "lastseen.http.api.serves.management";
+    public static final String SERVED_BY_ENABLED = "lastseen.http.served-by.enabled";
 
     /** Threads the API server needs besides its query handlers (acceptors, selectors, quick answers). */
     static final int HTTP_THREAD_HEADROOM = 16;
@@ -107,7 +109,37 @@ public final class HttpServerConfig {
                         "PKCS12",
                         new ConfigDef.NonEmptyString(),
                         Importance.LOW,
-                        "Keystore type.");
+                        "Keystore type.")
+                .define(
+                        API_SERVES_MANAGEMENT,
+                        ConfigDef.Type.BOOLEAN,
+                        false,
+                        Importance.LOW,
+                        "Also serve /healthz, /readyz and /metrics (unauthenticated) on the API port, for clients not yet"
+                                + " moved to the management port. Off: the API port serves /v1 and /openapi.yaml only.")
+                .define(
+                        SERVED_BY_ENABLED,
+                        ConfigDef.Type.BOOLEAN,
+                        false,
+                        Importance.LOW,
+                        "Name the serving instance (application.server, e.g. a pod name) on every response:"
+                                + " X-Lastseen-Served-By, X-Lastseen-Routed-Via and served_by. Off by default: instance"
+                                + " names map the deployment for any client.");
+    }
+
+    /** What the API port serves besides the API, and whether it names the instance. */
+    public static HttpExposure exposure(AbstractConfig c) {
+        HttpExposure exposure = new HttpExposure(c.getBoolean(API_SERVES_MANAGEMENT), c.getBoolean(SERVED_BY_ENABLED));
+        int managementPort = c.getInt(HTTP_MANAGEMENT_PORT);
+        if (managementPort == HttpServerSettings.NO_MANAGEMENT_PORT && !exposure.managementOnApiPort()) {
+            throw new ConfigException(
+                    HTTP_MANAGEMENT_PORT,
+                    managementPort,
+                    "is -1 (no management port) but " + API_SERVES_MANAGEMENT
+                            + " is false: health, readiness and metrics would be served nowhere; give a management"
+                            + " port or set " + API_SERVES_MANAGEMENT + "=true");
+        }
+        return exposure;
     }
 
     public static HttpServerSettings from(AbstractConfig c) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The validated, immutable configuration of one lastseen instance. Built only by
@@ -16,6 +17,8 @@ import java.util.Objects;
  *
  * @param registry how the schema registry is reached; null: the in-memory registry ({@code mem:}, demo and tests)
  * @param autoRegisterSchemas whether lastseen registers its schemas when their subjects lack them
+ * @param exposure what the API port serves besides the API, and whether responses name the instance
+ * @param apiAccess the API key file
  * @param query   interactive-query routing and bounds
  * @param retention how long state that nothing refreshes is kept (never-seen and retired usage, the last-seen guard)
  * @param neverSeenMaxEntries most usage entries of never-successful token ids per task (the oldest are evicted)
@@ -32,7 +35,8 @@ public record LastseenConfig(
         Duration clockSkewAllowance,
         InputBounds bounds,
         HttpServerSettings http,
-        List<String> apiKeys,
+        HttpExposure exposure,
+        ApiAccessConfig.Settings apiAccess,
         SpikeSettings spikes,
         QuerySettings query,
         RetentionSettings retention,
@@ -44,7 +48,6 @@ public record LastseenConfig(
 
     public LastseenConfig {
         Objects.requireNonNull(topics, "topics");
-        apiKeys = List.copyOf(apiKeys);
         streams = Map.copyOf(streams);
     }
 
@@ -115,7 +118,8 @@ public record LastseenConfig(
                 clockSkewAllowance,
                 bounds,
                 http,
-                apiKeys,
+                exposure,
+                apiAccess,
                 spikes,
                 query,
                 retention,
@@ -141,7 +145,8 @@ public record LastseenConfig(
                 clockSkewAllowance,
                 bounds,
                 http,
-                apiKeys,
+                exposure,
+                apiAccess,
                 spikes,
                 query,
                 retention,
@@ -161,7 +166,8 @@ public record LastseenConfig(
      *
      * @param forwardCredentials the secrets instances accept from each other, the first the one they
      *                           send (several only while one is rotated); empty: no forwarding
-     * @param forwardTrust      truststore for other instances' certificates (TLS), or null for the JDK's
+     * @param forwardTrust      truststore for other instances' certificates (TLS; required with it)
+     * @param forwardHosts      the hosts queries may be forwarded to (matched whole); null without forwarding
      */
     public record QuerySettings(
             Duration deadline,
@@ -170,7 +176,8 @@ public record LastseenConfig(
             int maxPageScan,
             long maxStaleLag,
             List<String> forwardCredentials,
-            KeyStoreFile forwardTrust) {
+            KeyStoreFile forwardTrust,
+            Pattern forwardHosts) {
 
         public QuerySettings {
             forwardCredentials = List.copyOf(forwardCredentials);
@@ -183,10 +190,10 @@ public record LastseenConfig(
                 Duration forwardReadTimeout,
                 int maxPageScan,
                 long maxStaleLag) {
-            this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, List.of(), null);
+            this(deadline, forwardConnectTimeout, forwardReadTimeout, maxPageScan, maxStaleLag, List.of(), null, null);
         }
 
-        public QuerySettings withForwarding(String credential, KeyStoreFile trust) {
+        public QuerySettings withForwarding(String credential, KeyStoreFile trust, Pattern hosts) {
             return new QuerySettings(
                     deadline,
                     forwardConnectTimeout,
@@ -194,7 +201,8 @@ public record LastseenConfig(
                     maxPageScan,
                     maxStaleLag,
                     List.of(credential),
-                    trust);
+                    trust,
+                    hosts);
         }
 
         /** The credential this instance sends when it forwards, or null: it forwards nothing. */
@@ -207,7 +215,7 @@ public record LastseenConfig(
             return "QuerySettings[deadline=" + deadline + ", forwardConnectTimeout=" + forwardConnectTimeout
                     + ", forwardReadTimeout=" + forwardReadTimeout + ", maxPageScan=" + maxPageScan + ", maxStaleLag="
                     + maxStaleLag + ", forwardCredentials=" + forwardCredentials.size() + " [hidden]"
-                    + ", forwardTrust=" + forwardTrust + "]";
+                    + ", forwardTrust=" + forwardTrust + ", forwardHosts=" + forwardHosts + "]";
         }
     }
 
@@ -223,11 +231,10 @@ public record LastseenConfig(
 
     @Override
     public String toString() {
-        // API keys and any password in streams properties must never reach a log line.
+        // Any password in streams properties must never reach a log line.
         return "LastseenConfig[topics=" + topics + ", registry=" + (registry == null ? "mem:" : registry.baseUrl())
                 + ", patchGranularity=" + patchGranularity
                 + ", clockSkewAllowance=" + clockSkewAllowance + ", http=" + http + ", query=" + query + ", resilience="
-                + resilience + ", apiKeys="
-                + apiKeys.size() + " configured]";
+                + resilience + ", exposure=" + exposure + ", apiAccess=" + apiAccess + "]";
     }
 }

@@ -73,17 +73,20 @@ public final class QueryConfig {
                         ConfigDef.Type.PASSWORD,
                         null,
                         Importance.HIGH,
-                        "The secret instances of one deployment present to each other when forwarding a query (at least "
+                        "The key instances of one deployment sign forwarded queries with (HMAC-SHA256 over method, target,"
+                                + " path and time, valid 30 s; the key itself is never sent; at least "
                                 + MIN_FORWARD_CREDENTIAL_LENGTH
                                 + " characters, the same on every instance). Without it an "
                                 + "instance forwards nothing and honours no forwarded request. To rotate it, give two, "
-                                + "comma-separated: both are accepted, the first is sent.")
+                                + "comma-separated: both are accepted, the first signs. Needs TLS with a truststore, "
+                                + "and lastseen.query.forward.allowed.hosts.")
                 .define(
                         QUERY_FORWARD_TRUSTSTORE_PATH,
                         ConfigDef.Type.STRING,
                         null,
                         Importance.MEDIUM,
-                        "Truststore for the other instances' TLS certificates when the API uses TLS (default: the JDK's trusted CAs).")
+                        "Truststore for the other instances' TLS certificates: required when the API uses TLS and forwards queries"
+                                + " (the JDK's public CAs are never trusted for instances).")
                 .define(
                         QUERY_FORWARD_TRUSTSTORE_PASSWORD,
                         ConfigDef.Type.PASSWORD,
@@ -99,7 +102,11 @@ public final class QueryConfig {
                         "Truststore type.");
     }
 
-    public static LastseenConfig.QuerySettings from(AbstractConfig c) {
+    /**
+     * @param tls whether the API (and so forwarding) uses TLS: forwarding then needs a truststore and
+     *     the allowed hosts ({@link PeerAuthConfig})
+     */
+    public static LastseenConfig.QuerySettings from(AbstractConfig c, boolean tls) {
         Password credential = c.getPassword(QUERY_FORWARD_CREDENTIAL);
         List<String> credentials = credential == null
                 ? List.of()
@@ -124,6 +131,12 @@ public final class QueryConfig {
                                 + " instance the same");
             }
         }
+        KeyStoreFile trust = KeyStoreFile.from(
+                c,
+                QUERY_FORWARD_TRUSTSTORE_PATH,
+                QUERY_FORWARD_TRUSTSTORE_PASSWORD,
+                QUERY_FORWARD_TRUSTSTORE_TYPE,
+                false);
         return new LastseenConfig.QuerySettings(
                 Duration.ofMillis(c.getLong(QUERY_DEADLINE_MS)),
                 Duration.ofMillis(c.getLong(QUERY_FORWARD_CONNECT_TIMEOUT_MS)),
@@ -131,11 +144,7 @@ public final class QueryConfig {
                 c.getInt(QUERY_MAX_PAGE_SCAN),
                 c.getLong(QUERY_MAX_STALE_LAG),
                 credentials,
-                KeyStoreFile.from(
-                        c,
-                        QUERY_FORWARD_TRUSTSTORE_PATH,
-                        QUERY_FORWARD_TRUSTSTORE_PASSWORD,
-                        QUERY_FORWARD_TRUSTSTORE_TYPE,
-                        false));
+                trust,
+                PeerAuthConfig.forwardHosts(c, !credentials.isEmpty(), tls, trust != null));
     }
 }

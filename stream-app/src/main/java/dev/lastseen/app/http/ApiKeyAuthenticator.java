@@ -1,22 +1,24 @@
 package dev.lastseen.app.http;
 
-import dev.lastseen.app.query.QueryHeaders;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.List;
+import dev.lastseen.app.access.AccountScope;
+import dev.lastseen.app.access.ApiKeys;
+import dev.lastseen.app.query.PeerSignature;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Checks {@code Authorization: Bearer <key>} against the configured API keys. Keys are kept
- * only as SHA-256 digests and compared with {@link MessageDigest#isEqual} over equal-length
- * digests, against every key without stopping early, so the time taken says nothing about
- * how close a guess was or which key matched. 401 when the header is missing or malformed,
- * 403 when the key is wrong; neither answer echoes what was sent.
+ * Decides who a request is and which account it may read. A client sends
+ * {@code Authorization: Bearer <key>}: the key must be in the key file in force ({@link ApiKeys},
+ * compared as digests in constant time), and the account in the path must be one its line names
+ * (or the line says {@code *}). 401 when the header is missing or malformed, 403 for an unknown key
+ * or another account; no answer echoes what was sent. Every refusal is counted and logged by
+ * {@link AuthFailures}.
  *
- * <p>It also recognises the deployment's instance credential ({@code Authorization:
- * LastseenInstance <credential>}) on requests forwarded by another instance: kept the same way,
- * checked the same way, and never accepted as an API key (nor an API key as it).
+ * <p>Another instance forwarding a query sends a {@link PeerSignature} of that request instead: it
+ * is honoured only when it verifies for this instance, this method and this exact path — the path
+ * whose account the forwarding instance already checked against the caller's key — so this
+ * instance serves that account and nothing wider.
  */
 public final class ApiKeyAuthenticator {
     /** Bound on the presented header: keys are short; anything longer is not a key of ours. */
@@ -25,42 +27,41 @@ public final class ApiKeyAuthenticator {
     private static final String SCHEME = "Bearer ";
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Bearer realm=\"lastseen\"");
 
-    private static final String INSTANCE_SCHEME = QueryHeaders.INSTANCE_AUTH_SCHEME + " ";
+    private final Supplier<ApiKeys> keys;
+    private final PeerSignature peers; // null: no forwarded request is trusted
+    private final String self;
+    private final AuthFailures failures;
 
-    private final List<byte[]> keyDigests;
-    private final List<byte[]> instanceDigests; // empty: no forwarded request is trusted
-
-    public ApiKeyAuthenticator(List<String> apiKeys) {
-        this(apiKeys, List.of());
+    /**
+     * @param keys     the keys in force (re-read on every request: a revoked key stops working at once)
+     * @param peers    verifies instance signatures, or null when this instance honours no forwarded request
+     * @param self     this instance's {@code host:port} ({@code application.server}), the audience of signatures
+     */
+    public ApiKeyAuthenticator(Supplier<ApiKeys> keys, PeerSignature peers, String self, AuthFailures failures) {
+        this.keys = keys;
+        this.peers = peers;
+        this.self = self;
+        this.failures = failures;
     }
 
-    /** @param instanceCredentials the deployment's instance credentials (two while one is rotated), or none */
-    public ApiKeyAuthenticator(List<String> apiKeys, List<String> instanceCredentials) {
-        this.keyDigests = apiKeys.stream().map(ApiKeyAuthenticator::sha256).toList();
-        this.instanceDigests =
-                instanceCredentials.stream().map(ApiKeyAuthenticator::sha256).toList();
-    }
-
-    /** Whether the header carries the instance credential: the request comes from another instance of this deployment. */
-    public boolean isInstance(String authorizationHeader) {
-        if (instanceDigests.isEmpty()
-                || authorizationHeader == null
-                || authorizationHeader.length() > MAX_HEADER_CHARS
-                || !authorizationHeader.startsWith(INSTANCE_SCHEME)) {
-            return false;
+    /**
+     * Returns normally when the header is a valid instance signature of this request for this
+     * instance; otherwise counts and throws 403.
+     */
+    public void requirePeer(String authorization, String method, String pathAndQuery, String client) {
+        if (peers == null || !peers.verify(authorization, method, self, pathAndQuery)) {
+            throw refuse(
+                    AuthFailureReason.BAD_PEER_SIGNATURE,
+                    client,
+                    "The instance signature is not valid for this request (wrong credential, expired, or made for"
+                            + " another instance or path).");
         }
-        byte[] presented =
-                sha256(authorizationHeader.substring(INSTANCE_SCHEME.length()).trim());
-        boolean match = false;
-        for (byte[] digest : instanceDigests) {
-            match |= MessageDigest.isEqual(digest, presented); // no early exit, as for API keys
-        }
-        return match;
     }
 
-    /** Returns normally when the header carries a configured key; otherwise throws the 401/403 problem. */
-    public void authenticate(String authorizationHeader) {
+    /** The accounts the presented key may read; otherwise counts and throws the 401/403 problem. */
+    public AccountScope authenticate(String authorizationHeader, String client) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
+            failures.failed(AuthFailureReason.MISSING, client);
             throw new ProblemException(
                     Problem.of(
                             "unauthenticated",
@@ -72,6 +73,7 @@ public final class ApiKeyAuthenticator {
         if (authorizationHeader.length() > MAX_HEADER_CHARS
                 || !authorizationHeader.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
                 || authorizationHeader.substring(SCHEME.length()).isBlank()) {
+            failures.failed(AuthFailureReason.MALFORMED, client);
             throw new ProblemException(
                     Problem.of(
                             "unauthenticated",
@@ -81,27 +83,31 @@ public final class ApiKeyAuthenticator {
                                     + MAX_HEADER_CHARS + " characters)."),
                     CHALLENGE);
         }
-        byte[] presented = sha256(authorizationHeader.substring(SCHEME.length()).trim());
-        boolean match = false;
-        for (byte[] digest : keyDigests) {
-            match |= MessageDigest.isEqual(digest, presented); // no early exit: same work whichever key matches
+        ApiKeys inForce = keys.get();
+        Optional<AccountScope> scope =
+                inForce.scopeOf(authorizationHeader.substring(SCHEME.length()).trim());
+        if (scope.isEmpty()) {
+            throw refuse(
+                    AuthFailureReason.UNKNOWN_KEY,
+                    client,
+                    inForce.isEmpty()
+                            ? "This instance has no API keys in force (lastseen.api.key.file), so every key is refused."
+                            : "The API key is not valid for this service.");
         }
-        if (!match) {
+        return scope.get();
+    }
+
+    /** Returns normally when {@code scope} covers the account; otherwise counts and throws 403. */
+    public void authorize(AccountScope scope, String accountId, String client) {
+        if (!scope.allows(accountId)) {
+            failures.failed(AuthFailureReason.WRONG_ACCOUNT, client);
             throw new ProblemException(Problem.of(
-                    "forbidden",
-                    "Forbidden",
-                    403,
-                    keyDigests.isEmpty()
-                            ? "This instance has no API keys configured (lastseen.api.keys or lastseen.api.keys.file), so every key is refused."
-                            : "The API key is not valid for this service."));
+                    "forbidden-account", "Forbidden", 403, "This API key may not read account " + accountId + "."));
         }
     }
 
-    private static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+    private ProblemException refuse(AuthFailureReason reason, String client, String detail) {
+        failures.failed(reason, client);
+        return new ProblemException(Problem.of("forbidden", "Forbidden", 403, detail));
     }
 }

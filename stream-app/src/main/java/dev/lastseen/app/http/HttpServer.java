@@ -1,5 +1,6 @@
 package dev.lastseen.app.http;
 
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.common.LogSafe;
 import dev.lastseen.config.HttpServerSettings;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -41,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP surface: {@code /healthz}, {@code /readyz} and {@code /metrics} without auth, plus
  * the API routes a caller adds. Every error is {@code application/problem+json}; an
  * unexpected exception is logged here and answered with a generic 500, never a trace.
- * Every response, errors included, names the instance that served it: the
- * {@link QueryHeaders#SERVED_BY} header, and a {@code served_by} member in JSON bodies.
+ * When {@code lastseen.http.served-by.enabled} is on, every response, errors included, names the
+ * instance that served it: the {@link QueryHeaders#SERVED_BY} header, and a {@code served_by} member
+ * in JSON bodies; off (the default), no response names an instance.
  * The OpenAPI document ({@code /openapi.yaml}, kept in {@code src/main/resources}) is served
  * without auth.
  *
@@ -52,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * bodies (the API has none); its queries are limited by a {@link QueryLimiter}. The management
  * server ({@code lastseen.http.management.port}, plain HTTP) serves health, readiness, metrics and
  * the OpenAPI document on a connector and a small thread pool of its own, so it answers whatever
- * the API is going through. Health, readiness and metrics stay on the API port too, unprotected
- * there, for clients that have not moved.
+ * the API is going through. The API port serves only {@code /v1} and the OpenAPI document, unless
+ * {@code lastseen.http.api.serves.management} puts health, readiness and metrics there too
+ * (unprotected, for clients that have not moved; a single-port server such as the applier's does).
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -80,14 +84,19 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * @param servedBy the instance id ({@code host:port} of {@code application.server}) put on every response
+     * @param exposure what the API port serves besides the API, and whether it names the instance
+     * @param instance the instance id ({@code host:port} of {@code application.server}), put on every response when
+     *     {@code lastseen.http.served-by.enabled} is on
      */
     public static HttpServer start(
             HttpServerSettings settings,
-            String servedBy,
+            HttpExposure exposure,
+            String instance,
             Health readiness,
             PrometheusMeterRegistry meters,
             Consumer<RoutesConfig> apiRoutes) {
+        // Named on responses only when enabled: a pod name maps the deployment for whoever reads it.
+        String servedBy = exposure.servedBy() ? instance : null;
         byte[] openApi = openApiDocument();
         List<Route> routes = new ArrayList<>();
         HttpServerSettings.Limits limits = settings.limits();
@@ -101,7 +110,10 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
             config.routes.before(HttpServer::refuseBodies);
-            managementRoutes(config.routes, servedBy, readiness, meters, openApi);
+            if (exposure.managementOnApiPort()) {
+                managementRoutes(config.routes, servedBy, readiness, meters);
+            }
+            openApiRoute(config.routes, openApi);
             apiRoutes.accept(config.routes);
             errorRoutes(config.routes, servedBy);
         });
@@ -116,7 +128,8 @@ public final class HttpServer implements AutoCloseable {
                         c.setIdleTimeout(limits.idleTimeout().toMillis());
                         return c;
                     });
-                    managementRoutes(config.routes, servedBy, readiness, meters, openApi);
+                    managementRoutes(config.routes, servedBy, readiness, meters);
+                    openApiRoute(config.routes, openApi);
                     errorRoutes(config.routes, servedBy);
                 });
         api.start();
@@ -133,7 +146,7 @@ public final class HttpServer implements AutoCloseable {
                 settings.scheme(),
                 settings.host(),
                 api.port(),
-                servedBy,
+                instance,
                 management == null
                         ? " (no management port)"
                         : "; health, readiness and metrics on http://" + settings.host() + ":" + management.port());
@@ -154,7 +167,9 @@ public final class HttpServer implements AutoCloseable {
         // Errors Jetty answers itself, before any route (a request line or headers over the bound: 431), are
         // problem documents too.
         config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(servedBy)));
-        config.routes.before(ctx -> ctx.header(QueryHeaders.SERVED_BY, servedBy));
+        if (servedBy != null) {
+            config.routes.before(ctx -> ctx.header(QueryHeaders.SERVED_BY, servedBy));
+        }
     }
 
     private static QueuedThreadPool pool(String name, int threads) {
@@ -203,18 +218,31 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    private static Map<String, String> status(String status, String servedBy) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("status", status);
+        if (servedBy != null) {
+            body.put("served_by", servedBy);
+        }
+        return body;
+    }
+
+    private static void openApiRoute(RoutesConfig routes, byte[] openApi) {
+        routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/yaml").result(openApi));
+    }
+
     private static void managementRoutes(
-            RoutesConfig routes, String servedBy, Health readiness, PrometheusMeterRegistry meters, byte[] openApi) {
+            RoutesConfig routes, String servedBy, Health readiness, PrometheusMeterRegistry meters) {
         routes.get("/healthz", ctx -> {
             if (readiness.isLive()) {
-                ctx.json(Map.of("status", "UP", "served_by", servedBy));
+                ctx.json(status("UP", servedBy));
             } else {
                 problem(ctx, Problem.of("not-live", "Not live", 503, readiness.describe()), Map.of(), servedBy);
             }
         });
         routes.get("/readyz", ctx -> {
             if (readiness.isReady()) {
-                ctx.json(Map.of("status", "READY", "served_by", servedBy));
+                ctx.json(status("READY", servedBy));
             } else {
                 problem(
                         ctx,
@@ -227,7 +255,6 @@ public final class HttpServer implements AutoCloseable {
                 "/metrics",
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(meters.scrape()));
-        routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/yaml").result(openApi));
     }
 
     private static void errorRoutes(RoutesConfig routes, String servedBy) {
@@ -321,7 +348,9 @@ public final class HttpServer implements AutoCloseable {
                 body = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
-            response.getHeaders().put(QueryHeaders.SERVED_BY, servedBy);
+            if (servedBy != null) {
+                response.getHeaders().put(QueryHeaders.SERVED_BY, servedBy);
+            }
             response.write(true, ByteBuffer.wrap(body), callback);
             return true;
         }

@@ -14,7 +14,7 @@ import java.util.List;
 public record TokenListResponse(
         List<TokenJson> tokens,
         String nextPageToken,
-        String servedBy,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String servedBy,
         boolean stale,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long lag) {
     public TokenListResponse {

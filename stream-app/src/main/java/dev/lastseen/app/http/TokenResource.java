@@ -1,6 +1,7 @@
 package dev.lastseen.app.http;
 
 import dev.lastseen.app.query.ForwardedResponse;
+import dev.lastseen.app.query.PeerSignature;
 import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.app.query.QueryOutcome;
 import dev.lastseen.app.query.QueryRequest;
@@ -23,10 +24,12 @@ import java.util.Set;
  * The {@code /v1} token routes: authenticate, validate, take a slot of the {@link QueryLimiter},
  * ask {@link TokenQueryService}, and render its outcome. No routing or retry logic lives here.
  *
- * <p>A request is treated as forwarded by another instance only when it carries both the
- * {@link QueryHeaders#FORWARDED} marker and the instance credential; a marker without the
- * credential is ignored — the request is authenticated and answered like any client's (so a
- * client cannot make an instance skip forwarding or its retries).
+ * <p>A client's key must be valid and its line must name the account in the path (403 otherwise,
+ * on both routes), checked before anything is read or forwarded. A request is treated as forwarded
+ * by another instance only when it carries both the {@link QueryHeaders#FORWARDED} marker and an
+ * instance signature, which must then verify for this exact request (403 otherwise); a marker
+ * without a signature is ignored — the request is authenticated and answered like any client's (so
+ * a client cannot make an instance skip forwarding or its retries).
  */
 public final class TokenResource {
     public static final String TOKEN_PATH = "/v1/accounts/{account_id}/tokens/{token_id}";
@@ -40,6 +43,8 @@ public final class TokenResource {
     private static final int MAX_LIMIT_CHARS = 8;
     /** 1970-01-01 .. 9999-12-31: every instant a token's use can have, and no epoch-millis overflow. */
     private static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    private static final String SCOPE_ATTRIBUTE = "lastseen.scope";
 
     private static final Set<String> LIST_PARAMETERS = Set.of("unused_since", "limit", "page_token");
 
@@ -70,6 +75,7 @@ public final class TokenResource {
     void token(Context ctx) {
         QueryRequest request = authenticate(ctx);
         String accountId = id(ctx, "account_id");
+        authorize(ctx, request, accountId);
         String tokenId = id(ctx, "token_id");
         onlyParameters(ctx, Set.of());
         QueryOutcome<Optional<TokenView>> outcome =
@@ -90,6 +96,7 @@ public final class TokenResource {
     void list(Context ctx) {
         QueryRequest request = authenticate(ctx);
         String accountId = id(ctx, "account_id");
+        authorize(ctx, request, accountId);
         onlyParameters(ctx, LIST_PARAMETERS);
         long unusedSince = unusedSince(ctx.queryParam("unused_since"));
         int limit = limit(ctx.queryParam("limit"));
@@ -111,18 +118,30 @@ public final class TokenResource {
     }
 
     /**
-     * Another instance's forwarded request (marker and instance credential), or a client's, whose
-     * API key is checked here (401/403 otherwise). The caller's key is never passed on.
+     * Another instance's forwarded request (marker and a valid instance signature), or a client's,
+     * whose API key is checked here (401/403 otherwise) and kept for {@link #authorize}. The
+     * caller's key is never passed on.
      */
     private QueryRequest authenticate(Context ctx) {
         String authorization = ctx.header("Authorization");
-        boolean forwarded = "1".equals(ctx.header(QueryHeaders.FORWARDED)) && auth.isInstance(authorization);
-        if (!forwarded) {
-            auth.authenticate(authorization);
-        }
         String query = ctx.queryString();
         String pathAndQuery = ctx.req().getRequestURI() + (query == null || query.isEmpty() ? "" : "?" + query);
-        return new QueryRequest(forwarded, pathAndQuery);
+        if ("1".equals(ctx.header(QueryHeaders.FORWARDED)) && PeerSignature.isSignatureScheme(authorization)) {
+            auth.requirePeer(authorization, ctx.method().name(), pathAndQuery, ctx.ip());
+            return new QueryRequest(true, pathAndQuery);
+        }
+        ctx.attribute(SCOPE_ATTRIBUTE, auth.authenticate(authorization, ctx.ip()));
+        return new QueryRequest(false, pathAndQuery);
+    }
+
+    /**
+     * A client's key must name the account; a forwarded request is already bound to the account its
+     * signature covers (the path), checked by the instance that took the client's key.
+     */
+    private void authorize(Context ctx, QueryRequest request, String accountId) {
+        if (!request.forwarded()) {
+            auth.authorize(ctx.attribute(SCOPE_ATTRIBUTE), accountId, ctx.ip());
+        }
     }
 
     /** A remote answer passed on, or unavailable as 503 problem with Retry-After. */
@@ -140,7 +159,9 @@ public final class TokenResource {
     /** The owner's answer, unchanged, with its served-by and the fact that it came through here. */
     private void passOn(Context ctx, ForwardedResponse r) {
         r.headers().forEach(ctx::header);
-        ctx.header(QueryHeaders.ROUTED_VIA, servedBy);
+        if (servedBy != null) {
+            ctx.header(QueryHeaders.ROUTED_VIA, servedBy);
+        }
         ctx.status(r.status()).contentType(r.contentType()).result(r.body());
     }
 

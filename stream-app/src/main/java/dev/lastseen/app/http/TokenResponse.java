@@ -13,6 +13,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TokenResponse(
         TokenJson token,
-        String servedBy,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String servedBy,
         boolean stale,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long lag) {}

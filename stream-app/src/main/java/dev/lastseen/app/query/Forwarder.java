@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.streams.state.HostInfo;
@@ -26,10 +28,12 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * Sends a query to the instance that owns the account, within connect and read timeouts (and
  * never past the caller's remaining deadline), and returns its complete answer. The request
- * carries {@link QueryHeaders#FORWARDED}, so the owner never forwards it again, and the
- * deployment's instance credential ({@code Authorization: LastseenInstance <credential>}) — not
- * the caller's API key, which stays on the instance that checked it. Over HTTPS when the API uses
- * TLS, verifying the owner's certificate (and its host name) against the configured truststore.
+ * carries {@link QueryHeaders#FORWARDED}, so the owner never forwards it again, and a
+ * {@link PeerSignature} of that one request — never the instance credential itself, nor the
+ * caller's API key, which stays on the instance that checked it. Over HTTPS when the API uses TLS,
+ * verifying the owner's certificate (and its host name) against the configured truststore only
+ * (never the JDK's public CAs). Only to instances whose host matches
+ * {@code lastseen.query.forward.allowed.hosts}: group metadata naming any other address is refused.
  */
 public final class Forwarder {
     /** A listing page of 1000 tokens is well under 1 MiB; anything larger is not an answer of ours. */
@@ -39,16 +43,24 @@ public final class Forwarder {
 
     private final HttpClient http;
     private final String scheme;
-    private final String authorization;
+    private final PeerSignature signature;
+    private final Pattern allowedHosts;
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
     /**
      * @param scheme     "http" or "https": what the instances' API speaks
-     * @param ssl        the trust for "https" (null: the JDK's default)
-     * @param credential the deployment's instance credential
+     * @param ssl          the trust for "https" (required for it)
+     * @param signature    signs each forwarded request
+     * @param allowedHosts the hosts queries may be forwarded to (matched whole)
      */
-    public Forwarder(Duration connectTimeout, Duration readTimeout, String scheme, SSLContext ssl, String credential) {
+    public Forwarder(
+            Duration connectTimeout,
+            Duration readTimeout,
+            String scheme,
+            SSLContext ssl,
+            PeerSignature signature,
+            Pattern allowedHosts) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -58,7 +70,8 @@ public final class Forwarder {
         }
         this.http = builder.build();
         this.scheme = scheme;
-        this.authorization = QueryHeaders.INSTANCE_AUTH_SCHEME + " " + credential;
+        this.signature = signature;
+        this.allowedHosts = allowedHosts;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
@@ -78,14 +91,18 @@ public final class Forwarder {
                 settings.forwardReadTimeout(),
                 tls ? "https" : "http",
                 tls ? sslContext(settings.forwardTrust()) : null,
-                settings.forwardCredential());
+                new PeerSignature(settings.forwardCredentials(), Clock.systemUTC()),
+                settings.forwardHosts());
     }
 
     private static SSLContext sslContext(KeyStoreFile trust) {
+        if (trust == null) {
+            // The configuration refuses this already; public CAs would let anyone with any certificate pose as an
+            // instance.
+            throw new IllegalStateException(
+                    "forwarding over TLS needs a truststore (lastseen.query.forward.truststore.path)");
+        }
         try {
-            if (trust == null) {
-                return SSLContext.getDefault();
-            }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust.load());
             SSLContext context = SSLContext.getInstance("TLS");
@@ -105,6 +122,12 @@ public final class Forwarder {
     public ForwardedResponse forward(HostInfo target, String pathAndQuery, Duration budget)
             throws ForwardFailedException {
         String authority = Endpoints.authority(target);
+        if (!allowedHosts.matcher(target.host()).matches()) {
+            throw new ForwardFailedException(
+                    "instance " + authority + " (from group metadata) does not match"
+                            + " lastseen.query.forward.allowed.hosts: not forwarded",
+                    null);
+        }
         URI uri;
         try {
             uri = URI.create(scheme + "://" + authority + pathAndQuery);
@@ -118,7 +141,7 @@ public final class Forwarder {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(Math.min(readTimeout.toMillis(), limit)))
                 .header(QueryHeaders.FORWARDED, "1")
-                .header("Authorization", authorization)
+                .header("Authorization", signature.sign("GET", authority, pathAndQuery))
                 .header("Accept", "application/json")
                 .GET()
                 .build();
@@ -128,8 +151,9 @@ public final class Forwarder {
             HttpResponse<byte[]> response = future.get(limit, TimeUnit.MILLISECONDS);
             if (response.statusCode() == 401 || response.statusCode() == 403) {
                 throw new ForwardFailedException(
-                        "instance " + authority + " refused the instance credential (" + response.statusCode()
-                                + "): every instance must have the same lastseen.query.forward.credential",
+                        "instance " + authority + " refused the instance signature (" + response.statusCode()
+                                + "): every instance must have the same lastseen.query.forward.credential and"
+                                + " clocks within " + PeerSignature.VALIDITY.toSeconds() + " s",
                         null);
             }
             Map<String, String> headers = new HashMap<>();

@@ -1,7 +1,7 @@
 package dev.lastseen.app.thresholds;
 
 /**
- * Why a thresholds file was not applied. {@link #code()} is stable and the
+ * Why a live file (thresholds, API keys) was not applied. {@link #code()} is stable and the
  * set is bounded, so it is safe as a metric tag.
  */
 public enum ThresholdsRejection {
@@ -24,6 +24,8 @@ public enum ThresholdsRejection {
     /** Account id empty, blank, too long, or with control characters. */
     INVALID_ACCOUNT_ID("invalid_account_id"),
     UNSUPPORTED_VERSION("unsupported_version"),
+    /** A line of a line-based file (the API key file) that does not follow its format. */
+    MALFORMED_LINE("malformed_line"),
     /** The file changed while it was being read; retried on the next poll. */
     CHANGED_WHILE_READING("changed_while_reading"),
     /** The file exists but could not be read (permissions, I/O error). */

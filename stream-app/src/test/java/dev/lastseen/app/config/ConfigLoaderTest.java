@@ -3,6 +3,7 @@ package dev.lastseen.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lastseen.app.http.SelfSignedTls;
 import dev.lastseen.config.ConfigSources;
 import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.config.RegistryConfig;
@@ -11,13 +12,18 @@ import dev.lastseen.registry.RegistryAuth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
+    @RegisterExtension
+    static final SelfSignedTls TLS = new SelfSignedTls();
+
     @TempDir
     Path dir;
 
@@ -196,18 +202,60 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void apiKeysComeFromAFileAndAShortKeyIsRejectedWithoutEchoingIt() throws Exception {
-        Path keys = dir.resolve("keys");
-        Files.writeString(keys, "# team keys\nkey-aaaaaaaaaaaaaaaa\n\nkey-bbbbbbbbbbbbbbbb\n");
+    void theOldGlobalApiKeySettingsAreRefusedWithAMessageThatSaysWhatToDoWithoutEchoingTheKeys() {
+        for (String old : List.of("lastseen.api.keys", "lastseen.api.keys.file")) {
+            Map<String, Object> m = minimal();
+            m.put(old, "an-old-global-api-key-0123456789");
+            assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                    .hasMessageContaining(old)
+                    .hasMessageContaining(ApiAccessConfig.KEY_FILE)
+                    .hasMessageContaining("lastseen api-key digest")
+                    .hasMessageNotContaining("an-old-global-api-key-0123456789");
+        }
         Map<String, Object> m = minimal();
-        m.put(ApiKeysConfig.API_KEYS_FILE, keys.toString());
-        assertThat(ConfigLoader.fromMap(m).apiKeys()).containsExactly("key-aaaaaaaaaaaaaaaa", "key-bbbbbbbbbbbbbbbb");
+        m.put(ApiAccessConfig.KEY_FILE, "/etc/lastseen/api-keys");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .as("API keys over plain HTTP")
+                .hasMessageContaining("plain HTTP")
+                .hasMessageContaining(PeerAuthConfig.DEV_PLAIN_HTTP);
+        m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
+        assertThat(ConfigLoader.fromMap(m).apiAccess().keyFile()).isEqualTo("/etc/lastseen/api-keys");
+    }
 
-        Map<String, Object> shortKey = minimal();
-        shortKey.put(ApiKeysConfig.API_KEYS, "tiny-secret");
-        assertThatThrownBy(() -> ConfigLoader.fromMap(shortKey))
-                .hasMessageContaining("shorter than 16")
-                .hasMessageNotContaining("tiny-secret");
+    @Test
+    void forwardingNeedsTheAllowedHostsAndTlsUnlessTheDevelopmentFlagAllowsPlainHttp() {
+        String credential = "a-deployment-credential-0123456789abcdef";
+        Map<String, Object> noHosts = minimal();
+        noHosts.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, credential);
+        assertThatThrownBy(() -> ConfigLoader.fromMap(noHosts))
+                .hasMessageContaining(PeerAuthConfig.FORWARD_ALLOWED_HOSTS);
+
+        Map<String, Object> plain = minimal();
+        plain.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, credential);
+        plain.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "lastseen-[0-9]+");
+        assertThatThrownBy(() -> ConfigLoader.fromMap(plain))
+                .hasMessageContaining("plain HTTP")
+                .hasMessageContaining(PeerAuthConfig.DEV_PLAIN_HTTP)
+                .hasMessageNotContaining(credential);
+
+        plain.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
+        assertThat(ConfigLoader.fromMap(plain).query().forwardHosts().pattern()).isEqualTo("lastseen-[0-9]+");
+    }
+
+    @Test
+    void forwardingOverTlsWithoutATruststoreIsRefusedRatherThanTrustingPublicCas() {
+        Map<String, Object> m = minimal();
+        m.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, "a-deployment-credential-0123456789abcdef");
+        m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        m.put(HttpServerConfig.HTTP_TLS_KEYSTORE_PATH, TLS.keystore().path());
+        m.put(HttpServerConfig.HTTP_TLS_KEYSTORE_PASSWORD, TLS.password());
+        assertThatThrownBy(() -> ConfigLoader.fromMap(m))
+                .hasMessageContaining(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH)
+                .hasMessageContaining("public CAs");
+
+        m.put(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PATH, TLS.truststore().path());
+        m.put(QueryConfig.QUERY_FORWARD_TRUSTSTORE_PASSWORD, TLS.password());
+        assertThat(ConfigLoader.fromMap(m).query().forwardTrust()).isNotNull();
     }
 
     @Test
@@ -233,11 +281,15 @@ class ConfigLoaderTest {
     @Test
     void toStringNeverShowsKeysOrPasswords() {
         Map<String, Object> m = minimal();
-        m.put(ApiKeysConfig.API_KEYS, "super-secret-api-key-1");
+        m.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, "super-secret-instance-credential-0123456789");
+        m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         m.put(RegistryConfig.BASIC_USER, "svc");
         m.put(RegistryConfig.BASIC_PASSWORD, "registry-password");
         String printed = ConfigLoader.fromMap(m).toString();
-        assertThat(printed).doesNotContain("super-secret-api-key-1").doesNotContain("registry-password");
+        assertThat(printed)
+                .doesNotContain("super-secret-instance-credential-0123456789")
+                .doesNotContain("registry-password");
     }
 
     @Test
@@ -380,6 +432,8 @@ class ConfigLoaderTest {
         Map<String, Object> m = minimal();
         String credential = "a-deployment-credential-0123456789abcdef";
         m.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, credential);
+        m.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        m.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         LastseenConfig c = ConfigLoader.fromMap(m);
         assertThat(c.query().forwardCredential()).isEqualTo(credential);
 
@@ -387,6 +441,8 @@ class ConfigLoaderTest {
         Map<String, Object> rotating = minimal();
         String next = "the-next-deployment-credential-0123456789";
         rotating.put(QueryConfig.QUERY_FORWARD_CREDENTIAL, next + ", " + credential);
+        rotating.put(PeerAuthConfig.FORWARD_ALLOWED_HOSTS, "localhost");
+        rotating.put(PeerAuthConfig.DEV_PLAIN_HTTP, "true");
         LastseenConfig r = ConfigLoader.fromMap(rotating);
         assertThat(r.query().forwardCredentials()).containsExactly(next, credential);
         assertThat(r.query().forwardCredential()).isEqualTo(next);

@@ -3,6 +3,7 @@ package dev.lastseen.app.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastseen.app.config.ConfigLoader;
+import dev.lastseen.app.http.AuthFailures;
 import dev.lastseen.app.http.QueryLimiter;
 import dev.lastseen.app.http.QueryTestKit;
 import dev.lastseen.app.metrics.LastseenMetrics;
@@ -66,6 +67,7 @@ class ReferenceDocumentTest {
         PrometheusMeterRegistry run = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new LastseenMetrics(run);
         new QueryLimiter(1, run); // the API's shedding counters and in-flight gauges
+        new AuthFailures(run); // the API's refused requests by reason
         assertThat(documentedMetrics("metrics")).isEqualTo(metricFamilies(run.scrape()));
 
         PrometheusMeterRegistry apply = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -3,6 +3,8 @@ package dev.lastseen.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lastseen.app.config.HttpExposure;
+import dev.lastseen.app.query.QueryHeaders;
 import dev.lastseen.config.HttpServerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,6 +73,7 @@ class HttpServerLimitsTest {
         };
         server = HttpServer.start(
                 settings,
+                HttpExposure.API_ONLY,
                 "test:1",
                 ready,
                 meters,
@@ -138,6 +141,40 @@ class HttpServerLimitsTest {
     }
 
     @Test
+    void byDefaultTheApiPortServesOnlyTheApiAndItsDocumentAndNoResponseNamesTheInstance() throws Exception {
+        for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+            HttpResponse<String> r = send(api + path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).doesNotContain("lastseen_").doesNotContain("served_by");
+            assertThat(r.headers().firstValue(QueryHeaders.SERVED_BY)).as(path).isEmpty();
+        }
+        assertThat(send(api + "/openapi.yaml").statusCode()).isEqualTo(200);
+        HttpResponse<String> health = send(management + "/healthz");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue(QueryHeaders.SERVED_BY)).isEmpty();
+        assertThat(json(health).has("served_by")).isFalse();
+    }
+
+    @Test
+    void whenEnabledTheApiPortAlsoServesHealthAndMetricsAndResponsesNameTheInstance() throws Exception {
+        server.close();
+        server = HttpServer.start(
+                new HttpServerSettings("127.0.0.1", 0, 0, HttpServerSettings.Limits.DEFAULTS, null),
+                new HttpExposure(true, true),
+                "test:1",
+                Health.of(() -> true, () -> true, () -> "ready"),
+                meters,
+                routes -> {});
+        String enabled = "http://127.0.0.1:" + server.port();
+        for (String path : List.of("/healthz", "/metrics", "/openapi.yaml")) {
+            HttpResponse<String> r = send(enabled + path);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.headers().firstValue(QueryHeaders.SERVED_BY)).as(path).hasValue("test:1");
+        }
+        assertThat(json(send(enabled + "/nowhere")).path("served_by").asText()).isEqualTo("test:1");
+    }
+
+    @Test
     void theManagementPortServesNoQueries() throws Exception {
         HttpResponse<String> r = send(management + "/v1/slow");
         assertThat(r.statusCode()).isEqualTo(404);
@@ -147,7 +184,7 @@ class HttpServerLimitsTest {
     @Test
     void headersOverTheBoundAreRefusedWith431AsAProblem() throws Exception {
         HttpResponse<String> r = client.send(
-                HttpRequest.newBuilder(URI.create(api + "/healthz"))
+                HttpRequest.newBuilder(URI.create(api + "/openapi.yaml"))
                         .header("X-Padding", "x".repeat(3_000))
                         .GET()
                         .build(),
@@ -162,7 +199,7 @@ class HttpServerLimitsTest {
     @Test
     void requestBodiesAreRefused() throws Exception {
         HttpResponse<String> r = client.send(
-                HttpRequest.newBuilder(URI.create(api + "/healthz"))
+                HttpRequest.newBuilder(URI.create(api + "/openapi.yaml"))
                         .method("GET", HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,10 +1,14 @@
 package dev.lastseen.app.http;
 
 import dev.lastseen.app.Readiness;
-import dev.lastseen.app.config.ApiKeysConfig;
+import dev.lastseen.app.access.AccountScope;
+import dev.lastseen.app.access.ApiKeys;
+import dev.lastseen.app.access.KeyDigest;
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.app.query.Endpoints;
 import dev.lastseen.app.query.LocalState;
+import dev.lastseen.app.query.PeerSignature;
 import dev.lastseen.app.query.TokenQueryService;
 import dev.lastseen.app.topology.TopologyDriver;
 import dev.lastseen.avro.AuthOutcome;
@@ -25,6 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,6 +53,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class QueryTestKit implements AutoCloseable {
     public static final String API_KEY = "test-api-key-0123456789abcdef";
+    /** A key whose line names {@link #SCOPED_ACCOUNT} only. */
+    public static final String SCOPED_API_KEY = "test-scoped-key-0123456789abcdef";
+
+    public static final String SCOPED_ACCOUNT = "acct-scoped";
+    /** The key file in force: {@link #API_KEY} for every account, {@link #SCOPED_API_KEY} for one. */
+    public static final ApiKeys KEYS = new ApiKeys(List.of(
+            new ApiKeys.Entry(KeyDigest.of(API_KEY), AccountScope.EVERY_ACCOUNT),
+            new ApiKeys.Entry(KeyDigest.of(SCOPED_API_KEY), AccountScope.of(Set.of(SCOPED_ACCOUNT)))));
+
     public static final HostInfo SELF = new HostInfo("test-instance", 7070);
     public static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
 
@@ -58,14 +72,13 @@ public final class QueryTestKit implements AutoCloseable {
     private final TestInputTopic<String, LoginEvent> logins;
     private final LastseenConfig config;
     private HttpServer http;
+    private PrometheusMeterRegistry meters;
     private final List<HttpServer> servers = new ArrayList<>();
 
     public QueryTestKit() {
         SecretScan.registerSecret(API_KEY);
-        topologyDriver = TopologyDriver.builder()
-                .set(ApiKeysConfig.API_KEYS, API_KEY)
-                .startAt(NOW)
-                .build();
+        SecretScan.registerSecret(SCOPED_API_KEY);
+        topologyDriver = TopologyDriver.builder().startAt(NOW).build();
         registry = topologyDriver.registry();
         driver = topologyDriver.driver();
         config = topologyDriver.config();
@@ -200,20 +213,43 @@ public final class QueryTestKit implements AutoCloseable {
             LocalState state,
             HostInfo self,
             Consumer<RoutesConfig> extra) {
+        return serve(settings, HttpExposure.SINGLE_PORT, query, state, self, extra);
+    }
+
+    /** As {@link #serve(HttpServerSettings, LastseenConfig.QuerySettings, LocalState, HostInfo, Consumer)}, exposing {@code exposure}. */
+    public HttpServer serve(
+            HttpServerSettings settings,
+            HttpExposure exposure,
+            LastseenConfig.QuerySettings query,
+            LocalState state,
+            HostInfo self,
+            Consumer<RoutesConfig> extra) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.meters = meters;
         String servedBy = Endpoints.authority(self);
         TokenResource resource = new TokenResource(
                 new TokenQueryService(state, self, query, settings.tls() != null),
-                new ApiKeyAuthenticator(config.apiKeys(), query.forwardCredentials()),
+                new ApiKeyAuthenticator(
+                        () -> KEYS,
+                        query.forwardCredential() == null
+                                ? null
+                                : new PeerSignature(query.forwardCredentials(), Clock.systemUTC()),
+                        servedBy,
+                        new AuthFailures(meters)),
                 query.maxPageScan(),
-                servedBy,
+                exposure.servedBy() ? servedBy : null,
                 new QueryLimiter(settings.limits().maxConcurrentQueries(), meters));
-        HttpServer server = HttpServer.start(settings, servedBy, new Readiness(), meters, routes -> {
+        HttpServer server = HttpServer.start(settings, exposure, servedBy, new Readiness(), meters, routes -> {
             extra.accept(routes);
             resource.routes(routes);
         });
         servers.add(server);
         return server;
+    }
+
+    /** The meters of the server started last. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     public HttpServer http() {

@@ -214,6 +214,27 @@ class TokenApiTest {
     }
 
     @Test
+    void aKeyReadsOnlyTheAccountsItsLineNamesOnTheTokenAndTheListingRoutesAlike() {
+        String own = base + "/v1/accounts/" + QueryTestKit.SCOPED_ACCOUNT;
+        assertProblem(http.get(own + "/tokens/nothing-here", QueryTestKit.SCOPED_API_KEY), 404, "token-not-found");
+        assertThat(http.get(own + "/tokens", QueryTestKit.SCOPED_API_KEY).statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> token = http.get(base + "/v1/accounts/acct-1/tokens/tok-1", QueryTestKit.SCOPED_API_KEY);
+        assertProblem(token, 403, "forbidden-account");
+        assertThat(token.body()).doesNotContain("tok-1\"").doesNotContain(QueryTestKit.SCOPED_API_KEY);
+        HttpResponse<String> listing = http.get(base + "/v1/accounts/acct-1/tokens", QueryTestKit.SCOPED_API_KEY);
+        assertProblem(listing, 403, "forbidden-account");
+        assertThat(listing.body()).doesNotContain("tok-1\"");
+        assertThat(kit.meters()
+                        .get("lastseen.api.auth.failures")
+                        .tag("reason", "wrong_account")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+    }
+
+    @Test
     void healthReadinessMetricsAndTheOpenApiDocumentNeedNoKeyAndNameTheInstance() {
         HttpResponse<String> openapi = http.get(base + "/openapi.yaml", Map.of());
         assertThat(openapi.statusCode()).isEqualTo(200);

@@ -3,6 +3,7 @@ package dev.lastseen.app.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lastseen.app.http.AuthFailures;
 import dev.lastseen.app.http.QueryLimiter;
 import dev.lastseen.app.metrics.LastseenMetrics;
 import dev.lastseen.applier.ApplierHealth;
@@ -88,6 +89,7 @@ class DashboardAndRulesTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new LastseenMetrics(registry);
         new QueryLimiter(1, registry); // the API's shedding counters
+        new AuthFailures(registry); // the API's refused requests
         new ApplierMetrics(registry, new ApplierHealth()); // `lastseen apply`'s meters: its own panels and alerts
         Set<String> exported = new HashSet<>();
         LASTSEEN_NAME.matcher(registry.scrape()).results().forEach(r -> exported.add(r.group()));

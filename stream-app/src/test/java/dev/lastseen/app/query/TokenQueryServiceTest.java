@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -41,8 +43,17 @@ class TokenQueryServiceTest {
     private final List<Peer> peers = new ArrayList<>();
 
     private TokenQueryService service(Duration deadline) {
-        return service(
-                deadline, new Forwarder(Duration.ofMillis(500), Duration.ofSeconds(2), "http", null, CREDENTIAL));
+        return service(deadline, forwarder(Duration.ofMillis(500), Duration.ofSeconds(2)));
+    }
+
+    private static Forwarder forwarder(Duration connect, Duration read) {
+        return new Forwarder(
+                connect,
+                read,
+                "http",
+                null,
+                new PeerSignature(List.of(CREDENTIAL), Clock.systemUTC()),
+                Pattern.compile("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1"));
     }
 
     private TokenQueryService service(Duration deadline, Forwarder forwarder) {
@@ -71,7 +82,7 @@ class TokenQueryServiceTest {
     }
 
     @Test
-    void forwardsToTheOwnerOnceMarkedAsForwardedWithTheInstanceCredentialNotTheCallersKey() {
+    void forwardsToTheOwnerOnceMarkedAsForwardedWithASignatureOfTheRequestNotTheCredentialNorTheCallersKey() {
         Peer owner = peer(200, "{\"served_by\":\"owner\"}");
         state.metadata.add(new KeyQueryMetadata(owner.host(), Set.of(), 0));
         QueryOutcome<String> outcome = query(CLIENT);
@@ -82,9 +93,25 @@ class TokenQueryServiceTest {
         assertThat(owner.requests).hasSize(1);
         assertThat(owner.requests.get(0))
                 .containsEntry("path", "/v1/accounts/a/tokens/t")
-                .containsEntry("forwarded", "1")
-                .containsEntry("authorization", "LastseenInstance " + CREDENTIAL);
+                .containsEntry("forwarded", "1");
+        String authorization = owner.requests.get(0).get("authorization");
+        assertThat(authorization).startsWith("LastseenSigned t=").doesNotContain(CREDENTIAL);
+        assertThat(new PeerSignature(List.of(CREDENTIAL), Clock.systemUTC())
+                        .verify(authorization, "GET", Endpoints.authority(owner.host()), "/v1/accounts/a/tokens/t"))
+                .as("a signature of that request, for that owner")
+                .isTrue();
         assertThat(state.views).isEmpty();
+    }
+
+    @Test
+    void anOwnerWhoseAddressDoesNotMatchTheAllowedHostsIsNeverSentAnything() {
+        Peer owner = peer(200, "{}");
+        state.metadata.add(
+                new KeyQueryMetadata(new HostInfo("localhost", owner.host().port()), Set.of(), 0));
+        assertThat(query(CLIENT)).isInstanceOf(QueryOutcome.Unavailable.class);
+        assertThat(owner.requests)
+                .as("'localhost' is not in the allowed pattern (loopback addresses only)")
+                .isEmpty();
     }
 
     @Test
@@ -333,7 +360,7 @@ class TokenQueryServiceTest {
             TokenQueryService service = new TokenQueryService(
                     state,
                     SELF,
-                    new Forwarder(Duration.ofSeconds(5), Duration.ofSeconds(30), "http", null, CREDENTIAL),
+                    forwarder(Duration.ofSeconds(5), Duration.ofSeconds(30)),
                     Duration.ofMillis(700),
                     MAX_STALE_LAG,
                     System::nanoTime,

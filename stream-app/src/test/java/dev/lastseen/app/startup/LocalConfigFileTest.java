@@ -19,13 +19,13 @@ class LocalConfigFileTest {
         LastseenConfig config = ConfigLoader.load(
                 OPS_CONFIG.resolve("local.properties"),
                 Map.of(
-                        "LASTSEEN_API_KEYS_FILE",
+                        "LASTSEEN_API_KEY_FILE",
                         OPS_CONFIG.resolve("api-keys.example").toString()));
 
         assertThat(config.streams()).containsEntry("bootstrap.servers", "127.0.0.1:9092");
         assertThat(config.registry().baseUrl().toString()).isEqualTo("http://127.0.0.1:8081/apis/ccompat/v7");
         assertThat(config.topics()).isEqualTo(TopicNames.DEFAULTS);
-        assertThat(config.apiKeys()).hasSize(1);
+        assertThat(config.apiAccess().keyFile()).endsWith("api-keys.example");
         assertThat(config.http().port()).isEqualTo(7070);
     }
 }
