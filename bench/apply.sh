@@ -5,6 +5,7 @@
 #   bench/apply.sh --tokens 100000 --runs 1 --no-write    a quick look
 #
 # Options: --tokens "N [N ...]" (default "100000 1000000")  --runs K (3)  --freshness-seconds S (60)
+#          --rate R (logins/s of the freshness phase; default half the update-path rate)
 #          --no-write (don't touch BENCHMARKS.md)
 # Environment: LASTSEEN_BENCH_APPLY_OPTS (JVM options, default "-Xms1g -Xmx1g"), LASTSEEN_HEAVY_LOCK (/tmp/lastseen-heavy.lock).
 #
@@ -32,11 +33,13 @@ TOKENS="100000 1000000"
 RUNS=3
 FRESH_S=60
 WRITE=1
+RATE_ARGS=()
 while (($#)); do
   case "$1" in
     --tokens) TOKENS="$2"; shift ;;
     --runs) RUNS="$2"; shift ;;
     --freshness-seconds) FRESH_S="$2"; shift ;;
+    --rate) RATE_ARGS=(--rate "$2"); shift ;;
     --no-write) WRITE=0 ;;
     -h | --help) print_usage "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench/apply.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -59,7 +62,7 @@ for tokens in $TOKENS; do
     # shellcheck disable=SC2086 # JVM options are a word list
     flock "$LOCK" bash -c 'echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)" >&2; exec "$@"' _ \
       java ${LASTSEEN_BENCH_APPLY_OPTS:--Xms1g -Xmx1g} -cp "$ROOT/bench/target/benchmarks.jar" dev.lastseen.bench.ApplyBenchmark \
-      --tokens "$tokens" --freshness-seconds "$FRESH_S" --dir "$OUT" 2>"$OUT/run-$tokens-$run.log" | grep '^APPLY-RESULT' | tee -a "$RESULTS"
+      --tokens "$tokens" --freshness-seconds "$FRESH_S" --dir "$OUT" "${RATE_ARGS[@]}" 2>"$OUT/run-$tokens-$run.log" | grep '^APPLY-RESULT' | tee -a "$RESULTS"
     grep 'load average before' "$OUT/run-$tokens-$run.log" | sed "s/^/[apply-bench] /" >&2 || true
   done
 done

@@ -8,6 +8,7 @@ import dev.lastseen.app.config.LastseenConfig;
 import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.DatabaseConfig;
+import dev.lastseen.applier.IdentityConfig;
 import dev.lastseen.applier.Migrations;
 import dev.lastseen.applier.Target;
 import dev.lastseen.avro.AuthOutcome;
@@ -79,10 +80,12 @@ public final class ApplyBenchmark {
         int freshSeconds = Integer.parseInt(opts.get("--freshness-seconds"));
         Path dir = Files.createDirectories(
                 Path.of(opts.get("--dir")).toAbsolutePath().resolve("run-" + System.currentTimeMillis()));
-        System.out.println(run(tokens, freshSeconds, dir));
+        int givenRate = opts.containsKey("--rate") ? Integer.parseInt(opts.get("--rate")) : 0;
+        System.out.println(run(tokens, freshSeconds, givenRate, dir));
     }
 
-    static String run(int tokens, int freshSeconds, Path dir) throws Exception {
+    /** @param givenRate logins/s of the freshness phase (e.g. half of what the whole pipeline sustains); 0: half the update path's */
+    static String run(int tokens, int freshSeconds, int givenRate, Path dir) throws Exception {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         try (EmbeddedKraftBroker broker = EmbeddedKraftBroker.start(dir.resolve("kafka"), 0);
                 PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"), true)) {
@@ -107,7 +110,7 @@ public final class ApplyBenchmark {
                 throw new IllegalStateException("expected every row updated, found " + rows + " of " + tokens);
             }
 
-            int rate = (int) Math.max(1, updateRate / 2);
+            int rate = givenRate > 0 ? givenRate : (int) Math.max(1, updateRate / 2);
             Freshness f = freshness(
                     broker.bootstrapServers(),
                     registry,
@@ -300,6 +303,7 @@ public final class ApplyBenchmark {
         c.put(RegistryConfig.URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
         c.put(ApplierConfigLoader.HTTP_PORT, "0");
         c.put("bootstrap.servers", bootstrap);
+        c.put(IdentityConfig.STATE_DIR, postgres.log().resolveSibling("apply").toString());
         Target target = ApplierConfigLoader.fromMap(c).target();
         Migrations.createExampleTokensTable(postgres.superuser(DATABASE), target);
         Migrations.migrate(postgres.superuser(DATABASE), target);

@@ -42,6 +42,14 @@ public final class BenchStores {
                 stateDir);
     }
 
+    /** The usage group's index of held-back patches, in memory or on RocksDB, unlogged and uncached. */
+    public static KeyValueStore<Bytes, byte[]> trailing(String kind, Path stateDir) {
+        return init(
+                Stores.keyValueStoreBuilder(
+                        supplier(kind, StoreNames.TOKEN_USAGE_TRAILING), Serdes.Bytes(), Serdes.ByteArray()),
+                stateDir);
+    }
+
     /** The last-seen guard's store (token id → last patched last_seen_at), in memory or on RocksDB, unlogged and uncached. */
     public static KeyValueStore<String, Long> guard(String kind, Path stateDir) {
         return init(

@@ -55,6 +55,7 @@ public class UsageProcessorBenchmark {
     private Path dir;
     private KeyValueStore<TokenKey, UsageFields> kv;
     private KeyValueStore<Bytes, byte[]> neverSeen;
+    private KeyValueStore<Bytes, byte[]> trailing;
     private MockProcessorContext<String, TokenLastSeen> context;
     private UsageProcessor processor;
     private Record<String, UsageCommand>[] records;
@@ -69,12 +70,15 @@ public class UsageProcessorBenchmark {
         context = BenchStores.context(dir);
         neverSeen = BenchStores.neverSeen(store, dir);
         context.addStateStore(kv);
+        trailing = BenchStores.trailing(store, dir);
         context.addStateStore(neverSeen);
+        context.addStateStore(trailing);
         processor = new UsageProcessor(
                 Duration.ofMinutes(1),
                 new LastseenMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
                 Clock.systemUTC(),
                 new LastseenConfig.RetentionSettings(Duration.ZERO, Duration.ZERO, Duration.ZERO),
+                1_000_000,
                 1_000_000);
         processor.init(context);
         SyntheticTraffic traffic = new SyntheticTraffic(
@@ -99,6 +103,7 @@ public class UsageProcessorBenchmark {
     public void tearDown() {
         kv.close();
         neverSeen.close();
+        trailing.close();
         BenchStores.delete(dir);
     }
 

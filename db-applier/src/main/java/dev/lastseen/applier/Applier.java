@@ -2,6 +2,7 @@ package dev.lastseen.applier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lastseen.common.Backoff;
+import dev.lastseen.common.InstanceIdFile;
 import dev.lastseen.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -9,7 +10,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -31,13 +35,19 @@ public final class Applier implements AutoCloseable {
     private final Thread thread;
     private final ApplierHealth health;
     private final KafkaClientMetrics consumerMetrics;
+    private final InstanceIdFile keptName; // null when the name is configured
 
     private Applier(
-            HikariDataSource database, ApplyLoop loop, ApplierHealth health, KafkaClientMetrics consumerMetrics) {
+            HikariDataSource database,
+            ApplyLoop loop,
+            ApplierHealth health,
+            KafkaClientMetrics consumerMetrics,
+            InstanceIdFile keptName) {
         this.database = database;
         this.loop = loop;
         this.health = health;
         this.consumerMetrics = consumerMetrics;
+        this.keptName = keptName;
         this.thread = new Thread(loop, "lastseen-apply");
     }
 
@@ -53,10 +63,19 @@ public final class Applier implements AutoCloseable {
         ApplierHealth health = new ApplierHealth();
         ApplierMetrics metrics = new ApplierMetrics(meters, health);
         HikariDataSource database = DataSources.applier(config.database());
+        InstanceIdFile keptName = null;
         try {
             checkPrivileges(database, config, databaseWait);
+            String instanceId = config.identity().instanceId();
+            if (instanceId == null) {
+                keptName = InstanceIdFile.claim(
+                        config.identity().stateDir(), ApplierConfigLoader.DEFAULT_GROUP_ID, IdentityConfig.INSTANCE_ID);
+                instanceId = keptName.id();
+            }
+            Map<String, Object> consumerProperties = new HashMap<>(config.consumer());
+            consumerProperties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
             KafkaConsumer<byte[], byte[]> consumer =
-                    new KafkaConsumer<>(config.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                    new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             try {
                 checkTopics(consumer, config.topics());
             } catch (RuntimeException e) {
@@ -82,10 +101,12 @@ public final class Applier implements AutoCloseable {
                     Clock.systemUTC(),
                     new PrivilegeWatch(
                             database, config.target(), config.privilegeCheckInterval(), metrics, System::nanoTime));
-            Applier applier = new Applier(database, loop, health, consumerMetrics);
+            Applier applier = new Applier(database, loop, health, consumerMetrics, keptName);
             applier.thread.start();
             log.info(
-                    "lastseen apply running: {} -> {} ({} layout), dead letters to {}",
+                    "lastseen apply running as group member {} ({}): {} -> {} ({} layout), dead letters to {}",
+                    instanceId,
+                    keptName != null ? "kept in " + config.identity().stateDir() : IdentityConfig.INSTANCE_ID,
                     config.topics().tokenLastSeen(),
                     config.target().schema() + "." + config.target().writtenTable(),
                     config.target().layout().configValue(),
@@ -93,6 +114,9 @@ public final class Applier implements AutoCloseable {
             return applier;
         } catch (RuntimeException e) {
             database.close();
+            if (keptName != null) {
+                keptName.close();
+            }
             throw e;
         }
     }
@@ -173,6 +197,9 @@ public final class Applier implements AutoCloseable {
         }
         consumerMetrics.close();
         database.close();
+        if (keptName != null) {
+            keptName.close();
+        }
         health.stopped();
     }
 }

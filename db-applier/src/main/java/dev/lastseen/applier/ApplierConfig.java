@@ -3,6 +3,7 @@ package dev.lastseen.applier;
 import dev.lastseen.common.Backoff;
 import dev.lastseen.config.HttpServerSettings;
 import dev.lastseen.registry.RegistrySettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +26,7 @@ public record ApplierConfig(
         HttpServerSettings http,
         Duration clockSkewAllowance,
         int maxRecordBytes,
+        Identity identity,
         Duration privilegeCheckInterval,
         Map<String, Object> consumer,
         Map<String, Object> producer) {
@@ -89,6 +91,12 @@ public record ApplierConfig(
 
     /** The input topic and the dead-letter topic of undecodable or invalid patches. */
     public record Topics(String tokenLastSeen, String deadLetter) {}
+
+    /**
+     * The applier's stable name in the consumer group (static membership): {@code instanceId} if
+     * configured, else the name kept in {@code stateDir} ({@link dev.lastseen.common.InstanceIdFile}).
+     */
+    public record Identity(String instanceId, Path stateDir) {}
 
     @Override
     public String toString() {

@@ -51,8 +51,8 @@ public final class ApplierConfigLoader {
     /** Bound on the size of the configuration and password files: they are inputs too. */
     static final long MAX_FILE_BYTES = ConfigSources.MAX_FILE_BYTES;
 
-    public static final ConfigDef DEFINITION =
-            RegistryConfig.define(BatchConfig.define(TargetConfig.define(DatabaseConfig.define(new ConfigDef())))
+    public static final ConfigDef DEFINITION = RegistryConfig.define(
+            IdentityConfig.define(BatchConfig.define(TargetConfig.define(DatabaseConfig.define(new ConfigDef())))
                     .define(
                             TOPIC,
                             ConfigDef.Type.STRING,
@@ -93,7 +93,7 @@ public final class ApplierConfigLoader {
                             7071,
                             Range.between(0, 65535),
                             Importance.MEDIUM,
-                            "Port of /healthz, /readyz and /metrics (0 picks a free port)."));
+                            "Port of /healthz, /readyz and /metrics (0 picks a free port).")));
 
     /** Set by the applier, never by configuration: they are what makes the commit-after-apply contract hold. */
     private static final Map<String, Object> FIXED_CONSUMER = Map.of(
@@ -165,6 +165,7 @@ public final class ApplierConfigLoader {
                 new HttpServerSettings(c.getString(HTTP_HOST), c.getInt(HTTP_PORT)),
                 Duration.ofMillis(c.getLong(CLOCK_SKEW_ALLOWANCE_MS)),
                 c.getInt(MAX_RECORD_BYTES),
+                IdentityConfig.from(c),
                 TargetConfig.privilegeCheckInterval(c),
                 consumer(clients),
                 producer(clients));
@@ -179,6 +180,13 @@ public final class ApplierConfigLoader {
         given.forEach((k, v) -> {
             if (!consumerKeys.contains(k) && !producerKeys.contains(k)) {
                 throw new ConfigException(k, v, "is neither a lastseen key nor a Kafka consumer or producer key");
+            }
+            if (k.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+                throw new ConfigException(
+                        k,
+                        v,
+                        "is set through " + IdentityConfig.INSTANCE_ID + " (or kept in " + IdentityConfig.STATE_DIR
+                                + "): one name to get right");
             }
             if (FIXED_CONSUMER.containsKey(k)
                     && !FIXED_CONSUMER.get(k).equals(String.valueOf(v).trim().toLowerCase(Locale.ROOT))) {

@@ -128,7 +128,10 @@ final class ApplyLoop implements Runnable {
         } catch (RuntimeException | Error e) {
             fail(e);
         } finally {
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            // A static member stays in the group when it merely closes; a planned stop leaves, so that on a
+            // scale-in the partitions move at once. A crash leaves nothing: the restart takes the name back.
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(5)));
             deadLetters.close();
             if (health.isLive()) {
                 health.stopped();

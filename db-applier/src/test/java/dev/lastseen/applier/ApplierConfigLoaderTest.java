@@ -40,6 +40,29 @@ class ApplierConfigLoaderTest {
     }
 
     @Test
+    void theGroupNameIsKeptInALocalDirectoryUnlessOneIsConfiguredAndNeverSetDirectly() {
+        ApplierConfig kept = ApplierConfigLoader.fromMap(minimal());
+        assertThat(kept.identity().instanceId()).isNull();
+        assertThat(kept.identity().stateDir())
+                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "lastseen-apply"));
+
+        Map<String, Object> named = minimal();
+        named.put(IdentityConfig.INSTANCE_ID, "lastseen-apply-0");
+        named.put(IdentityConfig.STATE_DIR, dir.toString());
+        assertThat(ApplierConfigLoader.fromMap(named).identity())
+                .isEqualTo(new ApplierConfig.Identity("lastseen-apply-0", dir));
+
+        Map<String, Object> bad = minimal();
+        bad.put(IdentityConfig.INSTANCE_ID, "no spaces");
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(bad)).hasMessageContaining(IdentityConfig.INSTANCE_ID);
+        Map<String, Object> direct = minimal();
+        direct.put("group.instance.id", "x");
+        assertThatThrownBy(() -> ApplierConfigLoader.fromMap(direct))
+                .hasMessageContaining("group.instance.id")
+                .hasMessageContaining(IdentityConfig.INSTANCE_ID);
+    }
+
+    @Test
     void thePasswordIsInNoStringForm() {
         ApplierConfig c = ApplierConfigLoader.fromMap(minimal());
         assertThat(c.toString()).doesNotContain("s3cret-pa55word").contains("[hidden]");

@@ -168,6 +168,33 @@ public final class PostgresServer implements AutoCloseable {
         return log;
     }
 
+    /** The postmaster's pid (the first line of {@code postmaster.pid}), or -1 when the server is not running. */
+    public synchronized long postmasterPid() {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (server == null || !Files.exists(pidFile)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pidFile, e);
+        }
+    }
+
+    /**
+     * Makes the running server follow this JVM: once the JVM is gone, however it went (SIGKILL, the OOM
+     * killer, with no shutdown hook run), a watchdog process stops the server and deletes {@code
+     * deleteAfter} (the data directory or a directory holding it). For developer tools whose server must
+     * not outlive them; a clean stop still goes through {@link #close()}.
+     */
+    public void stopWhenThisProcessIsGone(Path deleteAfter) {
+        long pid = postmasterPid();
+        if (pid < 0) {
+            throw new IllegalStateException("the server is not running");
+        }
+        ParentWatchdog.start(ProcessHandle.current().pid(), pid, deleteAfter);
+    }
+
     @Override
     public void close() {
         stop();

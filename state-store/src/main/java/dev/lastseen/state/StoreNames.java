@@ -11,6 +11,11 @@ public final class StoreNames {
      * ({@link NeverSeenIndex}); it bounds them per task. Written only by the login path.
      */
     public static final String TOKEN_USAGE_NEVER_SEEN = "token-usage-never-seen";
+    /**
+     * Usage group too: the tokens whose patch the granularity held back, by when their trailing
+     * patch falls due ({@link TrailingPatchIndex}). Written only by the login path.
+     */
+    public static final String TOKEN_USAGE_TRAILING = "token-usage-trailing";
     /** token_id → account_id, so a registry tombstone (which carries no account) can be routed to its account. */
     public static final String TOKEN_ACCOUNT_INDEX = "token-account-index";
     /** token_id → the last {@code last_seen_at} written to token-last-seen, so that topic never moves backwards for a token. */

@@ -18,13 +18,15 @@ import org.apache.kafka.streams.state.Stores;
  * @param tokenAccountIndex supplier of the token → account index
  * @param lastSeenGuard     supplier of the token → last emitted last-seen store ({@link LastSeenGuard})
  * @param neverSeen         supplier of the usage group's index of never-successful entries ({@link NeverSeenIndex})
+ * @param trailing          supplier of the usage group's index of held-back patches ({@link TrailingPatchIndex})
  */
 public record TokenStores(
         KeyValueBytesStoreSupplier registry,
         KeyValueBytesStoreSupplier usage,
         KeyValueBytesStoreSupplier tokenAccountIndex,
         KeyValueBytesStoreSupplier lastSeenGuard,
-        KeyValueBytesStoreSupplier neverSeen) {
+        KeyValueBytesStoreSupplier neverSeen,
+        KeyValueBytesStoreSupplier trailing) {
 
     /** RocksDB-backed stores: what the application runs with. */
     public static TokenStores persistent() {
@@ -33,7 +35,8 @@ public record TokenStores(
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE),
                 Stores.persistentKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX),
                 Stores.persistentKeyValueStore(StoreNames.LAST_SEEN_GUARD),
-                Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE_NEVER_SEEN));
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE_NEVER_SEEN),
+                Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE_TRAILING));
     }
 
     /** In-memory stores (changelogged all the same): for tests. */
@@ -43,7 +46,8 @@ public record TokenStores(
                 Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE),
                 Stores.inMemoryKeyValueStore(StoreNames.TOKEN_ACCOUNT_INDEX),
                 Stores.inMemoryKeyValueStore(StoreNames.LAST_SEEN_GUARD),
-                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE_NEVER_SEEN));
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE_NEVER_SEEN),
+                Stores.inMemoryKeyValueStore(StoreNames.TOKEN_USAGE_TRAILING));
     }
 
     public StoreBuilder<KeyValueStore<TokenKey, RegistryFields>> registryBuilder() {
@@ -72,6 +76,12 @@ public record TokenStores(
 
     public StoreBuilder<KeyValueStore<Bytes, byte[]>> neverSeenBuilder() {
         return Stores.keyValueStoreBuilder(neverSeen, Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
+    }
+
+    public StoreBuilder<KeyValueStore<Bytes, byte[]>> trailingBuilder() {
+        return Stores.keyValueStoreBuilder(trailing, Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of())
                 .withCachingEnabled();
     }

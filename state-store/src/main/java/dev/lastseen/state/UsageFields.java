@@ -51,6 +51,11 @@ public record UsageFields(
         return lastSeenAt != NEVER;
     }
 
+    /** Whether last-seen advanced past the last patch: the granularity held the newer value back. */
+    public boolean heldBack() {
+        return lastPatchedAt != NEVER && lastSeenAt > lastPatchedAt;
+    }
+
     public boolean retired() {
         return retiredAt != NEVER;
     }

@@ -79,7 +79,8 @@ public final class UsageWriter {
         if (neverSeen != null && stored != null && !stored.seen()) {
             neverSeen.removed(key, stored.lastFailureAt()); // its first success: no longer a candidate for eviction
         }
-        return new UsageChange(after, advanced, patch);
+        boolean startedHolding = advanced && patch == null && !before.heldBack();
+        return new UsageChange(after, advanced, patch, startedHolding);
     }
 
     /** Records a failed authentication at {@code occurredAt}: only the failure count and time change. */
@@ -103,8 +104,49 @@ public final class UsageWriter {
                 evicted.accept(n);
             }
         }
-        return new UsageChange(after, false, null);
+        return new UsageChange(after, false, null, false);
     }
+
+    /**
+     * The trailing patch of a token whose advance the granularity held back (see {@link TrailingPatchIndex}):
+     * once the token has been quiet for the granularity — no success later than {@code now -
+     * granularity} (epoch millis) — its held-back last-seen is published, and it counts as patched.
+     *
+     * @param lastPatchedAtWhenHeld the token's last patch when it was held back: if a regular patch
+     *                              came since, that one published the hold (or a newer hold is indexed itself)
+     */
+    public Trailing trailingPatch(TokenKey key, long lastPatchedAtWhenHeld, long now) {
+        UsageFields u = usage.get(key);
+        if (u == null || !u.heldBack() || u.lastPatchedAt() != lastPatchedAtWhenHeld) {
+            return new Trailing(null, TrailingPatchIndex.DONE);
+        }
+        long quietFrom = u.lastSeenAt() + patchGranularityMillis;
+        if (quietFrom > now) {
+            return new Trailing(null, quietFrom); // still in use: wait until it has been quiet long enough
+        }
+        usage.put(
+                key,
+                new UsageFields(
+                        u.lastSeenAt(),
+                        u.lastSeenColo(),
+                        u.lastSeenIp(),
+                        u.successCount(),
+                        u.failureCount(),
+                        u.lastSeenAt(),
+                        u.lastFailureAt(),
+                        u.retiredAt()));
+        return new Trailing(
+                new UsagePatch(key.accountId(), key.tokenId(), u.lastSeenAt(), u.lastSeenColo(), u.lastSeenIp()),
+                TrailingPatchIndex.DONE);
+    }
+
+    /**
+     * What {@link #trailingPatch} decided.
+     *
+     * @param patch   the trailing patch to publish, or null
+     * @param dueAgain {@link TrailingPatchIndex#DONE}, or when to look again (the token is still in use)
+     */
+    public record Trailing(UsagePatch patch, long dueAgain) {}
 
     /**
      * Marks the token's usage here as retired at {@code at} (epoch millis): the registry deleted the

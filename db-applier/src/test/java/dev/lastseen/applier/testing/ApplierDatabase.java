@@ -3,6 +3,7 @@ package dev.lastseen.applier.testing;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.DatabaseConfig;
+import dev.lastseen.applier.IdentityConfig;
 import dev.lastseen.applier.Migrations;
 import dev.lastseen.applier.Target;
 import dev.lastseen.applier.TargetConfig;
@@ -73,6 +74,11 @@ public final class ApplierDatabase {
         m.put(DatabaseConfig.MIGRATE_USER, PostgresServer.SUPERUSER);
         m.put(RegistryConfig.URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
         m.put("bootstrap.servers", "127.0.0.1:9");
+        // The applier's kept group name: one directory per database (next to the server's log), so appliers of
+        // different tests never share a name, and a restarted applier of this database takes its name back.
+        m.put(
+                IdentityConfig.STATE_DIR,
+                server.log().resolveSibling("apply-" + database).toString());
         return m;
     }
 

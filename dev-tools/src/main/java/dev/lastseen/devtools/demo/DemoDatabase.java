@@ -4,6 +4,7 @@ import dev.lastseen.applier.Applier;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
 import dev.lastseen.applier.BatchConfig;
+import dev.lastseen.applier.IdentityConfig;
 import dev.lastseen.config.RegistryConfig;
 import dev.lastseen.devtools.postgres.TokensDatabase;
 import dev.lastseen.devtools.traffic.SyntheticTraffic;
@@ -48,9 +49,12 @@ final class DemoDatabase implements AutoCloseable {
             List<SyntheticTraffic.Token> tokens) {
         PostgresServer server = PostgresServer.start(dir);
         try {
+            // A killed demo (SIGKILL, OOM) runs no shutdown hook: its server and data must not outlive it anyway.
+            server.stopWhenThisProcessIsGone(dir.getParent());
             Map<String, Object> c = new HashMap<>(TokensDatabase.prepare(server, tokens, APPLIER_PASSWORD));
             c.put(RegistryConfig.URL, ApplierConfigLoader.IN_MEMORY_REGISTRY);
             c.put(BatchConfig.BATCH_LINGER_MS, "500");
+            c.put(IdentityConfig.STATE_DIR, dir.resolveSibling("apply").toString()); // gone with the demo's directory
             c.put("bootstrap.servers", bootstrap);
             ApplierConfig config = ApplierConfigLoader.fromMap(c);
             return new DemoDatabase(server, Applier.start(config, registry, meters, Duration.ofSeconds(30)), meters);

@@ -77,17 +77,92 @@ class DemoIT {
             HttpResponse<String> metrics = get(management, "/metrics");
             assertThat(metrics.body()).contains("lastseen_events_total");
 
+            long postmaster;
+            try (var dirs = Files.list(work)) {
+                Path demoDir = dirs.filter(p -> p.getFileName().toString().startsWith("lastseen-demo-"))
+                        .findFirst()
+                        .orElseThrow();
+                postmaster = Long.parseLong(Files.readAllLines(demoDir.resolve("postgres/postmaster.pid"))
+                        .get(0)
+                        .strip());
+            }
             demo.destroy(); // SIGTERM: the JVM's shutdown path, the same as Ctrl-C's SIGINT
             assertThat(demo.waitFor(60, TimeUnit.SECONDS))
                     .as("the demo stops after the signal")
                     .isTrue();
             String printed = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(printed).as(printed).contains("lastseen demo: stopping", "lastseen demo: stopped cleanly");
+            assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive))
+                    .as("the demo's postmaster stopped with it")
+                    .isNotEqualTo(java.util.Optional.of(true));
             try (var left = Files.list(work)) {
                 assertThat(left.map(p -> p.getFileName().toString()))
                         .as("the demo deletes its broker data and state when it stops")
                         .noneMatch(name -> name.startsWith("lastseen-demo-"));
             }
+        } finally {
+            demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aDemoKilledWithSigkillLeavesNoPostgresServerAndNoDataBehind() throws Exception {
+        Path work = ItPaths.workDir("demo-sigkill");
+        Path log = work.resolve("demo.log");
+        Process demo = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-Djava.io.tmpdir=" + work,
+                        "-jar",
+                        ItPaths.devJar().toString(),
+                        "demo",
+                        "--http-port",
+                        Integer.toString(Loopback.freePort()),
+                        "--management-port",
+                        "0",
+                        "--summary-every",
+                        "PT1S")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            await("rows applied into the demo's PostgreSQL")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        assertThat(demo.isAlive()).as("the demo runs").isTrue();
+                        assertThat(Files.readString(log, StandardCharsets.UTF_8))
+                                .containsPattern(APPLIED);
+                    });
+            Path demoDir;
+            try (var dirs = Files.list(work)) {
+                demoDir = dirs.filter(p -> p.getFileName().toString().startsWith("lastseen-demo-"))
+                        .findFirst()
+                        .orElseThrow();
+            }
+            long postmaster = Long.parseLong(Files.readAllLines(demoDir.resolve("postgres/postmaster.pid"))
+                    .get(0)
+                    .strip());
+            assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive))
+                    .as("the demo's postmaster runs")
+                    .contains(true);
+
+            demo.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long killedAt = System.nanoTime();
+
+            await("no postmaster and no data directory left")
+                    .atMost(Duration.ofSeconds(45))
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> {
+                        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive))
+                                .as("the postmaster")
+                                .isNotEqualTo(java.util.Optional.of(true));
+                        assertThat(demoDir).as("the demo's directory").doesNotExist();
+                    });
+            System.out.printf(
+                    "DEMO-SIGKILL: postmaster stopped and %s deleted %.1f s after the SIGKILL%n",
+                    demoDir, (System.nanoTime() - killedAt) / 1e9);
         } finally {
             demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }

@@ -21,8 +21,13 @@ final class Manifests {
     final Map<String, List<JsonNode>> byFile = new LinkedHashMap<>();
 
     static Manifests load() throws IOException {
+        return load(DIR);
+    }
+
+    /** Every YAML file directly in {@code dir} (not in its subdirectories). */
+    static Manifests load(Path dir) throws IOException {
         Manifests m = new Manifests();
-        try (Stream<Path> files = Files.list(DIR)) {
+        try (Stream<Path> files = Files.list(dir)) {
             for (Path f :
                     files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 List<JsonNode> docs = new ArrayList<>();

@@ -132,6 +132,7 @@ public final class ConfigLoader {
                 query,
                 UsageConfig.from(c),
                 UsageConfig.neverSeenMaxEntries(c),
+                UsageConfig.trailingMaxEntries(c),
                 SecretConfig.from(c),
                 RestartConfig.from(c),
                 KafkaStreamsConfig.from(streams, c, topics));

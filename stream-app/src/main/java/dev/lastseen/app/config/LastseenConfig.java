@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param query   interactive-query routing and bounds
  * @param retention how long state that nothing refreshes is kept (never-seen and retired usage, the last-seen guard)
  * @param neverSeenMaxEntries most usage entries of never-successful token ids per task (the oldest are evicted)
+ * @param trailingMaxEntries most tokens per task waiting for a trailing patch (more are not indexed)
  * @param secrets the secret rule's settings
  * @param resilience crashes, restarts and faults: identity, shutdown, record retries
  * @param streams the Kafka Streams properties (everything outside the {@code lastseen.} namespace, plus defaults)
@@ -40,6 +41,7 @@ public record LastseenConfig(
         QuerySettings query,
         RetentionSettings retention,
         long neverSeenMaxEntries,
+        long trailingMaxEntries,
         SecretSettings secrets,
         ResilienceSettings resilience,
         Map<String, Object> streams) {
@@ -122,6 +124,7 @@ public record LastseenConfig(
                 query,
                 retention,
                 neverSeenMaxEntries,
+                trailingMaxEntries,
                 secrets,
                 new ResilienceSettings(
                         instanceId,
@@ -148,6 +151,7 @@ public record LastseenConfig(
                 query,
                 retention,
                 neverSeenMaxEntries,
+                trailingMaxEntries,
                 secrets,
                 resilience,
                 streams);

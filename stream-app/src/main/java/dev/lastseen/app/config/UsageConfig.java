@@ -12,6 +12,7 @@ public final class UsageConfig {
     public static final String RETIRED_RETENTION_MS = "lastseen.usage.retired.retention.ms";
     public static final String GUARD_RETENTION_MS = "lastseen.last-seen.guard.retention.ms";
     public static final String NEVER_SEEN_MAX_ENTRIES = "lastseen.usage.never-seen.max.entries";
+    public static final String TRAILING_MAX_ENTRIES = "lastseen.last-seen.trailing.max.entries";
 
     private UsageConfig() {}
 
@@ -48,7 +49,16 @@ public final class UsageConfig {
                         Importance.MEDIUM,
                         "Most usage entries of token ids that never authenticated successfully that one task (account partition) keeps; "
                                 + "past it, each new one evicts the one with the oldest last failure (a hard bound on what a flood of "
-                                + "failed logins with random token ids can grow).");
+                                + "failed logins with random token ids can grow).")
+                .define(
+                        TRAILING_MAX_ENTRIES,
+                        ConfigDef.Type.LONG,
+                        1_000_000L,
+                        Range.between(100, 1_000_000_000),
+                        Importance.LOW,
+                        "Most tokens one task (account partition) keeps waiting for a trailing patch (a last-seen the granularity "
+                                + "held back, published once the token has been quiet for the granularity); past it a held-back value "
+                                + "waits for the token's next regular patch and lastseen_patches_trailing_dropped_total counts it.");
     }
 
     public static LastseenConfig.RetentionSettings from(AbstractConfig c) {
@@ -61,5 +71,10 @@ public final class UsageConfig {
     /** Most usage entries of never-successful token ids per task (the oldest are evicted). */
     public static long neverSeenMaxEntries(AbstractConfig c) {
         return c.getLong(NEVER_SEEN_MAX_ENTRIES);
+    }
+
+    /** Most tokens per task waiting for a trailing patch (more are not indexed, and counted). */
+    public static long trailingMaxEntries(AbstractConfig c) {
+        return c.getLong(TRAILING_MAX_ENTRIES);
     }
 }

@@ -41,6 +41,8 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
     private final Counter neverSeenExpired;
     private final Counter retiredExpired;
     private final Counter neverSeenEvicted;
+    private final Counter trailingPatches;
+    private final Counter trailingDropped;
     private final Timer freshness;
 
     public LastseenMetrics(MeterRegistry registry) {
@@ -136,6 +138,14 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
                 .description("Usage entries of token ids that never authenticated successfully, evicted (oldest last"
                         + " failure first) to keep a task under lastseen.usage.never-seen.max.entries")
                 .register(registry);
+        trailingPatches = Counter.builder("lastseen.patches.trailing")
+                .description("Trailing patches: a token's last-seen that the granularity held back, published once the"
+                        + " token was quiet for the granularity (before the last-seen guard)")
+                .register(registry);
+        trailingDropped = Counter.builder("lastseen.patches.trailing.dropped")
+                .description("Held-back patches not indexed for a trailing patch because the task's index was at"
+                        + " lastseen.last-seen.trailing.max.entries (published with the token's next regular patch)")
+                .register(registry);
         configRejected = Counter.builder("lastseen.config.rejected")
                 .description("Runtime configuration files rejected (last good kept)")
                 .register(registry);
@@ -228,6 +238,16 @@ public final class LastseenMetrics implements DeadLetterCounter, TaskFailureCoun
     /** Usage entries of never-successful token ids evicted to stay under the per-task cap. */
     public void neverSeenEvicted(int count) {
         neverSeenEvicted.increment(count);
+    }
+
+    /** A held-back last-seen published once its token was quiet for the granularity. */
+    public void trailingPatch() {
+        trailingPatches.increment();
+    }
+
+    /** A held-back last-seen that the full trailing index could not take. */
+    public void trailingDropped() {
+        trailingDropped.increment();
     }
 
     /** A failed token authentication that spike detection did not count, and why. */

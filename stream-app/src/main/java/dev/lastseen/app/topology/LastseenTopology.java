@@ -132,9 +132,11 @@ public final class LastseenTopology {
                                 metrics,
                                 settings.clock(),
                                 settings.retention(),
-                                settings.neverSeenMaxEntries()),
+                                settings.neverSeenMaxEntries(),
+                                settings.trailingMaxEntries()),
                         stores.usageBuilder(),
-                        stores.neverSeenBuilder()),
+                        stores.neverSeenBuilder(),
+                        stores.trailingBuilder()),
                 Named.as(USAGE_PROCESSOR));
 
         // Every patch of a token passes one guard, whichever account produced it: token-last-seen never moves back.

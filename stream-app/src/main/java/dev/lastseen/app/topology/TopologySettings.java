@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param autoRegister      whether output serializers register their schemas
  * @param retention         how long state that nothing refreshes is kept
  * @param neverSeenMaxEntries most usage entries of never-successful token ids per task
+ * @param trailingMaxEntries  most tokens per task waiting for a trailing patch
  * @param secrets           the secret rule's settings
  */
 public record TopologySettings(
@@ -28,6 +29,7 @@ public record TopologySettings(
         Clock clock,
         LastseenConfig.RetentionSettings retention,
         long neverSeenMaxEntries,
+        long trailingMaxEntries,
         LastseenConfig.SecretSettings secrets) {
 
     public static TopologySettings from(LastseenConfig config, int accountPartitions, Clock clock) {
@@ -42,6 +44,7 @@ public record TopologySettings(
                 clock,
                 config.retention(),
                 config.neverSeenMaxEntries(),
+                config.trailingMaxEntries(),
                 config.secrets());
     }
 }

@@ -8,6 +8,7 @@ import dev.lastseen.avro.TokenLastSeen;
 import dev.lastseen.state.NeverSeenIndex;
 import dev.lastseen.state.StoreNames;
 import dev.lastseen.state.TokenKey;
+import dev.lastseen.state.TrailingPatchIndex;
 import dev.lastseen.state.UsageChange;
 import dev.lastseen.state.UsageFields;
 import dev.lastseen.state.UsagePatch;
@@ -27,6 +28,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * lifecycle of each token in the account (token ids only), so usage of a deleted or moved-away
  * token expires a retention after the delete/move.
  *
+ * <p>Trailing patches: an advance the granularity holds back is indexed ({@link TrailingPatchIndex}),
+ * due one granularity later; a punctuation every {@link #trailingInterval} publishes the held-back
+ * value of each due token that has been quiet for the granularity (no success within it), and
+ * looks again later at one still in use. So {@code token-last-seen} converges to the exact last
+ * login within about granularity + interval after it, while a busy token still gets at most one
+ * patch per granularity.
+ *
  * <p>Public only so that the JMH benchmarks in {@code bench/} can drive this hot path directly from
  * their own package; nothing outside the topology uses it otherwise.
  */
@@ -41,25 +49,40 @@ public final class UsageProcessor implements Processor<String, UsageCommand, Str
     private final Clock clock;
     private final LastseenConfig.RetentionSettings retention;
     private final long neverSeenMaxEntries;
+    private final long trailingMaxEntries;
     private ProcessorContext<String, TokenLastSeen> context;
     private UsageWriter writer;
+    private TrailingPatchIndex trailing;
     private TokenKey sweepResumeAfter;
 
     /**
      * @param retention           how long usage of never-successful token ids and of retired tokens is kept (0: forever)
      * @param neverSeenMaxEntries most such entries this task keeps; a new one past it evicts the oldest
+     * @param trailingMaxEntries  most tokens this task keeps waiting for a trailing patch
      */
     public UsageProcessor(
             Duration patchGranularity,
             LastseenMetrics metrics,
             Clock clock,
             LastseenConfig.RetentionSettings retention,
-            long neverSeenMaxEntries) {
+            long neverSeenMaxEntries,
+            long trailingMaxEntries) {
         this.patchGranularity = patchGranularity;
         this.metrics = metrics;
         this.clock = clock;
         this.retention = retention;
         this.neverSeenMaxEntries = neverSeenMaxEntries;
+        this.trailingMaxEntries = trailingMaxEntries;
+    }
+
+    /**
+     * How often held-back values are looked at: the granularity, between 1 s and the sweeps'
+     * {@link #SWEEP_INTERVAL}, so that the trailing patch adds little to the granularity's delay.
+     */
+    static Duration trailingInterval(Duration patchGranularity) {
+        Duration atLeast =
+                patchGranularity.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : patchGranularity;
+        return atLeast.compareTo(SWEEP_INTERVAL) > 0 ? SWEEP_INTERVAL : atLeast;
     }
 
     @Override
@@ -72,6 +95,25 @@ public final class UsageProcessor implements Processor<String, UsageCommand, Str
         if (!retention.neverSeen().isZero() || !retention.retired().isZero()) {
             context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
         }
+        this.trailing =
+                new TrailingPatchIndex(context.getStateStore(StoreNames.TOKEN_USAGE_TRAILING), trailingMaxEntries);
+        if (patchGranularity.isPositive()) { // a zero granularity holds nothing back
+            context.schedule(
+                    trailingInterval(patchGranularity), PunctuationType.WALL_CLOCK_TIME, now -> publishTrailing());
+        }
+    }
+
+    /** One bounded pass over the held-back values now due (at most {@link #SWEEP_BUDGET}). */
+    private void publishTrailing() {
+        long now = clock.millis();
+        trailing.due(now, SWEEP_BUDGET, (key, lastPatchedAtWhenHeld) -> {
+            UsageWriter.Trailing t = writer.trailingPatch(key, lastPatchedAtWhenHeld, now);
+            if (t.patch() != null) {
+                metrics.trailingPatch();
+                context.forward(new Record<>(t.patch().tokenId(), toRecord(t.patch()), now));
+            }
+            return t.dueAgain();
+        });
     }
 
     /** One bounded pass of the expiry; successive passes walk the whole store. */
@@ -118,13 +160,19 @@ public final class UsageProcessor implements Processor<String, UsageCommand, Str
         }
         UsagePatch patch = change.patch();
         if (patch != null) {
-            TokenLastSeen value = new TokenLastSeen(
-                    patch.tokenId(),
-                    patch.accountId(),
-                    Instant.ofEpochMilli(patch.lastSeenAt()),
-                    patch.lastSeenColo(),
-                    patch.lastSeenIp());
-            context.forward(new Record<>(patch.tokenId(), value, record.timestamp(), record.headers()));
+            context.forward(new Record<>(patch.tokenId(), toRecord(patch), record.timestamp(), record.headers()));
+        } else if (change.startedHolding()
+                && !trailing.hold(key, change.after().lastPatchedAt(), clock.millis() + patchGranularity.toMillis())) {
+            metrics.trailingDropped();
         }
+    }
+
+    private static TokenLastSeen toRecord(UsagePatch patch) {
+        return new TokenLastSeen(
+                patch.tokenId(),
+                patch.accountId(),
+                Instant.ofEpochMilli(patch.lastSeenAt()),
+                patch.lastSeenColo(),
+                patch.lastSeenIp());
     }
 }

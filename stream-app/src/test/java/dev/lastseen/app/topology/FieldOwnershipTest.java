@@ -52,7 +52,8 @@ class FieldOwnershipTest {
     @Test
     void theUsageWriterIsConnectedToTheUsageGroupsStoresOnly() {
         assertThat(processor(LastseenTopology.USAGE_PROCESSOR).stores())
-                .containsExactlyInAnyOrder(StoreNames.TOKEN_USAGE, StoreNames.TOKEN_USAGE_NEVER_SEEN);
+                .containsExactlyInAnyOrder(
+                        StoreNames.TOKEN_USAGE, StoreNames.TOKEN_USAGE_NEVER_SEEN, StoreNames.TOKEN_USAGE_TRAILING);
     }
 
     @Test

@@ -244,6 +244,7 @@ class NeverSeenFloodTest {
         private final MockProcessorContext<String, TokenLastSeen> context;
         private final KeyValueStore<TokenKey, UsageFields> usage;
         private final KeyValueStore<Bytes, byte[]> neverSeen;
+        private final KeyValueStore<Bytes, byte[]> trailing;
         private final UsageProcessor processor;
         private long sinceSweep;
 
@@ -271,15 +272,24 @@ class NeverSeenFloodTest {
                             Serdes.ByteArray())
                     .withLoggingDisabled()
                     .build();
+            trailing = Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.TOKEN_USAGE_TRAILING),
+                            Serdes.Bytes(),
+                            Serdes.ByteArray())
+                    .withLoggingDisabled()
+                    .build();
             usage.init(context.getStateStoreContext(), usage);
             neverSeen.init(context.getStateStoreContext(), neverSeen);
+            trailing.init(context.getStateStoreContext(), trailing);
             context.addStateStore(usage);
             context.addStateStore(neverSeen);
+            context.addStateStore(trailing);
             processor = new UsageProcessor(
                     Duration.ofMinutes(1),
                     metrics,
                     clock,
                     new LastseenConfig.RetentionSettings(RETENTION, Duration.ZERO, Duration.ZERO),
+                    CAP,
                     CAP);
             processor.init(context);
         }
@@ -318,6 +328,7 @@ class NeverSeenFloodTest {
         public void close() {
             usage.close();
             neverSeen.close();
+            trailing.close();
         }
     }
 }

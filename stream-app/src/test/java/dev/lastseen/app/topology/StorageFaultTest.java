@@ -29,7 +29,12 @@ class StorageFaultTest {
 
     private static TokenStores withUsage(TokenStores stores, FailingStores usage) {
         return new TokenStores(
-                stores.registry(), usage, stores.tokenAccountIndex(), stores.lastSeenGuard(), stores.neverSeen());
+                stores.registry(),
+                usage,
+                stores.tokenAccountIndex(),
+                stores.lastSeenGuard(),
+                stores.neverSeen(),
+                stores.trailing());
     }
 
     @Test

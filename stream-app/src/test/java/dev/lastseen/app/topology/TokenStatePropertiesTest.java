@@ -58,7 +58,8 @@ class TokenStatePropertiesTest {
                 memory.usage(),
                 memory.tokenAccountIndex(),
                 memory.lastSeenGuard(),
-                memory.neverSeen());
+                memory.neverSeen(),
+                memory.trailing());
         h = new TopologyHarness(stores, java.util.Map.of());
     }
 
