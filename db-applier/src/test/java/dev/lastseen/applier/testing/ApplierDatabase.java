@@ -145,6 +145,8 @@ public final class ApplierDatabase {
                         + "(NEW.token_id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.last_seen_at END, NEW.last_seen_at"
                         + (table.equals("tokens") ? ", OLD.client_secret_hash, NEW.client_secret_hash" : "")
                         + "); RETURN NEW; END $$",
+                // A trigger fires without EXECUTE; nobody else may call a function that runs as the owner.
+                "REVOKE EXECUTE ON FUNCTION audit_last_seen() FROM PUBLIC",
                 "CREATE TRIGGER audit_last_seen AFTER INSERT OR UPDATE ON " + table
                         + " FOR EACH ROW EXECUTE FUNCTION audit_last_seen()");
     }

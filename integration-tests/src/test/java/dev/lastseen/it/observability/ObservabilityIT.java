@@ -185,9 +185,9 @@ class ObservabilityIT {
                                     .isEmpty());
                 }
 
-                assertLabelsAreBounded(keepScrape(server.httpPort()), traffic);
+                assertLabelsAreBounded(keepScrape(server.managementPort()), traffic);
             } catch (AssertionError | RuntimeException e) {
-                keepScrape(server.httpPort());
+                keepScrape(server.managementPort());
                 System.err.println("prometheus log tail:\n" + prometheus.logTail());
                 throw e;
             } finally {
@@ -299,6 +299,9 @@ class ObservabilityIT {
             codes.add(r.code());
         }
         for (dev.lastseen.app.metrics.SpikeDropReason r : dev.lastseen.app.metrics.SpikeDropReason.values()) {
+            codes.add(r.code());
+        }
+        for (dev.lastseen.app.http.AuthFailureReason r : dev.lastseen.app.http.AuthFailureReason.values()) {
             codes.add(r.code());
         }
         return codes;
