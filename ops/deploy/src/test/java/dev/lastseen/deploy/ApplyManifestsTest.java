@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lastseen.app.Readiness;
+import dev.lastseen.app.config.HttpExposure;
 import dev.lastseen.app.http.HttpServer;
 import dev.lastseen.applier.ApplierConfig;
 import dev.lastseen.applier.ApplierConfigLoader;
@@ -186,6 +187,7 @@ class ApplyManifestsTest {
 
         try (HttpServer http = HttpServer.start(
                 new HttpServerSettings("127.0.0.1", 0).withPorts(0, 0),
+                HttpExposure.SINGLE_PORT, // as the applier's server
                 "manifest-test:0",
                 new Readiness(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
