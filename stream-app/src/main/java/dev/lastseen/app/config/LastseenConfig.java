@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The validated, immutable configuration of one lastseen instance. Built only by
@@ -109,23 +110,9 @@ public record LastseenConfig(
      */
     public LastseenConfig withInstanceId(String instanceId) {
         Map<String, Object> withId = new HashMap<>(streams);
-        withId.put("group.instance.id", instanceId);
-        return new LastseenConfig(
-                topics,
-                registry,
-                autoRegisterSchemas,
-                patchGranularity,
-                clockSkewAllowance,
-                bounds,
+        withId.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        return copy(
                 http,
-                exposure,
-                apiAccess,
-                spikes,
-                query,
-                retention,
-                neverSeenMaxEntries,
-                trailingMaxEntries,
-                secrets,
                 new ResilienceSettings(
                         instanceId,
                         resilience.shutdownDrain(),
@@ -137,6 +124,11 @@ public record LastseenConfig(
 
     /** A copy with another HTTP address and Kafka Streams properties (the endpoint resolved at start-up). */
     public LastseenConfig withEndpoint(HttpServerSettings http, Map<String, Object> streams) {
+        return copy(http, resilience, streams);
+    }
+
+    /** The one copy the start-up resolutions (endpoint, instance id) go through. */
+    private LastseenConfig copy(HttpServerSettings http, ResilienceSettings resilience, Map<String, Object> streams) {
         return new LastseenConfig(
                 topics,
                 registry,
